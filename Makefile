@@ -1,0 +1,94 @@
+# pvopsc: build the compiler, generate, check, test.
+#   make            build build/pvopsc
+#   make gen        regenerate generated/ from spec/pvops.yaml and templates/
+#   make check-gen  fail (with a diff) if generated/ is stale
+#   make test       the whole suite (ends with "N passed, N failed")
+#   make deps       install the Debian packages the project needs
+#   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
+#   make clean
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Werror
+XCFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Icompiler -I$(B) -MMD -MP
+LDLIBS   = -lyaml
+B       ?= build
+SPEC     = spec/pvops.yaml
+PVOPSC   = $(B)/pvopsc
+
+DEPS = libyaml-dev flex bison libcmocka-dev gcc-multilib binutils-ia64-linux-gnu \
+       binutils-x86-64-linux-gnu clang libclang-rt-14-dev diffutils
+
+# Compiler: every compiler/*.c, plus the sources flex and bison build from compiler/*.l, *.y.
+GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))
+LEXERS   = $(patsubst compiler/%.l,%,$(wildcard compiler/*.l))
+GEN_H    = $(GRAMMARS:%=$(B)/%.tab.h) $(LEXERS:%=$(B)/%.lex.h)
+LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(wildcard compiler/*.c))) \
+           $(GRAMMARS:%=$(B)/%.tab.o) $(LEXERS:%=$(B)/%.lex.o)
+
+all: $(PVOPSC)
+
+$(PVOPSC): $(B)/main.o $(B)/libpvopsc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libpvopsc.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: compiler/%.c | $(GEN_H)
+	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+
+$(B)/%.tab.c $(B)/%.tab.h: compiler/%.y | $(B)
+	bison -Wall -Werror --defines=$(B)/$*.tab.h -o $(B)/$*.tab.c $<
+
+$(B)/%.lex.c $(B)/%.lex.h: compiler/%.l | $(B)
+	flex --header-file=$(B)/$*.lex.h -o $(B)/$*.lex.c $<
+
+# flex and bison output: our warnings, minus the ones their skeletons trip.
+$(B)/%.tab.o: $(B)/%.tab.c | $(GEN_H)
+	$(CC) $(CFLAGS) $(XCFLAGS) -Wno-unused-function -c -o $@ $<
+$(B)/%.lex.o: $(B)/%.lex.c | $(GEN_H)
+	$(CC) $(CFLAGS) $(XCFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+
+$(B):
+	mkdir -p $@
+
+.PRECIOUS: $(B)/%.tab.c $(B)/%.tab.h $(B)/%.lex.c $(B)/%.lex.h
+
+gen: $(PVOPSC)
+	$(PVOPSC) -o generated $(SPEC)
+
+check-gen: $(PVOPSC)
+	$(PVOPSC) --check -o generated $(SPEC)
+
+# Unit tests: tests/unit/test_X.c (cmocka) links against the compiler library.
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
+$(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -o $@ $< $(B)/libpvopsc.a $(LDLIBS) -lcmocka
+
+units: $(UNIT_TESTS)
+
+test: $(PVOPSC) $(UNIT_TESTS)
+	B=$(B) tests/run
+
+# README's key reference and check list come from the compiler itself.
+docs: $(PVOPSC)
+	tools/readme-sections $(PVOPSC) README.md >README.md.tmp && mv README.md.tmp README.md
+
+bench: $(PVOPSC)
+	B=$(B) tests/bench/run
+
+fuzz:
+	B=$(B) tests/fuzz/run
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "all build dependencies are installed"; fi
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all gen check-gen units test docs bench fuzz deps clean
+-include $(wildcard $(B)/*.d)

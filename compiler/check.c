@@ -1,0 +1,455 @@
+/* check.c: the common named checks, and the runner of every family's table. */
+#include "check.h"
+
+#include <string.h>
+
+#include "family.h"
+#include "schema.h"
+
+#define ERR(c, pos, ...) diag_error(pos, (c)->name, __VA_ARGS__)
+
+static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", NULL};
+static const char *const type_kinds[] = {"int", "struct", "pointer", NULL};
+
+static void spec_version(const struct spec *s, const struct check *c)
+{
+	const struct node *v = node_get(s->root, "pvopsc");
+	long long n;
+
+	if (v && scalar_int(v, &n) && n != 1)
+		ERR(c, v->pos, "this pvopsc reads spec format 1, not %lld", n);
+}
+
+static void arch_family(const struct spec *s, const struct check *c)
+{
+	const char *names[8];
+	size_t n = 0;
+
+	for (const struct family *const *f = families; *f && n + 1 < ARRAY_SIZE(names); f++)
+		names[n++] = (*f)->name;
+	names[n] = NULL;
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		const struct node *f = node_get(a->node, "family");
+		const char *best;
+		if (!f || family_find(a->family))
+			continue;
+		best = suggest(a->family, names);
+		ERR(c, f->pos, "unknown arch family '%s'%s%s%s", a->family, best ? "; did you mean '" : "",
+		    best ? best : "", best ? "'?" : " (known: x86, ia64)");
+	}
+}
+
+static void arch_word(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		const struct node *w = node_get(a->node, "word_bits");
+		long long v;
+		if (scalar_int(w, &v) && v != 32 && v != 64)
+			ERR(c, w->pos, "word_bits must be 32 or 64, not %lld", v);
+	}
+}
+
+/* Names in `n` (scalar or list) that are not arches: report each at its own position. */
+static void arch_names(const struct spec *s, const struct check *c, const struct node *n)
+{
+	const char *names[MAX_ARCHES + 1];
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < s->arches.n; i++)
+		names[i] = ((struct spec_arch *)s->arches.v[i])->name;
+	names[s->arches.n] = NULL;
+	for (size_t i = 0; i < (n->kind == NODE_SCALAR ? 1 : n->n); i++) {
+		const struct node *item = n->kind == NODE_SCALAR ? n : n->items[i];
+		const struct node *key = n->kind == NODE_MAP ? n->keys[i] : item;
+		const char *best;
+		if (key->kind != NODE_SCALAR || spec_arch(s, key->str))
+			continue;
+		best = suggest(key->str, names);
+		if (best)
+			ERR(c, key->pos, "unknown arch '%s'; did you mean '%s'?", key->str, best);
+		else
+			ERR(c, key->pos, "unknown arch '%s'", key->str);
+	}
+}
+
+static void op_arch_names(struct spec_op *op, void *ctx)
+{
+	const void *const *p = ctx;
+	arch_names(p[0], p[1], node_get(op->node, "arches"));
+	arch_names(p[0], p[1], op->clobbers);
+}
+
+static void unknown_arch(const struct spec *s, const struct check *c)
+{
+	const void *ctx[2] = {s, c};
+
+	for (size_t i = 0; i < s->types.n; i++) {
+		const struct node *bits = node_get(((struct spec_type *)s->types.v[i])->node, "bits");
+		if (bits && bits->kind == NODE_MAP)
+			arch_names(s, c, bits);
+	}
+	for (size_t i = 0; i < s->tables.n; i++)
+		arch_names(s, c, node_get(((struct spec_table *)s->tables.v[i])->node, "arches"));
+	spec_each_op(s, op_arch_names, ctx);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			arch_names(s, c, node_get(impl->node, "arches"));
+			arch_names(s, c, impl->code);
+		}
+	}
+	for (size_t i = 0; s->asm_macros && s->asm_macros->kind == NODE_SEQ && i < s->asm_macros->n; i++)
+		arch_names(s, c, node_get(s->asm_macros->items[i], "arches"));
+}
+
+static void one_word(const struct check *c, const struct node *n, const char *what, const char *const *words)
+{
+	const char *best;
+
+	if (!n || n->kind != NODE_SCALAR)
+		return;
+	for (const char *const *w = words; *w; w++)
+		if (strcmp(*w, n->str) == 0)
+			return;
+	best = suggest(n->str, words);
+	if (best)
+		ERR(c, n->pos, "unknown %s '%s'; did you mean '%s'?", what, n->str, best);
+	else
+		ERR(c, n->pos, "unknown %s '%s'", what, n->str);
+}
+
+static void op_kind(struct spec_op *op, void *ctx)
+{
+	one_word(ctx, node_get(op->node, "kind"), "op kind", kind_words);
+}
+
+static void unknown_kind(const struct spec *s, const struct check *c)
+{
+	spec_each_op(s, op_kind, (void *)c);
+	for (size_t i = 0; i < s->types.n; i++)
+		one_word(c, node_get(((struct spec_type *)s->types.v[i])->node, "kind"), "type kind", type_kinds);
+}
+
+static void op_form1(struct spec_op *op, void *ctx)
+{
+	const struct check *c = ctx;
+	static const char *const keys[] = {"sig", "type", "struct"};
+	const struct node *found[3];
+	const char *which[3];
+	int n = 0;
+
+	for (int i = 0; i < 3; i++)
+		if ((found[n] = node_get(op->node, keys[i])))
+			which[n++] = keys[i];
+	if (n == 0)
+		ERR(c, op->node->pos, "op '%s' needs one of 'sig' (a function), 'type' (a data field) or "
+			"'struct' (a nested table)", op->name);
+	else if (n > 1)
+		ERR(c, found[1]->pos, "op '%s' has both '%s' and '%s'; it is one of a function, a field or "
+			"a nested table", op->name, which[0], which[1]);
+	if (op->kind == OP_GROUP && !node_get(op->node, "ops"))
+		ERR(c, op->node->pos, "nested table '%s' has no 'ops'", op->name);
+	if (op->kind != OP_GROUP && node_get(op->node, "ops"))
+		ERR(c, node_get(op->node, "ops")->pos, "'ops' belongs to a nested table (one with 'struct')");
+}
+
+static void op_form(const struct spec *s, const struct check *c)
+{
+	spec_each_op(s, op_form1, (void *)c);
+}
+
+static void op_arches1(struct spec_op *op, void *ctx)
+{
+	const struct check *c = ctx;
+	archset outer = op->group ? op->group->arches : op->table->arches;
+	const struct node *n = node_get(op->node, "arches");
+
+	if (n && (op->arches & ~outer))
+		ERR(c, n->pos, "op '%s' names an arch its %s '%s' does not have", op->qname,
+		    op->group ? "nested table" : "table", op->group ? op->group->name : op->table->name);
+}
+
+static void op_arches(const struct spec *s, const struct check *c)
+{
+	spec_each_op(s, op_arches1, (void *)c);
+}
+
+static void duplicate_table(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->tables.n; i++) {
+		const struct spec_table *t = s->tables.v[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct spec_table *u = s->tables.v[j];
+			if (strcmp(t->name, u->name) == 0 && (t->arches & u->arches)) {
+				ERR(c, node_pos_of(t->node, "name"), "table '%s' is defined twice for the same arch",
+				    t->name);
+				diag_note(node_pos_of(u->node, "name"), "first defined here");
+				break;
+			}
+		}
+	}
+}
+
+struct wrap_ctx {
+	const struct spec *s;
+	const struct check *c;
+	struct vec seen;
+};
+
+static void wrapper1(struct spec_op *op, void *ctx)
+{
+	struct wrap_ctx *w = ctx;
+
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP)
+		return;
+	for (size_t i = 0; i < w->seen.n; i++) {
+		const struct spec_op *o = w->seen.v[i];
+		/* The same qname twice is check duplicate-name's to report, not this one's. */
+		if (strcmp(o->wrapper, op->wrapper) == 0 && (o->arches & op->arches) &&
+		    strcmp(o->qname, op->qname) != 0) {
+			const struct node *n = node_get(op->node, "wrapper");
+			ERR(w->c, n ? n->pos : op->node->pos, "wrapper '%s' of '%s' is already the wrapper of '%s'%s",
+			    op->wrapper, op->qname, o->qname, n ? "" : "; name it with 'wrapper:'");
+			diag_note(o->node->pos, "'%s' is defined here", o->qname);
+			return;
+		}
+	}
+	vec_push(&w->seen, op);
+}
+
+static void duplicate_wrapper(const struct spec *s, const struct check *c)
+{
+	struct wrap_ctx w = {s, c, {0}};
+
+	spec_each_op(s, wrapper1, &w);
+	vec_free(&w.seen);
+}
+
+static void backend_refs(const struct spec *s, const struct check *c)
+{
+	const char *names[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->backends.n && n + 1 < ARRAY_SIZE(names); i++)
+		names[n++] = ((struct spec_backend *)s->backends.v[i])->name;
+	names[n] = NULL;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		const struct node *fb = node_get(b->node, "fallback");
+		if (fb && fb->kind == NODE_SCALAR && !b->fallback)
+			one_word(c, fb, "backend", names);
+	}
+}
+
+static void fallback_cycle(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i], *p = b->fallback;
+		for (size_t hops = 0; p && hops <= s->backends.n; hops++, p = p->fallback) {
+			if (p == b) {
+				ERR(c, node_pos_of(b->node, "fallback"),
+				    "backend '%s' falls back to itself through its fallbacks", b->name);
+				break;
+			}
+		}
+	}
+}
+
+static void names_of_ops(struct spec_op *op, void *ctx)
+{
+	vec_push(ctx, op->qname);
+}
+
+static void impl_refs(const struct spec *s, const struct check *c)
+{
+	struct vec qnames = {0};
+
+	spec_each_op(s, names_of_ops, &qnames);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *ref = node_get(impl->node, "op");
+			const char *best;
+			if (impl->op || !ref)
+				continue;
+			best = qnames.n ? suggest(impl->qname, (const char *const *)qnames.v) : NULL;
+			ERR(c, ref->pos, "backend '%s' implements '%s', which no table declares%s%s%s", b->name,
+			    impl->qname, best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+		}
+	}
+	vec_free(&qnames);
+}
+
+struct where_ctx {
+	const char *qname;
+	archset set;
+};
+
+static void where1(struct spec_op *op, void *ctx)
+{
+	struct where_ctx *w = ctx;
+	if (strcmp(op->qname, w->qname) == 0)
+		w->set |= op->arches;
+}
+
+/* An implementation (or its code) given for an arch where no op of that name exists. */
+static void impl_arch(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *code = impl->code, *arches = node_get(impl->node, "arches");
+			struct where_ctx w = {impl->qname, 0};
+			if (!impl->op)
+				continue;
+			spec_each_op(s, where1, &w);
+			for (size_t k = 0; code && code->kind == NODE_MAP && k < code->n; k++) {
+				const struct spec_arch *a = spec_arch(s, code->keys[k]->str);
+				if (a && !((w.set & impl->arches) >> a->index & 1))
+					ERR(c, code->keys[k]->pos, "code for %s, where '%s' %s", a->name, impl->qname,
+					    (w.set >> a->index & 1) ? "this implementation does not apply"
+								    : "does not exist");
+			}
+			for (size_t k = 0; arches && arches->kind == NODE_SEQ && k < arches->n; k++) {
+				const struct spec_arch *a = spec_arch(s, arches->items[k]->str);
+				if (a && !(w.set >> a->index & 1))
+					ERR(c, arches->items[k]->pos, "'%s' does not exist on %s", impl->qname, a->name);
+			}
+		}
+	}
+}
+
+static void impl_form(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct spec_op *op = impl->op;
+			if (!op)
+				continue;
+			if (impl->none && !op->optional)
+				ERR(c, node_pos_of(impl->node, "none"),
+				    "'%s' may not be NULL: only ops marked 'optional: true' may be", op->qname);
+			if (impl->value && op->kind != OP_FIELD)
+				ERR(c, impl->value->pos, "'value' is for data fields; '%s' is a function", op->qname);
+			if (op->kind == OP_FIELD && !impl->value)
+				ERR(c, impl->node->pos, "data field '%s' needs a 'value'", op->qname);
+			if (op->kind == OP_GROUP)
+				ERR(c, node_pos_of(impl->node, "op"),
+				    "'%s' is a nested table; implement its members one by one", op->qname);
+		}
+	}
+}
+
+static void type_bits(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->types.n; i++) {
+		const struct spec_type *t = s->types.v[i];
+		const struct node *bits = node_get(t->node, "bits");
+		long long v;
+		if (!bits || scalar_int(bits, &v) || bits->kind == NODE_MAP) {
+			for (size_t k = 0; bits && bits->kind == NODE_MAP && k < bits->n; k++)
+				if (!scalar_int(bits->items[k], &v))
+					ERR(c, bits->items[k]->pos, "bits must be a number");
+			if (bits && scalar_int(bits, &v) && (v <= 0 || v % 8))
+				ERR(c, bits->pos, "bits must be a positive multiple of 8, not %lld", v);
+			continue;
+		}
+		ERR(c, bits->pos, "bits must be a number or a map of arch to number");
+	}
+}
+
+struct use_ctx {
+	const char *type;
+	bool used;
+};
+
+static void type_use1(struct spec_op *op, void *ctx)
+{
+	struct use_ctx *u = ctx;
+
+	if (op->has_sig) {
+		u->used |= strcmp(op->sig.ret.base, u->type) == 0;
+		for (int i = 0; i < op->sig.nparams; i++)
+			u->used |= strcmp(op->sig.params[i].type.base, u->type) == 0;
+	}
+}
+
+/* A warning, not an error: an unused type is harmless, but usually a typo elsewhere. */
+static void unused_type(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->types.n; i++) {
+		const struct spec_type *t = s->types.v[i];
+		struct use_ctx u = {t->name, false};
+		spec_each_op(s, type_use1, &u);
+		if (!u.used)
+			diag_warning(node_pos_of(t->node, "name"), c->name,
+				     "type '%s' is declared but no signature uses it", t->name);
+	}
+}
+
+static const struct check common_checks[] = {
+	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL},
+	{"duplicate-key", "no mapping repeats a key (loader)", NULL},
+	{"yaml-alias", "no anchors or aliases (loader)", NULL},
+	{"unknown-key", "every key is one the schema knows (schema)", NULL},
+	{"missing-key", "every required key is there (schema)", NULL},
+	{"wrong-kind", "every value has the kind its key expects (schema)", NULL},
+	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL},
+	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL},
+	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL},
+	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL},
+	{"spec-version", "the spec is format 1", spec_version},
+	{"unknown-family", "every arch names a family the compiler has", arch_family},
+	{"word-bits", "word_bits is 32 or 64", arch_word},
+	{"unknown-arch", "every arch reference names a declared arch", unknown_arch},
+	{"unknown-kind", "op and type kinds are known words", unknown_kind},
+	{"op-form", "an op is exactly one of a function, a data field or a nested table", op_form},
+	{"op-arches", "an op's arches are a subset of its table's", op_arches},
+	{"duplicate-table", "a table is defined once per arch", duplicate_table},
+	{"duplicate-wrapper", "two ops of an arch never share a wrapper name", duplicate_wrapper},
+	{"unknown-backend", "a fallback names a declared backend", backend_refs},
+	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle},
+	{"unknown-op", "a backend implements only ops some table declares", impl_refs},
+	{"impl-arch", "code is given only for arches the implementation covers", impl_arch},
+	{"impl-form", "none only for optional ops, value only and always for fields", impl_form},
+	{"type-bits", "type sizes are positive multiples of 8", type_bits},
+	{"unused-type", "warning: every declared type is used by some signature", unused_type},
+	{NULL, NULL, NULL},
+};
+
+static void run_table(const struct spec *s, const struct check *table)
+{
+	for (const struct check *c = table; c->name; c++)
+		if (c->run)
+			c->run(s, c);
+}
+
+bool check_spec(const struct spec *s)
+{
+	int before = diag_error_count();
+
+	run_table(s, common_checks);
+	for (const struct family *const *f = families; *f; f++)
+		run_table(s, (*f)->checks);
+	return diag_error_count() == before;
+}
+
+void check_list(FILE *out)
+{
+	fprintf(out, "common:\n");
+	for (const struct check *c = common_checks; c->name; c++)
+		fprintf(out, "  %-26s %s\n", c->name, c->doc);
+	for (const struct family *const *f = families; *f; f++) {
+		fprintf(out, "%s:\n", (*f)->name);
+		for (const struct check *c = (*f)->checks; c->name; c++)
+			fprintf(out, "  %-26s %s\n", c->name, c->doc);
+	}
+}

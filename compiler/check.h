@@ -1,0 +1,21 @@
+/* check.h: semantic checks, kept as tables of named checks (as dtc does). A check reports
+ * through diag with its own name as the check-name, so every message says which rule fired
+ * and every rule has an error case named after it in tests/cases/. */
+#ifndef PVOPSC_CHECK_H
+#define PVOPSC_CHECK_H
+
+#include "diag.h"
+#include "spec.h"
+
+struct check {
+	const char *name; /* the [check-name] of its messages */
+	const char *doc;  /* one line: the rule it enforces */
+	void (*run)(const struct spec *s, const struct check *c);
+};
+
+/* Run the common checks, then every family's; false if any error was reported. */
+bool check_spec(const struct spec *s);
+/* Print every check's name and rule (pvopsc --list-checks). */
+void check_list(FILE *out);
+
+#endif

@@ -1,0 +1,52 @@
+/* diag.h: the one diagnostics engine of every stage.
+ *
+ * Messages are collected, not printed, so that a run reports all of its errors sorted in file
+ * order (gcc format, source line, caret) and so that the driver can refuse to write anything
+ * when there was an error. */
+#ifndef PVOPSC_DIAG_H
+#define PVOPSC_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* A place in an input file; 1-based. line == 0 means "no position" (the file as a whole). */
+struct pos {
+	const char *file;
+	int line, col;
+};
+
+/* A loaded input file, kept for the caret display and for positions inside scalars. */
+struct source {
+	const char *name;
+	const char *text;
+	size_t len;
+	size_t *line_start; /* byte offset of each line, built on first use (source_pos) */
+	size_t nlines;
+};
+
+/* Register a source; diag keeps its own copy of the text, alive until diag_reset(). */
+const struct source *diag_source(const char *name, const char *text, size_t len);
+const struct source *diag_find_source(const char *name);
+/* Line and column (1-based, bytes) of a byte offset; O(log lines). */
+struct pos source_pos(const struct source *s, size_t off);
+/* Byte offset where line `line` (1-based) starts; len if past the end. */
+size_t source_line_offset(const struct source *s, size_t line);
+
+void diag_error(struct pos p, const char *check, const char *fmt, ...) PRINTF(3, 4);
+void diag_warning(struct pos p, const char *check, const char *fmt, ...) PRINTF(3, 4);
+/* A note attaches to the diagnostic reported just before it. */
+void diag_note(struct pos p, const char *fmt, ...) PRINTF(2, 3);
+
+int diag_error_count(void);    /* errors, plus warnings under -Werror */
+void diag_set_werror(bool on);
+void diag_set_max_errors(int n); /* 0 = no limit; stops printing after n errors */
+
+/* Print everything collected, sorted by (file, line, col), then forget it. */
+void diag_flush(FILE *out);
+/* Forget everything (diagnostics and sources); for tests. */
+void diag_reset(void);
+
+#endif

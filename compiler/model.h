@@ -1,0 +1,32 @@
+/* model.h: the arch-independent part of the model stage: one tval tree per arch holding
+ * what every family's templates share. A family's model() adds its own keys to it.
+ *
+ * root:
+ *   arch, family, word_bits
+ *   tables[]:   name, doc, members[] (see below)
+ *   ops[]:      every function op of the arch, flattened, in table order (same maps)
+ *   backends[]: name, prefix, hypervisor_type, is_default, tables[] (name, entries[]:
+ *               member ("lazy_mode.enter"), qname, value (symbol or C expression), how
+ *               ("impl", "fallback", "nop", "none", "field"), comment)
+ *   constants[]: name, value
+ * member (map): name, qname, cname (qname with '_' for '.'), doc, is_func / is_field /
+ *   is_group, kind (call, patchable, callee_save, jump), wrapper, optional,
+ *   ret, returns (bool), params[] (type, name, decl, index), args ("a, b"), proto
+ *   ("unsigned long (*read_cr0)(void)"), type (fields), struct + members[] (groups)
+ */
+#ifndef PVOPSC_MODEL_H
+#define PVOPSC_MODEL_H
+
+#include "spec.h"
+#include "tval.h"
+
+/* Called for every op of the arch (groups included) right after its map is built. */
+typedef void (*model_op_hook)(const struct spec *s, const struct spec_arch *a, const struct spec_op *op,
+			      struct tval *map, void *ctx);
+
+struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *ctx);
+
+/* Does op exist on arch a? */
+bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
+
+#endif

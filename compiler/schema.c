@@ -1,0 +1,339 @@
+/* schema.c: every key the spec may hold, as data, and the validator that walks it. */
+#include "schema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct shape scalar = {SH_SCALAR, "string", NULL, NULL, NULL};
+static const struct shape integer = {SH_INT, "integer", NULL, NULL, NULL};
+static const struct shape boolean = {SH_BOOL, "boolean", NULL, NULL, NULL};
+static const struct shape names = {SH_NAMES, "list of names", NULL, NULL, NULL};
+static const struct shape anything = {SH_ANY, "value", NULL, NULL, NULL};
+static const struct shape per_arch_names = {SH_DICT, "map of arch to registers", NULL, &names, NULL};
+static const struct shape per_arch_code = {SH_DICT, "map of arch to code", NULL, &scalar, NULL};
+static const struct shape per_key_scalar = {SH_DICT, "map of name to value", NULL, &scalar, NULL};
+static const struct shape per_arch_int = {SH_DICT, "map of arch to integer", NULL, &integer, NULL};
+static const struct shape per_arch_word = {SH_DICT, "map of arch to word", NULL, &scalar, NULL};
+
+#define DOC {"doc", &scalar, false, "free text, copied into generated comments"}
+#define END {NULL, NULL, false, NULL}
+
+static const struct key arch_keys[] = {
+	{"name", &scalar, true, "arch name: x86_64, i386, ia64"},
+	{"family", &scalar, true, "the compiler's arch code that handles it: x86 or ia64"},
+	{"word_bits", &integer, true, "bits in a machine word (and a pointer)"},
+	{"features", &names, false, "conditions ops may require (pae, 4level)"},
+	{"arg_regs", &names, true, "registers that carry pv call arguments, in order"},
+	{"stack_args", &integer, false, "arguments after the registers passed on the stack"},
+	{"ret_regs", &names, true, "registers of the return value, low word first"},
+	{"call_clobbers", &names, true, "registers a normal pv call may modify (returns included)"},
+	{"callee_save_clobbers", &names, false, "registers a callee-save call may modify"},
+	{"clobber_mask", &names, false, "bit i of a patch site's clobber mask is register i"},
+	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
+	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
+	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	DOC,
+	END};
+static const struct shape arch = {SH_MAP, "arch", arch_keys, NULL, NULL};
+
+static const struct key backend_impl_keys[] = {
+	{"op", &scalar, true, "qualified op: table.op or table.group.op"},
+	{"arches", &names, false, "restrict to these arches (default: every arch of the op)"},
+	{"symbol", &scalar, false, "implementing symbol (default: backend prefix + op name)"},
+	{"nop", &boolean, false, "the implementation does nothing: a patched site becomes NOPs"},
+	{"none", &boolean, false, "explicitly NULL; only for ops marked optional"},
+	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
+	{"value", &scalar, false, "data member: its initial value (a C expression)"},
+	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
+	DOC,
+	END};
+static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL};
+static const struct shape backend_impls = {SH_LIST, "list of implementations", NULL, &backend_impl, NULL};
+
+static const struct key backend_keys[] = {
+	{"name", &scalar, true, "backend name: native, xen"},
+	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
+	{"prefix", &scalar, false, "symbol prefix of its implementations (default: name + '_')"},
+	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
+	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
+	{"impl", &backend_impls, false, "what this backend implements"},
+	DOC,
+	END};
+static const struct shape backend = {SH_MAP, "backend", backend_keys, NULL, NULL};
+
+static const struct key type_keys[] = {
+	{"name", &scalar, true, "C type name usable in signatures"},
+	{"kind", &scalar, true, "int, struct (a value wrapped in a struct) or pointer"},
+	{"bits", &anything, true, "size in bits: a number, or a map of arch to number"},
+	DOC,
+	END};
+static const struct shape type = {SH_MAP, "type", type_keys, NULL, NULL};
+
+extern const struct shape op_list;
+static const struct key op_keys[] = {
+	{"name", &scalar, true, "member name in the table struct"},
+	{"sig", &scalar, false, "C signature 'RET (PARAMS)': makes the member a function pointer"},
+	{"type", &scalar, false, "C type: makes the member a data field"},
+	{"struct", &scalar, false, "struct tag: makes the member a nested struct of `ops`"},
+	{"ops", &op_list, false, "members of a nested struct"},
+	{"kind", &scalar, false, "call (default), patchable, callee_save or jump"},
+	{"wrapper", &scalar, false, "name of the generated wrapper (default: the op name)"},
+	{"arches", &names, false, "arches where the op exists (default: the table's)"},
+	{"optional", &boolean, false, "a backend may leave it NULL; the wrapper tolerates NULL"},
+	{"clobbers", &per_arch_names, false, "per arch: registers the op may modify, overriding its kind"},
+	{"kinds", &per_arch_word, false, "x86, per arch: the kind where it differs from `kind` (too wide for a site: call)"},
+	{"site_bytes", &per_arch_int, false, "x86, per arch: reserve this many bytes at each patch site (NOP-padded)"},
+	{"patch_type", &integer, false, "IA-64: the op's patch type number"},
+	{"reg_param", &scalar, false, "IA-64 getreg/setreg: the parameter holding the register number"},
+	{"reg_arg_order", &names, false, "IA-64: stub argument registers of the params, if not in order"},
+	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
+	DOC,
+	END};
+static const struct shape op = {SH_MAP, "op", op_keys, NULL, "name"};
+const struct shape op_list = {SH_LIST, "list of ops", NULL, &op, "name"};
+
+static const struct key table_keys[] = {
+	{"name", &scalar, true, "C struct and global name"},
+	{"arches", &names, false, "arches that have the table (default: all)"},
+	{"ops", &op_list, true, "members in order"},
+	DOC,
+	END};
+static const struct shape table = {SH_MAP, "table", table_keys, NULL, NULL};
+
+static const struct key register_keys[] = {
+	{"name", &scalar, true, "register name as the assembler writes it"},
+	{"number", &integer, true, "register number of the getreg/setreg intrinsics"},
+	{"get", &boolean, false, "getreg is paravirtualized (default true)"},
+	{"set", &boolean, false, "setreg is paravirtualized (default true)"},
+	{"cname", &scalar, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},
+	{"set_name", &scalar, false, "assembler name when written, if not `name` (psr: psr.l)"},
+	{"get_code", &per_key_scalar, false, "per backend: this register's getreg body"},
+	{"set_code", &per_key_scalar, false, "per backend: this register's setreg body"},
+	{"arches", &names, false, "arches that have it"},
+	DOC,
+	END};
+static const struct shape reg = {SH_MAP, "register", register_keys, NULL, NULL};
+
+static const struct key macro_param_keys[] = {
+	{"name", &scalar, true, "parameter name"},
+	{"role", &scalar, true, "in, out, pred, clob, pred_clob or const"},
+	{"prefix", &scalar, false, "const: what the C preprocessor pastes before the operand"},
+	DOC,
+	END};
+static const struct shape macro_param = {SH_MAP, "macro parameter", macro_param_keys, NULL, NULL};
+static const struct shape macro_params = {SH_LIST, "list of parameters", NULL, &macro_param, "name"};
+
+static const struct key macro_keys[] = {
+	{"name", &scalar, true, "macro name"},
+	{"arches", &names, false, "arches that have it"},
+	{"params", &macro_params, false, "parameters, in order"},
+	{"expand", &per_key_scalar, false, "per backend: the expansion"},
+	{"op", &scalar, false, "x86: the op the macro's patch site calls"},
+	{"clobbers", &anything, false, "x86: registers the site may clobber"},
+	{"writes", &names, false, "IA-64: registers the macro changes by design, beyond out and clob"},
+	DOC,
+	END};
+static const struct shape macro = {SH_MAP, "asm macro", macro_keys, NULL, NULL};
+
+static const struct shape arches = {SH_LIST, "list of arches", NULL, &arch, "name"};
+static const struct shape backends = {SH_LIST, "list of backends", NULL, &backend, "name"};
+static const struct shape types = {SH_LIST, "list of types", NULL, &type, "name"};
+static const struct shape tables = {SH_LIST, "list of tables", NULL, &table, NULL};
+static const struct shape registers = {SH_LIST, "list of registers", NULL, &reg, NULL};
+static const struct shape macros = {SH_LIST, "list of asm macros", NULL, &macro, NULL};
+static const struct shape constants = {SH_DICT, "map of constants", NULL, &scalar, NULL};
+
+static const struct key spec_keys[] = {
+	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"arches", &arches, true, "the arches and their pv calling conventions"},
+	{"backends", &backends, true, "the backends (native, xen, ...)"},
+	{"types", &types, false, "C types signatures may use beyond the built-in ones"},
+	{"tables", &tables, true, "the op tables, in order"},
+	{"constants", &constants, false, "named values used in code (hyperprivop numbers, offsets)"},
+	{"registers", &registers, false, "IA-64 getreg/setreg registers"},
+	{"asm_macros", &macros, false, "macros for .S files"},
+	DOC,
+	END};
+const struct shape spec_shape = {SH_MAP, "spec", spec_keys, NULL, NULL};
+
+bool scalar_int(const struct node *n, long long *v)
+{
+	char *end;
+
+	if (!n || n->kind != NODE_SCALAR || !n->str[0] || n->style != STYLE_PLAIN)
+		return false;
+	errno = 0;
+	if (n->str[0] == '-')
+		*v = strtoll(n->str, &end, 0);
+	else
+		*v = (long long)strtoull(n->str, &end, 0);
+	return errno == 0 && *end == '\0';
+}
+
+bool scalar_bool(const struct node *n, bool *v)
+{
+	if (node_is(n, "true") || node_is(n, "false")) {
+		*v = node_is(n, "true");
+		return n->style == STYLE_PLAIN;
+	}
+	return false;
+}
+
+static void check_kind(const struct node *n, const struct shape *sh, const char *key);
+
+static void check_map(const struct node *n, const struct shape *sh)
+{
+	const struct key *k;
+
+	for (size_t i = 0; i < n->n; i++) {
+		const char *name = n->keys[i]->str;
+		for (k = sh->keys; k->name && strcmp(k->name, name) != 0; k++)
+			;
+		if (k->name) {
+			check_kind(n->items[i], k->shape, k->name);
+			continue;
+		}
+		const char *cands[64];
+		size_t m = 0;
+		for (k = sh->keys; k->name && m + 1 < ARRAY_SIZE(cands); k++)
+			cands[m++] = k->name;
+		cands[m] = NULL;
+		const char *best = suggest(name, cands);
+		if (best)
+			diag_error(n->keys[i]->pos, "unknown-key", "unknown key '%s' in %s; did you mean '%s'?",
+				   name, sh->what, best);
+		else
+			diag_error(n->keys[i]->pos, "unknown-key", "unknown key '%s' in %s", name, sh->what);
+	}
+	for (k = sh->keys; k->name; k++)
+		if (k->required && !node_get(n, k->name))
+			diag_error(n->pos, "missing-key", "%s has no '%s' (%s)", sh->what, k->name, k->doc);
+}
+
+/* In a list of maps, `key` names each item: the second of a name is an error. */
+static void check_unique(const struct node *list, const char *key, const char *what)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const struct node *a = node_get(list->items[i], key);
+		if (!a || a->kind != NODE_SCALAR)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct node *b = node_get(list->items[j], key);
+			if (b && b->kind == NODE_SCALAR && strcmp(a->str, b->str) == 0) {
+				diag_error(a->pos, "duplicate-name", "duplicate %s '%s'", what, a->str);
+				diag_note(b->pos, "first defined here");
+				break;
+			}
+		}
+	}
+}
+
+static const char *kind_word(enum shape_kind k)
+{
+	switch (k) {
+	case SH_LIST: return "a list";
+	case SH_MAP:
+	case SH_DICT: return "a mapping";
+	case SH_INT: return "an integer";
+	case SH_BOOL: return "true or false";
+	default: return "a string";
+	}
+}
+
+static void check_kind(const struct node *n, const struct shape *sh, const char *key)
+{
+	enum node_kind want;
+	long long iv;
+	bool bv;
+
+	switch (sh->kind) {
+	case SH_ANY: return;
+	case SH_LIST: want = NODE_SEQ; break;
+	case SH_MAP:
+	case SH_DICT: want = NODE_MAP; break;
+	case SH_NAMES:
+		if (n->kind == NODE_SCALAR)
+			return;
+		want = NODE_SEQ;
+		break;
+	default: want = NODE_SCALAR; break;
+	}
+	if (n->kind != want) {
+		diag_error(n->pos, "wrong-kind", "'%s' must be %s, not a %s", key, kind_word(sh->kind),
+			   node_kind_name(n->kind));
+		return;
+	}
+	switch (sh->kind) {
+	case SH_INT:
+		if (!scalar_int(n, &iv))
+			diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
+		break;
+	case SH_BOOL:
+		if (!scalar_bool(n, &bv))
+			diag_error(n->pos, "wrong-kind", "'%s' must be true or false, not '%s'", key, n->str);
+		break;
+	case SH_NAMES:
+		for (size_t i = 0; i < n->n; i++)
+			if (n->items[i]->kind != NODE_SCALAR)
+				diag_error(n->items[i]->pos, "wrong-kind", "items of '%s' must be names, not a %s",
+					   key, node_kind_name(n->items[i]->kind));
+		break;
+	case SH_MAP:
+		check_map(n, sh);
+		break;
+	case SH_DICT:
+		for (size_t i = 0; i < n->n; i++)
+			check_kind(n->items[i], sh->item, n->keys[i]->str);
+		break;
+	case SH_LIST:
+		for (size_t i = 0; i < n->n; i++)
+			check_kind(n->items[i], sh->item, key);
+		if (sh->unique_key)
+			check_unique(n, sh->unique_key, sh->item->what);
+		break;
+	default:
+		break;
+	}
+}
+
+bool schema_validate(const struct node *root)
+{
+	int before = diag_error_count();
+
+	check_kind(root, &spec_shape, "spec");
+	return diag_error_count() == before;
+}
+
+/* `on_path`: the shapes being expanded, so a recursive shape (ops in ops) is listed once. */
+static void dump(FILE *out, const struct shape *sh, const char *path, const struct shape **on_path, int depth)
+{
+	if (sh->kind == SH_LIST || sh->kind == SH_DICT) {
+		if (sh->item && sh->item->kind == SH_MAP)
+			dump(out, sh->item, path, on_path, depth);
+		return;
+	}
+	if (sh->kind != SH_MAP || depth >= 8)
+		return;
+	for (int i = 0; i < depth; i++)
+		if (on_path[i] == sh) {
+			fprintf(out, "| `%s.*` | | the same keys as above |\n", path);
+			return;
+		}
+	on_path[depth] = sh;
+	for (const struct key *k = sh->keys; k->name; k++) {
+		char sub[256];
+		snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", k->name);
+		fprintf(out, "| `%s` | %s%s | %s |\n", sub, k->shape->what, k->required ? ", required" : "",
+			k->doc);
+		dump(out, k->shape, sub, on_path, depth + 1);
+	}
+}
+
+void schema_dump(FILE *out)
+{
+	fputs("| key | value | meaning |\n|---|---|---|\n", out);
+	const struct shape *on_path[8];
+
+	dump(out, &spec_shape, "", on_path, 0);
+}

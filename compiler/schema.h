@@ -1,0 +1,48 @@
+/* schema.h: the spec's key schema, as data. Validation reports unknown keys (with a
+ * suggestion), missing required keys, wrong node kinds and duplicate names. */
+#ifndef PVOPSC_SCHEMA_H
+#define PVOPSC_SCHEMA_H
+
+#include <stdbool.h>
+
+#include "node.h"
+
+enum shape_kind {
+	SH_ANY,    /* anything */
+	SH_SCALAR, /* a string */
+	SH_INT,    /* an integer scalar (decimal or 0x hex) */
+	SH_BOOL,   /* true / false */
+	SH_LIST,   /* a sequence of `item` */
+	SH_MAP,    /* a mapping with the keys in `keys` */
+	SH_DICT,   /* a mapping from any name (an arch, a constant) to `item` */
+	SH_NAMES   /* a scalar or a sequence of scalars */
+};
+
+struct shape;
+
+struct key {
+	const char *name;
+	const struct shape *shape;
+	bool required;
+	const char *doc; /* one line, for the README's key reference */
+};
+
+struct shape {
+	enum shape_kind kind;
+	const char *what;         /* "op", "arch": for messages */
+	const struct key *keys;   /* SH_MAP: NULL-name terminated */
+	const struct shape *item; /* SH_LIST, SH_DICT */
+	const char *unique_key;   /* SH_LIST of maps: this key's value must be unique */
+};
+
+extern const struct shape spec_shape;
+
+/* Validate the whole tree; false after reporting every error. */
+bool schema_validate(const struct node *root);
+/* Print the key reference (for the README) to out. */
+void schema_dump(FILE *out);
+
+bool scalar_int(const struct node *n, long long *v);
+bool scalar_bool(const struct node *n, bool *v);
+
+#endif

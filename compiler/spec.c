@@ -1,0 +1,437 @@
+/* spec.c: the validated node tree -> the typed spec.
+ *
+ * Building is defensive: it runs even when validation found errors (so one run reports every
+ * mistake), skips what has the wrong shape (validation said so already), and leaves references
+ * it cannot resolve as NULL for the named checks (check.c) to report. */
+#include "spec.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "sha256.h"
+
+static const char *str_of(const struct node *map, const char *key)
+{
+	const struct node *n = node_get(map, key);
+	return n && n->kind == NODE_SCALAR ? n->str : NULL;
+}
+
+static char *dup_of(const struct node *map, const char *key, const char *dflt)
+{
+	const char *s = str_of(map, key);
+	return s ? xstrdup(s) : dflt ? xstrdup(dflt) : NULL;
+}
+
+static long long int_of(const struct node *map, const char *key, long long dflt)
+{
+	long long v;
+	return scalar_int(node_get(map, key), &v) ? v : dflt;
+}
+
+static bool bool_of(const struct node *map, const char *key)
+{
+	bool v = false;
+	scalar_bool(node_get(map, key), &v);
+	return v;
+}
+
+static void regs_of(const struct node *map, const char *key, struct reglist *l)
+{
+	const struct node *n = node_get(map, key);
+	if (n)
+		regs_parse(n, l);
+}
+
+/* Items of a list node that are maps (the schema reported the others). */
+#define EACH_MAP(list, i, item)                                                                     \
+	for (size_t i = 0; (list) && (list)->kind == NODE_SEQ && i < (list)->n; i++)                \
+		if (((item) = (list)->items[i])->kind == NODE_MAP)
+
+struct spec_arch *spec_arch(const struct spec *s, const char *name)
+{
+	for (size_t i = 0; i < s->arches.n; i++) {
+		struct spec_arch *a = s->arches.v[i];
+		if (strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/* A names node (scalar or list) -> arch set; unknown names are left for check unknown-arch. */
+static archset archset_of(const struct spec *s, const struct node *n, archset dflt)
+{
+	archset set = 0;
+
+	if (!n)
+		return dflt;
+	if (n->kind == NODE_SCALAR)
+		return spec_arch(s, n->str) ? 1u << spec_arch(s, n->str)->index : 0;
+	for (size_t i = 0; n->kind == NODE_SEQ && i < n->n; i++) {
+		struct spec_arch *a = n->items[i]->kind == NODE_SCALAR ? spec_arch(s, n->items[i]->str) : NULL;
+		if (a)
+			set |= 1u << a->index;
+	}
+	return set;
+}
+
+static void load_arches(struct spec *s)
+{
+	const struct node *list = node_get(s->root, "arches"), *m;
+
+	EACH_MAP(list, i, m) {
+		struct spec_arch *a = xcalloc(1, sizeof(*a));
+		const struct node *f = node_get(m, "features");
+
+		if (s->arches.n == MAX_ARCHES) {
+			diag_error(m->pos, "too-many-arches", "more than %d arches", MAX_ARCHES);
+			free(a);
+			break;
+		}
+		a->node = m;
+		a->index = (int)s->arches.n;
+		a->name = dup_of(m, "name", "");
+		a->family = dup_of(m, "family", "");
+		a->word_bits = (int)int_of(m, "word_bits", 0);
+		a->stack_args = (int)int_of(m, "stack_args", 0);
+		a->site_bundles = (int)int_of(m, "site_bundles", 0);
+		regs_of(m, "arg_regs", &a->arg_regs);
+		regs_of(m, "ret_regs", &a->ret_regs);
+		regs_of(m, "call_clobbers", &a->call_clobbers);
+		regs_of(m, "callee_save_clobbers", &a->callee_save_clobbers);
+		regs_of(m, "clobber_mask", &a->clobber_mask);
+		if (f && f->kind == NODE_SCALAR)
+			vec_push(&a->features, xstrdup(f->str));
+		for (size_t j = 0; f && f->kind == NODE_SEQ && j < f->n; j++)
+			if (f->items[j]->kind == NODE_SCALAR)
+				vec_push(&a->features, xstrdup(f->items[j]->str));
+		vec_push(&s->arches, a);
+	}
+}
+
+static void load_types(struct spec *s)
+{
+	const struct node *list = node_get(s->root, "types"), *m;
+
+	EACH_MAP(list, i, m) {
+		struct spec_type *t = xcalloc(1, sizeof(*t));
+		const struct node *bits = node_get(m, "bits");
+		long long v;
+
+		t->node = m;
+		t->name = dup_of(m, "name", "");
+		t->kind = dup_of(m, "kind", "");
+		if (scalar_int(bits, &v)) {
+			for (size_t a = 0; a < s->arches.n; a++)
+				t->bits[a] = (int)v;
+		} else if (bits && bits->kind == NODE_MAP) {
+			for (size_t j = 0; j < bits->n; j++) {
+				struct spec_arch *a = spec_arch(s, bits->keys[j]->str);
+				if (a && scalar_int(bits->items[j], &v))
+					t->bits[a->index] = (int)v;
+			}
+		}
+		vec_push(&s->types, t);
+	}
+}
+
+static bool is_declared_type(const char *name, void *ctx)
+{
+	const struct spec *s = ctx;
+
+	for (size_t i = 0; i < s->types.n; i++) {
+		const struct spec_type *t = s->types.v[i];
+		if (strcmp(t->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static enum op_kind kind_of(const struct node *m)
+{
+	static const char *const words[] = {"call", "patchable", "callee_save", "jump"};
+	const char *k = str_of(m, "kind");
+
+	for (size_t i = 0; k && i < ARRAY_SIZE(words); i++)
+		if (strcmp(k, words[i]) == 0)
+			return (enum op_kind)i;
+	return OP_CALL; /* an unknown word is check unknown-kind's to report */
+}
+
+static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group, const struct node *list,
+		     struct vec *into)
+{
+	const struct node *m;
+
+	EACH_MAP(list, i, m) {
+		struct spec_op *op = xcalloc(1, sizeof(*op));
+		const struct node *sig = node_get(m, "sig");
+
+		op->node = m;
+		op->name = dup_of(m, "name", "");
+		op->qname = xasprintf("%s.%s", group ? group->qname : t->name, op->name);
+		op->table = t;
+		op->group = group;
+		op->wrapper = dup_of(m, "wrapper", op->name);
+		op->arches = archset_of(s, node_get(m, "arches"), group ? group->arches : t->arches);
+		op->optional = bool_of(m, "optional");
+		op->clobbers = node_get(m, "clobbers");
+		op->field_type = dup_of(m, "type", NULL);
+		op->struct_name = dup_of(m, "struct", NULL);
+		if (op->struct_name) {
+			op->kind = OP_GROUP;
+			load_ops(s, t, op, node_get(m, "ops"), &op->ops);
+		} else if (op->field_type && !sig) {
+			op->kind = OP_FIELD;
+		} else {
+			op->kind = kind_of(m);
+		}
+		if (sig && sig->kind == NODE_SCALAR)
+			op->has_sig = sig_parse(sig, is_declared_type, s, &op->sig);
+		vec_push(into, op);
+	}
+}
+
+static void load_tables(struct spec *s)
+{
+	const struct node *list = node_get(s->root, "tables"), *m;
+	archset all = s->arches.n >= 32 ? ~0u : (1u << s->arches.n) - 1;
+
+	EACH_MAP(list, i, m) {
+		struct spec_table *t = xcalloc(1, sizeof(*t));
+
+		t->node = m;
+		t->name = dup_of(m, "name", "");
+		t->arches = archset_of(s, node_get(m, "arches"), all);
+		load_ops(s, t, NULL, node_get(m, "ops"), &t->ops);
+		vec_push(&s->tables, t);
+	}
+}
+
+static void find_op(struct spec_op *op, void *ctx)
+{
+	struct {
+		const char *qname;
+		archset arches;
+		struct spec_op *found;
+	} *q = ctx;
+
+	if (!q->found && strcmp(op->qname, q->qname) == 0 && (op->arches & q->arches))
+		q->found = op;
+}
+
+/* The op named qname that exists on some arch of `arches`. */
+static struct spec_op *op_named(const struct spec *s, const char *qname, archset arches)
+{
+	struct {
+		const char *qname;
+		archset arches;
+		struct spec_op *found;
+	} q = {qname, arches, NULL};
+
+	spec_each_op(s, find_op, &q);
+	return q.found;
+}
+
+struct spec_op *spec_find_op(const struct spec *s, const char *qname)
+{
+	return op_named(s, qname, ~0u);
+}
+
+static void load_backends(struct spec *s)
+{
+	const struct node *list = node_get(s->root, "backends"), *m, *im;
+
+	EACH_MAP(list, i, m) {
+		struct spec_backend *b = xcalloc(1, sizeof(*b));
+		const char *name = str_of(m, "name");
+
+		b->node = m;
+		b->name = xstrdup(name ? name : "");
+		b->prefix = str_of(m, "prefix") ? xstrdup(str_of(m, "prefix")) : xasprintf("%s_", b->name);
+		b->hypervisor_type = int_of(m, "hypervisor_type", 0);
+		EACH_MAP(node_get(m, "impl"), j, im) {
+			struct spec_impl *impl = xcalloc(1, sizeof(*impl));
+			const char *ref = str_of(im, "op");
+
+			impl->node = im;
+			impl->qname = xstrdup(ref ? ref : "");
+			impl->arches = archset_of(s, node_get(im, "arches"), ~0u);
+			impl->op = op_named(s, impl->qname, impl->arches);
+			impl->symbol = dup_of(im, "symbol", NULL);
+			impl->nop = bool_of(im, "nop");
+			impl->none = bool_of(im, "none");
+			impl->code = node_get(im, "code");
+			impl->value = node_get(im, "value");
+			vec_push(&b->impls, impl);
+		}
+		vec_push(&s->backends, b);
+	}
+	/* Fallbacks by name, once every backend exists. */
+	for (size_t i = 0; i < s->backends.n; i++) {
+		struct spec_backend *b = s->backends.v[i];
+		const char *fb = str_of(b->node, "fallback");
+		for (size_t j = 0; fb && j < s->backends.n; j++)
+			if (strcmp(((struct spec_backend *)s->backends.v[j])->name, fb) == 0)
+				b->fallback = s->backends.v[j];
+	}
+}
+
+struct spec *spec_load(const char *path)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+
+	if (!text) {
+		diag_error((struct pos){path, 0, 0}, "io", "cannot read the spec: %s", strerror(errno));
+		return NULL;
+	}
+	return spec_parse(path, text, len);
+}
+
+struct spec *spec_parse(const char *name, char *text, size_t len)
+{
+	struct spec *s = xcalloc(1, sizeof(*s));
+
+	s->src = diag_source(name, text, len);
+	sha256_hex(text, len, s->hash);
+	free(text);
+	s->root = load_yaml(s->src);
+	if (!s->root || s->root->kind != NODE_MAP) {
+		if (s->root)
+			diag_error(s->root->pos, "wrong-kind", "the spec must be a mapping of sections");
+		spec_free(s);
+		return NULL;
+	}
+	schema_validate(s->root);
+	s->constants = node_get(s->root, "constants");
+	s->asm_macros = node_get(s->root, "asm_macros");
+	s->registers = node_get(s->root, "registers");
+	load_arches(s);
+	load_types(s);
+	load_tables(s);
+	load_backends(s);
+	return s;
+}
+
+static void free_op(struct spec_op *op)
+{
+	for (size_t i = 0; i < op->ops.n; i++)
+		free_op(op->ops.v[i]);
+	vec_free(&op->ops);
+	if (op->has_sig)
+		sig_free(&op->sig);
+	free(op->name);
+	free(op->qname);
+	free(op->wrapper);
+	free(op->field_type);
+	free(op->struct_name);
+	free(op);
+}
+
+void spec_free(struct spec *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->arches.n; i++) {
+		struct spec_arch *a = s->arches.v[i];
+		reglist_free(&a->arg_regs);
+		reglist_free(&a->ret_regs);
+		reglist_free(&a->call_clobbers);
+		reglist_free(&a->callee_save_clobbers);
+		reglist_free(&a->clobber_mask);
+		for (size_t j = 0; j < a->features.n; j++)
+			free(a->features.v[j]);
+		vec_free(&a->features);
+		free(a->name);
+		free(a->family);
+		free(a);
+	}
+	for (size_t i = 0; i < s->types.n; i++) {
+		struct spec_type *t = s->types.v[i];
+		free(t->name);
+		free(t->kind);
+		free(t);
+	}
+	for (size_t i = 0; i < s->tables.n; i++) {
+		struct spec_table *t = s->tables.v[i];
+		for (size_t j = 0; j < t->ops.n; j++)
+			free_op(t->ops.v[j]);
+		vec_free(&t->ops);
+		free(t->name);
+		free(t);
+	}
+	for (size_t i = 0; i < s->backends.n; i++) {
+		struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			struct spec_impl *impl = b->impls.v[j];
+			free(impl->qname);
+			free(impl->symbol);
+			free(impl);
+		}
+		vec_free(&b->impls);
+		free(b->name);
+		free(b->prefix);
+		free(b);
+	}
+	vec_free(&s->arches);
+	vec_free(&s->types);
+	vec_free(&s->tables);
+	vec_free(&s->backends);
+	node_free(s->root);
+	free(s);
+}
+
+static void each_op(struct vec *ops, void (*fn)(struct spec_op *, void *), void *ctx)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		struct spec_op *op = ops->v[i];
+		fn(op, ctx);
+		each_op(&op->ops, fn, ctx);
+	}
+}
+
+void spec_each_op(const struct spec *s, void (*fn)(struct spec_op *op, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < s->tables.n; i++)
+		each_op(&((struct spec_table *)s->tables.v[i])->ops, fn, ctx);
+}
+
+const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
+				  const struct spec_backend **from)
+{
+	/* The hop limit guards a fallback cycle, which check fallback-cycle reports. */
+	for (int hops = 0; b && hops < 16; b = b->fallback, hops++) {
+		for (size_t i = 0; i < b->impls.n; i++) {
+			const struct spec_impl *impl = b->impls.v[i];
+			if (strcmp(impl->qname, op->qname) == 0 && (impl->arches & op->arches)) {
+				if (from)
+					*from = b;
+				return impl;
+			}
+		}
+	}
+	return NULL;
+}
+
+const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a)
+{
+	return node_get(archmap, a->name);
+}
+
+int spec_type_bits(const struct spec *s, const struct ctype *t, const struct spec_arch *a)
+{
+	if (t->ptr > 0 || t->cls == CT_PTR)
+		return a->word_bits;
+	if (t->cls == CT_VOID)
+		return 0;
+	if (t->cls == CT_INT)
+		return t->int_bits < 0 ? a->word_bits : t->int_bits;
+	for (size_t i = 0; i < s->types.n; i++) {
+		const struct spec_type *st = s->types.v[i];
+		if (strcmp(st->name, t->base) == 0)
+			return st->bits[a->index];
+	}
+	return 0;
+}

@@ -1,0 +1,127 @@
+/* spec.h: the typed specification, built from the validated node tree (spec.c).
+ *
+ * Every record keeps the node it came from, so a check that runs long after loading still
+ * points at the right line and column. Per-family keys that only one arch family reads stay
+ * reachable through `node` (read them with node_get); everything common is typed here. */
+#ifndef PVOPSC_SPEC_H
+#define PVOPSC_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "node.h"
+#include "regs.h"
+#include "sig.h"
+
+#define MAX_ARCHES 32
+typedef uint32_t archset; /* bit i = spec->arches[i] */
+
+struct spec_arch {
+	const struct node *node;
+	int index;
+	char *name;            /* "x86_64" */
+	char *family;          /* "x86", "ia64": picks the compiler's arch code */
+	int word_bits;
+	struct reglist arg_regs;      /* in argument order */
+	int stack_args;               /* arguments after the registers that go on the stack */
+	struct reglist ret_regs;      /* low word first */
+	struct reglist call_clobbers; /* what a normal pv call may modify, return registers included */
+	struct reglist callee_save_clobbers; /* what a callee-save call may modify */
+	struct reglist clobber_mask;  /* bit i of a patch record's clobber mask = register i */
+	int site_bundles;             /* IA-64: bundles in a patchable stub */
+	struct vec features;          /* char *: conditions ops may require */
+};
+
+struct spec_type {
+	const struct node *node;
+	char *name;
+	char *kind;           /* "int", "struct", "pointer" */
+	int bits[MAX_ARCHES]; /* per arch index; 0 = unknown on that arch */
+};
+
+enum op_kind {
+	OP_CALL,        /* plain indirect call through the table */
+	OP_PATCHABLE,   /* patchable call site (x86 .parainstructions, IA-64 stub) */
+	OP_CALLEE_SAVE, /* patchable, callee-save convention */
+	OP_JUMP,        /* reached by a jump (iret, sysret), never called */
+	OP_FIELD,       /* a data member, not a function */
+	OP_GROUP        /* a nested struct of ops (pv_lazy_ops lazy_mode) */
+};
+
+struct spec_table;
+
+struct spec_op {
+	const struct node *node;
+	char *name;             /* "enter" */
+	char *qname;            /* "pv_cpu_ops.lazy_mode.enter" */
+	struct spec_table *table;
+	struct spec_op *group;  /* the enclosing OP_GROUP, or NULL */
+	enum op_kind kind;
+	struct csig sig;        /* functions */
+	bool has_sig;
+	char *field_type;       /* OP_FIELD: the member's C type */
+	char *struct_name;      /* OP_GROUP: "pv_lazy_ops" */
+	char *wrapper;          /* wrapper function name (default: the op name) */
+	archset arches;         /* where the op exists */
+	bool optional;          /* a backend may leave it NULL; the wrapper tolerates that */
+	const struct node *clobbers; /* arch -> register list, overriding the kind's default */
+	struct vec ops;         /* OP_GROUP members (struct spec_op *) */
+};
+
+struct spec_table {
+	const struct node *node;
+	char *name;
+	archset arches;
+	struct vec ops; /* struct spec_op *, in order (groups nest) */
+};
+
+/* What a backend says about one op. */
+struct spec_impl {
+	const struct node *node;
+	char *qname;              /* the op it implements; the same name may exist per family */
+	archset arches;           /* where it applies (default: everywhere the name exists) */
+	struct spec_op *op;       /* the first op it resolves to; NULL: no table declares it */
+	char *symbol;             /* implementing function (default: prefix + op name) */
+	bool nop;                 /* the implementation does nothing */
+	bool none;                /* explicitly NULL (only for optional ops) */
+	const struct node *code;  /* arch -> instruction sequence that may be inlined at a site */
+	const struct node *value; /* OP_FIELD: initial value (C expression) */
+};
+
+struct spec_backend {
+	const struct node *node;
+	char *name;
+	char *prefix;
+	long long hypervisor_type;
+	struct spec_backend *fallback; /* ops not listed come from there; NULL: prefix + name */
+	struct vec impls;              /* struct spec_impl *, in spec order */
+};
+
+struct spec {
+	const struct source *src;
+	struct node *root;
+	struct vec arches, types, tables, backends;
+	const struct node *constants;  /* map NAME -> value */
+	const struct node *asm_macros; /* list; read by the arch families */
+	const struct node *registers;  /* list; read by the arch families */
+	char hash[65];                 /* sha256 of the spec text, hex */
+};
+
+/* Load, validate and type a spec; NULL after reporting every error found. */
+struct spec *spec_load(const char *path);
+/* The same from memory; takes ownership of text (malloc'ed). */
+struct spec *spec_parse(const char *name, char *text, size_t len);
+void spec_free(struct spec *s);
+
+struct spec_arch *spec_arch(const struct spec *s, const char *name);
+/* Ops of every table, depth-first, groups included, in spec order. */
+void spec_each_op(const struct spec *s, void (*fn)(struct spec_op *op, void *ctx), void *ctx);
+struct spec_op *spec_find_op(const struct spec *s, const char *qname);
+/* The implementation of op in backend b (following fallbacks); NULL if none is listed. */
+const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
+				  const struct spec_backend **from);
+/* For an arch-keyed map (clobbers, code): the value for arch, or NULL. */
+const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);
+int spec_type_bits(const struct spec *s, const struct ctype *t, const struct spec_arch *a);
+
+#endif

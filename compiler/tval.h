@@ -1,0 +1,50 @@
+/* tval.h: the data a template sees. The model stage builds one tree per generated file set;
+ * templates only read it. Values are strings, booleans, lists and maps (keys in insertion
+ * order). */
+#ifndef PVOPSC_TVAL_H
+#define PVOPSC_TVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum tval_kind { TV_STR, TV_BOOL, TV_LIST, TV_MAP };
+
+struct tval {
+	enum tval_kind kind;
+	int refs;         /* owners beyond the first (tv_ref); tv_free frees at the last */
+	char *str;        /* TV_STR */
+	bool b;           /* TV_BOOL */
+	size_t n, cap;    /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
+	struct tval **items;
+	char **keys;
+};
+
+struct tval *tv_str(const char *s);
+struct tval *tv_strf(const char *fmt, ...) PRINTF(1, 2);
+struct tval *tv_bool(bool b);
+struct tval *tv_list(void);
+struct tval *tv_map(void);
+
+/* Map setters replace an existing key. They return the value stored. */
+struct tval *tv_set(struct tval *map, const char *key, struct tval *v);
+struct tval *tv_set_str(struct tval *map, const char *key, const char *s);
+struct tval *tv_set_strf(struct tval *map, const char *key, const char *fmt, ...) PRINTF(3, 4);
+struct tval *tv_set_int(struct tval *map, const char *key, long long v);
+struct tval *tv_set_bool(struct tval *map, const char *key, bool b);
+
+/* List appenders. */
+struct tval *tv_add(struct tval *list, struct tval *v);
+struct tval *tv_add_map(struct tval *list); /* append a new empty map and return it */
+struct tval *tv_add_str(struct tval *list, const char *s);
+
+/* Another owner of v (the same map in two lists): tv_free releases it only at the last. */
+struct tval *tv_ref(struct tval *v);
+
+/* Maps are small records: lookup is a linear scan, and NULL when map is not a map. */
+const struct tval *tv_get(const struct tval *map, const char *key);
+const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
+void tv_free(struct tval *v);
+
+#endif

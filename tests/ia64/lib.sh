@@ -1,0 +1,55 @@
+# lib.sh: helpers shared by the IA-64 test scripts (sourced, not run).
+# Each script prints `ok - NAME` or `not ok - NAME: why` per assertion.
+
+AS=${IA64_AS:-ia64-linux-gnu-as}
+OBJDUMP=${IA64_OBJDUMP:-ia64-linux-gnu-objdump}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1: $2"; }
+check() { # check NAME CONDITION-COMMAND...: ok when the command succeeds
+	local name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then ok "$name"; else nok "$name" "$(head -c 400 "$T/check.out" | tr '\n' ' ')"; fi
+}
+
+have_toolchain() {
+	command -v "$AS" >/dev/null && command -v "$OBJDUMP" >/dev/null
+}
+
+# Build a C helper from tests/ia64/ against the compiler library: helper NAME
+helper() {
+	${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/compiler" \
+		-o "$T/$1" "$ROOT/tests/ia64/$1.c" "$ROOT/$B/libpvopsc.a" -lyaml
+}
+
+# Assemble explicit-mode IA-64 code with every warning (dependency violations) fatal.
+assemble() { # assemble SRC OBJ
+	"$AS" -xexplicit --fatal-warnings -o "$2" "$1"
+}
+
+# Per label, the bundles objdump shows: "LABEL COUNT SIG", where SIG spells each bundle's
+# slot units and stops as the compiler's model does ("MI;;I M;;MI;; MLX").
+bundle_sigs() { # bundle_sigs OBJ LABEL-REGEX
+	"$OBJDUMP" -d "$1" | awk -v want="$2" '
+	function flush() { if (cur != "") print cur, n, sig; }
+	/^[0-9a-f]+ <.*>:$/ {
+		name = $2; gsub(/[<>:]/, "", name)
+		if (name ~ want) { flush(); cur = name; n = 0; sig = "" }
+		next
+	}
+	/^ *[0-9a-f]+:\t/ {
+		split($0, f, "\t"); text = f[3]
+		if (text == "" || cur == "") next
+		if (match(text, /\[[A-Z]+\]/)) {
+			tpl = substr(text, RSTART + 1, RLENGTH - 2); slot = 0; n++
+			if (sig != "") sig = sig " "
+		}
+		if (tpl == "MLX" && slot == 1) u = "LX"; else u = substr(tpl, slot + 1, 1)
+		sig = sig u
+		if (text ~ /;;[ \t]*$/) sig = sig ";;"
+		slot++
+	}
+	END { flush() }'
+}
