@@ -7,6 +7,9 @@
 #   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
 #   make clean
 
+MAKEFLAGS += -r    # no built-in rules: they would regenerate compiler/tmpl.c from tmpl.y
+.SUFFIXES:
+
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror
@@ -17,7 +20,7 @@ SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc
 
 DEPS = libyaml-dev flex bison libcmocka-dev gcc-multilib binutils-ia64-linux-gnu \
-       binutils-x86-64-linux-gnu clang libclang-rt-14-dev diffutils
+       binutils-x86-64-linux-gnu clang libclang-rt-14-dev diffutils patch
 
 # Compiler: every compiler/*.c, plus the sources flex and bison build from compiler/*.l, *.y.
 GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))

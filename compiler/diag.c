@@ -22,7 +22,7 @@ static int max_errors;
 
 const struct source *diag_source(const char *name, const char *text, size_t len)
 {
-	struct source *s = xmalloc(sizeof(*s));
+	struct source *s = xcalloc(1, sizeof(*s)); /* line_start: built on first use */
 
 	char *copy = xmalloc(len + 1);
 
@@ -205,7 +205,9 @@ static void show_line(FILE *out, struct pos p)
 
 	if (!s || p.line <= 0 || !(text = line_text(s, p.line, &len)))
 		return;
-	fprintf(out, "%5d | %.*s\n      | ", p.line, (int)len, text);
+	int width = fprintf(out, "%5d", p.line);
+
+	fprintf(out, " | %.*s\n%*s | ", (int)len, text, width, "");
 	/* Keep tabs so the caret lines up under the same column as in the source. */
 	for (int c = 1; c < p.col && (size_t)(c - 1) < len; c++)
 		fputc(text[c - 1] == '\t' ? '\t' : ' ', out);

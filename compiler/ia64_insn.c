@@ -362,6 +362,16 @@ static struct opnd classify(struct parser *p, struct span s)
 		o.kind = O_REG;
 		return o;
 	}
+	if (n > 3 && (!strncmp(t + s.b, "ar.", 3) || !strncmp(t + s.b, "cr.", 3) || !strncmp(t + s.b, "psr.", 4))) {
+		size_t i = s.b;
+		while (i < s.e && is_ident_char(t[i]))
+			i++;
+		if (i == s.e && strncmp(t + s.b, "psr.", 4) != 0) { /* psr.i is a mask, not a register */
+			perr(p, s.b, "unknown register '%.*s'", (int)n, t + s.b);
+			o.kind = O_NONE;
+			return o;
+		}
+	}
 	const char *lb = memchr(t + s.b, '[', n);
 	if (lb && t[s.e - 1] == ']') {
 		struct span in = trim(t, (size_t)(lb - t) + 1, s.e - 1);
@@ -507,6 +517,11 @@ static const struct mdesc *find_mnemonic(const char *m)
 		if (strlen(d->base) == blen && memcmp(d->base, m, blen) == 0)
 			return d;
 	return NULL;
+}
+
+bool ia64_is_mnemonic(const char *m)
+{
+	return strncmp(m, "mov", 3) == 0 ? m[3] == '\0' || m[3] == '.' : find_mnemonic(m) != NULL;
 }
 
 static struct ia64_insn *new_insn(struct ia64_seq *s)

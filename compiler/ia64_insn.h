@@ -77,6 +77,9 @@ int ia64_bundles(const struct ia64_seq *s);
 struct buf;
 int ia64_bundle_sig(const struct ia64_seq *s, struct buf *sig);
 
+/* Is m an instruction mnemonic the parser knows ("itc.i", "fc"; not "cpuid")? */
+bool ia64_is_mnemonic(const char *m);
+
 /* Canonical name of a register operand, or false if `s` (length n) is not one. */
 bool ia64_reg_canon(const char *s, size_t n, char *out);
 /* General register number of a canonical name "rN", or -1. */

@@ -181,9 +181,10 @@ static void invoke(struct expander *x, const struct ia64_macro_def *callee, cons
 		xerr(x, at, "macros nested too deeply (%s)", callee->name);
 		*st = EXPAND_ERROR;
 	} else {
+		struct ia64_macro_def def = *callee; /* find may reuse its storage for nested calls */
 		if (x->depth++ == 0)
 			x->site = at;
-		enum ia64_expand_status s = run(x, callee, (const char *const *)argv, out);
+		enum ia64_expand_status s = run(x, &def, (const char *const *)argv, out);
 		x->depth--;
 		if (s != EXPAND_OK)
 			*st = s;
@@ -199,7 +200,7 @@ static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_d
 	struct cond stack[16];
 	int sp = 0;
 	enum ia64_expand_status st = EXPAND_OK;
-	bool errors_before = x->failed;
+	bool errors_before = x->failed, exited = false;
 
 	substitute(x, m, args, &sub);
 	const char *t = sub.buf.data ? sub.buf.data : "";
@@ -256,6 +257,7 @@ static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_d
 		} else if (!live) {
 			/* skipped */
 		} else if (IS(".exitm")) {
+			exited = true; /* the open conditionals end with the macro */
 			break;
 		} else if (IS(".error")) {
 			if (!x->why) {
@@ -279,7 +281,7 @@ static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_d
 #undef IS
 		b = e + 1;
 	}
-	if (st == EXPAND_OK && sp > 0) {
+	if (st == EXPAND_OK && sp > 0 && !exited) {
 		xerr(x, m->body[0] ? strlen(m->body) - 1 : 0, ".ifc without .endif");
 		st = EXPAND_ERROR;
 	}

@@ -183,7 +183,7 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 		const struct ia64_register *r = v->regs.v[i];
 		const struct node *own = ia64_map_get(reads ? r->get_code : r->set_code, b->name);
 		const struct node *code = own && own->kind == NODE_SCALAR ? own : rule;
-		if (!code || !r->has_number || !(reads ? r->get : r->set))
+		if (!code || !r->known || !r->has_number || !(reads ? r->get : r->set))
 			continue;
 		char *stem = xasprintf("%s%s_%s", b->prefix, reads ? "get" : "set", r->stem);
 		vec_push(&d->bodies, add_body(v, op, b, code, r, reads, stem, true));

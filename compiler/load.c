@@ -124,14 +124,16 @@ struct node *load_yaml(const struct source *src)
 		struct node *n = NULL;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct pos p = mark_pos(src, parser.problem_mark);
+			/* The reader (encoding, control characters) reports a byte offset, not a mark. */
+			struct pos p = parser.error == YAML_READER_ERROR ? source_pos(src, parser.problem_offset)
+									 : mark_pos(src, parser.problem_mark);
 			const char *problem = parser.problem ? parser.problem : "syntax error";
 			if (parser.context) {
 				struct pos cp = mark_pos(src, parser.context_mark);
 				diag_error(p, "yaml-syntax", "%s %s", problem, parser.context);
 				/* "while scanning a quoted scalar": say where that scalar began */
 				if (cp.line != p.line || cp.col != p.col)
-					diag_note(cp, "%s", parser.context + (strncmp(parser.context, "while ", 6) ? 0 : 6));
+					diag_note(cp, "%s that starts here", parser.context);
 			} else {
 				diag_error(p, "yaml-syntax", "%s", problem);
 			}
@@ -287,7 +289,9 @@ static bool blanks_then_break(const char *p, const char *end)
 static size_t escape_len(const char *p, const char *end, size_t *src_len)
 {
 	size_t hex = 0;
+	char digits[9] = {0};
 
+	*src_len = 2;
 	if (p + 1 >= end) {
 		*src_len = 1;
 		return 1;
@@ -296,17 +300,13 @@ static size_t escape_len(const char *p, const char *end, size_t *src_len)
 	case 'x': hex = 2; break;
 	case 'u': hex = 4; break;
 	case 'U': hex = 8; break;
-	default:
-		*src_len = 2;
-		return 1;
+	case 'N': case '_': return 2; /* U+0085, U+00A0 */
+	case 'L': case 'P': return 3; /* U+2028, U+2029 */
+	default: return 1;
 	}
+	/* \x, \u and \U become UTF-8: the code point decides the byte count. */
 	*src_len = 2 + hex;
-	if (hex == 2)
-		return 1;
-	/* \u and \U become UTF-8: the code point decides the byte count. */
-	char digits[9] = {0};
-	size_t avail = (size_t)(end - (p + 2));
-	memcpy(digits, p + 2, avail < hex ? avail : hex);
+	memcpy(digits, p + 2, (size_t)(end - (p + 2)) < hex ? (size_t)(end - (p + 2)) : hex);
 	unsigned long cp = strtoul(digits, NULL, 16);
 	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
@@ -340,6 +340,11 @@ static size_t flow_offset(const struct node *n, size_t want)
 			p++;
 			v++;
 		}
+	}
+	/* An escaped line break produces nothing: value byte `want` comes after it. */
+	while (n->style == STYLE_DOUBLE && p + 1 < end && p[0] == '\\' && (p[1] == '\n' || p[1] == '\r')) {
+		p++;
+		fold_break(&p, end);
 	}
 	return (size_t)(p - text);
 }

@@ -88,6 +88,11 @@ static bool is_generated(const char *path)
 	return strstr(head, OUT_MARKER) != NULL;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Files under root/dir that a previous run generated and this one does not (sorted). */
 static void stale_files(const struct outset *set, const char *root, const char *dir, struct vec *out)
 {
@@ -103,7 +108,7 @@ static void stale_files(const struct outset *set, const char *root, const char *
 		closedir(d);
 	}
 	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), (int (*)(const void *, const void *))strcmp);
+		qsort(names.v, names.n, sizeof(*names.v), by_name);
 	for (size_t i = 0; i < names.n; i++) {
 		char *rel = xasprintf("%s/%s", dir, (char *)names.v[i]);
 		char *path = xasprintf("%s/%s", root, rel);
@@ -282,7 +287,7 @@ static size_t edit_script(const struct lines *a, const struct lines *b, char **o
 		while (i < na || j < nb) {
 			if (i < na && j < nb && line_eq(a, pre + i, b, pre + j)) {
 				ops[n++] = SAME, i++, j++;
-			} else if (j < nb && (i == na || T(i, j + 1) >= T(i + 1, j))) {
+			} else if (j < nb && (i == na || T(i, j + 1) > T(i + 1, j))) {
 				ops[n++] = ADD, j++;
 			} else {
 				ops[n++] = DEL, i++;

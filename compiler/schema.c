@@ -103,7 +103,7 @@ static const struct shape table = {SH_MAP, "table", table_keys, NULL, NULL};
 
 static const struct key register_keys[] = {
 	{"name", &scalar, true, "register name as the assembler writes it"},
-	{"number", &integer, true, "register number of the getreg/setreg intrinsics"},
+	{"number", &integer, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
 	{"get", &boolean, false, "getreg is paravirtualized (default true)"},
 	{"set", &boolean, false, "setreg is paravirtualized (default true)"},
 	{"cname", &scalar, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},

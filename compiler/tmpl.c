@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl.lex.h"
 #include "tmpl.tab.h"
+#include "tmpl.lex.h"
 
 static bool ends_line(const struct tnode *n)
 {
@@ -15,7 +15,7 @@ static bool ends_line(const struct tnode *n)
 }
 
 /* A line is standalone when it holds block tags or comments, and blanks only besides. */
-static bool standalone(struct tnode *const *line, size_t n)
+static bool standalone(void *const *line, size_t n)
 {
 	bool tags = false;
 
@@ -36,32 +36,35 @@ static bool standalone(struct tnode *const *line, size_t n)
  * standalone line loses all of its text: indentation, blanks between tags and newline. */
 static void remove_standalone_lines(struct tmpl *t)
 {
-	struct tnode **v = (struct tnode **)t->pieces.v;
+	void **v = t->pieces.v;
 	size_t first = 0;
 
 	for (size_t i = 0; i < t->pieces.n; i++) {
 		if (!ends_line(v[i]) && i + 1 < t->pieces.n)
 			continue;
 		if (standalone(v + first, i + 1 - first))
-			for (size_t j = first; j <= i; j++)
-				if (v[j]->kind == T_TEXT)
-					buf_free(&v[j]->text);
+			for (size_t j = first; j <= i; j++) {
+				struct tnode *p = v[j];
+
+				if (p->kind == T_TEXT)
+					buf_free(&p->text);
+			}
 		first = i + 1;
 	}
 }
 
 struct tmpl *tmpl_parse(const struct source *src)
 {
-	struct tmpl *t = xcalloc(1, sizeof(*t));
-	struct parser p = {.src = src, .t = t, .line = 1, .col = 1};
+	struct parser p = {.src = src, .line = 1, .col = 1};
 	int errors = diag_error_count();
+	struct tmpl *t;
 	yyscan_t scanner;
 
 	if (src->len > INT_MAX - 2) { /* flex counts in int */
 		diag_error((struct pos){src->name, 0, 0}, TMPL_SYNTAX, "template too large");
-		free(t);
 		return NULL;
 	}
+	p.t = t = xcalloc(1, sizeof(*t));
 	if (tmpl_yylex_init_extra(&p, &scanner)) {
 		perror("pvopsc");
 		exit(2);
@@ -112,7 +115,8 @@ struct render {
 	char index[24]; /* at.str for @index */
 };
 
-static void PRINTF(4, 5) fail(struct render *r, const struct tnode *n, const char *check, const char *fmt, ...)
+static void PRINTF(4, 5) fail(struct render *r, const struct tnode *n, const char *check,
+			      const char *fmt, ...)
 {
 	struct buf msg = {0};
 	va_list ap;
@@ -181,8 +185,9 @@ static void unknown(struct render *r, const struct tnode *n, size_t len, const s
 	word = xstrndup(name + head, len - head);
 	best = suggest(word, names);
 	if (best)
-		fail(r, n, "template-unknown-variable", "unknown variable '%.*s'; did you mean '%.*s%s'?",
-		     (int)len, name, (int)head, name, best);
+		fail(r, n, "template-unknown-variable",
+		     "unknown variable '%.*s'; did you mean '%.*s%s'?", (int)len, name, (int)head, name,
+		     best);
 	else
 		fail(r, n, "template-unknown-variable", "unknown variable '%.*s'", (int)len, name);
 	free(word);
@@ -199,7 +204,9 @@ static const struct tval *loop_value(struct render *r, const char *name)
 		r->at = (struct tval){.kind = TV_STR, .str = r->index};
 	} else {
 		bool first = !strcmp(name, "@first");
-		r->at = (struct tval){.kind = TV_BOOL, .b = first ? f->index == 0 : f->index + 1 == f->count};
+
+		r->at = (struct tval){.kind = TV_BOOL};
+		r->at.b = first ? f->index == 0 : f->index + 1 == f->count;
 	}
 	return &r->at;
 }
@@ -310,8 +317,9 @@ static void render_items(struct render *r, const struct vec *items)
 bool tmpl_render(const struct tmpl *t, const struct tval *data, struct buf *out)
 {
 	struct frame root = {.item = data};
-	struct render r = {.out = out, .top = &root, .reported = xcalloc(t->pieces.n, sizeof(bool))};
+	struct render r = {.out = out, .top = &root};
 
+	r.reported = xcalloc(t->pieces.n, sizeof(*r.reported));
 	render_items(&r, &t->root);
 	free(r.reported);
 	return !r.failed;

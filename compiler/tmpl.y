@@ -72,7 +72,7 @@ struct parser {
 %code {
 #include "tmpl.lex.h"
 
-#define P ((struct parser *)tmpl_yyget_extra(scanner))
+#define P tmpl_yyget_extra(scanner)
 
 static void tmpl_yyerror(const TMPL_YYLTYPE *loc, yyscan_t scanner, const char *msg);
 static void add(struct parser *p, struct tnode *n);
@@ -80,6 +80,7 @@ static void check_loop_name(const struct parser *p, const struct tnode *n);
 static void open_block(struct parser *p, struct tnode *b);
 static void close_block(struct parser *p, const struct tnode *c);
 static void else_branch(struct parser *p, const struct tnode *e);
+static void stray_close(const struct tnode *c);
 }
 
 %token TEXT "text" VAR "{{name}}" OPEN "{{#block}}" ELSE "{{else}}" CLOSE "{{/block}}"
@@ -89,8 +90,7 @@ static void else_branch(struct parser *p, const struct tnode *e);
 
 template:
 	  body
-	| template CLOSE body		{ diag_error($2->pos, TMPL_SYNTAX, "stray {{/%s}}: no block is open",
-						     block_word($2->closes)); }
+	| template CLOSE body		{ stray_close($2); }
 	;
 
 body:
@@ -187,4 +187,9 @@ static void else_branch(struct parser *p, const struct tnode *e)
 	} else {
 		b->else_tag = e;
 	}
+}
+
+static void stray_close(const struct tnode *c)
+{
+	diag_error(c->pos, TMPL_SYNTAX, "stray {{/%s}}: no block is open", block_word(c->closes));
 }

@@ -131,30 +131,33 @@ char *read_file(const char *path, size_t *len)
 	return buf_steal(&b);
 }
 
+/* Damerau-Levenshtein (optimal string alignment): a swap of two letters is one edit, the
+ * commonest typo ("nmae"). */
 size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = xmalloc((lb + 1) * sizeof(*row));
-	size_t d;
+	size_t la = strlen(a), lb = strlen(b), d;
+	size_t *t = xmalloc((la + 1) * (lb + 1) * sizeof(*t));
 
+#define D(i, j) t[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		D(0, j) = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			size_t best = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
+			if (D(i - 1, j) + 1 < best)
+				best = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < best)
+				best = D(i, j - 1) + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && D(i - 2, j - 2) + 1 < best)
+				best = D(i - 2, j - 2) + 1;
+			D(i, j) = best;
 		}
 	}
-	d = row[lb];
-	free(row);
+	d = D(la, lb);
+#undef D
+	free(t);
 	return d;
 }
 

@@ -29,6 +29,13 @@ struct x86_reloc {
 	long long addend; /* the field holds S + A, or S + A - P when pcrel (ELF RELA) */
 };
 
+/* What one instruction does, for diagnostics at its place. */
+struct x86_step {
+	size_t off;      /* of the instruction in the text */
+	unsigned writes; /* general registers it writes */
+	bool calls;
+};
+
 struct x86_code {
 	unsigned char *bytes; /* reloc fields hold 0 */
 	int len;
@@ -38,7 +45,9 @@ struct x86_code {
 	bool calls;         /* calls a function: its clobbers count too (x86.c adds them) */
 	bool falls_through; /* execution continues after the last byte */
 	int stack;          /* net change of the stack pointer in bytes when it falls through */
-	char *text;         /* the instructions, one per line, comments and blank lines dropped */
+	char *text;         /* the statements, one per line, without comments */
+	struct x86_step *steps;
+	int nsteps;
 };
 
 /* Looks up a spec constant by name (constants may be used in operands). */
@@ -127,6 +136,7 @@ struct x86_opinfo {
 	int offset;         /* byte offset of the slot in its table */
 	unsigned clobbers;  /* registers its site lets the callee modify */
 	bool declared;      /* ... as the spec's `clobbers` says, not the kind's default */
+	struct reglist regs; /* the declared ones, with their places */
 	struct x86_binding bind;
 	int pad;            /* NOP bytes after the call, to reach the op's site_bytes */
 	int site;           /* length of its site in C, padding included */
@@ -167,6 +177,15 @@ bool x86_assemble_code(const struct spec *s, const struct node *code, const stru
  * listed for other arches only does not count); NULL when none is listed. */
 const struct spec_impl *x86_impl(const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
 				 const struct spec_backend **from);
+
+/* ---- .S macros (x86.c) ---- */
+
+/* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
+bool x86_macro_on(const struct spec *s, const struct node *mac, const struct spec_arch *a);
+/* Its `clobbers` for a (a list for every arch, or a map of arch to list); NULL: none. */
+const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a);
+/* The name of its `clob` parameter (the caller passes the site's clobbers), or NULL. */
+const char *x86_macro_clob_param(const struct node *mac);
 
 extern const struct check x86_checks[];
 

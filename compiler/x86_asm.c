@@ -640,6 +640,14 @@ static bool add_label(struct asmctx *c, const char *name, size_t off)
 	return true;
 }
 
+static void free_operands(struct insn *in)
+{
+	for (int k = 0; k < MAX_OPS; k++) {
+		free(in->o[k].e.sym);
+		in->o[k].e.sym = NULL;
+	}
+}
+
 static void parse_statement(struct asmctx *c, size_t i, size_t end)
 {
 	struct insn *in;
@@ -675,6 +683,7 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 	while (i < end && !isspace((unsigned char)c->text[i]))
 		i++;
 	in = &c->insns[c->ninsns];
+	free_operands(in); /* what a statement that failed to parse left there */
 	memset(in, 0, sizeof(*in));
 	in->off = m0;
 	snprintf(mnem, sizeof(mnem), "%.*s", (int)(i - m0), c->text + m0);
@@ -1167,13 +1176,15 @@ static bool enc_unary(struct asmctx *c, struct insn *in, struct enc *e, unsigned
 static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
 {
 	struct opnd one = {.kind = O_IMM, .e = {.val = 1, .label = -1}};
-	struct opnd *cnt = in->nops == 1 ? &one : &in->o[0], *d = &in->o[in->nops - 1];
+	struct opnd *cnt, *d;
 	int size;
 
 	if (in->nops != 1 && in->nops != 2) {
 		fail(c, in->off, "a shift takes a count ($imm or %%cl) and a destination");
 		return false;
 	}
+	cnt = in->nops == 1 ? &one : &in->o[0];
+	d = &in->o[in->nops - 1];
 	if (!(size = op_size(c, in, in->nops - 1, in->nops - 1)) || !is_rm(d))
 		return false;
 	*w |= dest_writes(d);
@@ -1313,6 +1324,10 @@ static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int her
 	target = target_of(c, in, o);
 	if (c->failed)
 		return false;
+	if (target < 0 && !o->e.sym) {
+		fail(c, o->off, "a branch goes to a label or a symbol, not to a number");
+		return false;
+	}
 	if (target < 0) { /* a symbol: always rel32 */
 		if (in->form == F_JCC) {
 			put(e, 0x0f);
@@ -1488,6 +1503,8 @@ bool x86_assemble(const char *text, int bits, const struct node *src, struct pos
 									 xstrdup(e.rel[r].sym), e.rel[r].addend};
 		}
 		buf_add(&bytes, (const char *)e.b, (size_t)e.n);
+		out->steps = xrealloc(out->steps, sizeof(*out->steps) * (size_t)(out->nsteps + 1));
+		out->steps[out->nsteps++] = (struct x86_step){in->off, fx.writes, fx.calls};
 		out->writes |= fx.writes;
 		out->stack += fx.stack * (bits / 8);
 		out->calls |= fx.calls;
@@ -1495,9 +1512,8 @@ bool x86_assemble(const char *text, int bits, const struct node *src, struct pos
 	}
 	for (int i = 0; i < c->nlabels; i++)
 		free(c->labels[i].name);
-	for (int i = 0; i < c->ninsns; i++)
-		for (int k = 0; k < c->insns[i].nops; k++)
-			free(c->insns[i].o[k].e.sym);
+	for (int i = 0; i <= c->ninsns && i < MAX_INSNS; i++)
+		free_operands(&c->insns[i]);
 	free(c);
 	if (!ok) {
 		buf_free(&bytes);
@@ -1516,6 +1532,7 @@ void x86_code_free(struct x86_code *c)
 	for (int i = 0; i < c->nrelocs; i++)
 		free(c->relocs[i].sym);
 	free(c->relocs);
+	free(c->steps);
 	free(c->bytes);
 	free(c->text);
 	memset(c, 0, sizeof(*c));

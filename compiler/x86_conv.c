@@ -126,7 +126,7 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 	if (op->sig.ret.cls != CT_VOID || op->sig.ret.ptr) {
 		b->ret_words = x86_type_words(s, &op->sig.ret, a);
 		if (b->ret_words == 0) {
-			b->error = "the return type has no size on this arch";
+			b->error = "the return type has no size there";
 			return;
 		}
 		if (b->ret_words > c->nret) {
@@ -139,7 +139,7 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 		int words = x86_type_words(s, &op->sig.params[i].type, a);
 		b->error_param = i;
 		if (words == 0) {
-			b->error = "this parameter's type has no size on this arch";
+			b->error = "this parameter's type has no size there";
 			return;
 		}
 		if (words > 2) {
@@ -149,7 +149,7 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 		for (int part = 0; part < words; part++) {
 			int slot = b->nwords;
 			if (slot >= c->nargs + c->stack_args) {
-				b->error = "the arguments need more words than the argument registers and stack slots";
+				b->error = "the arguments need more words than its argument registers and stack slots hold";
 				return;
 			}
 			b->w[b->nwords++] = (struct x86_word){slot < c->nargs ? reg_of(c->args[slot]) : -1, i, part};
@@ -181,7 +181,7 @@ static void add_info(struct walk *w, const struct spec_op *op, int slot)
 {
 	struct x86_arch *x = w->x;
 	struct x86_opinfo *i;
-	struct reglist l;
+	struct reglist l = {0};
 
 	x->ops = xrealloc(x->ops, (size_t)(x->nops + 1) * sizeof(*x->ops));
 	i = &x->ops[x->nops++];
@@ -198,7 +198,7 @@ static void add_info(struct walk *w, const struct spec_op *op, int slot)
 		i->declared = true;
 		i->clobbers = x86_regset(&l, x->conv.bits);
 	}
-	reglist_free(&l);
+	i->regs = l;
 	x86_bind(x->s, op, &x->conv, &i->bind);
 }
 
@@ -289,6 +289,8 @@ const struct x86_opinfo *x86_info(const struct x86_arch *x, const struct spec_op
 
 void x86_arch_free(struct x86_arch *x)
 {
+	for (int i = 0; i < x->nops; i++)
+		reglist_free(&x->ops[i].regs);
 	free(x->ops);
 	free(x->index);
 	memset(x, 0, sizeof(*x));

@@ -15,7 +15,7 @@ if ! "$AS" -xexplicit -o "$T/seqs.o" "$T/seqs.s" 2>"$T/as.err"; then
 	nok bundler-assembles "$(head -3 "$T/as.err" | tr '\n' ' ')"
 	exit 0
 fi
-bundle_sigs "$T/seqs.o" '^S[0-9]+$' | sort -t' ' -k1,1 >"$T/as.sig"
+bundle_sigs "$T/seqs.o" '^S[0-9]+$' '^S[0-9]+$' | sort -t' ' -k1,1 >"$T/as.sig"
 "$T/bundles" <"$T/seqs" | awk '{ printf "S%d %s\n", NR - 1, $0 }' | sort -t' ' -k1,1 >"$T/model.sig"
 # the trailing S<n> holds only the padding nop: drop it from the assembler's list
 last=$(grep -c '^@@' "$T/seqs")

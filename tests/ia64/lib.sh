@@ -29,14 +29,17 @@ assemble() { # assemble SRC OBJ
 	"$AS" -xexplicit --fatal-warnings -o "$2" "$1"
 }
 
-# Per label, the bundles objdump shows: "LABEL COUNT SIG", where SIG spells each bundle's
-# slot units and stops as the compiler's model does ("MI;;I M;;MI;; MLX").
-bundle_sigs() { # bundle_sigs OBJ LABEL-REGEX
-	"$OBJDUMP" -d "$1" | awk -v want="$2" '
+# Per label matching LABEL-REGEX, the bundles objdump shows up to the next label (of those
+# matching STOP-REGEX):
+# "LABEL COUNT SIG", where SIG spells each bundle's slot units and stops as the compiler's
+# model does ("MI;;I M;;MI;; MLX"). objdump names one label per address.
+bundle_sigs() { # bundle_sigs OBJ LABEL-REGEX [STOP-REGEX: labels that end a run; default all]
+	"$OBJDUMP" -d "$1" | awk -v want="$2" -v stop="${3:-.}" '
 	function flush() { if (cur != "") print cur, n, sig; }
 	/^[0-9a-f]+ <.*>:$/ {
 		name = $2; gsub(/[<>:]/, "", name)
-		if (name ~ want) { flush(); cur = name; n = 0; sig = "" }
+		if (name ~ stop || name ~ want) { flush(); cur = "" }
+		if (name ~ want) { cur = name; n = 0; sig = "" }
 		next
 	}
 	/^ *[0-9a-f]+:\t/ {
@@ -52,4 +55,27 @@ bundle_sigs() { # bundle_sigs OBJ LABEL-REGEX
 		slot++
 	}
 	END { flush() }'
+}
+
+# The spec the tests compile: the shipped one once it holds the IA-64 arch, else the draft.
+ia64_spec() {
+	if grep -q 'family: ia64' "$ROOT/spec/pvops.yaml" 2>/dev/null; then
+		echo "$ROOT/spec/pvops.yaml"
+	else
+		echo "$ROOT/spec/drafts/ia64.yaml"
+	fi
+}
+
+# Generate into $T/out (the IA-64 files land in $T/out/ia64); false after printing why.
+generate() {
+	"$PVOPSC" -q -o "$T/out" -t "$ROOT/templates" "$(ia64_spec)" >"$T/gen.log" 2>&1 ||
+		{ nok generate "$(head -5 "$T/gen.log" | tr '\n' ' ')"; return 1; }
+	G=$T/out/ia64
+}
+
+# Preprocess a .S file as the kernel build does (cpp only; no IA-64 compiler is needed).
+preprocess() { # preprocess SRC OUT [cpp args...]
+	local src=$1 out=$2
+	shift 2
+	${CPP:-cpp} -P -undef -nostdinc -x assembler-with-cpp -D__ASSEMBLY__ -I"$G" "$@" "$src" >"$out"
 }

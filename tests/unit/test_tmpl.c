@@ -292,6 +292,7 @@ static void literal_braces(void **state)
 	check("if (x) {\n\tfoo();\n}}\n", d, "if (x) {\n\tfoo();\n}}\n");
 	check("{ {{arch}} }", d, "{ x86 }");
 	check("end {", d, "end {");
+	check("/* na\xc3\xafve \xe2\x80\x94 {{arch}} */\n", d, "/* na\xc3\xafve \xe2\x80\x94 x86 */\n");
 	check("}}{{arch}}}}", d, "}}x86}}");
 	tv_free(d);
 }
@@ -415,7 +416,7 @@ static void render_errors(void **state)
 		 "    1 | {{#each names}}{{nams}}{{/each}}\n"
 		 "      |                ^\n"},
 		{"{{#each ops}}{{#each params}}{{nmae}}{{/each}}{{/each}}",
-		 "t.tmpl:1:30: error: unknown variable 'nmae' [template-unknown-variable]\n"
+		 "t.tmpl:1:30: error: unknown variable 'nmae'; did you mean 'name'? [template-unknown-variable]\n"
 		 "    1 | {{#each ops}}{{#each params}}{{nmae}}{{/each}}{{/each}}\n"
 		 "      |                              ^\n"},
 		{"x\n {{cpu.nam}}",
@@ -477,9 +478,73 @@ static void many_items(void **state)
 	assert_string_equal(r.out + strlen(r.out) - 9, "\top09999\n");
 	done(&r);
 	check_error("{{#each ops}}{{nmae}}{{/each}}", d,
-		    "t.tmpl:1:14: error: unknown variable 'nmae' [template-unknown-variable]\n"
+		    "t.tmpl:1:14: error: unknown variable 'nmae'; did you mean 'name'? [template-unknown-variable]\n"
 		    "    1 | {{#each ops}}{{nmae}}{{/each}}\n"
 		    "      |              ^\n");
+	tv_free(d);
+}
+
+/* Nesting as deep as the parser's stack allows renders; deeper is an error, not a crash. */
+static void deep_nesting(void **state)
+{
+	struct tval *d = model();
+	struct buf text = {0};
+	struct run r;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		buf_puts(&text, "{{#each names}}{{#if @first}}");
+	buf_puts(&text, "x");
+	for (int i = 0; i < 1000; i++)
+		buf_puts(&text, "{{/if}}{{/each}}");
+	check(text.data, d, "x");
+	buf_free(&text);
+	for (int i = 0; i < 5000; i++)
+		buf_puts(&text, "{{#if yes}}");
+	r = run(text.data, d);
+	assert_null(r.out);
+	assert_non_null(strstr(r.diags, "blocks nested too deeply [template-syntax]"));
+	done(&r);
+	buf_free(&text);
+	tv_free(d);
+}
+
+/* A template is parsed once and rendered for every arch: each render appends to its buffer
+ * and reports its own errors. */
+static void render_twice(void **state)
+{
+	static const char text[] = "{{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n";
+	struct tmpl *t = tmpl_parse(diag_source("t.tmpl", text, strlen(text)));
+	struct tval *d = model();
+	struct buf out = {0};
+	size_t len;
+	char *diags;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(t);
+	buf_puts(&out, "> ");
+	assert_true(tmpl_render(t, d, &out));
+	tv_set_str(d, "arch", "ia64");
+	assert_true(tmpl_render(t, d, &out));
+	assert_string_equal(out.data, "> x86\nia64\n");
+	tv_set_bool(d, "yes", false);
+	assert_false(tmpl_render(t, d, &out));
+	assert_false(tmpl_render(t, d, &out));
+	f = open_memstream(&diags, &len);
+	diag_flush(f);
+	fclose(f);
+	assert_string_equal(diags,
+			    "t.tmpl:1:28: error: unknown variable 'nope'; did you mean 'none'? [template-unknown-variable]\n"
+			    "    1 | {{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n"
+			    "      |                            ^\n"
+			    "t.tmpl:1:28: error: unknown variable 'nope'; did you mean 'none'? [template-unknown-variable]\n"
+			    "    1 | {{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n"
+			    "      |                            ^\n");
+	free(diags);
+	diag_reset();
+	buf_free(&out);
+	tmpl_free(t);
 	tv_free(d);
 }
 
@@ -532,6 +597,8 @@ int main(void)
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(render_errors),
 		cmocka_unit_test(many_items),
+		cmocka_unit_test(deep_nesting),
+		cmocka_unit_test(render_twice),
 		cmocka_unit_test(any_input),
 	};
 

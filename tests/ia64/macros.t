@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Every ASM macro, used with realistic operands (macros.S), assembles against each backend's
+# inst.h in explicit mode with every dependency violation fatal, and against the checker;
+# each use takes as many bundles as the compiler's model of its expansion says.
+. "$(dirname "$0")/lib.sh"
+have_toolchain || { nok macros-toolchain "ia64-linux-gnu-as not installed (make deps)"; exit 0; }
+generate || exit 0
+helper expand || { nok macros-helper "cannot build tests/ia64/expand.c"; exit 0; }
+S=$ROOT/tests/ia64/macros.S
+
+uses() { sed -n 's/^\(M[0-9]*\):[[:space:]]*\([A-Z].*\)$/\1 \2/p' "$S"; }
+nuses=$(uses | wc -l)
+
+for b in native xen; do
+	if ! preprocess "$S" "$T/$b.s" -DINST_H="\"$b/inst.h\"" ||
+		! assemble "$T/$b.s" "$T/$b.o" 2>"$T/$b.err"; then
+		nok "$b-macros-assemble" "$(head -4 "$T/$b.err" | tr '\n' ' ')"
+		continue
+	fi
+	ok "$b-macros-assemble ($nuses uses)"
+	uses | "$T/expand" "$(ia64_spec)" "$b" | sort >"$T/$b.model"
+	bundle_sigs "$T/$b.o" '^M[0-9]+$' | awk '{ print $1, $2 }' | sort >"$T/$b.as"
+	if [ "$(wc -l <"$T/$b.model")" = "$nuses" ] && diff "$T/$b.model" "$T/$b.as" >"$T/$b.diff"; then
+		ok "$b-macro-bundles-match-assembler"
+	else
+		nok "$b-macro-bundles-match-assembler" "$(grep '^[<>]' "$T/$b.diff" | head -4 | tr '\n' ' ')"
+	fi
+done
+
+# the native forms with every clob operand poisoned after use
+if preprocess "$S" "$T/poison.s" -DINST_H='"native/inst.h"' -DPARAVIRT_POISON_CLOBBERS &&
+	assemble "$T/poison.s" "$T/poison.o" 2>"$T/poison.err"; then
+	n=$("$OBJDUMP" -d "$T/poison.o" | grep -c 'movl r[0-9]*=0xdead0c10bbe7dead')
+	[ "$n" -gt 0 ] && ok "native-poisoned-clobbers-assemble ($n poisoned)" ||
+		nok native-poisoned-clobbers-assemble "no clob was poisoned"
+else
+	nok native-poisoned-clobbers-assemble "$(head -4 "$T/poison.err" | tr '\n' ' ')"
+fi
+# without the switch, nothing is poisoned
+grep -q '0xdead0c10bbe7dead' "$T/native.s" && nok native-unpoisoned-by-default "poison without the switch" ||
+	ok native-unpoisoned-by-default
+
+# the checker takes every good use
+if preprocess "$S" "$T/pvchk.s" -DINST_H='"native/pvchk_inst.h"' &&
+	assemble "$T/pvchk.s" "$T/pvchk.o" 2>"$T/pvchk.err"; then
+	ok "pvchk-macros-assemble"
+else
+	nok pvchk-macros-assemble "$(head -4 "$T/pvchk.err" | tr '\n' ' ')"
+fi

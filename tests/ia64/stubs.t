@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The inline asm of every generated pv_cpu_ops stub, with its operands substituted as GCC
+# would, assembles with the IA-64 assembler (explicit mode, warnings fatal) into exactly 5
+# bundles, and leaves one .paravirt_bundles record per site: {start, start + 80, type}.
+. "$(dirname "$0")/lib.sh"
+have_toolchain || { nok stubs-toolchain "ia64-linux-gnu-as not installed (make deps)"; exit 0; }
+generate || exit 0
+
+# The sites: each stub's [op_addr] and [type]; getreg/setreg once per register they patch.
+sed -n 's/.*\[op_addr\] "i"(&pv_cpu_ops\.\([a-z0-9_]*\)), \[type\] "i"(\([^)]*\)).*/\1 \2/p' \
+	"$G/paravirt_privop.h" >"$T/ops"
+regs=$(sed -n 's/^#define \(_IA64_REG_[A-Z0-9_]*\) .*/\1/p' "$G/paravirt_patch.h")
+while read -r op type; do
+	case $type in
+	*'+ ('*) for r in $regs; do echo "SITE($op, ${type%(*}($r))"; done ;;
+	*) echo "SITE($op, $type)" ;;
+	esac
+done <"$T/ops" >"$T/sites.h"
+nsites=$(wc -l <"$T/sites.h")
+if [ "$nsites" -lt 14 ]; then
+	nok stubs-found "only $nsites sites in paravirt_privop.h"
+	exit 0
+fi
+if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$G" -I"$T" -I"$ROOT/tests/ia64" -o "$T/stubs" \
+	"$ROOT/tests/ia64/stubs.c" 2>"$T/cc.err"; then
+	nok stubs-text "$(head -3 "$T/cc.err" | tr '\n' ' ')"
+	exit 0
+fi
+"$T/stubs" >"$T/stubs.s"
+if assemble "$T/stubs.s" "$T/stubs.o" 2>"$T/as.err"; then
+	ok "stubs-assemble ($nsites sites)"
+else
+	nok stubs-assemble "$(head -4 "$T/as.err" | tr '\n' ' ')"
+	exit 0
+fi
+bundle_sigs "$T/stubs.o" '^S_[0-9]' | awk '$2 != 5 { print $1 ": " $2 }' >"$T/bad"
+n=$(bundle_sigs "$T/stubs.o" '^S_[0-9]' | wc -l)
+[ "$n" = "$nsites" ] && [ ! -s "$T/bad" ] && ok "stubs-are-5-bundles" ||
+	nok stubs-are-5-bundles "$n of $nsites read back; $(head -3 "$T/bad" | tr '\n' ' ')"
+
+# The records: relocations give start and end (section offsets), the data the type.
+"$OBJDUMP" -r -j .paravirt_bundles "$T/stubs.o" |
+	sed -n 's/.*DIR64LSB *\.text+0x\([0-9a-f]*\)$/\1/p; s/.*DIR64LSB *\.text$/0/p' |
+	while read -r a && read -r b; do echo $((16#$b - 16#$a)); done | sort -u >"$T/spans"
+[ "$(cat "$T/spans")" = 80 ] && ok "records-span-80-bytes" || nok records-span-80-bytes "spans: $(tr '\n' ' ' <"$T/spans")"
+"$OBJDUMP" -s -j .paravirt_bundles "$T/stubs.o" | awk 'NR > 4 { print $2 $3 $4 $5 }' | tr -d '\n' |
+	fold -w 48 | cut -c33-48 >"$T/types.le"
+nrec=$(wc -l <"$T/types.le")
+# little-endian 8-byte type field -> number, compared with the sites' types in order
+while read -r hex; do
+	v=0
+	for i in 14 12 10 8 6 4 2 0; do v=$((v * 256 + 16#${hex:$i:2})); done
+	echo "$v"
+done <"$T/types.le" >"$T/types.got"
+sed 's/SITE([a-z0-9_]*, \(.*\))$/\1/' "$T/sites.h" >"$T/types.expr"
+printf '#include "paravirt_patch.h"\n' >"$T/types.c"
+awk '{ print "T " $0 }' "$T/types.expr" >>"$T/types.c"
+${CPP:-cpp} -P -I"$G" "$T/types.c" | sed -n 's/^T //p' | while read -r e; do echo $(($e)); done >"$T/types.want"
+if [ "$nrec" = "$nsites" ] && diff -q "$T/types.got" "$T/types.want" >/dev/null; then
+	ok "records-carry-the-types ($nrec records)"
+else
+	nok records-carry-the-types "$nrec records for $nsites sites; $(diff "$T/types.got" "$T/types.want" | head -3 | tr '\n' ' ')"
+fi

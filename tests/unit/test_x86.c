@@ -1,0 +1,185 @@
+/* test_x86.c: the x86 family's own knowledge: how signatures bind to argument and return words
+ * (i386 splits 64-bit values low word first and pushes a fourth word), site lengths, patch type
+ * numbers and offsets, clobber masks, and the assembler's lengths, relocations and effects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "diag.h"
+#include "spec.h"
+#include "util.h"
+#include "x86.h"
+
+static const char spec_text[] =
+	"pvopsc: 1\n"
+	"arches:\n"
+	"  - {name: x86_64, family: x86, word_bits: 64, arg_regs: [rdi, rsi, rdx, rcx], ret_regs: [rax],\n"
+	"     call_clobbers: [rax, rcx, rdx, rsi, rdi, r8-r11], callee_save_clobbers: [rax],\n"
+	"     clobber_mask: [rax, rcx, rdx, rdi, rsi, r8, r9, r10, r11]}\n"
+	"  - {name: i386, family: x86, word_bits: 32, arg_regs: [eax, edx, ecx], stack_args: 1,\n"
+	"     ret_regs: [eax, edx], call_clobbers: [eax, ecx, edx], callee_save_clobbers: [eax, edx],\n"
+	"     clobber_mask: [eax, ecx, edx, edi]}\n"
+	"types:\n"
+	"  - {name: pte_t, kind: struct, bits: 64}\n"
+	"backends:\n"
+	"  - {name: native, hypervisor_type: 0}\n"
+	"tables:\n"
+	"  - name: pv_info\n"
+	"    ops: [{name: name, type: const char *}]\n"
+	"  - name: pv_a\n"
+	"    ops:\n"
+	"      - {name: set_pte, sig: \"void (pte_t *p, pte_t v)\", kind: patchable}\n"
+	"      - {name: four, sig: \"void (int a, long long b, int c)\", kind: patchable}\n"
+	"      - {name: tsc, sig: u64 (void), kind: patchable}\n"
+	"  - name: pv_b\n"
+	"    ops:\n"
+	"      - {name: fl, sig: unsigned long (void), kind: callee_save, site_bytes: {x86_64: 14}}\n"
+	"      - {name: ret, sig: void (void), kind: jump}\n"
+	"      - {name: q, sig: void (void), kind: patchable, kinds: {i386: call}, arches: [i386]}\n";
+
+static struct spec *load(void)
+{
+	struct spec *s = spec_parse("t.yaml", xstrdup(spec_text), strlen(spec_text));
+
+	assert_non_null(s);
+	assert_int_equal(diag_error_count(), 0);
+	return s;
+}
+
+static const struct x86_opinfo *info(const struct x86_arch *x, const struct spec *s, const char *qname)
+{
+	const struct spec_op *op = NULL;
+
+	for (size_t t = 0; t < s->tables.n && !op; t++) {
+		const struct spec_table *tab = s->tables.v[t];
+		for (size_t i = 0; i < tab->ops.n; i++)
+			if (strcmp(((struct spec_op *)tab->ops.v[i])->qname, qname) == 0)
+				op = tab->ops.v[i];
+	}
+	assert_non_null(op);
+	assert_non_null(x86_info(x, op));
+	return x86_info(x, op);
+}
+
+static void binding_i386(void **state)
+{
+	struct spec *s = load();
+	struct x86_arch x;
+	const struct x86_opinfo *in;
+
+	(void)state;
+	x86_arch_build(&x, s, spec_arch(s, "i386"));
+	/* a 64-bit struct by value: two registers, low word first */
+	in = info(&x, s, "pv_a.set_pte");
+	assert_null(in->bind.error);
+	assert_int_equal(in->bind.nwords, 3);
+	assert_int_equal(in->bind.w[0].reg, 0); /* eax: p */
+	assert_int_equal(in->bind.w[1].reg, 2); /* edx: v, low */
+	assert_int_equal(in->bind.w[1].part, 0);
+	assert_int_equal(in->bind.w[2].reg, 1); /* ecx: v, high */
+	assert_int_equal(in->bind.w[2].part, 1);
+	/* the fourth word goes on the stack */
+	in = info(&x, s, "pv_a.four");
+	assert_null(in->bind.error);
+	assert_int_equal(in->bind.nwords, 4);
+	assert_int_equal(in->bind.nstack, 1);
+	assert_int_equal(in->bind.w[3].reg, -1);
+	assert_int_equal(in->bind.w[3].param, 2);
+	/* a 64-bit return: edx:eax */
+	in = info(&x, s, "pv_a.tsc");
+	assert_int_equal(in->bind.ret_words, 2);
+	/* kinds: a plain call on i386 */
+	assert_int_equal(info(&x, s, "pv_b.q")->kind, OP_CALL);
+	/* masks: callee-save sites may change eax and edx */
+	assert_int_equal(x86_mask_of(&x.conv, info(&x, s, "pv_b.fl")->clobbers), 0x5);
+	assert_int_equal(x86_mask_of(&x.conv, info(&x, s, "pv_a.tsc")->clobbers), 0x7);
+	assert_int_equal(x86_mask_of(&x.conv, info(&x, s, "pv_b.ret")->clobbers), 0);
+	x86_arch_free(&x);
+	spec_free(s);
+	diag_reset();
+}
+
+static void numbering_x86_64(void **state)
+{
+	struct spec *s = load();
+	struct x86_arch x;
+
+	(void)state;
+	x86_arch_build(&x, s, spec_arch(s, "x86_64"));
+	/* pv_info holds data only: the slots start at pv_a; pv_b.q is not on x86_64 */
+	assert_int_equal(info(&x, s, "pv_a.set_pte")->type, 0);
+	assert_int_equal(info(&x, s, "pv_a.tsc")->type, 2);
+	assert_int_equal(info(&x, s, "pv_b.fl")->type, 3);
+	assert_int_equal(info(&x, s, "pv_b.ret")->offset, 8);
+	assert_int_equal(x.nslots, 5);
+	/* sites: call *slot(%rip) is 6 bytes; site_bytes pads to 14 */
+	assert_int_equal(info(&x, s, "pv_a.tsc")->site, 6);
+	assert_int_equal(info(&x, s, "pv_b.fl")->site, 14);
+	assert_int_equal(info(&x, s, "pv_b.fl")->pad, 8);
+	/* x86_64 needs no split: one word per value */
+	assert_int_equal(info(&x, s, "pv_a.four")->bind.nwords, 3);
+	assert_int_equal(info(&x, s, "pv_a.tsc")->bind.ret_words, 1);
+	assert_int_equal(x86_mask_of(&x.conv, info(&x, s, "pv_a.tsc")->clobbers), 0x1ff);
+	x86_arch_free(&x);
+	spec_free(s);
+	diag_reset();
+}
+
+static struct x86_code assemble(const char *text, int bits)
+{
+	struct x86_code c;
+
+	assert_true(x86_assemble(text, bits, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	return c;
+}
+
+static void sequences(void **state)
+{
+	struct x86_code c;
+
+	(void)state;
+	c = assemble("pushfq; popq %rax", 64);
+	assert_int_equal(c.len, 2);
+	assert_int_equal(c.writes, 1u << 0);
+	assert_int_equal(c.stack, 0);
+	assert_true(c.falls_through);
+	x86_code_free(&c);
+	/* a %rip-relative operand: a relocation relative to the end of its instruction */
+	c = assemble("movb $1, v+1(%rip)", 64);
+	assert_int_equal(c.len, 7);
+	assert_int_equal(c.nrelocs, 1);
+	assert_int_equal(c.relocs[0].off, 2);
+	assert_true(c.relocs[0].pcrel);
+	assert_int_equal(c.relocs[0].addend, 1 - 4 - 1);
+	x86_code_free(&c);
+	/* a call inside counts; a jump out does not fall through */
+	c = assemble("jz 1f; call f; 1: swapgs; sysretq", 64);
+	assert_true(c.calls);
+	assert_false(c.falls_through);
+	assert_int_equal(c.len, 2 + 5 + 3 + 3);
+	x86_code_free(&c);
+	c = assemble("push %eax; popf", 32);
+	assert_int_equal(c.writes, 0);
+	x86_code_free(&c);
+	c = assemble("pushf", 32);
+	assert_int_equal(c.stack, -4);
+	x86_code_free(&c);
+	assert_false(x86_assemble("mov %rax, %rbx", 32, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_int_equal(diag_error_count(), 1);
+	diag_reset();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(binding_i386),
+		cmocka_unit_test(numbering_x86_64),
+		cmocka_unit_test(sequences),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

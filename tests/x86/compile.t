@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The generated x86 files compile as a kernel would build them, for x86_64 (-m64) and i386
+# (-m32), with -O2 -Wall -Wextra -Werror: a C file calling every wrapper, every backend's
+# initializers, the out-of-line bodies (.S) and a .S file using every asm macro. The guards
+# the files carry work: an i386 PIC build stops with the generated #error, and a site whose
+# length differs from the compiler's stops the assembler.
+set -u
+. "$ROOT/tests/x86/lib.sh"
+tmpdir
+gen_x86 "$X86_SPEC" "$TMP/gen" 2>"$TMP/gen.err" || { notok "compile: generate from $X86_SPEC"; cat "$TMP/gen.err"; exit 1; }
+
+for arch in $X86_ARCHES; do
+	d=$TMP/gen/$arch
+	n=$(ls "$d" | grep -c '^paravirt')
+	[ "$n" -eq 6 ] && ok "compile: $arch: 6 generated files" || notok "compile: $arch: $n generated files, expected 6"
+	inc="-I$ROOT/tests/x86 -I$d"
+	# shellcheck disable=SC2046
+	if cc $(cflags $arch) $inc -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err"; then
+		ok "compile: $arch: a call of every wrapper ($(grep -c '^static inline' "$d/paravirt.h") wrappers)"
+	else
+		notok "compile: $arch: calls.c"; head -20 "$TMP/err"
+	fi
+	if cc $(cflags $arch) $inc -include prelude.h -c "$d/paravirt_backends.c" -o "$d/backends.o" 2>"$TMP/err"; then
+		ok "compile: $arch: every backend's initializers ($(grep -c '^const struct paravirt_backend' "$d/paravirt_backends.c") backends)"
+	else
+		notok "compile: $arch: paravirt_backends.c"; head -20 "$TMP/err"
+	fi
+	cc $(mflag $arch) -c "$d/paravirt_insns.S" -o "$d/insns.o" 2>"$TMP/err" &&
+		ok "compile: $arch: out-of-line bodies" || { notok "compile: $arch: paravirt_insns.S"; head -20 "$TMP/err"; }
+	cc $(mflag $arch) -I"$d" -c "$d/macros.S" -o "$d/macros.o" 2>"$TMP/err" &&
+		ok "compile: $arch: every asm macro ($(grep -c '^m_' "$d/macros.S") uses)" ||
+		{ notok "compile: $arch: macros.S"; head -20 "$TMP/err"; }
+	# an explicit entry for every op: no table entry is NULL but an optional op's
+	nulls=$(awk '/^(const )?struct pv_[a-z_]+ [a-z_]+ = \{/ { t = $0; next } /^\};/ { t = "" }
+		t && /^	\.[a-zA-Z_.]+ = NULL,/ && !/optional/ { print t " " $0 }' "$d/paravirt_backends.c")
+	tables=$(grep -c '^\(const \)\?struct pv_[a-z_]* [a-z_]* = {' "$d/paravirt_backends.c")
+	[ -z "$nulls" ] && ok "compile: $arch: no entry of $tables tables is NULL unless its op is optional" ||
+		{ notok "compile: $arch: NULL entries"; echo "$nulls" | head -3; }
+done
+
+# guards
+d=$TMP/gen/i386
+cc -m32 -O2 -fpie -I"$ROOT/tests/x86" -I"$d" -c "$d/calls.c" -o /dev/null 2>"$TMP/err"
+grep -q 'build i386 code with -fno-pie' "$TMP/err" && ok "compile: an i386 PIC build stops at the generated #error" ||
+	notok "compile: an i386 PIC build should stop with the -fno-pie #error"
+d=$TMP/gen/x86_64
+sed -E '0,/^#define __PV_OP_([a-z0-9_]+)\(m\) m\(([^,]+), ([0-9]+), ([0-9]+),/s//#define __PV_OP_\1(m) m(\2, \3, 99,/' \
+	"$d/paravirt.h" >"$TMP/bad.h"
+mkdir -p "$TMP/bad" && cp "$d"/*.h "$d/calls.c" "$TMP/bad/" && cp "$TMP/bad.h" "$TMP/bad/paravirt.h"
+cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$TMP/bad" -c "$TMP/bad/calls.c" -o /dev/null 2>"$TMP/err"
+grep -q 'pvopsc: a patch site is not as long as generated' "$TMP/err" &&
+	ok "compile: the assembler refuses a site whose length is not the compiler's" ||
+	{ notok "compile: a wrong site length should stop the assembler"; head -5 "$TMP/err"; }
+exit 0
