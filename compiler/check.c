@@ -101,6 +101,8 @@ static void unknown_arch(const struct spec *s, const struct check *c)
 			arch_names(s, c, node_get(impl->node, "arches"));
 			arch_names(s, c, impl->code);
 		}
+		if (node_get(b->node, "prefix") && node_get(b->node, "prefix")->kind == NODE_MAP)
+			arch_names(s, c, node_get(b->node, "prefix"));
 	}
 	for (size_t i = 0; s->asm_macros && s->asm_macros->kind == NODE_SEQ && i < s->asm_macros->n; i++)
 		arch_names(s, c, node_get(s->asm_macros->items[i], "arches"));

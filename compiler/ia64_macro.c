@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 8 /* nested invocations; a macro that recurses forever stops here */
+#define MAX_DEPTH 8    /* nested invocations; a macro that recurses forever stops here */
+#define MAX_CALLS 256  /* invocations in one expansion: a branching recursion stops here */
 
 void ia64_text_add(struct ia64_text *t, const char *s, size_t n, const size_t *src, size_t at)
 {
@@ -34,6 +35,7 @@ struct expander {
 	char *why;
 	bool failed;
 	int depth;   /* 0 in the macro being expanded, 1+ in what it invokes */
+	int calls;   /* invocations so far */
 	size_t site; /* depth > 0: the invoking line in the outermost body */
 };
 
@@ -177,7 +179,7 @@ static void invoke(struct expander *x, const struct ia64_macro_def *callee, cons
 	if (argc != callee->nparams) {
 		xerr(x, at, "%s takes %d operands, not %d", callee->name, callee->nparams, argc);
 		*st = EXPAND_ERROR;
-	} else if (x->depth >= MAX_DEPTH) {
+	} else if (x->depth >= MAX_DEPTH || ++x->calls > MAX_CALLS) {
 		xerr(x, at, "macros nested too deeply (%s)", callee->name);
 		*st = EXPAND_ERROR;
 	} else {
@@ -295,7 +297,7 @@ enum ia64_expand_status ia64_expand(const struct ia64_macro_def *m, const char *
 				    ia64_macro_find find, void *fctx, struct ia64_text *out,
 				    ia64_err_fn err, void *ectx, char **why)
 {
-	struct expander x = {find, fctx, err, ectx, NULL, false, 0, 0};
+	struct expander x = {find, fctx, err, ectx, NULL, false, 0, 0, 0};
 	enum ia64_expand_status st = run(&x, m, args, out);
 
 	if (why)

@@ -166,7 +166,7 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 			if (impl && impl->symbol)
 				tv_set_str(e, "value", impl->symbol);
 			else
-				tv_set_strf(e, "value", "%s%s", owner->prefix, op->name);
+				tv_set_strf(e, "value", "%s%s", spec_prefix(owner, c->a), op->name);
 			tv_set_str(e, "how", impl && impl->nop ? "nop" : owner == b ? "impl" : "fallback");
 			tv_set_str(e, "from", owner->name);
 		}
@@ -203,7 +203,7 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
 
 		tv_set_str(bm, "name", b->name);
-		tv_set_str(bm, "prefix", b->prefix);
+		tv_set_str(bm, "prefix", spec_prefix(b, a));
 		tv_set_int(bm, "hypervisor_type", b->hypervisor_type);
 		tv_set_str(bm, "fallback", b->fallback ? b->fallback->name : "");
 		for (size_t j = 0; j < s->tables.n; j++) {

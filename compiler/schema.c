@@ -54,7 +54,7 @@ static const struct shape backend_impls = {SH_LIST, "list of implementations", N
 static const struct key backend_keys[] = {
 	{"name", &scalar, true, "backend name: native, xen"},
 	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
-	{"prefix", &scalar, false, "symbol prefix of its implementations (default: name + '_')"},
+	{"prefix", &anything, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
 	{"impl", &backend_impls, false, "what this backend implements"},

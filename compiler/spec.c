@@ -239,6 +239,23 @@ struct spec_op *spec_find_op(const struct spec *s, const char *qname)
 	return op_named(s, qname, ~0u);
 }
 
+/* `prefix: {ia64: ia64_native_}`: per-arch prefixes; arches not named keep the default. */
+static void load_prefixes(const struct spec *s, struct spec_backend *b, const struct node *map)
+{
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
+		const struct spec_arch *a = spec_arch(s, map->keys[i]->str);
+		if (a && map->items[i]->kind == NODE_SCALAR) {
+			free(b->arch_prefix[a->index]);
+			b->arch_prefix[a->index] = xstrdup(map->items[i]->str);
+		}
+	}
+}
+
+const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a)
+{
+	return b->arch_prefix[a->index] ? b->arch_prefix[a->index] : b->prefix;
+}
+
 static void load_backends(struct spec *s)
 {
 	const struct node *list = node_get(s->root, "backends"), *m, *im;
@@ -250,6 +267,7 @@ static void load_backends(struct spec *s)
 		b->node = m;
 		b->name = xstrdup(name ? name : "");
 		b->prefix = str_of(m, "prefix") ? xstrdup(str_of(m, "prefix")) : xasprintf("%s_", b->name);
+		load_prefixes(s, b, node_get(m, "prefix"));
 		b->hypervisor_type = int_of(m, "hypervisor_type", 0);
 		EACH_MAP(node_get(m, "impl"), j, im) {
 			struct spec_impl *impl = xcalloc(1, sizeof(*impl));
@@ -373,6 +391,8 @@ void spec_free(struct spec *s)
 		vec_free(&b->impls);
 		free(b->name);
 		free(b->prefix);
+		for (int k = 0; k < MAX_ARCHES; k++)
+			free(b->arch_prefix[k]);
 		free(b);
 	}
 	vec_free(&s->arches);

@@ -91,7 +91,8 @@ struct spec_impl {
 struct spec_backend {
 	const struct node *node;
 	char *name;
-	char *prefix;
+	char *prefix;                  /* symbol prefix where no arch has its own */
+	char *arch_prefix[MAX_ARCHES]; /* per arch index, NULL: prefix (spec_prefix) */
 	long long hypervisor_type;
 	struct spec_backend *fallback; /* ops not listed come from there; NULL: prefix + name */
 	struct vec impls;              /* struct spec_impl *, in spec order */
@@ -121,6 +122,8 @@ struct spec_op *spec_find_op(const struct spec *s, const char *qname);
 const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
 				  const struct spec_backend **from);
 /* For an arch-keyed map (clobbers, code): the value for arch, or NULL. */
+/* The backend's symbol prefix on arch a. */
+const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);
 int spec_type_bits(const struct spec *s, const struct ctype *t, const struct spec_arch *a);
 

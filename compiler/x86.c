@@ -456,14 +456,13 @@ static char *proto_of(const struct spec_op *op, const char *sym)
 }
 
 /* The bytes of a sequence for a C initializer, and its relocations. */
-static void add_insn(struct bctx *bc, struct tval *insns, const struct x86_opinfo *in, const struct x86_code *code,
+static void add_insn(struct tval *insns, const struct x86_opinfo *in, const struct x86_code *code,
 		     const char *sym, const char *from)
 {
 	struct tval *e = tv_add_map(insns), *rel = tv_set(e, "relocs", tv_list());
 	struct buf bytes = {0}, hex = {0};
 	char *cname = cname_of(in->op->qname);
 
-	(void)bc;
 	buf_puts(&bytes, "");
 	buf_puts(&hex, "");
 	for (int i = 0; i < code->len; i++) {
@@ -568,7 +567,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 		return;
 	}
 	const struct spec_backend *owner = impl ? from : root;
-	char *sym = impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", owner->prefix, op->name);
+	char *sym = impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", spec_prefix(owner, m->x.a), op->name);
 	const char *how = impl && impl->nop ? "nop" : owner == b ? "impl" : "fallback";
 	tv_set_str(e, "how", how);
 	tv_set_str(e, "from", owner->name);
@@ -593,7 +592,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	/* what a patcher may inline: the sequence, or nothing at all for a no-op */
 	if (x86_is_site(in->kind) && (has_code || (impl && impl->nop && in->kind != OP_JUMP))) {
 		struct x86_code none = {.text = (char *)"", .falls_through = true};
-		add_insn(bc, insns, in, has_code ? &code : &none, has_code ? sym : "paravirt_nop", owner->name);
+		add_insn(insns, in, has_code ? &code : &none, has_code ? sym : "paravirt_nop", owner->name);
 	}
 	if (has_code && from == b)
 		add_body(bc, b, in, &code, sym);
@@ -641,8 +640,8 @@ static void add_backends(struct model *m, struct tval *root)
 				continue;
 			d = tv_add_map(tabs);
 			tv_set_str(d, "name", tab->name);
-			tv_set_strf(d, "var", "%s%s", b->prefix, tab->name);
-			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, b->prefix, tab->name);
+			tv_set_strf(d, "var", "%s%s", spec_prefix(b, m->x.a), tab->name);
+			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, spec_prefix(b, m->x.a), tab->name);
 			entries = tv_set(d, "entries", tv_list());
 			walk_entries(&bc, b, &tab->ops, NULL, entries, thunks, insns);
 			if (i == 0) { /* the globals start as the default backend's tables */
@@ -661,7 +660,7 @@ static void add_backends(struct model *m, struct tval *root)
 /* ---- .S macros ---- */
 
 /* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
-bool x86_macro_on(const struct spec *s, const struct node *mac, const struct spec_arch *a)
+bool x86_macro_on(const struct node *mac, const struct spec_arch *a)
 {
 	const struct node *arches = node_get(mac, "arches");
 
@@ -672,7 +671,6 @@ bool x86_macro_on(const struct spec *s, const struct node *mac, const struct spe
 	for (size_t i = 0; arches->kind == NODE_SEQ && i < arches->n; i++)
 		if (node_is(arches->items[i], a->name))
 			return true;
-	(void)s;
 	return false;
 }
 
@@ -712,7 +710,7 @@ static void add_macros(struct model *m, struct tval *root)
 		struct tval *mm, *lines;
 		unsigned keep = 0;
 
-		if (!x86_macro_on(m->s, mac, m->x.a) || !opn || opn->kind != NODE_SCALAR)
+		if (!x86_macro_on(mac, m->x.a) || !opn || opn->kind != NODE_SCALAR)
 			continue;
 		for (int k = 0; k < m->x.nops && !in; k++)
 			if (strcmp(m->x.ops[k].op->qname, opn->str) == 0 && m->x.ops[k].type >= 0)

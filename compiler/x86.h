@@ -98,8 +98,6 @@ unsigned x86_mask_of(const struct x86_conv *c, unsigned set);
 
 /* The effective kind of op on arch a (the op's `kinds` entry for a, else its kind). */
 enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a);
-/* The registers op's site lets its callee modify on a: declared `clobbers`, else the kind's. */
-unsigned x86_op_clobbers(const struct spec_op *op, const struct x86_conv *c);
 bool x86_is_site(enum op_kind k); /* patchable, callee_save or jump */
 
 /* How a value of a C type travels: in `words` machine words (0 = void). */
@@ -181,7 +179,7 @@ const struct spec_impl *x86_impl(const struct spec_backend *b, const struct spec
 /* ---- .S macros (x86.c) ---- */
 
 /* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
-bool x86_macro_on(const struct spec *s, const struct node *mac, const struct spec_arch *a);
+bool x86_macro_on(const struct node *mac, const struct spec_arch *a);
 /* Its `clobbers` for a (a list for every arch, or a map of arch to list); NULL: none. */
 const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a);
 /* The name of its `clob` parameter (the caller passes the site's clobbers), or NULL. */

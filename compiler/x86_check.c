@@ -428,7 +428,7 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	bool any = false;
 
 	for (int i = 0; i < r->n; i++)
-		any |= x86_macro_on(r->s, mac, r->xs[i].a);
+		any |= x86_macro_on(mac, r->xs[i].a);
 	if (!any)
 		return;
 	if (!opn || opn->kind != NODE_SCALAR) {
@@ -456,10 +456,10 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	for (int i = 0; i < r->n; i++) {
 		const struct x86_arch *x = &r->xs[i];
 		const struct x86_opinfo *in;
-		if (!x86_macro_on(r->s, mac, x->a))
+		if (!x86_macro_on(mac, x->a))
 			continue;
 		for (size_t k = 0; k < nseen; k++)
-			if (x86_macro_on(r->s, seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
+			if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
 				diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
 				diag_note(node_pos_of(seen[k], "name"), "first defined here");
 				break;
@@ -495,7 +495,7 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	reglist_free(&shared);
 	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
 		const struct x86_arch *x = arch_of(r, clob->keys[k]->str);
-		if (!x || !x86_macro_on(r->s, mac, x->a))
+		if (!x || !x86_macro_on(mac, x->a))
 			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
 				   mname, clob->keys[k]->str);
 	}
