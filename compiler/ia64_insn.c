@@ -972,6 +972,8 @@ static void emit(struct bq *b, struct buf *sig)
 		pop(b);
 		placed++;
 	}
+	if (!placed) /* fits no slot (only an unparsed instruction can): drop it, as gas does */
+		pop(b);
 	if (sig) {
 		if (sig->len)
 			buf_putc(sig, ' ');

@@ -272,13 +272,15 @@ static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_d
 			const struct ia64_macro_def *callee = NULL;
 			if (ia64_macro_call(t + b, e - b, &co, &cl) && x->find)
 				callee = x->find(x->fctx, t + b + co, cl);
-			if (callee)
+			if (callee) {
 				invoke(x, callee, t + b + co + cl, e - b - co - cl, src, out, &st);
-			else if (nested)
-				ia64_text_add(out, t + b, e - b, NULL, x->site);
-			else
-				ia64_text_add(out, t + b, e - b, sub.src + b, 0);
-			ia64_text_add(out, "\n", 1, NULL, src);
+			} else {
+				if (nested)
+					ia64_text_add(out, t + b, e - b, NULL, x->site);
+				else
+					ia64_text_add(out, t + b, e - b, sub.src + b, 0);
+				ia64_text_add(out, "\n", 1, NULL, src);
+			}
 		}
 #undef IS
 		b = e + 1;

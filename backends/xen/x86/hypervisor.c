@@ -1,0 +1,291 @@
+/* The hypervisor model the Xen backend runs on in user space (see xen.h): each hypercall is
+ * counted and does to the model's state what Xen does to the domain's. On the way back to the
+ * guest, as Xen does, a pending event is delivered if the guest has events unmasked. */
+#include "host.h"
+#include "xen.h"
+
+struct xen_hv xen_hv;
+struct vcpu_info xen_vcpu_info;
+struct shared_info xen_shared_info;
+
+/* The generated direct irq sequences reach the two bytes at the spec's XEN_vcpu_info_pending
+ * and XEN_vcpu_info_mask, which are Xen's layout (not in the generated C headers). */
+_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_pending) == 0, "pending at 0");
+_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_mask) == 1, "mask at 1");
+_Static_assert(__builtin_offsetof(struct xen_hv, calls) == 0, "entry.S counts calls[] at xen_hv");
+
+static u64 boot_ns;	/* system time 0 */
+
+static u64 system_ns(void)
+{
+	return rt_now_ns() - boot_ns;
+}
+
+/* Publish the TSC scale and a fresh (tsc, system time) pair, as Xen does on every vcpu
+ * schedule; the version is odd meanwhile so a reader retries. */
+static void update_time(void)
+{
+	struct vcpu_time_info *t = &xen_vcpu_info.time;
+	u64 mul = div_u64(1000000ULL << 32, (u32)rt_tsc_khz());	/* ns per cycle, 32.32 fixed point */
+	int shift = 0;
+
+	/* normalize mul to 32 bits; each halving doubles the delta instead */
+	while (mul >> 32) {
+		mul >>= 1;
+		shift++;
+	}
+	while (!(mul >> 31)) {
+		mul <<= 1;
+		shift--;
+	}
+	__atomic_add_fetch(&t->version, 1, __ATOMIC_SEQ_CST);
+	t->tsc_timestamp = rdtsc();
+	t->system_time = system_ns();
+	t->tsc_to_system_mul = (u32)mul;
+	t->tsc_shift = (signed char)shift;
+	__atomic_add_fetch(&t->version, 1, __ATOMIC_SEQ_CST);
+}
+
+RT_HOST void xen_hv_reset(void)
+{
+	xen_hv = (struct xen_hv){ .periodic = 1, .memory_kb = XEN_DOMAIN_KB };
+	xen_vcpu_info = (struct vcpu_info){ .evtchn_upcall_mask = 1 };	/* a vcpu starts masked */
+	xen_shared_info = (struct shared_info){ 0 };
+	boot_ns = rt_now_ns();
+	xen_shared_info.wc_sec = (u32)rt_wall_s();
+	update_time();
+}
+
+RT_HOST void xen_hv_zero_counts(void)
+{
+	for (unsigned i = 0; i < XEN_NR_HYPERCALLS; i++)
+		xen_hv.calls[i] = 0;
+	for (unsigned i = 0; i < XEN_NR_MMUEXT; i++)
+		xen_hv.mmuext[i] = 0;
+	xen_hv.batched = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
+}
+
+/* The upcall: with events masked meanwhile, the guest's registered handler runs (an event
+ * stays pending while there is none). */
+static void deliver_events(void)
+{
+	void (*handler)(void) = (void (*)(void))xen_hv.callbacks[CALLBACKTYPE_event];
+
+	if (xen_vcpu_info.evtchn_upcall_pending && !xen_vcpu_info.evtchn_upcall_mask && handler) {
+		xen_hv.upcalls++;
+		xen_vcpu_info.evtchn_upcall_mask = 1;
+		handler();
+		xen_vcpu_info.evtchn_upcall_mask = 0;	/* the handler's return unmasks */
+	}
+}
+
+static long mmu_update(const struct mmu_update *req, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		u64 *pte = (u64 *)(uintptr_t)(req[i].ptr & ~3ULL);
+
+		switch (req[i].ptr & 3) {
+		case MMU_NORMAL_PT_UPDATE:
+			*pte = req[i].val;
+			break;
+		case MMU_PT_UPDATE_PRESERVE_AD:
+			/* the accessed and dirty bits the CPU set meanwhile survive the update */
+			*pte = req[i].val | (*pte & (_PAGE_ACCESSED | _PAGE_DIRTY));
+			break;
+		default:
+			return -22;	/* -EINVAL */
+		}
+		xen_hv.pt_updates++;
+	}
+	return 0;
+}
+
+static long mmuext_op(const struct mmuext_op *op, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		if (op[i].cmd >= XEN_NR_MMUEXT)
+			return -22;
+		xen_hv.mmuext[op[i].cmd]++;
+		switch (op[i].cmd) {
+		case MMUEXT_PIN_L1_TABLE:
+		case MMUEXT_PIN_L2_TABLE:
+		case MMUEXT_PIN_L3_TABLE:
+		case MMUEXT_PIN_L4_TABLE:
+			xen_hv.pinned++;
+			break;
+		case MMUEXT_UNPIN_TABLE:
+			if (!xen_hv.pinned)
+				return -22;
+			xen_hv.pinned--;
+			break;
+		case MMUEXT_NEW_BASEPTR:
+			xen_hv.baseptr = op[i].arg1.mfn;
+			break;
+		case MMUEXT_INVLPG_LOCAL:
+			xen_hv.invlpg = op[i].arg1.linear_addr;
+			break;
+		case MMUEXT_INVLPG_MULTI:
+			xen_hv.invlpg = op[i].arg1.linear_addr;
+			xen_hv.flushmask = *op[i].arg2.vcpumask;
+			break;
+		case MMUEXT_TLB_FLUSH_MULTI:
+			xen_hv.flushmask = *op[i].arg2.vcpumask;
+			break;
+		case MMUEXT_SET_LDT:
+			xen_hv.ldt_base = op[i].arg1.linear_addr;
+			xen_hv.ldt_ents = op[i].arg2.nr_ents;
+			break;
+		}
+	}
+	return 0;
+}
+
+static long set_trap_table(const struct trap_info *t)
+{
+	unsigned n = 0;
+
+	for (; t->address; t++, n++)
+		if (n < sizeof(xen_hv.traps) / sizeof(xen_hv.traps[0]))
+			xen_hv.traps[n] = *t;
+	xen_hv.ntraps = n;
+	return 0;
+}
+
+static long do_call(unsigned op, const unsigned long *a);
+
+static long multicall(struct multicall_entry *mc, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		mc[i].result = do_call((unsigned)mc[i].op, mc[i].args);
+		xen_hv.batched++;
+	}
+	return 0;
+}
+
+static long do_call(unsigned op, const unsigned long *a)
+{
+	switch (op) {
+	case __HYPERVISOR_set_trap_table:
+		return set_trap_table((const struct trap_info *)a[0]);
+	case __HYPERVISOR_mmu_update:
+		return mmu_update((const struct mmu_update *)a[0], (unsigned)a[1]);
+	case __HYPERVISOR_set_gdt:
+		xen_hv.gdt_mfn = *(const unsigned long *)a[0];
+		xen_hv.gdt_entries = (unsigned)a[1];
+		return 0;
+	case __HYPERVISOR_stack_switch:
+		xen_hv.kernel_ss = a[0];
+		xen_hv.kernel_sp = a[1];
+		return 0;
+	case __HYPERVISOR_fpu_taskswitch:
+		xen_hv.ts = a[0] != 0;
+		return 0;
+	case __HYPERVISOR_platform_op: {
+		const struct xen_platform_settime *st = (const void *)a[0];
+
+		if (st->cmd != XENPF_settime)
+			return -38;	/* -ENOSYS */
+		xen_shared_info.wc_version++;
+		xen_shared_info.wc_sec = st->secs - (u32)div_u64(st->system_time, 1000000000);
+		return 0;
+	}
+	case __HYPERVISOR_set_debugreg:
+		if (a[0] >= 8)
+			return -22;
+		xen_hv.debugreg[a[0]] = a[1];
+		return 0;
+	case __HYPERVISOR_get_debugreg:
+		return a[0] < 8 ? (long)xen_hv.debugreg[a[0]] : -22;
+	case __HYPERVISOR_update_descriptor:
+		*(u64 *)a[0] = *(const u64 *)a[1];
+		return 0;
+	case __HYPERVISOR_memory_op: {
+		struct xen_memory_map *map = (void *)a[1];
+
+		if (a[0] != XENMEM_memory_map || map->nr_entries < 1)
+			return -22;
+		map->nr_entries = 1;
+		map->buffer[0] = (struct e820entry){ 0, (u64)xen_hv.memory_kb << 10, 1 };
+		return 0;
+	}
+	case __HYPERVISOR_multicall:
+		return multicall((struct multicall_entry *)a[0], (unsigned)a[1]);
+	case __HYPERVISOR_update_va_mapping:
+		xen_hv.va = a[0];
+		xen_hv.va_pte = *(const u64 *)a[1];
+		if (a[2] & UVMF_INVLPG)
+			xen_hv.invlpg = a[0];
+		return 0;
+	case __HYPERVISOR_set_timer_op:
+		xen_hv.timer = *(const u64 *)a[0];
+		update_time();
+		return 0;
+	case __HYPERVISOR_xen_version:
+		return a[0] == XENVER_version ? (long)XEN_VERSION : -38;
+	case __HYPERVISOR_vm_assist:
+		if (a[0] == VMASST_CMD_enable && a[1] == VMASST_TYPE_writable_pagetables)
+			xen_hv.writable_pagetables = 1;
+		return 0;
+	case __HYPERVISOR_vcpu_op:
+		if (a[0] == VCPUOP_down)
+			xen_hv.vcpu_down = 1;
+		else if (a[0] == VCPUOP_up)
+			xen_hv.vcpu_down = 0;
+		else if (a[0] == VCPUOP_stop_periodic_timer)
+			xen_hv.periodic = 0;
+		else
+			return -38;
+		return 0;
+	case __HYPERVISOR_set_segment_base:
+		switch (a[0]) {
+		case SEGBASE_FS: xen_hv.fs_base = a[1]; return 0;
+		case SEGBASE_GS_USER: xen_hv.gs_user = a[1]; return 0;
+		case SEGBASE_GS_KERNEL: xen_hv.gs_kernel = a[1]; return 0;
+		case SEGBASE_GS_USER_SEL: xen_hv.gs_sel = a[1]; return 0;
+		}
+		return -22;
+	case __HYPERVISOR_mmuext_op:
+		return mmuext_op((const struct mmuext_op *)a[0], (unsigned)a[1]);
+	case __HYPERVISOR_sched_op:
+		if (a[0] == SCHEDOP_block) {
+			/* blocking unmasks events; the vcpu wakes on the next one, its timer's */
+			xen_vcpu_info.evtchn_upcall_mask = 0;
+			xen_vcpu_info.evtchn_upcall_pending = 1;
+			update_time();
+		}
+		return 0;
+	case __HYPERVISOR_callback_op: {
+		const struct callback_register *cb = (const void *)a[1];
+
+		if (a[0] != CALLBACKOP_register || cb->type > CALLBACKTYPE_syscall)
+			return -22;
+		xen_hv.callbacks[cb->type] = cb->address;
+		return 0;
+	}
+	case __HYPERVISOR_physdev_op:
+		if (a[0] != PHYSDEVOP_set_iopl)
+			return -38;
+		xen_hv.iopl = ((const struct physdev_set_iopl *)a[1])->iopl;
+		return 0;
+	}
+	return -38;
+}
+
+long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	const unsigned long a[4] = { a1, a2, a3, a4 };
+	long r;
+
+	if (op >= XEN_NR_HYPERCALLS)
+		return -38;
+	xen_hv.calls[op]++;
+	r = do_call(op, a);
+	deliver_events();
+	return r;
+}
+
+void xen_emulate_write_cr4(unsigned long cr4)
+{
+	xen_hv.emulated++;
+	xen_hv.cr4 = cr4;
+}

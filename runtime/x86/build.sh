@@ -1,0 +1,108 @@
+# Building the x86 runtime (the patcher, the user-space backends, the generated tables and
+# bodies) for one arch against a directory of generated headers, without make. Sourced by the
+# runtime tests and the runtime benchmark; needs ROOT (and PVOPSC when the headers must be
+# generated).
+#
+#   rt_headers OUT         print the header root: $PV_GEN if set, else generated/ once it holds
+#                          x86, else the x86 spec generated into OUT/gen
+#   rt_build ARCH HDR OUT  build the runtime objects into OUT/ARCH/ (cached by content);
+#                          prints nothing, fails with the compiler's messages
+#   rt_link ARCH OUT EXE SRC...  compile the program's SRCs (kernel-built if named *.k.c, as
+#                          assembler if *.S) and link them with the runtime into EXE
+#
+# Two kinds of C: "kernel" code, built as the kernel is (its functions are reached from pv
+# sites, or call ops that are plain C calls: i386 needs -mregparm=3 -freg-struct-return),
+# which must not call libc but through host.h, and "host" code with the normal conventions.
+# shellcheck shell=bash
+
+RT_DIR=$ROOT/runtime/x86
+
+rt_headers() {
+	local spec
+	if [ -n "${PV_GEN:-}" ]; then
+		echo "$PV_GEN"
+	elif [ -f "$ROOT/generated/x86_64/paravirt.h" ] && [ -f "$ROOT/generated/i386/paravirt.h" ]; then
+		echo "$ROOT/generated"
+	else
+		spec=$ROOT/spec/pvops.yaml
+		grep -q 'family: *x86' "$spec" 2>/dev/null || spec=$ROOT/spec/drafts/x86.yaml
+		"$PVOPSC" -q -t "$ROOT/templates" --arch x86_64,i386 -o "$1/gen" "$spec" >&2 && echo "$1/gen"
+	fi
+}
+
+# rt_cflags ARCH KIND (host | kernel)
+rt_cflags() {
+	local f="-O2 -g -Wall -Wextra -Werror -fno-pie -fno-strict-aliasing"
+	case $1 in
+	x86_64) f="$f -m64 -mno-red-zone" ;;
+	i386) f="$f -m32 -march=i686" ;;
+	*) echo "rt_cflags: unknown arch $1" >&2; return 1 ;;
+	esac
+	if [ "$2" = kernel ]; then
+		# pv sites call without realigning the stack: assume only a word's alignment
+		case $1 in
+		x86_64) f="$f -mincoming-stack-boundary=3" ;;
+		i386) f="$f -mincoming-stack-boundary=2 -mregparm=3 -freg-struct-return" ;;
+		esac
+		# no calls to memset/memcpy of gcc's own making: libc does not take registers
+		f="$f -fno-tree-loop-distribute-patterns -DRT_KERNEL"
+	else
+		f="$f -D_GNU_SOURCE"	# before anything is included: -include comes first
+	fi
+	echo "$f"
+}
+
+rt_mflag() { [ "$1" = x86_64 ] && echo -m64 || echo -m32; }
+
+# rt_cc ARCH HDR OUTDIR SRC OBJ: compile one source by its kind
+rt_cc() {
+	local arch=$1 hdr=$2 dir=$3 src=$4 obj=$5 kind=host
+	local inc="-I$RT_DIR -I$hdr/$arch -I$ROOT/backends/native/x86 -I$ROOT/backends/xen/x86 -I$dir"
+	case $src in
+	*.S) gcc $(rt_mflag "$arch") $inc -c "$src" -o "$obj"; return ;;
+	*.k.c | "$ROOT"/backends/*.c | */paravirt_backends.c | "$RT_DIR"/kernel.c) kind=kernel ;;
+	esac
+	# shellcheck disable=SC2046
+	gcc $(rt_cflags "$arch" $kind) $inc -include "$dir/protos.h" -c "$src" -o "$obj"
+}
+
+# The runtime's sources for an arch and header root, kernel-built ones marked by path.
+rt_sources() {
+	echo "$RT_DIR/patch.c" "$RT_DIR/host.c" "$RT_DIR/kernel.c"
+	echo "$ROOT"/backends/native/x86/*.[cS] "$ROOT"/backends/xen/x86/*.[cS]
+	echo "$2/$1/paravirt_backends.c" "$2/$1/paravirt_insns.S"
+}
+
+rt_build() {
+	local arch=$1 hdr=$2 dir=$3/$1 src stamp objs=""
+	mkdir -p "$dir"
+	echo "$hdr" >"$dir/hdr"
+	stamp=$(cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
+		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h 2>/dev/null | sha256sum)
+	[ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && return 0
+	rm -f "$dir/stamp" "$dir"/*.o
+	# The implementations' prototypes, as the generated initializers declare them, so that
+	# every hand-written implementation is compiled against its declaration.
+	awk '/The implementations the tables name/ { on = 1; next } on && /^$/ { exit } on' \
+		"$hdr/$arch/paravirt_backends.c" >"$dir/protos.h"
+	[ -s "$dir/protos.h" ] || { echo "rt_build: no prototypes in $hdr/$arch/paravirt_backends.c" >&2; return 1; }
+	sed -i '1i #include "pv.h"' "$dir/protos.h"
+	for src in $(rt_sources "$arch" "$hdr"); do
+		rt_cc "$arch" "$hdr" "$dir" "$src" "$dir/$(basename "$src").o" || return 1
+		objs="$objs $dir/$(basename "$src").o"
+	done
+	echo "$objs" >"$dir/objs"
+	echo "$stamp" >"$dir/stamp"
+}
+
+rt_link() {
+	local arch=$1 dir=$2/$1 exe=$3 src objs="" hdr
+	shift 3
+	hdr=$(cat "$dir/hdr")
+	for src in "$@"; do
+		rt_cc "$arch" "$hdr" "$dir" "$src" "$exe.$(basename "$src").o" || return 1
+		objs="$objs $exe.$(basename "$src").o"
+	done
+	# shellcheck disable=SC2046
+	gcc $(rt_mflag "$arch") -no-pie -Wl,-T,"$RT_DIR/parainstructions.ld" -o "$exe" $objs $(cat "$dir/objs")
+}

@@ -1,0 +1,132 @@
+/* The small "kernel" the x86 runtime runs in user space: the types the generated headers
+ * expect (as a 64-bit or PAE kernel has them), the structures the backends' implementations
+ * work on, and the calling-convention attribute that joins code built as the kernel is built
+ * (i386: -mregparm=3) with ordinary user-space code. Include it before the generated headers. */
+#ifndef RT_X86_KERNEL_H
+#define RT_X86_KERNEL_H
+
+#include <stdint.h>
+
+/* i386 kernel code is built with -mregparm=3 (pv sites pass arguments in eax, edx, ecx) and
+ * -DRT_KERNEL; libc and the runtime's host code are not. Every function one side calls on
+ * the other is declared RT_HOST: the stack convention in kernel code too. (Host code must not
+ * see the attribute: gcc takes an explicit regparm(0) for a different type than the default.) */
+#if defined(__i386__) && defined(RT_KERNEL)
+#define RT_HOST __attribute__((regparm(0)))
+#else
+#define RT_HOST
+#endif
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+typedef u64 pteval_t, pmdval_t, pudval_t, pgdval_t, phys_addr_t;
+typedef struct { pteval_t pte; } pte_t;
+typedef struct { pmdval_t pmd; } pmd_t;
+typedef struct { pudval_t pud; } pud_t;
+typedef struct { pgdval_t pgd; } pgd_t;
+typedef struct { u64 pgprot; } pgprot_t;
+
+/* A segment descriptor is 8 bytes on both; an interrupt gate 16 on x86_64, 8 on i386. */
+struct desc_struct {
+	u32 a, b;
+};
+typedef struct {
+	u32 w[sizeof(long) / 2];
+} gate_desc;
+
+struct desc_ptr {
+	unsigned short size;
+	unsigned long address;
+} __attribute__((packed));
+
+#define GDT_ENTRIES 32
+#define IDT_ENTRIES 256
+#define TLS_ENTRIES 3
+#ifdef __x86_64__
+#define GDT_ENTRY_TLS_MIN 12
+#define GDT_ENTRY_TSS 8
+#else
+#define GDT_ENTRY_TLS_MIN 6
+#define GDT_ENTRY_TSS 16
+#endif
+#define GDT_ENTRY_LDT (GDT_ENTRY_TSS + 2)
+
+/* The fields of the kernel's structures that the ops read or write. */
+struct thread_struct {
+	struct desc_struct tls_array[TLS_ENTRIES];
+	unsigned long sp0;
+	unsigned short sysenter_cs;
+};
+
+struct tss_struct {
+	unsigned long sp0;
+	unsigned short ss0;
+};
+
+struct mm_struct {
+	pgd_t *pgd;
+	int pinned;	/* Xen: its page tables are read-only and validated */
+};
+
+struct cpumask {
+	unsigned long bits[1];
+};
+
+/* A ticket lock: head is the ticket now served, tail the next one to take (little-endian:
+ * head is the low half of slock). */
+struct raw_spinlock {
+	union {
+		volatile u32 slock;
+		struct {
+			volatile u16 head, tail;
+		};
+	};
+};
+
+#define X86_EFLAGS_CF 0x00000001
+#define X86_EFLAGS_IF 0x00000200
+#define X86_EFLAGS_IOPL 0x00003000
+#define X86_EFLAGS_ID 0x00200000
+
+#define X86_CR0_TS 0x00000008
+#define X86_CR4_PSE 0x00000010
+#define X86_CR4_PGE 0x00000080
+
+#define _PAGE_PRESENT 0x001ULL
+#define PAGE_SHIFT 12
+#define PTE_PFN_MASK 0x000ffffffffff000ULL
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
+/* n / d. Kernel code on i386 must not divide 64-bit numbers with '/': gcc would call libgcc's
+ * __udivdi3 with the arguments in registers (-mregparm=3), which libgcc does not take. */
+static inline u64 div_u64(u64 n, u32 d)
+{
+#ifdef __i386__
+	u32 hi = (u32)(n >> 32), qhi = hi / d, qlo, r = hi % d;
+
+	asm("divl %4" : "=a"(qlo), "=d"(r) : "a"((u32)n), "d"(r), "rm"(d));
+	return (u64)qhi << 32 | qlo;
+#else
+	return n / d;
+#endif
+}
+
+/* The fixed mappings set_fixmap fills: one page-table entry each. */
+#define FIX_SLOTS 16
+extern pte_t fixmap_ptes[FIX_SLOTS];
+
+/* The per-cpu descriptor tables (one cpu). */
+extern struct desc_struct cpu_gdt[GDT_ENTRIES];
+extern gate_desc idt_table[IDT_ENTRIES];
+
+#endif

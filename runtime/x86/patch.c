@@ -1,0 +1,259 @@
+/* The reference x86 patcher (see patch.h). */
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "patch.h"
+
+/* The op tables in patch-type order. The generated headers do not list them, so this does;
+ * the asserts stop the build if the spec adds a table this list lacks. */
+#define PV_OP_TABLES(X) X(pv_init_ops) X(pv_time_ops) X(pv_cpu_ops) X(pv_irq_ops) \
+	X(pv_apic_ops) X(pv_mmu_ops) X(pv_lock_ops)
+
+#define PV_SIZE(t) +sizeof(struct t)
+#define PV_ONE(t) +1
+_Static_assert(0 PV_OP_TABLES(PV_SIZE) == sizeof(struct paravirt_patch_template),
+	       "PV_OP_TABLES names every op table of the patch template");
+_Static_assert(offsetof(struct paravirt_backend, insns) - offsetof(struct paravirt_backend, pv_info) ==
+	       (1 PV_OP_TABLES(PV_ONE)) * sizeof(void *),
+	       "a backend holds pv_info and the tables of PV_OP_TABLES, nothing else");
+
+/* Where a table's slots are: its first patch type, its number of slots, its backend member. */
+static const struct {
+	unsigned first, n;
+	size_t member;
+} tables[] = {
+#define PV_TABLE(t) { offsetof(struct paravirt_patch_template, t) / sizeof(void *), \
+		      sizeof(struct t) / sizeof(void *), offsetof(struct paravirt_backend, t) },
+	PV_OP_TABLES(PV_TABLE)
+};
+
+void pv_activate(const struct paravirt_backend *be)
+{
+	pv_info = *be->pv_info;
+#define PV_COPY(t) t = *be->t;
+	PV_OP_TABLES(PV_COPY)
+}
+
+void *pv_impl(const struct paravirt_backend *be, unsigned type)
+{
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (type - tables[i].first < tables[i].n) {
+			const char *table = *(const char *const *)((const char *)be + tables[i].member);
+			void *fn;
+
+			/* a slot is a function pointer, or a paravirt_callee_save holding one */
+			memcpy(&fn, table + (type - tables[i].first) * sizeof(void *), sizeof(fn));
+			return fn;
+		}
+	}
+	return NULL;
+}
+
+const struct paravirt_insn *pv_insn(const struct paravirt_backend *be, unsigned type)
+{
+	for (unsigned i = 0; i < be->ninsns; i++)
+		if (be->insns[i].type == type)
+			return &be->insns[i];
+	return NULL;
+}
+
+void pv_patcher_init(struct pv_patcher *p, const struct paravirt_backend *be)
+{
+	memset(p, 0, sizeof(*p));
+	p->be = be;
+	for (unsigned i = 0; i < be->ninsns; i++)
+		if (be->insns[i].type < PARAVIRT_PATCH_COUNT)
+			p->insn[be->insns[i].type] = &be->insns[i];
+}
+
+/* The recommended NOPs of 1 to 11 bytes, end to end: the one of n bytes starts at n(n-1)/2.
+ * 0f 1f (nopl) exists on every 64-bit CPU and every P6 or later; the 66 and 2e prefixes only
+ * lengthen it (what gas and AMD's guides use up to 11 bytes). */
+static const unsigned char nops[] = {
+	0x90,
+	0x66, 0x90,
+	0x0f, 0x1f, 0x00,
+	0x0f, 0x1f, 0x40, 0x00,
+	0x0f, 0x1f, 0x44, 0x00, 0x00,
+	0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00,
+	0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00,
+	0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+#define NOP_MAX 11
+_Static_assert(sizeof(nops) == NOP_MAX * (NOP_MAX + 1) / 2, "one NOP of each length");
+
+void pv_fill_nops(unsigned char *buf, unsigned n)
+{
+	while (n) {
+		unsigned k = n < NOP_MAX ? n : NOP_MAX;
+
+		memcpy(buf, nops + k * (k - 1) / 2, k);
+		buf += k;
+		n -= k;
+	}
+}
+
+/* *v = d, the value of a 32-bit relative field, if the field can hold it. i386 addresses wrap
+ * at 4 GiB, so any d reaches there; x86_64 reaches +-2 GiB. */
+static int rel32(long long d, int32_t *v)
+{
+	if (sizeof(void *) == 8 && d != (int32_t)d)
+		return 0;
+	*v = (int32_t)(uint32_t)d;
+	return 1;
+}
+
+/* Copy a sequence for a site at addr: a relocated field comes from the linked body at src,
+ * and a pc-relative one moves by (src - addr) to keep its target. */
+static int put_insn(const struct paravirt_insn *in, unsigned char *code, unsigned long addr)
+{
+	if (in->len)
+		memcpy(code, in->bytes, in->len);
+	for (unsigned i = 0; i < in->nrelocs; i++) {
+		const struct paravirt_reloc *rel = &in->relocs[i];
+		int32_t v;
+
+		memcpy(&v, (const unsigned char *)in->src + rel->off, sizeof(v));
+		if (rel->pcrel && !rel32((long long)v + (long long)(uintptr_t)in->src - (long long)addr, &v))
+			return 0;
+		memcpy(code + rel->off, &v, sizeof(v));
+	}
+	return 1;
+}
+
+static struct pv_result keep(const char *why)
+{
+	return (struct pv_result){ PV_KEEP, 0, why };
+}
+
+struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsigned clobbers,
+			       unsigned char *buf, unsigned long addr, unsigned len)
+{
+	unsigned char code[256];	/* a record's length is a byte */
+	const struct paravirt_op_info *op;
+	const struct paravirt_insn *in;
+	struct pv_result r;
+	int32_t v;
+	void *fn;
+
+	if (type >= PARAVIRT_PATCH_COUNT)
+		return keep("no op has this patch type");
+	op = &paravirt_ops[type];
+	if (op->kind == PV_KIND_CALL)
+		return keep("the op is a plain call: it has no patch sites");
+	in = p->insn[type];
+	fn = pv_impl(p->be, type);
+	if (fn == (void *)paravirt_nop || (in && in->src == (const void *)paravirt_nop)) {
+		r = (struct pv_result){ PV_NOPS, 0, "the op does nothing" };
+	} else if (in && in->len <= len && put_insn(in, code, addr)) {
+		r = (struct pv_result){ PV_INLINE, in->len,
+					in->len ? "the backend's sequence fits" : "the backend's sequence is empty" };
+	} else if (!fn) {
+		return keep("the backend has no implementation");
+	} else if (len < 5) {
+		return keep("the site is shorter than a call");
+	} else if (op->kind != PV_KIND_JUMP && (op->clobbers & ~clobbers)) {
+		/* a .S site that saves less than a call may change, as Linux leaves it */
+		return keep("a call may change registers this site keeps");
+	} else if (!rel32((long long)(uintptr_t)fn - (long long)(addr + 5), &v)) {
+		return keep("the implementation is out of rel32 reach");
+	} else {
+		code[0] = op->kind == PV_KIND_JUMP ? 0xe9 : 0xe8;
+		memcpy(code + 1, &v, sizeof(v));
+		r = (struct pv_result){ op->kind == PV_KIND_JUMP ? PV_JMP : PV_CALL, 5,
+					!in ? "no inline sequence" :
+					in->len > len ? "the sequence does not fit the site" :
+					"a relocated field of the sequence would not reach" };
+	}
+	pv_fill_nops(code + r.used, len - r.used);
+	memcpy(buf, code, len);
+	return r;
+}
+
+unsigned pv_patch_op(const struct paravirt_backend *be, u8 type, u16 clobbers, void *buf,
+		     unsigned long addr, unsigned len)
+{
+	struct pv_patcher p;
+	struct pv_result r;
+
+	pv_patcher_init(&p, be);
+	r = pv_patch_site(&p, type, clobbers, buf, addr, len);
+	return r.how == PV_KEEP ? len : r.used;
+}
+
+int pv_text_writable(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
+		     int writable)
+{
+	uintptr_t lo = UINTPTR_MAX, hi = 0, page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	for (const struct paravirt_patch_site *s = begin; s < end; s++) {
+		if ((uintptr_t)s->instr < lo)
+			lo = (uintptr_t)s->instr;
+		if ((uintptr_t)s->instr + s->len > hi)
+			hi = (uintptr_t)s->instr + s->len;
+	}
+	if (lo > hi)
+		return 0;
+	lo &= ~(page - 1);
+	hi = (hi + PV_TEXT_SLACK + page - 1) & ~(page - 1);
+	/* still executable while writable: the patcher may share a page with the sites */
+	return mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0));
+}
+
+int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begin,
+	     struct paravirt_patch_site *end, struct pv_apply *a)
+{
+	unsigned char *save = a ? a->save : NULL;
+	struct pv_patcher p;
+
+	pv_patcher_init(&p, be);
+	if (pv_text_writable(begin, end, 1))
+		return -1;
+	for (struct paravirt_patch_site *s = begin; s < end; s++) {
+		struct pv_result r;
+
+		if (save) {
+			memcpy(save, s->instr, s->len);
+			save += s->len;
+		}
+		r = pv_patch_site(&p, s->instrtype, s->clobbers, s->instr, (unsigned long)s->instr, s->len);
+		if (a) {
+			a->count[r.how]++;
+			if (a->report)
+				a->report(s, &r, a->ctx);
+		}
+	}
+	return pv_text_writable(begin, end, 0);
+}
+
+int pv_restore(struct paravirt_patch_site *begin, struct paravirt_patch_site *end, const unsigned char *save)
+{
+	if (pv_text_writable(begin, end, 1))
+		return -1;
+	for (struct paravirt_patch_site *s = begin; s < end; s++) {
+		memcpy(s->instr, save, s->len);
+		save += s->len;
+	}
+	return pv_text_writable(begin, end, 0);
+}
+
+size_t pv_site_bytes(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end)
+{
+	size_t n = 0;
+
+	for (const struct paravirt_patch_site *s = begin; s < end; s++)
+		n += s->len;
+	return n;
+}
+
+const char *pv_how_name(enum pv_how how)
+{
+	static const char *const names[PV_NHOW] = { "inlined", "nops", "call", "jmp", "kept" };
+
+	return how < PV_NHOW ? names[how] : "?";
+}

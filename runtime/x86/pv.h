@@ -1,0 +1,10 @@
+/* The generated x86 interface (from the header directory the build names with -I), after the
+ * kernel types it is written against. */
+#ifndef RT_X86_PV_H
+#define RT_X86_PV_H
+
+#include "kernel.h"
+#include "paravirt.h"
+#include "paravirt_patch.h"
+
+#endif

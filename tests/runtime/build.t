@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The x86 runtime and its test program build from the generated headers with -Wall -Wextra
+# -Werror for x86_64 (-m64) and i386 (-m32), and the code built as the kernel is (i386:
+# -mregparm=3) imports nothing from libc or libgcc: those take their arguments on the stack,
+# so a call from there would pass them wrongly (host.h is that code's only way out).
+set -u
+. "$ROOT/tests/runtime/lib.sh"
+tmpdir
+
+for arch in $X86_ARCHES; do
+	if ! exe=$(rt_program "$arch" 2>"$TMP/err"); then
+		notok "build: $arch: the runtime and its test program"
+		head -n 20 "$TMP/err" | sed 's/^/    /'
+		continue
+	fi
+	ok "build: $arch: the runtime and its test program ($(wc -w <"$RT_OUT/$arch/objs") runtime objects)"
+	objs="$(cat "$RT_OUT/$arch/objs") $(ls "$exe".*.o)"
+	# shellcheck disable=SC2086
+	nm --defined-only $objs | awk 'NF == 3 { print $3 }' | sort -u >"$TMP/defined"
+	kernel=$(for o in $objs; do case $o in
+		*/native.c.o | */xen.c.o | */hypervisor.c.o | */kernel.c.o | */paravirt_backends.c.o | *.probes.k.c.o) echo "$o" ;;
+		esac; done)
+	[ "$(echo "$kernel" | wc -w)" -eq 6 ] || notok "build: $arch: expected 6 kernel-built objects, found: $kernel"
+	# shellcheck disable=SC2086
+	imports=$(nm -u $kernel | awk '{ print $2 }' | sort -u | comm -23 - "$TMP/defined")
+	[ -z "$imports" ] && ok "build: $arch: kernel-built code imports nothing from libc or libgcc" ||
+		notok "build: $arch: kernel-built code imports $(echo $imports)"
+done
+exit 0

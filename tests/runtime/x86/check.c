@@ -1,0 +1,634 @@
+/* The x86 runtime test program, built per arch from the generated headers:
+ *   check native | check xen   every probe (one per op) through its wrapper, unpatched, then
+ *                              patched by the reference patcher, each time plain and with
+ *                              canaries around every site; then every site's bytes
+ *   check patcher              the patcher's decisions on made-up sites, its NOPs, and
+ *                              patching and restoring this binary
+ *   check clobbers             implementations that break the callee-save convention are caught
+ * It prints `ok - ...` / `not ok - ...` and, for the script that runs it, `site ...` and
+ * `nops ...` lines of bytes to compare with gas and objdump. */
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canary.h"
+#include "host.h"
+#include "probe.h"
+#include "xen.h"
+
+#ifdef __x86_64__
+static const char arch[] = "x86_64";
+#else
+static const char arch[] = "i386";
+#endif
+static const char *mode;
+static int failures;
+
+#define SITES __parainstructions, __parainstructions_end
+#define NSITES pv_nsites(SITES)
+
+static void result(int pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - %s %s: ", pass ? "ok" : "not ok", arch, mode);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	failures += !pass;
+}
+
+static void die(const char *what)
+{
+	result(0, "%s failed", what);
+	exit(1);
+}
+
+static int type_of(const char *op)
+{
+	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++)
+		if (paravirt_ops[t].name && !strcmp(paravirt_ops[t].name, op))
+			return t;
+	return -1;
+}
+
+/* Implementations user mode cannot run: privileged instructions (also sgdt, sidt and str,
+ * which a CPU with UMIP refuses), port I/O, the local APIC, and Xen's exception-frame fixup,
+ * which only entry code may reach. Their probes do not run; their sites' bytes are checked. */
+static void *const not_in_user_mode[] = {
+	native_get_debugreg, native_set_debugreg, native_clts, native_read_cr0, native_write_cr0,
+	native_read_cr4_safe, native_read_cr4, native_write_cr4, native_load_tr_desc, native_load_gdt,
+	native_load_idt, native_store_gdt, native_store_idt, native_set_ldt, native_store_tr, native_wbinvd,
+	native_io_delay, native_read_msr_amd, native_read_msr, native_write_msr, native_read_pmc,
+	native_init_IRQ, native_irq_disable, native_irq_enable, native_safe_halt, native_halt,
+	native_read_cr2, native_write_cr2, native_read_cr3, native_write_cr3, native_flush_tlb_user,
+	native_flush_tlb_kernel, native_flush_tlb_single, native_flush_tlb_others,
+#ifdef __x86_64__
+	native_read_cr8, native_write_cr8, native_load_gs_index, native_swapgs, xen_adjust_exception_frame,
+#endif
+};
+
+static int user_mode_ok(void *fn)
+{
+	for (size_t i = 0; i < sizeof(not_in_user_mode) / sizeof(not_in_user_mode[0]); i++)
+		if (fn == not_in_user_mode[i])
+			return 0;
+	return 1;
+}
+
+/* ---- running probes ---- */
+
+struct run {
+	u64 digest;
+	const char *bad;	/* the probe's failed expectation */
+	unsigned hits;		/* site runs the canaries watched */
+	char broken[160];	/* which site changed which registers */
+};
+
+/* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
+ * handler registered, as at boot), nothing counted. */
+static void prep(int xen)
+{
+	rt_log_clear();
+	xen_hv_reset();
+	if (xen)
+		xen_arch_setup();
+	xen_hv_zero_counts();
+}
+
+static struct run run_probe(const struct probe *p, int xen, int canaries)
+{
+	struct probe_ctx c = { xen, 0xcbf29ce484222325ULL, NULL };
+	struct run r = { 0 };
+
+	prep(xen);
+	if (canaries && cx_arm())
+		die("making the text writable for the canaries");
+	p->run(&c);
+	if (canaries) {
+		if (cx_disarm())
+			die("making the text read-only again");
+		for (unsigned i = 0; i < cx_nsites; i++) {
+			const struct cx_site *s = &cx_sites[i];
+
+			r.hits += s->hits;
+			if ((s->broken || s->sp_moved) && !r.broken[0])
+				snprintf(r.broken, sizeof(r.broken), "its %s site at %p changed %s%s",
+					 paravirt_ops[s->rec->instrtype].name, (void *)s->rec->instr,
+					 cx_reg_names(s->broken), s->sp_moved ? " and the stack pointer" : "");
+		}
+	}
+	r.digest = c.digest;
+	r.bad = c.bad;
+	return r;
+}
+
+/* What went wrong across a probe's four runs ([patched][canaries]), or NULL. */
+static const char *judge(const struct run r[2][2], int site_op)
+{
+	static char why[256];
+	static const char *const run_name[2][2] = { { "unpatched", "unpatched, with canaries" },
+						    { "patched", "patched, with canaries" } };
+
+	for (int p = 0; p < 2; p++) {
+		if (r[p][1].broken[0]) {	/* first: it explains a wrong result with canaries */
+			snprintf(why, sizeof(why), "%s: %s", run_name[p][1], r[p][1].broken);
+			return why;
+		}
+		for (int k = 0; k < 2; k++) {
+			if (r[p][k].bad) {
+				snprintf(why, sizeof(why), "%s: %s", run_name[p][k], r[p][k].bad);
+				return why;
+			}
+		}
+		if (site_op && !r[p][1].hits) {
+			snprintf(why, sizeof(why), "%s: no site ran", run_name[p][1]);
+			return why;
+		}
+		if (r[p][0].digest != r[p][1].digest) {
+			snprintf(why, sizeof(why), "%s: a different result with canaries", run_name[p][0]);
+			return why;
+		}
+	}
+	return r[0][0].digest != r[1][0].digest ? "the patched result differs from the unpatched" : NULL;
+}
+
+/* ---- checking patched sites ---- */
+
+/* The table slot the original site called through: after any pushes a .S macro saves
+ * registers with, call or jmp *slot (x86_64: slot(%rip); i386: absolute, maybe %cs:). */
+static void *const *slot_of(const unsigned char *p, const unsigned char *at, unsigned len)
+{
+	unsigned i = 0;
+	int32_t d;
+
+	while (i < len && ((p[i] >= 0x50 && p[i] <= 0x57) ||
+			   (p[i] == 0x41 && i + 1 < len && p[i + 1] >= 0x50 && p[i + 1] <= 0x57)))
+		i += p[i] == 0x41 ? 2 : 1;
+	if (i < len && p[i] == 0x2e)	/* %cs: */
+		i++;
+	if (i + 6 > len || p[i] != 0xff || (p[i + 1] != 0x15 && p[i + 1] != 0x25))
+		return NULL;
+	memcpy(&d, p + i + 2, sizeof(d));
+#ifdef __x86_64__
+	return (void *const *)(at + i + 6 + d);
+#else
+	(void)at;
+	return (void *const *)(uintptr_t)(u32)d;
+#endif
+}
+
+static const char *check_site(const struct paravirt_backend *be, const struct paravirt_patch_site *s,
+			      const struct pv_result *r, const unsigned char *orig)
+{
+	const struct paravirt_op_info *op = &paravirt_ops[s->instrtype];
+	const struct paravirt_insn *in = pv_insn(be, s->instrtype);
+	void *const *slot;
+	int32_t rel;
+	void *target;
+
+	switch (r->how) {
+	case PV_CALL:
+	case PV_JMP:
+		if ((r->how == PV_JMP) != (op->kind == PV_KIND_JUMP))
+			return "a jump op must become a jmp, any other a call";
+		if (s->instr[0] != (r->how == PV_JMP ? 0xe9 : 0xe8))
+			return "no call or jmp rel32 at the site";
+		memcpy(&rel, s->instr + 1, sizeof(rel));
+		target = s->instr + 5 + rel;
+		slot = slot_of(orig, s->instr, s->len);
+		if (!slot)
+			return "the original site has no indirect call";
+		if (target != *slot)
+			return "the direct call does not go where the indirect call went";
+		if (target != pv_impl(be, s->instrtype))
+			return "the direct call does not reach the backend's implementation";
+		return NULL;
+	case PV_INLINE:
+		if (!in || in->len != r->used)
+			return "the inlined code is not the backend's sequence";
+		for (unsigned i = 0; i < in->len; i++) {
+			int in_reloc = 0;
+
+			for (unsigned k = 0; k < in->nrelocs; k++)
+				in_reloc |= i >= in->relocs[k].off && i < in->relocs[k].off + 4u;
+			if (!in_reloc && s->instr[i] != in->bytes[i])
+				return "the inlined bytes differ from the backend's sequence";
+		}
+		for (unsigned k = 0; k < in->nrelocs; k++) {
+			int32_t here, there;
+
+			memcpy(&here, s->instr + in->relocs[k].off, 4);
+			memcpy(&there, (const unsigned char *)in->src + in->relocs[k].off, 4);
+			if (in->relocs[k].pcrel ? (intptr_t)s->instr + here != (intptr_t)in->src + there : here != there)
+				return "a relocated field does not reach what the sequence's body reaches";
+		}
+		return NULL;
+	case PV_NOPS:
+		return r->used ? "a NOP'd site with code" : NULL;
+	case PV_KEEP:
+		return memcmp(s->instr, orig, s->len) ? "a site left as is has changed" : NULL;
+	default:
+		return "no such outcome";
+	}
+}
+
+static void on_site(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
+{
+	((struct pv_result *)ctx)[s - __parainstructions] = *r;
+}
+
+extern char m_get_cr0[];
+
+/* Patch with the backend; check and print every site. Returns the original bytes. */
+static unsigned char *patch_and_check(const struct paravirt_backend *be)
+{
+	struct pv_result *res = calloc(NSITES, sizeof(*res));
+	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
+	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res };
+	unsigned bad = 0, kept_ok = 0, kept = 0;
+
+	if (!res || !orig)
+		die("allocation");
+	if (pv_apply(be, SITES, &a))
+		die("pv_apply");
+	o = orig;
+	for (unsigned i = 0; i < NSITES; i++) {
+		const struct paravirt_patch_site *s = &__parainstructions[i];
+		const char *why = check_site(be, s, &res[i], o);
+
+		if (why) {
+			result(0, "the %s site at %p (%s, %s): %s", paravirt_ops[s->instrtype].name, (void *)s->instr,
+			       pv_how_name(res[i].how), res[i].why, why);
+			bad++;
+		}
+		if (res[i].how == PV_KEEP) {
+			kept++;
+			kept_ok += (char *)s->instr == m_get_cr0;
+		}
+		printf("site %s %s %u %u ", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].used, s->len);
+		for (unsigned k = 0; k < s->len; k++)
+			printf("%02x", s->instr[k]);
+		putchar('\n');
+		o += s->len;
+	}
+	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
+		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
+	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
+	result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
+					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
+	free(res);
+	return orig;
+}
+
+/* The ops Xen does not override have native's implementation in its tables (its initializer
+ * says "from native"); their probes, run under Xen, expect what native does. */
+static void check_fallbacks(const int *passed)
+{
+	unsigned ops = 0, ran = 0;
+
+	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
+		void *fn = pv_impl(&xen_backend, t);
+
+		if (!fn || fn == (void *)paravirt_nop || fn != pv_impl(&native_backend, t))
+			continue;
+		ops++;
+		for (unsigned i = 0; i < nprobes; i++)
+			ran += passed[i] && !probes[i].what && !strcmp(probes[i].op, paravirt_ops[t].name);
+	}
+	result(ops > 0 && ran > 0, "%u ops Xen does not override reach native's implementations; the %u of them "
+				   "user mode can run did what native does", ops, ran);
+}
+
+static int run_backend(int xen)
+{
+	const struct paravirt_backend *be = xen ? &xen_backend : &native_backend;
+	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
+	int *passed = calloc(nprobes, sizeof(*passed));
+	unsigned char *orig = NULL;
+	unsigned missing = 0, ran = 0;
+
+	if (!runs || !passed || cx_init(SITES))
+		die("allocation");
+	pv_activate(be);
+	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
+		unsigned i = 0;
+
+		while (i < nprobes && strcmp(probes[i].op, paravirt_ops[t].name))
+			i++;
+		if (i == nprobes) {
+			result(0, "%s has no probe", paravirt_ops[t].name);
+			missing++;
+		}
+	}
+	result(!missing, "every one of the %d ops has a probe (%u probes)", PARAVIRT_PATCH_COUNT, nprobes);
+
+	for (int patched = 0; patched < 2; patched++) {
+		if (patched)
+			orig = patch_and_check(be);
+		for (unsigned i = 0; i < nprobes; i++) {
+			int t = type_of(probes[i].op);
+
+			if (probes[i].run && t >= 0 && user_mode_ok(pv_impl(be, (unsigned)t))) {
+				runs[i][patched][0] = run_probe(&probes[i], xen, 0);
+				runs[i][patched][1] = run_probe(&probes[i], xen, 1);
+			}
+		}
+	}
+
+	for (unsigned i = 0; i < nprobes; i++) {
+		const struct probe *p = &probes[i];
+		int t = type_of(p->op);
+		char name[96];
+		const char *why;
+
+		passed[i] = 0;
+
+		snprintf(name, sizeof(name), "%s%s%s%s", p->op, p->what ? " (" : "", p->what ? p->what : "", p->what ? ")" : "");
+		if (t < 0) {
+			result(0, "%s: a probe of no op", name);
+		} else if (!p->run) {
+			result(1, "%s: a jump op, never returns: its sites are checked by their bytes", name);
+		} else if (!user_mode_ok(pv_impl(be, (unsigned)t))) {
+			result(1, "%s: its implementation needs ring 0: not run, its sites are checked by their bytes", name);
+		} else {
+			why = judge(runs[i], paravirt_ops[t].kind != PV_KIND_CALL);
+			result(!why, "%s: %s", name, why ? why : "same result unpatched and patched, canaries kept at every site");
+			passed[i] = !why;
+			ran++;
+		}
+	}
+	result(ran > 0, "%u of %u probes ran in user mode", ran, nprobes);
+	if (xen)
+		check_fallbacks(passed);
+	if (pv_restore(SITES, orig))
+		die("pv_restore");
+	free(orig);
+	free(runs);
+	free(passed);
+	return 0;
+}
+
+/* ---- the patcher on made-up sites ---- */
+
+static int page_writable(const void *addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char perms[8];
+	int w = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
+		if ((unsigned long)addr >= lo && (unsigned long)addr < hi)
+			w = perms[1] == 'w';
+	fclose(f);
+	return w;
+}
+
+static int writable_while;
+
+static void during_apply(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
+{
+	(void)r;
+	if (s == __parainstructions)
+		writable_while = page_writable(s->instr);
+	++*(unsigned *)ctx;
+}
+
+struct expect {
+	const char *what;
+	const struct paravirt_backend *be;
+	const char *op;
+	unsigned clobbers, len;
+	enum pv_how how;
+	const char *why;
+	const void *target;	/* call/jmp: the implementation */
+	unsigned long at;	/* where the site is (0: here) */
+};
+
+static void expect_site(const struct expect *e)
+{
+	unsigned char buf[64], nops[64];
+	struct pv_patcher p;
+	struct pv_result r;
+	int t = type_of(e->op), ok;
+	unsigned long at = e->at ? e->at : (unsigned long)expect_site;
+
+	memset(buf, 0xcc, sizeof(buf));
+	pv_patcher_init(&p, e->be);
+	r = pv_patch_site(&p, t < 0 ? PARAVIRT_PATCH_COUNT : (unsigned)t, e->clobbers, buf, at, e->len);
+	ok = r.how == e->how && !strcmp(r.why, e->why) && buf[e->len] == 0xcc;
+	if (ok && r.how == PV_KEEP)
+		ok = buf[0] == 0xcc;
+	if (ok && (r.how == PV_CALL || r.how == PV_JMP)) {
+		int32_t rel;
+
+		memcpy(&rel, buf + 1, 4);
+		ok = buf[0] == (r.how == PV_JMP ? 0xe9 : 0xe8) && at + 5 + (unsigned long)(long)rel == (unsigned long)e->target;
+	}
+	if (ok && r.how != PV_KEEP) {
+		pv_fill_nops(nops, e->len - r.used);
+		ok = !memcmp(buf + r.used, nops, e->len - r.used);
+	}
+	result(ok, "%s: %s (%s)%s", e->what, pv_how_name(e->how), e->why, ok ? "" : ": not so");
+}
+
+static int run_patcher(void)
+{
+	struct paravirt_backend nulls = native_backend;
+	struct pv_time_ops time = *native_backend.pv_time_ops;
+	unsigned char buf[64], *copy;
+	size_t bytes = pv_site_bytes(SITES), sum = 0;
+	struct pv_apply a = { .report = during_apply };
+	unsigned reported = 0, counted = 0;
+
+	time.get_wallclock = NULL;
+	nulls.pv_time_ops = &time;
+	const struct expect cases[] = {
+		{ "an unknown patch type", &native_backend, "no op", CLBR_ANY, 6, PV_KEEP, "no op has this patch type", NULL, 0 },
+		{ "a plain call op", &native_backend, "pv_init_ops.patch", CLBR_ANY, 6, PV_KEEP,
+		  "the op is a plain call: it has no patch sites", NULL, 0 },
+		{ "native save_fl in its site", &native_backend, "pv_irq_ops.save_fl", CLBR_CALLEE,
+		  __PV_OP_pv_irq_ops_save_fl(SITE_LEN), PV_INLINE, "the backend's sequence fits", NULL, 0 },
+		{ "Xen irq_disable in a site just its size", &xen_backend, "pv_irq_ops.irq_disable", CLBR_CALLEE, 7,
+		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
+		{ "Xen irq_enable (21 bytes) in a 10-byte site", &xen_backend, "pv_irq_ops.irq_enable", CLBR_CALLEE, 10,
+		  PV_CALL, "the sequence does not fit the site", xen_irq_enable_direct, 0 },
+		{ "read_cr0 (no sequence)", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_CALL,
+		  "no inline sequence", native_read_cr0, 0 },
+		{ "read_cr0 at a site that keeps all but the return register", &native_backend, "pv_cpu_ops.read_cr0",
+		  CLBR_RET_REG, 9, PV_KEEP, "a call may change registers this site keeps", NULL, 0 },
+		{ "read_cr0 at a 4-byte site", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 4, PV_KEEP,
+		  "the site is shorter than a call", NULL, 0 },
+		{ "Xen iret", &xen_backend, "pv_cpu_ops.iret", CLBR_NONE, 6, PV_JMP, "no inline sequence", xen_iret, 0 },
+		{ "a no-op (alloc_ldt)", &native_backend, "pv_cpu_ops.alloc_ldt", CLBR_CALL, 6, PV_NOPS, "the op does nothing", NULL, 0 },
+		{ "Xen swapgs (a no-op) at a site that may change nothing", &xen_backend, "pv_cpu_ops.swapgs", CLBR_NONE, 6,
+		  PV_NOPS, "the op does nothing", NULL, 0 },
+#ifdef __x86_64__
+		{ "native pte_val (identity: a register move)", &native_backend, "pv_mmu_ops.pte_val", CLBR_CALLEE, 6,
+		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
+		{ "read_cr0 at a site 8 GiB away", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_KEEP,
+		  "the implementation is out of rel32 reach", NULL, (unsigned long)native_read_cr0 + (8UL << 30) },
+		{ "Xen save_fl 8 GiB from vcpu_info", &xen_backend, "pv_irq_ops.save_fl", CLBR_CALLEE, 14, PV_KEEP,
+		  "the implementation is out of rel32 reach", NULL, (unsigned long)xen_save_fl_direct + (8UL << 30) },
+#else
+		{ "native pte_val (identity: nothing on i386)", &native_backend, "pv_mmu_ops.pte_val", CLBR_CALLEE, 6,
+		  PV_INLINE, "the backend's sequence is empty", NULL, 0 },
+#endif
+		{ "a backend with no implementation", &nulls, "pv_time_ops.get_wallclock", CLBR_CALL, 6, PV_KEEP,
+		  "the backend has no implementation", NULL, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_site(&cases[i]);
+
+	memset(buf, 0xcc, sizeof(buf));
+	result(pv_patch_op(&native_backend, PARAVIRT_PATCH_pv_cpu_ops_read_cr0, CLBR_NONE, buf, (unsigned long)buf, 6) == 6 &&
+		       buf[0] == 0xcc,
+	       "pv_patch_op: a site left as is uses all its bytes, untouched");
+	result(pv_patch_op(&native_backend, PARAVIRT_PATCH_pv_irq_ops_save_fl, CLBR_CALLEE, buf, (unsigned long)buf, 14) == 2,
+	       "pv_patch_op: an inlined pushf; pop uses 2 bytes");
+
+	for (unsigned n = 1; n <= 40; n++) {
+		memset(buf, 0xcc, sizeof(buf));
+		pv_fill_nops(buf, n);
+		if (buf[n] != 0xcc)
+			result(0, "pv_fill_nops(%u) writes past its bytes", n);
+		printf("nops %u ", n);
+		for (unsigned k = 0; k < n; k++)
+			printf("%02x", buf[k]);
+		putchar('\n');
+	}
+
+	/* this binary: patched while writable, then read-only; restored byte for byte */
+	copy = malloc(bytes);
+	a.save = malloc(bytes);
+	if (!copy || !a.save)
+		die("allocation");
+	for (struct paravirt_patch_site *s = __parainstructions; s < __parainstructions_end; s++) {
+		memcpy(copy + sum, s->instr, s->len);
+		sum += s->len;
+	}
+	result(sum == bytes && NSITES > 0, "pv_site_bytes: %zu bytes in %u sites", bytes, NSITES);
+	result(page_writable(__parainstructions->instr) == 0, "the text is read-only before patching");
+	a.ctx = &reported;
+	if (pv_apply(&native_backend, SITES, &a))
+		die("pv_apply");
+	for (int h = 0; h < PV_NHOW; h++)
+		counted += a.count[h];
+	result(reported == NSITES && counted == NSITES, "pv_apply reports every site once: %u reported, %u counted",
+	       reported, counted);
+	result(writable_while == 1, "the text is writable while patching");
+	result(page_writable(__parainstructions->instr) == 0, "and read-only again after");
+	result(!memcmp(copy, a.save, bytes) && memcmp(copy, __parainstructions->instr, __parainstructions->len),
+	       "pv_apply saves every site's bytes before it patches them");
+	if (pv_restore(SITES, a.save))
+		die("pv_restore");
+	sum = 0;
+	for (struct paravirt_patch_site *s = __parainstructions; s < __parainstructions_end; s++) {
+		if (memcmp(copy + sum, s->instr, s->len))
+			break;
+		sum += s->len;
+	}
+	result(sum == bytes && page_writable(__parainstructions->instr) == 0,
+	       "pv_restore gives back every site's original bytes, and the text is read-only again");
+	free(a.save);
+	free(copy);
+	return 0;
+}
+
+/* ---- negative: implementations that break the convention are caught ---- */
+
+void bad_save_fl(void);
+void bad_restore_fl(void);
+
+/* Run op's probe with canaries, its slot (offset off in pv_irq_ops) holding fn, unpatched and
+ * then patched as a direct call; true if a site of the op changed register reg each time
+ * (reg NULL: if no site of the op changed anything). */
+static void caught(const char *op, size_t off, void *fn, const char *reg, const char *what)
+{
+	struct paravirt_backend be = native_backend;
+	struct pv_irq_ops irq = *native_backend.pv_irq_ops;
+	const struct probe *p = NULL;
+	int t = type_of(op), r = reg ? cx_reg(reg) : -1;
+	unsigned char *save = malloc(pv_site_bytes(SITES));
+
+	for (unsigned i = 0; i < nprobes && !p; i++)
+		if (!strcmp(probes[i].op, op) && !probes[i].what)
+			p = &probes[i];
+	if (!p || t < 0 || !save || (reg && r < 0))
+		die("finding the probe");
+	memcpy((char *)&irq + off, &fn, sizeof(fn));
+	be.pv_irq_ops = &irq;
+	be.ninsns = 0;	/* every site a direct call */
+	for (int patched = 0; patched < 2; patched++) {
+		unsigned hit = 0, seen = 0;
+
+		pv_activate(&be);
+		if (patched && pv_apply(&be, SITES, &(struct pv_apply){ .save = save }))
+			die("pv_apply");
+		run_probe(p, 0, 1);
+		for (unsigned i = 0; i < cx_nsites; i++) {
+			if (cx_sites[i].rec->instrtype != t || !cx_sites[i].hits)
+				continue;
+			seen++;
+			hit += reg ? (cx_sites[i].broken >> r & 1) : cx_sites[i].broken == 0;
+		}
+		result(seen && hit == seen, "%s: %s", what,
+		       patched ? "patched, a direct call to it" : "unpatched, an indirect call through the table");
+		if (patched && pv_restore(SITES, save))
+			die("pv_restore");
+	}
+	pv_activate(&native_backend);
+	free(save);
+}
+
+static int run_clobbers(void)
+{
+	if (cx_init(SITES))
+		die("allocation");
+#ifdef __x86_64__
+	caught("pv_irq_ops.save_fl", PV_OFFSET_pv_irq_ops_save_fl, bad_save_fl, "r8",
+	       "a save_fl that changes r8 (C may, a callee-save op may not) is caught at its site");
+	caught("pv_irq_ops.restore_fl", PV_OFFSET_pv_irq_ops_restore_fl, bad_restore_fl, "rdi",
+	       "a restore_fl that changes its argument register rdi is caught at its site");
+#else
+	caught("pv_irq_ops.save_fl", PV_OFFSET_pv_irq_ops_save_fl, bad_save_fl, "ecx",
+	       "a save_fl that changes ecx (C may, a callee-save op may not) is caught at its site");
+	caught("pv_irq_ops.restore_fl", PV_OFFSET_pv_irq_ops_restore_fl, bad_restore_fl, "ebx",
+	       "a restore_fl that changes ebx is caught at its site");
+#endif
+	caught("pv_irq_ops.save_fl", PV_OFFSET_pv_irq_ops_save_fl, native_save_fl, NULL,
+	       "the real save_fl keeps every canary (the control)");
+	caught("pv_irq_ops.restore_fl", PV_OFFSET_pv_irq_ops_restore_fl, native_restore_fl, NULL,
+	       "the real restore_fl keeps every canary (the control)");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	cpu_set_t one;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mode = argc > 1 ? argv[1] : "";
+	/* one cpu throughout: cpuid's APIC id and rdtscp's aux are the same at every call */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	if (!strcmp(mode, "native") || !strcmp(mode, "xen"))
+		run_backend(!strcmp(mode, "xen"));
+	else if (!strcmp(mode, "patcher"))
+		run_patcher();
+	else if (!strcmp(mode, "clobbers"))
+		run_clobbers();
+	else {
+		fprintf(stderr, "usage: %s native|xen|patcher|clobbers\n", argv[0]);
+		return 2;
+	}
+	return failures != 0;
+}

@@ -1,0 +1,29 @@
+/* Probes: each runs one op through its generated wrapper (or an asm macro's site) and says
+ * what happened: a digest of the results and effects, to compare unpatched with patched, and
+ * the first expectation that failed. Probes are kernel code (probes.k.c); the driver is not. */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include "kernel.h"
+
+struct probe_ctx {
+	int xen;	/* the Xen backend is the running one */
+	u64 digest;
+	const char *bad;
+};
+
+typedef RT_HOST void probe_fn(struct probe_ctx *c);
+
+struct probe {
+	const char *op;		/* the op, as paravirt_ops[] names it */
+	const char *what;	/* a site that is not the op's wrapper (an asm macro), or NULL */
+	probe_fn *run;		/* NULL: the op never returns (a jump op): only its sites exist */
+};
+
+extern const struct probe probes[];
+extern const unsigned nprobes;
+
+/* A site op's site length, from the generated __PV_OP_<op>(m) */
+#define SITE_LEN(slot, type, len, pad) (len)
+
+#endif
