@@ -120,7 +120,6 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	char *up = upper(op->name);
 
 	(void)s;
-	(void)a;
 	tv_set_bool(m, "is_patchable", op->kind == OP_PATCHABLE && op->has_sig);
 	if (scalar_int(pt, &type)) {
 		tv_set_strf(m, "patch_type", "%#llx", type);
@@ -136,7 +135,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 			if (!(reads ? r->get : r->set))
 				tv_add_str(nat, r->cname);
 		}
-		tv_set_strf(m, "native_fn", "%s%s", h->native ? h->native->prefix : "", op->name);
+		tv_set_strf(m, "native_fn", "%s%s", h->native ? spec_prefix(h->native, a) : "", op->name);
 	}
 	free(up);
 }
@@ -259,7 +258,6 @@ static void expansion_lines(const struct ia64_view *v, const char *text, struct 
  * ends it too, so the dependency checker does not follow it into what comes next. */
 static bool ends_path(const struct ia64_view *v, const struct ia64_macro *mac)
 {
-	static const char *const own[] = {"r2", "r3", "r10", "r11", "r14", "r15", "r20", "r21"};
 	const struct spec_backend *nat = native_backend(v->s);
 	const struct node *e = nat ? ia64_expansion(mac, nat) : NULL;
 	const char *args[8];
@@ -268,8 +266,7 @@ static bool ends_path(const struct ia64_view *v, const struct ia64_macro *mac)
 	bool ends = false;
 
 	for (int k = 0; k < mac->nparams; k++)
-		args[k] = mac->params[k].role == R_PRED ? "p0" : mac->params[k].role == R_PRED_CLOB ? "p6"
-			  : mac->params[k].role == R_CONST ? "6" : own[k];
+		args[k] = ia64_plain_operand(mac, k);
 	const struct ia64_macro_def def = {mac->name, mac->names, mac->nparams, e ? e->str : ""};
 	if (e && ia64_expand(&def, args, NULL, NULL, &t, NULL, NULL, NULL) == EXPAND_OK &&
 	    ia64_parse(t.buf.data, &seq, NULL, NULL)) {

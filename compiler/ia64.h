@@ -96,11 +96,12 @@ const struct spec_arch *ia64_arch(const struct spec *s);
 const struct node *ia64_map_get(const struct node *map, const char *key);
 bool ia64_returns(const struct spec_op *op);
 
-/* Where one of a body's or an expansion's bytes is in the spec. */
-struct pos ia64_pos(const struct node *scalar, const struct ia64_text *t, size_t off);
-
 /* The backend's break immediates that return a value in r8. */
 const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backend *b);
+
+/* The operand parameter k of m gets in a "plain" use: a general register or predicate of its
+ * own (never r8 or r9, which the Xen forms test for), or the constant 6 (a const operand). */
+const char *ia64_plain_operand(const struct ia64_macro *m, int k);
 
 /* The assembler macro that implements an ASM macro: "__pv_MOV_TO_KR" (gas macro names
  * ignore case, so they must not be mnemonics: COVER would be cover). */

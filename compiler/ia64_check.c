@@ -224,10 +224,23 @@ static void op_writes(const struct spec_op *op, struct vec *out)
 			vec_push(out, w->items[i]->str);
 }
 
+/* The arch's call_clobbers as the spec writes them ("r2, r3, r8-r11"). */
+static char *clobbers_text(const struct ia64_view *v)
+{
+	const struct node *n = ia64_map_get(v->conv.a->node, "call_clobbers");
+	struct buf b = {0};
+
+	for (size_t i = 0; n && n->kind == NODE_SEQ && i < n->n; i++)
+		if (n->items[i]->kind == NODE_SCALAR)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", n->items[i]->str);
+	return b.data ? buf_steal(&b) : xstrdup("none");
+}
+
 static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
 			 struct seen *seen)
 {
 	struct vec writes = {0};
+	char *clob = clobbers_text(v);
 
 	op_writes(b->op, &writes);
 	for (int i = 0; b->parsed && i < b->seq.n; i++) {
@@ -237,10 +250,11 @@ static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, c
 			if (strcmp(r, "r1") == 0 || strcmp(r, "b0") == 0 || body_may_write(v, b, r, &writes))
 				continue; /* gp and b0 have their own checks */
 			report(c, seen, b->code, &b->text, w->r[k].off,
-			       "writes %s, which the stub does not clobber (its clobbers: r2, r3, r8-r11, "
-			       "r14-r17, b6, b7, p6-p15, ar.ccv; or declare it in the op's `writes`)", r);
+			       "writes %s, which the stub does not clobber (its clobbers: %s; or declare "
+			       "it in the op's `writes`)", r, clob);
 		}
 	}
+	free(clob);
 	vec_free(&writes);
 }
 
@@ -369,6 +383,15 @@ static void convention(const struct spec *s, const struct check *c)
 	const struct node *rb = ia64_map_get(a->node, "return_branch");
 	if (rb && rb->kind == NODE_SCALAR && (!ia64_reg_canon(rb->str, strlen(rb->str), canon) || canon[0] != 'b'))
 		ERR(c, rb->pos, "return_branch must be a branch register (b1-b7), not '%s'", rb->str);
+	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
+	struct ia64_view *v = ia64_view(s, a);
+	const char *used[] = {"r2", "r3", "r16", "r17", "b7", "p6", v->conv.rbranch};
+	for (size_t i = 0; i < ARRAY_SIZE(used); i++)
+		if (!in_list(&v->conv.clobbers, used[i]))
+			ERR(c, ia64_map_get(a->node, "call_clobbers") ? ia64_map_get(a->node, "call_clobbers")->pos
+								      : a->node->pos,
+			    "call_clobbers lacks %s, which the call stub (or a dispatcher) changes", used[i]);
+	ia64_view_free(v);
 	const struct reglist *lists[] = {&a->arg_regs, &a->ret_regs, &a->call_clobbers};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		for (int k = 0; k < lists[i]->n; k++)
@@ -377,7 +400,7 @@ static void convention(const struct spec *s, const struct check *c)
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct node *br = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "break_results");
 		for (size_t k = 0; br && br->kind == NODE_SEQ && k < br->n; k++)
-			if (br->items[k]->kind == NODE_SCALAR && !ia64_map_get(s->constants, br->items[k]->str))
+			if (br->items[k]->kind == NODE_SCALAR && !spec_constant(s, br->items[k]->str, NULL))
 				ERR(c, br->items[k]->pos, "break_results names '%s', which is not a constant",
 				    br->items[k]->str);
 	}
@@ -606,10 +629,31 @@ static void expand_err(void *ctx, size_t off, const char *msg)
 		ERR(x->c, node_pos_at(x->scalar, off), "%s expansion of %s: %s", x->b->name, x->m->name, msg);
 }
 
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *const role_names[] = {"an in", "an out", "a pred", "a clob", "a pred_clob", "a const", "a"};
+
+/* An error at an operand the expansion substituted is a role misuse: a general-register
+ * operand where a predicate goes, or the other way round. */
 static void parse_err(void *ctx, size_t off, const char *msg)
 {
 	struct mctx *x = ctx;
-	if (x->want == F_SYNTAX)
+	size_t at = x->t->buf.len ? x->t->src[off < x->t->buf.len ? off : x->t->buf.len - 1] : 0;
+	const char *body = x->scalar->str;
+	int p = -1;
+
+	for (int k = 0; body[at] == '\\' && k < x->m->nparams; k++) {
+		size_t n = strlen(x->m->params[k].name);
+		if (strncmp(body + at + 1, x->m->params[k].name, n) == 0 && !ident_char(body[at + 1 + n]))
+			p = k;
+	}
+	if (p >= 0 && x->want == F_ROLE)
+		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: \\%s is %s operand: %s",
+		       x->b->name, x->m->name, x->m->params[p].name, role_names[x->m->params[p].role], msg);
+	else if (p < 0 && x->want == F_SYNTAX)
 		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: %s", x->b->name, x->m->name, msg);
 }
 
@@ -756,9 +800,7 @@ static void instance(struct mctx *x, const struct inst *in)
  * false or p0. The Xen forms choose code by operand name, so each choice is a different path. */
 static void each_instance(struct mctx *x)
 {
-	static const char *const own[] = {"r2", "r3", "r10", "r11", "r14", "r15", "r20", "r21"};
 	int n = x->m->nparams, choices = 1;
-	char names[8][16];
 
 	for (int k = 0; k < n; k++) {
 		int r = x->m->params[k].role;
@@ -775,28 +817,20 @@ static void each_instance(struct mctx *x)
 				pick = rest % 3;
 				rest /= 3;
 			}
-			switch (role) {
-			case R_PRED:
-				snprintf(names[k], sizeof(names[k]), "%s", pick == 2 ? "p0" : k % 2 ? "p41" : "p40");
+			in.args[k] = ia64_plain_operand(x->m, k);
+			if (role == R_PRED) { /* true, false, or p0 */
+				in.args[k] = pick == 2 ? "p0" : in.args[k];
 				in.truth[k] = pick != 1;
-				in.plain &= pick == 0;
-				break;
-			case R_PRED_CLOB:
-				snprintf(names[k], sizeof(names[k]), "p%d", 50 + k);
-				break;
-			case R_CONST:
-				snprintf(names[k], sizeof(names[k]), "6");
-				break;
-			default:
-				snprintf(names[k], sizeof(names[k]), "%s", pick == 1 ? "r8" : pick == 2 ? "r9" : own[k]);
+			} else if (pick) {
+				in.args[k] = pick == 1 ? "r8" : "r9";
 				r8 += pick == 1;
 				r9 += pick == 2;
-				in.plain &= pick == 0;
 			}
-			in.args[k] = names[k];
+			in.plain &= pick == 0;
 			if (pick && dl < sizeof(in.desc) - 24)
-				dl += (size_t)snprintf(in.desc + dl, sizeof(in.desc) - dl, "%s%s=%s",
-						       dl ? ", " : " (with ", x->m->params[k].name, names[k]);
+				dl += (size_t)snprintf(in.desc + dl, sizeof(in.desc) - dl, "%s%s=%s%s",
+						       dl ? ", " : " (with ", x->m->params[k].name, in.args[k],
+						       role == R_PRED && pick == 1 ? " false" : "");
 		}
 		if (dl)
 			snprintf(in.desc + dl, sizeof(in.desc) - dl, ")");
@@ -870,16 +904,16 @@ static void macro_backend(const struct spec *s, const struct check *c)
 }
 
 const struct check ia64_checks[] = {
-	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register", convention},
+	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register, and the calls declare what the stub changes", convention},
 	{"ia64-patch-type", "every patchable op has a patch type, and no two sites share one (getreg/setreg add the register number)", patch_type},
 	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param},
 	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers},
 	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number},
 	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax},
 	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind},
-	{"ia64-body-clobber", "a body writes only the stub's clobbers (r2, r3, r8-r11, r14-r17, b6, b7, p6-p15, ar.ccv), its setreg register and the op's declared `writes`", run_body_clobber},
+	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber},
 	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc},
-	{"ia64-stacked-register", "bodies and expansions never name stacked registers (r32-r127)", run_body_stacked},
+	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked},
 	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp},
 	{"ia64-body-b0", "a body never writes b0", run_body_b0},
 	{"ia64-body-branch", "a body branches only to the return branch register (b6) or inside itself", run_body_branch},

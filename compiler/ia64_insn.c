@@ -432,7 +432,8 @@ static enum ia64_type mov_type(const struct opnd *d, const struct opnd *s, bool 
 		return T_I;
 	if (dr[0] == 'f')
 		return T_F;
-	if (ia64_gr_num(dr) >= 0 || is_stacked(dr))
+	if ((ia64_gr_num(dr) >= 0 || is_stacked(dr)) &&
+	    (s->kind != O_REG || ia64_gr_num(sr) >= 0 || is_stacked(sr)))
 		return T_A; /* register copy (adds) or immediate (addl) */
 	*ok = false;
 	return T_NIL;
@@ -710,7 +711,7 @@ static void parse_stmt(struct parser *p, size_t b, size_t e)
 		struct span in = close ? trim(t, b + 1, (size_t)(close - t)) : (struct span){b, b};
 		if (!close || !ia64_reg_canon(t + in.b, in.e - in.b, qp) || qp[0] != 'p' ||
 		    strcmp(qp, "pr") == 0 || strcmp(qp, "pr.rot") == 0) {
-			perr(p, b, "expected a qualifying predicate '(pN)'");
+			perr(p, close ? in.b : b, "expected a qualifying predicate '(pN)'");
 			return;
 		}
 		b = (size_t)(close - t) + 1;

@@ -41,15 +41,6 @@ bool ia64_returns(const struct spec_op *op)
 	return op->has_sig && op->sig.ret.cls != CT_VOID;
 }
 
-struct pos ia64_pos(const struct node *scalar, const struct ia64_text *t, size_t off)
-{
-	size_t len = t->buf.len;
-
-	if (len == 0)
-		return scalar->pos;
-	return node_pos_at(scalar, t->src[off < len ? off : len - 1]);
-}
-
 /* Names of a scalar-or-list node, appended to vec (strings owned by the spec). */
 static void names_of(const struct node *n, struct vec *out)
 {
@@ -162,9 +153,10 @@ static const struct spec_impl *own_impl(const struct spec_backend *b, const stru
 	return impl && from == b ? impl : NULL;
 }
 
-static char *symbol_of(const struct spec_backend *b, const struct spec_op *op, const struct spec_impl *impl)
+static char *symbol_of(const struct ia64_view *v, const struct spec_backend *b, const struct spec_op *op,
+		       const struct spec_impl *impl)
 {
-	return impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", b->prefix, op->name);
+	return impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", spec_prefix(b, v->conv.a), op->name);
 }
 
 /* getreg / setreg: a body per register (the register's own, else the backend's rule), and the
@@ -185,7 +177,7 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 		const struct node *code = own && own->kind == NODE_SCALAR ? own : rule;
 		if (!code || !r->known || !r->has_number || !(reads ? r->get : r->set))
 			continue;
-		char *stem = xasprintf("%s%s_%s", b->prefix, reads ? "get" : "set", r->stem);
+		char *stem = xasprintf("%s%s_%s", spec_prefix(b, v->conv.a), reads ? "get" : "set", r->stem);
 		vec_push(&d->bodies, add_body(v, op, b, code, r, reads, stem, true));
 	}
 	if (!impl && d->bodies.n == 0) { /* nothing of this backend's own: the fallback serves it */
@@ -193,11 +185,11 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 		free(d);
 		return;
 	}
-	d->symbol = symbol_of(b, op, impl);
+	d->symbol = symbol_of(v, b, op, impl);
 	if (b->fallback) {
 		const struct spec_backend *from = NULL;
 		const struct spec_impl *fi = spec_impl(b->fallback, op, &from);
-		d->fallback = symbol_of(fi ? from : b->fallback, op, fi);
+		d->fallback = symbol_of(v, fi ? from : b->fallback, op, fi);
 	}
 	vec_push(&v->dispatch, d);
 }
@@ -221,7 +213,7 @@ static void read_bodies(struct ia64_view *v)
 				const struct spec_impl *impl = own_impl(b, op);
 				const struct node *code = impl ? code_for(impl->code, a) : NULL;
 				if (code)
-					add_body(v, op, b, code, NULL, false, symbol_of(b, op, impl),
+					add_body(v, op, b, code, NULL, false, symbol_of(v, b, op, impl),
 						 bool_or(impl->node, "inline", true));
 			}
 		}
@@ -338,6 +330,21 @@ const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backe
 		if (v->s->backends.v[i] == b)
 			return v->breaks.v[i];
 	return NULL;
+}
+
+const char *ia64_plain_operand(const struct ia64_macro *m, int k)
+{
+	static const char *const gr[8] = {"r2", "r3", "r10", "r11", "r14", "r15", "r20", "r21"};
+	static const char *const pred[8] = {"p40", "p41", "p42", "p43", "p44", "p45", "p46", "p47"};
+	static const char *const pclob[8] = {"p50", "p51", "p52", "p53", "p54", "p55", "p56", "p57"};
+
+	k &= 7;
+	switch (m->params[k].role) {
+	case R_PRED: return pred[k];
+	case R_PRED_CLOB: return pclob[k];
+	case R_CONST: return "6";
+	default: return gr[k];
+	}
 }
 
 char *ia64_gas_name(const char *macro)

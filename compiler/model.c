@@ -218,9 +218,14 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	}
 	consts = tv_set(root, "constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
-		struct tval *cm = tv_add_map(consts);
-		tv_set_str(cm, "name", s->constants->keys[i]->str);
-		tv_set_str(cm, "value", s->constants->items[i]->kind == NODE_SCALAR ? s->constants->items[i]->str : "");
+		const char *name = s->constants->keys[i]->str;
+		const struct node *v = spec_constant(s, name, a);
+		struct tval *cm;
+		if (!v)
+			continue;
+		cm = tv_add_map(consts);
+		tv_set_str(cm, "name", name);
+		tv_set_str(cm, "value", v->str);
 	}
 	return root;
 }

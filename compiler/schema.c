@@ -5,16 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct shape scalar = {SH_SCALAR, "string", NULL, NULL, NULL};
-static const struct shape integer = {SH_INT, "integer", NULL, NULL, NULL};
-static const struct shape boolean = {SH_BOOL, "boolean", NULL, NULL, NULL};
-static const struct shape names = {SH_NAMES, "list of names", NULL, NULL, NULL};
-static const struct shape anything = {SH_ANY, "value", NULL, NULL, NULL};
-static const struct shape per_arch_names = {SH_DICT, "map of arch to registers", NULL, &names, NULL};
-static const struct shape per_arch_code = {SH_DICT, "map of arch to code", NULL, &scalar, NULL};
-static const struct shape per_key_scalar = {SH_DICT, "map of name to value", NULL, &scalar, NULL};
-static const struct shape per_arch_int = {SH_DICT, "map of arch to integer", NULL, &integer, NULL};
-static const struct shape per_arch_word = {SH_DICT, "map of arch to word", NULL, &scalar, NULL};
+static const struct shape scalar = {SH_SCALAR, "string", NULL, NULL, NULL, NULL};
+static const struct shape integer = {SH_INT, "integer", NULL, NULL, NULL, NULL};
+static const struct shape boolean = {SH_BOOL, "boolean", NULL, NULL, NULL, NULL};
+static const struct shape names = {SH_NAMES, "list of names", NULL, NULL, NULL, NULL};
+static const struct shape anything = {SH_ANY, "value", NULL, NULL, NULL, NULL};
+static const struct shape per_arch_names = {SH_DICT, "map of arch to registers", NULL, &names, NULL, NULL};
+static const struct shape per_arch_code = {SH_DICT, "map of arch to code", NULL, &scalar, NULL, NULL};
+static const struct shape per_key_scalar = {SH_DICT, "map of name to value", NULL, &scalar, NULL, NULL};
+static const struct shape per_arch_int = {SH_DICT, "map of arch to integer", NULL, &integer, NULL, NULL};
+static const struct shape per_arch_word = {SH_DICT, "map of arch to word", NULL, &scalar, NULL, NULL};
 
 #define DOC {"doc", &scalar, false, "free text, copied into generated comments"}
 #define END {NULL, NULL, false, NULL}
@@ -35,7 +35,7 @@ static const struct key arch_keys[] = {
 	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
 	DOC,
 	END};
-static const struct shape arch = {SH_MAP, "arch", arch_keys, NULL, NULL};
+static const struct shape arch = {SH_MAP, "arch", arch_keys, NULL, NULL, NULL};
 
 static const struct key backend_impl_keys[] = {
 	{"op", &scalar, true, "qualified op: table.op or table.group.op"},
@@ -48,8 +48,8 @@ static const struct key backend_impl_keys[] = {
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
 	DOC,
 	END};
-static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL};
-static const struct shape backend_impls = {SH_LIST, "list of implementations", NULL, &backend_impl, NULL};
+static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL, NULL};
+static const struct shape backend_impls = {SH_LIST, "list of implementations", NULL, &backend_impl, NULL, NULL};
 
 static const struct key backend_keys[] = {
 	{"name", &scalar, true, "backend name: native, xen"},
@@ -60,7 +60,7 @@ static const struct key backend_keys[] = {
 	{"impl", &backend_impls, false, "what this backend implements"},
 	DOC,
 	END};
-static const struct shape backend = {SH_MAP, "backend", backend_keys, NULL, NULL};
+static const struct shape backend = {SH_MAP, "backend", backend_keys, NULL, NULL, NULL};
 
 static const struct key type_keys[] = {
 	{"name", &scalar, true, "C type name usable in signatures"},
@@ -68,7 +68,7 @@ static const struct key type_keys[] = {
 	{"bits", &anything, true, "size in bits: a number, or a map of arch to number"},
 	DOC,
 	END};
-static const struct shape type = {SH_MAP, "type", type_keys, NULL, NULL};
+static const struct shape type = {SH_MAP, "type", type_keys, NULL, NULL, NULL};
 
 extern const struct shape op_list;
 static const struct key op_keys[] = {
@@ -90,8 +90,8 @@ static const struct key op_keys[] = {
 	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
 	DOC,
 	END};
-static const struct shape op = {SH_MAP, "op", op_keys, NULL, "name"};
-const struct shape op_list = {SH_LIST, "list of ops", NULL, &op, "name"};
+static const struct shape op = {SH_MAP, "op", op_keys, NULL, "name", NULL};
+const struct shape op_list = {SH_LIST, "list of ops", NULL, &op, "name", NULL};
 
 static const struct key table_keys[] = {
 	{"name", &scalar, true, "C struct and global name"},
@@ -99,7 +99,7 @@ static const struct key table_keys[] = {
 	{"ops", &op_list, true, "members in order"},
 	DOC,
 	END};
-static const struct shape table = {SH_MAP, "table", table_keys, NULL, NULL};
+static const struct shape table = {SH_MAP, "table", table_keys, NULL, NULL, NULL};
 
 static const struct key register_keys[] = {
 	{"name", &scalar, true, "register name as the assembler writes it"},
@@ -113,7 +113,7 @@ static const struct key register_keys[] = {
 	{"arches", &names, false, "arches that have it"},
 	DOC,
 	END};
-static const struct shape reg = {SH_MAP, "register", register_keys, NULL, NULL};
+static const struct shape reg = {SH_MAP, "register", register_keys, NULL, NULL, NULL};
 
 static const struct key macro_param_keys[] = {
 	{"name", &scalar, true, "parameter name"},
@@ -121,8 +121,8 @@ static const struct key macro_param_keys[] = {
 	{"prefix", &scalar, false, "const: what the C preprocessor pastes before the operand"},
 	DOC,
 	END};
-static const struct shape macro_param = {SH_MAP, "macro parameter", macro_param_keys, NULL, NULL};
-static const struct shape macro_params = {SH_LIST, "list of parameters", NULL, &macro_param, "name"};
+static const struct shape macro_param = {SH_MAP, "macro parameter", macro_param_keys, NULL, NULL, NULL};
+static const struct shape macro_params = {SH_LIST, "list of parameters", NULL, &macro_param, "name", NULL};
 
 static const struct key macro_keys[] = {
 	{"name", &scalar, true, "macro name"},
@@ -134,15 +134,22 @@ static const struct key macro_keys[] = {
 	{"writes", &names, false, "IA-64: registers the macro changes by design, beyond out and clob"},
 	DOC,
 	END};
-static const struct shape macro = {SH_MAP, "asm macro", macro_keys, NULL, NULL};
+static const struct shape macro = {SH_MAP, "asm macro", macro_keys, NULL, NULL, NULL};
 
-static const struct shape arches = {SH_LIST, "list of arches", NULL, &arch, "name"};
-static const struct shape backends = {SH_LIST, "list of backends", NULL, &backend, "name"};
-static const struct shape types = {SH_LIST, "list of types", NULL, &type, "name"};
-static const struct shape tables = {SH_LIST, "list of tables", NULL, &table, NULL};
-static const struct shape registers = {SH_LIST, "list of registers", NULL, &reg, NULL};
-static const struct shape macros = {SH_LIST, "list of asm macros", NULL, &macro, NULL};
-static const struct shape constants = {SH_DICT, "map of constants", NULL, &scalar, NULL};
+static const struct shape arches = {SH_LIST, "list of arches", NULL, &arch, "name", NULL};
+static const struct shape backends = {SH_LIST, "list of backends", NULL, &backend, "name", NULL};
+static const struct shape types = {SH_LIST, "list of types", NULL, &type, "name", NULL};
+static const struct shape tables = {SH_LIST, "list of tables", NULL, &table, NULL, NULL};
+static const struct shape registers = {SH_LIST, "list of registers", NULL, &reg, NULL, NULL};
+static const struct shape macros = {SH_LIST, "list of asm macros", NULL, &macro, NULL, NULL};
+static const struct key constant_keys[] = {
+	{"value", &scalar, true, "the value"},
+	{"arches", &names, false, "arches that have it (default: all)"},
+	DOC,
+	END};
+static const struct shape constant_map = {SH_MAP, "constant", constant_keys, NULL, NULL, NULL};
+static const struct shape constant = {SH_SCALAR, "value or {value, arches}", NULL, NULL, NULL, &constant_map};
+static const struct shape constants = {SH_DICT, "map of constants", NULL, &constant, NULL, NULL};
 
 static const struct key spec_keys[] = {
 	{"pvopsc", &integer, true, "spec format version: 1"},
@@ -155,7 +162,7 @@ static const struct key spec_keys[] = {
 	{"asm_macros", &macros, false, "macros for .S files"},
 	DOC,
 	END};
-const struct shape spec_shape = {SH_MAP, "spec", spec_keys, NULL, NULL};
+const struct shape spec_shape = {SH_MAP, "spec", spec_keys, NULL, NULL, NULL};
 
 bool scalar_int(const struct node *n, long long *v)
 {
@@ -247,6 +254,10 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 	long long iv;
 	bool bv;
 
+	if (sh->alt && n->kind == NODE_MAP) {
+		check_kind(n, sh->alt, key);
+		return;
+	}
 	switch (sh->kind) {
 	case SH_ANY: return;
 	case SH_LIST: want = NODE_SEQ; break;

@@ -33,6 +33,7 @@ struct shape {
 	const struct key *keys;   /* SH_MAP: NULL-name terminated */
 	const struct shape *item; /* SH_LIST, SH_DICT */
 	const char *unique_key;   /* SH_LIST of maps: this key's value must be unique */
+	const struct shape *alt;  /* a mapping is also accepted, validated as this shape */
 };
 
 extern const struct shape spec_shape;

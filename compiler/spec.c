@@ -239,6 +239,27 @@ struct spec_op *spec_find_op(const struct spec *s, const char *qname)
 	return op_named(s, qname, ~0u);
 }
 
+/* A constant is `NAME: value` or `NAME: {value: v, arches: [...]}`. */
+static const struct node *constant_at(const struct spec *s, size_t i, const struct spec_arch *a)
+{
+	const struct node *v = s->constants->items[i];
+
+	if (v->kind == NODE_SCALAR)
+		return v;
+	if (a && !((archset_of(s, node_get(v, "arches"), ~0u) >> a->index) & 1))
+		return NULL;
+	v = node_get(v, "value");
+	return v && v->kind == NODE_SCALAR ? v : NULL;
+}
+
+const struct node *spec_constant(const struct spec *s, const char *name, const struct spec_arch *a)
+{
+	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++)
+		if (strcmp(s->constants->keys[i]->str, name) == 0)
+			return constant_at(s, i, a);
+	return NULL;
+}
+
 /* `prefix: {ia64: ia64_native_}`: per-arch prefixes; arches not named keep the default. */
 static void load_prefixes(const struct spec *s, struct spec_backend *b, const struct node *map)
 {

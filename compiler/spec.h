@@ -122,6 +122,8 @@ struct spec_op *spec_find_op(const struct spec *s, const char *qname);
 const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
 				  const struct spec_backend **from);
 /* For an arch-keyed map (clobbers, code): the value for arch, or NULL. */
+/* Constant `name` on arch a (NULL: on any arch): its value scalar, or NULL. */
+const struct node *spec_constant(const struct spec *s, const char *name, const struct spec_arch *a);
 /* The backend's symbol prefix on arch a. */
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);

@@ -782,7 +782,7 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a)
 	consts = tv_set(root, "asm_constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
 		long long v;
-		if (scalar_int(s->constants->items[i], &v)) {
+		if (scalar_int(spec_constant(s, s->constants->keys[i]->str, a), &v)) {
 			struct tval *cm = tv_add_map(consts);
 			tv_set_str(cm, "name", s->constants->keys[i]->str);
 			tv_set_strf(cm, "value", "%lld", v);

@@ -342,20 +342,27 @@ int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in)
 
 /* ---- backend code ---- */
 
+struct const_ctx {
+	const struct spec *s;
+	const struct spec_arch *a;
+};
+
 static bool spec_const(const char *name, long long *value, void *ctx)
 {
-	const struct node *consts = ((const struct spec *)ctx)->constants;
-	return scalar_int(node_get(consts, name), value);
+	const struct const_ctx *c = ctx;
+	return scalar_int(spec_constant(c->s, name, c->a), value);
 }
 
 bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
 		       struct x86_code *out)
 {
+	struct const_ctx c = {s, a};
+
 	memset(out, 0, sizeof(*out));
 	if (!code || code->kind != NODE_SCALAR)
 		return false;
 	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, code, code->pos, "x86-code", spec_const,
-			    (void *)s, out);
+			    &c, out);
 }
 
 const struct spec_impl *x86_impl(const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,

@@ -1,10 +1,8 @@
 # Building the x86 runtime (the patcher, the user-space backends, the generated tables and
 # bodies) for one arch against a directory of generated headers, without make. Sourced by the
-# runtime tests and the runtime benchmark; needs ROOT (and PVOPSC when the headers must be
-# generated).
+# runtime tests and the runtime benchmark; needs ROOT.
 #
-#   rt_headers OUT         print the header root: $PV_GEN if set, else generated/ once it holds
-#                          x86, else the x86 spec generated into OUT/gen
+#   rt_headers             print the header root: $PV_GEN if set, else generated/
 #   rt_build ARCH HDR OUT  build the runtime objects into OUT/ARCH/ (cached by content);
 #                          prints nothing, fails with the compiler's messages
 #   rt_link ARCH OUT EXE SRC...  compile the program's SRCs (kernel-built if named *.k.c, as
@@ -18,15 +16,10 @@
 RT_DIR=$ROOT/runtime/x86
 
 rt_headers() {
-	local spec
 	if [ -n "${PV_GEN:-}" ]; then
 		echo "$PV_GEN"
-	elif [ -f "$ROOT/generated/x86_64/paravirt.h" ] && [ -f "$ROOT/generated/i386/paravirt.h" ]; then
-		echo "$ROOT/generated"
 	else
-		spec=$ROOT/spec/pvops.yaml
-		grep -q 'family: *x86' "$spec" 2>/dev/null || spec=$ROOT/spec/drafts/x86.yaml
-		"$PVOPSC" -q -t "$ROOT/templates" --arch x86_64,i386 -o "$1/gen" "$spec" >&2 && echo "$1/gen"
+		echo "$ROOT/generated"
 	fi
 }
 

@@ -57,13 +57,9 @@ bundle_sigs() { # bundle_sigs OBJ LABEL-REGEX [STOP-REGEX: labels that end a run
 	END { flush() }'
 }
 
-# The spec the tests compile: the shipped one once it holds the IA-64 arch, else the draft.
+# The spec the tests compile: the shipped one.
 ia64_spec() {
-	if grep -q 'family: ia64' "$ROOT/spec/pvops.yaml" 2>/dev/null; then
-		echo "$ROOT/spec/pvops.yaml"
-	else
-		echo "$ROOT/spec/drafts/ia64.yaml"
-	fi
+	echo "$ROOT/spec/pvops.yaml"
 }
 
 # Generate into $T/out (the IA-64 files land in $T/out/ia64); false after printing why.

@@ -47,3 +47,8 @@ if preprocess "$S" "$T/pvchk.s" -DINST_H='"native/pvchk_inst.h"' &&
 else
 	nok pvchk-macros-assemble "$(head -4 "$T/pvchk.err" | tr '\n' ' ')"
 fi
+
+# macros.S uses every macro the spec defines
+missing=$(sed -n 's/^#define \([A-Z0-9_]*\)[( ].*/\1/p' "$G/native/inst.h" | grep -v '^PARAVIRT_' |
+	while read -r m; do grep -q "^M[0-9]*:[[:space:]]*$m\b" "$S" || echo "$m"; done | tr '\n' ' ')
+[ -z "$missing" ] && ok macros-S-uses-every-macro || nok macros-S-uses-every-macro "unused: $missing"

@@ -61,3 +61,33 @@ if [ "$nrec" = "$nsites" ] && diff -q "$T/types.got" "$T/types.want" >/dev/null;
 else
 	nok records-carry-the-types "$nrec records for $nsites sites; $(diff "$T/types.got" "$T/types.want" | head -3 | tr '\n' ' ')"
 fi
+
+# A .S branch site (PARAVIRT_PATCH_SITE_BR) is one bundle of branch slots, recorded in
+# .paravirt_branches as {tag, type}, for each branch type of the spec.
+types=$(sed -n 's/^#define \(PARAVIRT_PATCH_TYPE_BR_[A-Z0-9_]*\) .*/\1/p' "$G/paravirt_patch.h")
+{
+	echo '#include "paravirt_patch.h"'
+	echo '	.text'
+	i=0
+	for t in $types; do
+		echo "B_$i:"
+		echo "	PARAVIRT_PATCH_SITE_BR($t)"
+		i=$((i + 1))
+	done
+	echo 'B_end:'
+	echo '	nop 0'
+} >"$T/br.S"
+nbr=$(echo $types | wc -w)
+if [ "$nbr" -gt 0 ] && preprocess "$T/br.S" "$T/br.s" && assemble "$T/br.s" "$T/br.o" 2>"$T/br.err"; then
+	sigs=$(bundle_sigs "$T/br.o" '^B_[0-9]' | awk '{ print $2, $3 }' | sort -u)
+	[ "$sigs" = "1 BBB;;" ] && ok "branch-sites-are-one-bundle ($nbr types)" ||
+		nok branch-sites-are-one-bundle "$sigs"
+	"$OBJDUMP" -s -j .paravirt_branches "$T/br.o" | awk 'NR > 4 { print $2 $3 $4 $5 }' | tr -d '\n' |
+		fold -w 32 | cut -c17-24 >"$T/br.types"
+	want=$(for t in $types; do printf '#include "paravirt_patch.h"\nT %s\n' "$t" | ${CPP:-cpp} -P -I"$G" |
+		sed -n 's/^T 0x\(..\)\(..\)\(..\)\(..\)$/\4\3\2\1/p'; done)
+	[ "$(cat "$T/br.types")" = "$want" ] && ok "branch-records-carry-the-types" ||
+		nok branch-records-carry-the-types "got $(tr '\n' ' ' <"$T/br.types"), want $(echo $want)"
+else
+	nok branch-sites-assemble "$(head -3 "$T/br.err" 2>/dev/null | tr '\n' ' ')"
+fi

@@ -11,7 +11,7 @@ X86_ARCHES="x86_64 i386"
 # rt_program ARCH: build the test program if its sources or the runtime changed; print its path
 rt_program() {
 	local arch=$1 hdr exe=$RT_OUT/$1/check stamp srcs
-	hdr=$(rt_headers "$RT_OUT") && rt_build "$arch" "$hdr" "$RT_OUT" || return 1
+	hdr=$(rt_headers) && rt_build "$arch" "$hdr" "$RT_OUT" || return 1
 	srcs=$(echo "$ROOT"/tests/runtime/x86/*.[chS])
 	# shellcheck disable=SC2086
 	stamp=$(cat $srcs "$RT_OUT/$arch/stamp" | sha256sum)
