@@ -1,6 +1,7 @@
 /* check.c: the common named checks, and the runner of every family's table. */
 #include "check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "family.h"
@@ -196,10 +197,13 @@ static void duplicate_table(const struct spec *s, const struct check *c)
 	}
 }
 
+struct wrap_ctx;
+static void report_wrapper(struct wrap_ctx *w, const struct spec_op *op, size_t arch);
+
 struct wrap_ctx {
 	const struct spec *s;
 	const struct check *c;
-	struct vec seen;
+	struct strset seen; /* "wrapper@arch" of every op so far */
 };
 
 static void wrapper1(struct spec_op *op, void *ctx)
@@ -208,19 +212,19 @@ static void wrapper1(struct spec_op *op, void *ctx)
 
 	if (op->kind == OP_FIELD || op->kind == OP_GROUP)
 		return;
-	for (size_t i = 0; i < w->seen.n; i++) {
-		const struct spec_op *o = w->seen.v[i];
-		/* The same qname twice is check duplicate-name's to report, not this one's. */
-		if (strcmp(o->wrapper, op->wrapper) == 0 && (o->arches & op->arches) &&
-		    strcmp(o->qname, op->qname) != 0) {
-			const struct node *n = node_get(op->node, "wrapper");
-			ERR(w->c, n ? n->pos : op->node->pos, "wrapper '%s' of '%s' is already the wrapper of '%s'%s",
-			    op->wrapper, op->qname, o->qname, n ? "" : "; name it with 'wrapper:'");
-			diag_note(o->node->pos, "'%s' is defined here", o->qname);
+	for (size_t a = 0; a < w->s->arches.n; a++) {
+		char *key;
+		bool fresh;
+		if (!(op->arches >> a & 1))
+			continue;
+		key = xasprintf("%s@%zu", op->wrapper, a);
+		fresh = strset_add(&w->seen, key);
+		free(key);
+		if (!fresh) {
+			report_wrapper(w, op, a);
 			return;
 		}
 	}
-	vec_push(&w->seen, op);
 }
 
 static void duplicate_wrapper(const struct spec *s, const struct check *c)
@@ -228,7 +232,36 @@ static void duplicate_wrapper(const struct spec *s, const struct check *c)
 	struct wrap_ctx w = {s, c, {0}};
 
 	spec_each_op(s, wrapper1, &w);
-	vec_free(&w.seen);
+	strset_free(&w.seen);
+}
+
+struct first_ctx {
+	const struct spec_op *op, *first;
+	size_t arch;
+};
+
+static void first_with_wrapper(struct spec_op *o, void *ctx)
+{
+	struct first_ctx *f = ctx;
+
+	if (!f->first && o->kind != OP_FIELD && o->kind != OP_GROUP && strcmp(o->wrapper, f->op->wrapper) == 0 &&
+	    (o->arches >> f->arch & 1))
+		f->first = o;
+}
+
+/* Rare, so the earlier op of that wrapper is looked up only here. */
+static void report_wrapper(struct wrap_ctx *w, const struct spec_op *op, size_t arch)
+{
+	struct first_ctx f = {op, NULL, arch};
+	const struct node *n = node_get(op->node, "wrapper");
+
+	spec_each_op(w->s, first_with_wrapper, &f);
+	/* The same qname twice is check duplicate-name's to report, not this one's. */
+	if (!f.first || strcmp(f.first->qname, op->qname) == 0)
+		return;
+	ERR(w->c, n ? n->pos : op->node->pos, "wrapper '%s' of '%s' is already the wrapper of '%s'%s",
+	    op->wrapper, op->qname, f.first->qname, n ? "" : "; name it with 'wrapper:'");
+	diag_note(f.first->node->pos, "'%s' is defined here", f.first->qname);
 }
 
 static void backend_refs(const struct spec *s, const struct check *c)

@@ -48,6 +48,60 @@ void vec_free(struct vec *vec)
 	*vec = (struct vec){0};
 }
 
+static size_t hash(const char *s)
+{
+	size_t h = 14695981039346656037u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot holding s, or the empty slot where it would go. */
+static char **strset_slot(char **slot, size_t cap, const char *s)
+{
+	size_t i = hash(s) & (cap - 1);
+
+	while (slot[i] && strcmp(slot[i], s) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slot[i];
+}
+
+bool strset_has(const struct strset *set, const char *s)
+{
+	return set->cap && *strset_slot(set->slot, set->cap, s);
+}
+
+bool strset_add(struct strset *set, const char *s)
+{
+	char **at;
+
+	if (2 * (set->n + 1) > set->cap) { /* keep it at most half full */
+		size_t cap = set->cap ? 2 * set->cap : 16;
+		char **slot = xcalloc(cap, sizeof(*slot));
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slot[i])
+				*strset_slot(slot, cap, set->slot[i]) = set->slot[i];
+		free(set->slot);
+		set->slot = slot;
+		set->cap = cap;
+	}
+	at = strset_slot(set->slot, set->cap, s);
+	if (*at)
+		return false;
+	*at = xstrdup(s);
+	set->n++;
+	return true;
+}
+
+void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+	*set = (struct strset){0};
+}
+
 static void buf_grow(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)

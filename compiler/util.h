@@ -24,6 +24,15 @@ struct vec {
 void vec_push(struct vec *vec, void *p);
 void vec_free(struct vec *vec);
 
+/* A set of strings (open addressing); the set keeps its own copies. */
+struct strset {
+	char **slot;
+	size_t n, cap;
+};
+bool strset_add(struct strset *set, const char *s); /* true if s was not in the set */
+bool strset_has(const struct strset *set, const char *s);
+void strset_free(struct strset *set);
+
 /* Growable buffer; data is always NUL-terminated. */
 struct buf {
 	char *data;

@@ -433,7 +433,8 @@ static void add_types(struct model *m, struct tval *root)
 
 struct bctx {
 	struct model *m;
-	struct tval *protos, *bodies, *seen_protos, *seen_bodies;
+	struct tval *protos, *bodies;
+	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
 };
 
 static char *proto_of(const struct spec_op *op, const char *sym)
@@ -500,14 +501,11 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 		     const struct x86_code *code, const char *sym)
 {
 	struct tval *body, *lines;
-	size_t before = bc->seen_bodies->n;
-	char *text = xstrdup(code->text);
+	char *text;
 
-	add_once(bc->seen_bodies, sym);
-	if (bc->seen_bodies->n == before) { /* the same symbol for two ops: the first defines it */
-		free(text);
+	if (!strset_add(&bc->seen_bodies, sym)) /* the same symbol for two ops: the first defines it */
 		return;
-	}
+	text = xstrdup(code->text);
 	body = tv_add_map(bc->bodies);
 	tv_set_str(body, "symbol", sym);
 	tv_set_str(body, "backend", b->name);
@@ -521,10 +519,7 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 
 static void add_proto(struct bctx *bc, const struct spec_op *op, const char *sym)
 {
-	size_t before = bc->seen_protos->n;
-
-	add_once(bc->seen_protos, sym);
-	if (bc->seen_protos->n > before) {
+	if (strset_add(&bc->seen_protos, sym)) {
 		char *p = proto_of(op, sym);
 		tv_add_str(bc->protos, p);
 		free(p);
@@ -625,7 +620,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), tv_list(), tv_list()};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}};
 
 	for (size_t i = 0; i < m->s->backends.n && i < list->n; i++) {
 		const struct spec_backend *b = m->s->backends.v[i];
@@ -653,8 +648,8 @@ static void add_backends(struct model *m, struct tval *root)
 		}
 		tv_set_int(bm, "ninsns", (long long)insns->n);
 	}
-	tv_free(bc.seen_protos);
-	tv_free(bc.seen_bodies);
+	strset_free(&bc.seen_protos);
+	strset_free(&bc.seen_bodies);
 }
 
 /* ---- .S macros ---- */
