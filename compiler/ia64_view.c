@@ -146,10 +146,11 @@ static struct ia64_body *add_body(struct ia64_view *v, const struct spec_op *op,
 }
 
 /* The implementation entry backend b itself gives for op (not through a fallback). */
-static const struct spec_impl *own_impl(const struct spec_backend *b, const struct spec_op *op)
+static const struct spec_impl *own_impl(const struct spec_backend *b, const struct spec_op *op,
+				       const struct spec_arch *a)
 {
 	const struct spec_backend *from = NULL;
-	const struct spec_impl *impl = spec_impl(b, op, &from);
+	const struct spec_impl *impl = spec_impl(b, op, a, &from);
 	return impl && from == b ? impl : NULL;
 }
 
@@ -163,7 +164,7 @@ static char *symbol_of(const struct ia64_view *v, const struct spec_backend *b, 
  * dispatcher that compares the number when the op is called out of line. */
 static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const struct spec_backend *b)
 {
-	const struct spec_impl *impl = own_impl(b, op);
+	const struct spec_impl *impl = own_impl(b, op, v->conv.a);
 	const struct node *rule = impl ? code_for(impl->code, v->conv.a) : NULL;
 	bool reads = ia64_returns(op);
 	struct ia64_dispatch *d = xcalloc(1, sizeof(*d));
@@ -188,7 +189,7 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 	d->symbol = symbol_of(v, b, op, impl);
 	if (b->fallback) {
 		const struct spec_backend *from = NULL;
-		const struct spec_impl *fi = spec_impl(b->fallback, op, &from);
+		const struct spec_impl *fi = spec_impl(b->fallback, op, v->conv.a, &from);
 		d->fallback = symbol_of(v, fi ? from : b->fallback, op, fi);
 	}
 	vec_push(&v->dispatch, d);
@@ -210,7 +211,7 @@ static void read_bodies(struct ia64_view *v)
 					read_reg_op(v, op, b);
 					continue;
 				}
-				const struct spec_impl *impl = own_impl(b, op);
+				const struct spec_impl *impl = own_impl(b, op, a);
 				const struct node *code = impl ? code_for(impl->code, a) : NULL;
 				if (code)
 					add_body(v, op, b, code, NULL, false, symbol_of(v, b, op, impl),

@@ -147,7 +147,7 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 			free(member);
 			continue;
 		}
-		impl = spec_impl(b, op, &from);
+		impl = spec_impl(b, op, c->a, &from);
 		while (last->fallback && last->fallback != b)
 			last = last->fallback;
 		e = tv_add_map(list);

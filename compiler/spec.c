@@ -440,13 +440,15 @@ void spec_each_op(const struct spec *s, void (*fn)(struct spec_op *op, void *ctx
 }
 
 const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
-				  const struct spec_backend **from)
+				  const struct spec_arch *a, const struct spec_backend **from)
 {
+	archset where = a ? op->arches & (1u << a->index) : op->arches;
+
 	/* The hop limit guards a fallback cycle, which check fallback-cycle reports. */
 	for (int hops = 0; b && hops < 16; b = b->fallback, hops++) {
 		for (size_t i = 0; i < b->impls.n; i++) {
 			const struct spec_impl *impl = b->impls.v[i];
-			if (strcmp(impl->qname, op->qname) == 0 && (impl->arches & op->arches)) {
+			if (strcmp(impl->qname, op->qname) == 0 && (impl->arches & where)) {
 				if (from)
 					*from = b;
 				return impl;

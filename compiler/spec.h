@@ -118,9 +118,10 @@ struct spec_arch *spec_arch(const struct spec *s, const char *name);
 /* Ops of every table, depth-first, groups included, in spec order. */
 void spec_each_op(const struct spec *s, void (*fn)(struct spec_op *op, void *ctx), void *ctx);
 struct spec_op *spec_find_op(const struct spec *s, const char *qname);
-/* The implementation of op in backend b (following fallbacks); NULL if none is listed. */
+/* The implementation of op on arch a (NULL: any of the op's arches) in backend b, following
+ * fallbacks; NULL if none is listed. *from (if given) is the backend that lists it. */
 const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spec_op *op,
-				  const struct spec_backend **from);
+				  const struct spec_arch *a, const struct spec_backend **from);
 /* For an arch-keyed map (clobbers, code): the value for arch, or NULL. */
 /* Constant `name` on arch a (NULL: on any arch): its value scalar, or NULL. */
 const struct node *spec_constant(const struct spec *s, const char *name, const struct spec_arch *a);

@@ -533,7 +533,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	struct model *m = bc->m;
 	const struct spec_op *op = in->op;
 	const struct spec_backend *from = NULL, *root = b;
-	const struct spec_impl *impl = x86_impl(b, op, m->x.a, &from);
+	const struct spec_impl *impl = spec_impl(b, op, m->x.a, &from);
 	struct tval *e = tv_add_map(entries);
 	char *member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 	const struct node *codenode = impl ? spec_for_arch(impl->code, m->x.a) : NULL;

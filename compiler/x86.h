@@ -171,10 +171,6 @@ int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in);
  * x86-code) at the character; operands may name the spec's constants. */
 bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
 		       struct x86_code *out);
-/* The implementation of op on arch a in backend b, following fallbacks (an implementation
- * listed for other arches only does not count); NULL when none is listed. */
-const struct spec_impl *x86_impl(const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
-				 const struct spec_backend **from);
 
 /* ---- .S macros (x86.c) ---- */
 

@@ -403,7 +403,7 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		return;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *from = NULL;
-		const struct spec_impl *impl = x86_impl(b, in->op, x->a, &from);
+		const struct spec_impl *impl = spec_impl(b, in->op, x->a, &from);
 		if (impl && (impl->nop || impl->none || spec_for_arch(impl->code, x->a)))
 			continue;
 		if (impl && from != b) /* said for the backend it comes from */

@@ -364,19 +364,3 @@ bool x86_assemble_code(const struct spec *s, const struct node *code, const stru
 	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, code, code->pos, "x86-code", spec_const,
 			    &c, out);
 }
-
-const struct spec_impl *x86_impl(const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
-				 const struct spec_backend **from)
-{
-	/* the hop limit guards a fallback cycle, which check fallback-cycle reports */
-	for (int hops = 0; b && hops < 16; b = b->fallback, hops++)
-		for (size_t i = 0; i < b->impls.n; i++) {
-			const struct spec_impl *impl = b->impls.v[i];
-			if (strcmp(impl->qname, op->qname) == 0 && (impl->arches >> a->index & 1)) {
-				if (from)
-					*from = b;
-				return impl;
-			}
-		}
-	return NULL;
-}
