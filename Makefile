@@ -19,9 +19,6 @@ B       ?= build
 SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc
 
-DEPS = libyaml-dev flex bison libcmocka-dev gcc-multilib binutils-ia64-linux-gnu \
-       binutils-x86-64-linux-gnu clang libclang-rt-14-dev diffutils patch
-
 # Compiler: every compiler/*.c, plus the sources flex and bison build from compiler/*.l, *.y.
 GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))
 LEXERS   = $(patsubst compiler/%.l,%,$(wildcard compiler/*.l))
@@ -84,11 +81,7 @@ fuzz:
 	B=$(B) tests/fuzz/run
 
 deps:
-	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else echo "all build dependencies are installed"; fi
+	tools/deps
 
 clean:
 	rm -rf $(B)

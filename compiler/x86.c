@@ -685,10 +685,11 @@ const char *x86_macro_clob_param(const struct node *mac)
 {
 	const struct node *params = node_get(mac, "params");
 
-	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++)
-		if (node_is(node_get(params->items[i], "role"), "clob") &&
-		    node_get(params->items[i], "name")->kind == NODE_SCALAR)
-			return node_get(params->items[i], "name")->str;
+	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
+		const struct node *name = node_get(params->items[i], "name");
+		if (node_is(node_get(params->items[i], "role"), "clob") && name && name->kind == NODE_SCALAR)
+			return name->str;
+	}
 	return NULL;
 }
 
@@ -774,7 +775,10 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a)
 	add_machinery(m, root);
 	add_backends(m, root);
 	add_macros(m, root);
-	consts = tv_set(root, "asm_constants", tv_list());
+	/* the constants the x86 assembler reads (spec_const, x86_conv.c): the spec's plain
+	 * integers on this arch, as .equ and as C alike; the common model's `constants` also
+	 * holds other text (IA-64 expressions) */
+	consts = tv_set(root, "int_constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
 		long long v;
 		if (scalar_int(spec_constant(s, s->constants->keys[i]->str, a), &v)) {

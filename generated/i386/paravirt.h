@@ -20,12 +20,15 @@
 #endif
 
 /* The site: the call (or jump) and its padding, then its record. The assembler checks that
- * the site is as long as the compiler computed (the record's length is measured, not said). */
+ * the site is as long as the compiler computed (the record's length is measured, not said).
+ * The record is aligned after its fields as well as before, so that it fills its whole
+ * struct paravirt_patch_site even when it is the section's last: the section is then a whole
+ * number of records, and end - begin counts them all. */
 #define __PV_SITE(insn) \
 	"771:\n\t" insn "\n772:\n" \
 	".ifne 772b-771b-%c[pv_len]\n\t.error \"pvopsc: a patch site is not as long as generated\"\n.endif\n" \
 	".pushsection .parainstructions,\"a\"\n\t.balign 4\n\t.long 771b\n" \
-	"\t.byte %c[pv_type]\n\t.byte 772b-771b\n\t.short %c[pv_clobber]\n.popsection\n"
+	"\t.byte %c[pv_type]\n\t.byte 772b-771b\n\t.short %c[pv_clobber]\n\t.balign 4\n.popsection\n"
 #define __PV_CALL_INSN "call *%c[pv_op]"
 #define __PV_JMP_INSN "jmp *%c[pv_op]"
 

@@ -11,10 +11,12 @@
 
 #if defined(__ASSEMBLY__) || defined(__ASSEMBLER__)
 
+/* The record is padded to its full size, as a C site's is (see __PV_SITE in paravirt.h). */
 #define PV_SITE(type, clobbers, ...) \
 771: ; __VA_ARGS__ ; 772: ; \
 	.pushsection .parainstructions, "a" ; \
 	.balign 8 ; .quad 771b ; .byte type ; .byte 772b-771b ; .short clobbers ; \
+	.balign 8 ; \
 	.popsection
 
 /* INTERRUPT_RETURN: pv_cpu_ops.iret: return from an interrupt, through the iret op */

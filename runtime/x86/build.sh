@@ -47,16 +47,18 @@ rt_cflags() {
 
 rt_mflag() { [ "$1" = x86_64 ] && echo -m64 || echo -m32; }
 
-# rt_cc ARCH HDR OUTDIR SRC OBJ: compile one source by its kind
+# rt_cc ARCH HDR SRC OBJ: compile one source by its kind
 rt_cc() {
-	local arch=$1 hdr=$2 dir=$3 src=$4 obj=$5 kind=host
-	local inc="-I$RT_DIR -I$hdr/$arch -I$ROOT/backends/native/x86 -I$ROOT/backends/xen/x86 -I$dir"
+	local arch=$1 hdr=$2 src=$3 obj=$4 kind=host pre=""
+	local inc="-I$RT_DIR -I$hdr/$arch -I$ROOT/backends/native/x86 -I$ROOT/backends/xen/x86"
 	case $src in
 	*.S) gcc $(rt_mflag "$arch") $inc -c "$src" -o "$obj"; return ;;
-	*.k.c | "$ROOT"/backends/*.c | */paravirt_backends.c | "$RT_DIR"/kernel.c) kind=kernel ;;
+	# generated code names the kernel types without including them, as a kernel's build has them
+	*/paravirt_backends.c) kind=kernel pre="-include kernel.h" ;;
+	*.k.c | "$ROOT"/backends/*.c | "$RT_DIR"/kernel.c) kind=kernel ;;
 	esac
-	# shellcheck disable=SC2046
-	gcc $(rt_cflags "$arch" $kind) $inc -include "$dir/protos.h" -c "$src" -o "$obj"
+	# shellcheck disable=SC2046,SC2086
+	gcc $(rt_cflags "$arch" $kind) $inc $pre -c "$src" -o "$obj"
 }
 
 # The runtime's sources for an arch and header root, kernel-built ones marked by path.
@@ -74,14 +76,8 @@ rt_build() {
 		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h 2>/dev/null | sha256sum)
 	[ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && return 0
 	rm -f "$dir/stamp" "$dir"/*.o
-	# The implementations' prototypes, as the generated initializers declare them, so that
-	# every hand-written implementation is compiled against its declaration.
-	awk '/The implementations the tables name/ { on = 1; next } on && /^$/ { exit } on' \
-		"$hdr/$arch/paravirt_backends.c" >"$dir/protos.h"
-	[ -s "$dir/protos.h" ] || { echo "rt_build: no prototypes in $hdr/$arch/paravirt_backends.c" >&2; return 1; }
-	sed -i '1i #include "pv.h"' "$dir/protos.h"
 	for src in $(rt_sources "$arch" "$hdr"); do
-		rt_cc "$arch" "$hdr" "$dir" "$src" "$dir/$(basename "$src").o" || return 1
+		rt_cc "$arch" "$hdr" "$src" "$dir/$(basename "$src").o" || return 1
 		objs="$objs $dir/$(basename "$src").o"
 	done
 	echo "$objs" >"$dir/objs"
@@ -93,7 +89,7 @@ rt_link() {
 	shift 3
 	hdr=$(cat "$dir/hdr")
 	for src in "$@"; do
-		rt_cc "$arch" "$hdr" "$dir" "$src" "$exe.$(basename "$src").o" || return 1
+		rt_cc "$arch" "$hdr" "$src" "$exe.$(basename "$src").o" || return 1
 		objs="$objs $exe.$(basename "$src").o"
 	done
 	# shellcheck disable=SC2046

@@ -6,34 +6,21 @@
 
 #include "patch.h"
 
-/* The op tables in patch-type order. The generated headers do not list them, so this does;
- * the asserts stop the build if the spec adds a table this list lacks. */
-#define PV_OP_TABLES(X) X(pv_init_ops) X(pv_time_ops) X(pv_cpu_ops) X(pv_irq_ops) \
-	X(pv_apic_ops) X(pv_mmu_ops) X(pv_lock_ops)
-
-#define PV_SIZE(t) +sizeof(struct t)
-#define PV_ONE(t) +1
-_Static_assert(0 PV_OP_TABLES(PV_SIZE) == sizeof(struct paravirt_patch_template),
-	       "PV_OP_TABLES names every op table of the patch template");
-_Static_assert(offsetof(struct paravirt_backend, insns) - offsetof(struct paravirt_backend, pv_info) ==
-	       (1 PV_OP_TABLES(PV_ONE)) * sizeof(void *),
-	       "a backend holds pv_info and the tables of PV_OP_TABLES, nothing else");
-
-/* Where a table's slots are: its first patch type, its number of slots, its backend member. */
+/* Where an op table's slots are: its first patch type, its number of slots, its backend
+ * member (the generated X-macro lists the tables in patch-type order). */
 static const struct {
 	unsigned first, n;
 	size_t member;
 } tables[] = {
 #define PV_TABLE(t) { offsetof(struct paravirt_patch_template, t) / sizeof(void *), \
 		      sizeof(struct t) / sizeof(void *), offsetof(struct paravirt_backend, t) },
-	PV_OP_TABLES(PV_TABLE)
+	PARAVIRT_OP_TABLES(PV_TABLE)
 };
 
 void pv_activate(const struct paravirt_backend *be)
 {
-	pv_info = *be->pv_info;
 #define PV_COPY(t) t = *be->t;
-	PV_OP_TABLES(PV_COPY)
+	PARAVIRT_TABLES(PV_COPY)
 }
 
 void *pv_impl(const struct paravirt_backend *be, unsigned type)

@@ -16,13 +16,6 @@
 /* The records of the running binary, bounded by runtime/x86/parainstructions.ld. */
 extern struct paravirt_patch_site __parainstructions[], __parainstructions_end[];
 
-/* Records in [begin, end). The last one may lack its tail padding (x86_64: 12 bytes of 16;
- * the next record's .balign supplied it), so this rounds up, as walking `s < end` does. */
-static inline unsigned pv_nsites(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end)
-{
-	return (unsigned)(((const char *)end - (const char *)begin + sizeof(*begin) - 1) / sizeof(*begin));
-}
-
 enum pv_how {
 	PV_INLINE,	/* the backend's sequence, then NOPs */
 	PV_NOPS,	/* all NOPs: the op does nothing */

@@ -293,7 +293,7 @@ static unsigned char *near_text(size_t bytes)
 static void throughput(void)
 {
 	const struct paravirt_patch_site *tmpl = __parainstructions;
-	unsigned nt = pv_nsites(__parainstructions, __parainstructions_end);
+	unsigned nt = (unsigned)(__parainstructions_end - __parainstructions);
 	struct paravirt_patch_site *recs = malloc(NSITES * sizeof(*recs));
 	size_t bytes = 0, page = 4096;
 	unsigned char *text, *pristine, *at;

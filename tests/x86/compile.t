@@ -2,8 +2,9 @@
 # The generated x86 files compile as a kernel would build them, for x86_64 (-m64) and i386
 # (-m32), with -O2 -Wall -Wextra -Werror: a C file calling every wrapper, every backend's
 # initializers, the out-of-line bodies (.S) and a .S file using every asm macro. The guards
-# the files carry work: an i386 PIC build stops with the generated #error, and a site whose
-# length differs from the compiler's stops the assembler.
+# the files carry work: an i386 PIC build stops with the generated #error, a site whose
+# length differs from the compiler's stops the assembler, and an implementation defined
+# against paravirt_backends.h with another signature than the tables' stops the compiler.
 set -u
 . "$ROOT/tests/x86/lib.sh"
 tmpdir
@@ -12,7 +13,7 @@ gen_x86 "$X86_SPEC" "$TMP/gen" 2>"$TMP/gen.err" || { notok "compile: generate fr
 for arch in $X86_ARCHES; do
 	d=$TMP/gen/$arch
 	n=$(ls "$d" | grep -c '^paravirt')
-	[ "$n" -eq 6 ] && ok "compile: $arch: 6 generated files" || notok "compile: $arch: $n generated files, expected 6"
+	[ "$n" -eq 7 ] && ok "compile: $arch: 7 generated files" || notok "compile: $arch: $n generated files, expected 7"
 	inc="-I$ROOT/tests/x86 -I$d"
 	# shellcheck disable=SC2046
 	if cc $(cflags $arch) $inc -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err"; then
@@ -51,4 +52,12 @@ cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$TMP/bad" -c "$TMP/bad/calls.c" -o /d
 grep -q 'pvopsc: a patch site is not as long as generated' "$TMP/err" &&
 	ok "compile: the assembler refuses a site whose length is not the compiler's" ||
 	{ notok "compile: a wrong site length should stop the assembler"; head -5 "$TMP/err"; }
+# an implementation whose definition disagrees with the declaration the tables use
+sym=$(sed -n 's/^[^(]*[ *]\([A-Za-z_][A-Za-z_0-9]*\)(.*);$/\1/p' "$d/paravirt_backends.h" | head -n 1)
+printf '#include "paravirt_backends.h"\nstruct pv_wrong { int x; };\nstruct pv_wrong %s(struct pv_wrong w) { return w; }\n' \
+	"$sym" >"$TMP/wrong.c"
+cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$d" -include prelude.h -c "$TMP/wrong.c" -o /dev/null 2>"$TMP/err"
+[ -n "$sym" ] && grep -q "conflicting types for .*$sym" "$TMP/err" &&
+	ok "compile: a definition of $sym unlike its paravirt_backends.h declaration stops the compiler" ||
+	{ notok "compile: a wrong definition of '$sym' should conflict with paravirt_backends.h"; head -5 "$TMP/err"; }
 exit 0

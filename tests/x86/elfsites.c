@@ -9,7 +9,8 @@
  * relocation, "symbol+offset" (the slot: %rip-relative fields are corrected for the distance
  * to the end of the instruction), or "-".
  *
- * Usage: elfsites FILE.o; exit 1 on anything it cannot read. */
+ * Usage: elfsites FILE.o; exit 1 on anything it cannot read, and on a .parainstructions section
+ * that is not a whole number of records (each site pads its record to the full struct). */
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -191,8 +192,11 @@ int main(int argc, char **argv)
 	prel = relocs_for(pi_idx, &npr);
 	trel = relocs_for(text_idx, &ntr);
 	recsize = is64 ? 16 : 8;
-	for (uint64_t off = 0; off + (is64 ? 12 : 8) <= pi->size; off += recsize) {
-		const unsigned char *rec = at(pi->off + off, is64 ? 12 : 8);
+	/* every site pads its record to the whole struct (x86_64: 12 bytes of fields) */
+	if (pi->size % recsize)
+		die(".parainstructions is not a whole number of records");
+	for (uint64_t off = 0; off < pi->size; off += recsize) {
+		const unsigned char *rec = at(pi->off + off, recsize);
 		unsigned ptr = is64 ? 8 : 4;
 		int64_t addr = 0;
 		int found = 0;

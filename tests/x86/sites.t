@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The .parainstructions records, read back from the compiled objects (elfsites.c), are what the
-# spec says: one record per site op in the C file that calls every wrapper (none for plain
-# calls), with the op's type, its real length (a call or jmp through the op's own slot, then
-# exactly the padding NOPs), and the op's clobber mask; one per .S macro use, whose length is
-# everything the macro emits and whose mask is the macro's or its caller's. The masks of the
-# shipped conventions are the reference's facts.
+# The .parainstructions records, read back from the compiled objects (elfsites.c), are whole
+# records (each padded to its struct, so a section's size counts them) and what the spec says:
+# one record per site op in the C file that calls every wrapper (none for plain calls), with
+# the op's type, its real length (a call or jmp through the op's own slot, then exactly the
+# padding NOPs), and the op's clobber mask; one per .S macro use, whose length is everything
+# the macro emits and whose mask is the macro's or its caller's. The masks of the shipped
+# conventions are the reference's facts.
 set -u
 . "$ROOT/tests/x86/lib.sh"
 tmpdir
@@ -15,8 +16,9 @@ for arch in $X86_ARCHES; do
 	cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$d" -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err" &&
 		cc $(mflag $arch) -I"$d" -c "$d/macros.S" -o "$d/macros.o" 2>>"$TMP/err" ||
 		{ notok "sites: $arch: build"; head "$TMP/err"; continue; }
-	elfsites "$d/calls.o" >"$d/sites" && elfsites "$d/macros.o" >"$d/msites" ||
-		{ notok "sites: $arch: read the records"; continue; }
+	elfsites "$d/calls.o" >"$d/sites" 2>"$TMP/err" && elfsites "$d/macros.o" >"$d/msites" 2>>"$TMP/err" ||
+		{ notok "sites: $arch: read the records: $(cat "$TMP/err")"; continue; }
+	ok "sites: $arch: the C and .S objects' .parainstructions are whole numbers of records"
 
 	# the conventions' masks, as the reference gives them
 	case $arch in

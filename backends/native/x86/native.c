@@ -17,11 +17,6 @@ unsigned int native_patch(u8 type, u16 clobber, void *insnbuf, unsigned long add
 	return pv_patch_op(&native_backend, type, clobber, insnbuf, addr, len);
 }
 
-/* Bare hardware needs nothing before the rest of setup (Linux: paravirt_nop). */
-void native_arch_setup(void)
-{
-}
-
 /* Linux sanitizes the BIOS's e820 map and says where it came from; a process has no BIOS map,
  * only the name. */
 char *native_memory_setup(void)
@@ -157,10 +152,6 @@ u64 native_read_tsc(void)
 	return rdtsc();
 }
 
-/* The native exception frame is already what the entry code expects (Linux: paravirt_nop). */
-void native_adjust_exception_frame(void)
-{
-}
 #else
 void native_wbinvd(void)
 {
@@ -409,12 +400,6 @@ int native_pgd_alloc(struct mm_struct *mm)
 {
 	(void)mm;
 	return 0;
-}
-
-void native_pgd_free(struct mm_struct *mm, pgd_t *pgd)
-{
-	(void)mm;
-	(void)pgd;
 }
 
 /* A 64-bit entry, written so that the walker never sees a present half-entry: on i386 the

@@ -2,6 +2,7 @@
  * counted and does to the model's state what Xen does to the domain's. On the way back to the
  * guest, as Xen does, a pending event is delivered if the guest has events unmasked. */
 #include "host.h"
+#include "pv.h"
 #include "xen.h"
 
 struct xen_hv xen_hv;
@@ -9,9 +10,11 @@ struct vcpu_info xen_vcpu_info;
 struct shared_info xen_shared_info;
 
 /* The generated direct irq sequences reach the two bytes at the spec's XEN_vcpu_info_pending
- * and XEN_vcpu_info_mask, which are Xen's layout (not in the generated C headers). */
-_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_pending) == 0, "pending at 0");
-_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_mask) == 1, "mask at 1");
+ * and XEN_vcpu_info_mask: the model's vcpu_info must have them there, as Xen's has. */
+_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_pending) == XEN_vcpu_info_pending,
+	       "the model's vcpu_info has evtchn_upcall_pending at the spec's XEN_vcpu_info_pending");
+_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_mask) == XEN_vcpu_info_mask,
+	       "the model's vcpu_info has evtchn_upcall_mask at the spec's XEN_vcpu_info_mask");
 _Static_assert(__builtin_offsetof(struct xen_hv, calls) == 0, "entry.S counts calls[] at xen_hv");
 
 static u64 boot_ns;	/* system time 0 */

@@ -59,7 +59,7 @@ int cx_init(struct paravirt_patch_site *begin, struct paravirt_patch_site *end)
 {
 	first = begin;
 	last = end;
-	cx_nsites = pv_nsites(begin, end);
+	cx_nsites = (unsigned)(end - begin);
 	cx_sites = calloc(cx_nsites, sizeof(*cx_sites));
 	if (!cx_sites)
 		return -1;

@@ -27,7 +27,7 @@ static const char *mode;
 static int failures;
 
 #define SITES __parainstructions, __parainstructions_end
-#define NSITES pv_nsites(SITES)
+#define NSITES ((unsigned)(__parainstructions_end - __parainstructions))
 
 static void result(int pass, const char *fmt, ...)
 {
@@ -515,6 +515,12 @@ static int run_patcher(void)
 		sum += s->len;
 	}
 	result(sum == bytes && NSITES > 0, "pv_site_bytes: %zu bytes in %u sites", bytes, NSITES);
+	/* every site pads its record to the full struct (x86_64: 12 bytes of fields, 16 of record),
+	 * so the section is a whole number of records and NSITES, end - begin, counts them all */
+	size_t section = (size_t)((char *)__parainstructions_end - (char *)__parainstructions);
+	result(section % sizeof(struct paravirt_patch_site) == 0,
+	       ".parainstructions is %zu bytes: a whole number of %zu-byte records", section,
+	       sizeof(struct paravirt_patch_site));
 	result(page_writable(__parainstructions->instr) == 0, "the text is read-only before patching");
 	a.ctx = &reported;
 	if (pv_apply(&native_backend, SITES, &a))

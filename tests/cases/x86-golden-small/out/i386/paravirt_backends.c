@@ -3,28 +3,15 @@
 /* The backends of i386: each one's tables with an explicit entry for every op (an op a
  * backend does not implement names its fallback, or an explicit no-op), the global tables
  * (starting as the first backend's), the callee-save thunks its C functions need, the inline
- * sequences it offers a patcher, and the kind and clobbers of every patch type. */
+ * sequences it offers a patcher, and the kind and clobbers of every patch type. The
+ * implementations the tables name are declared in paravirt_backends.h. */
 #include "paravirt.h"
+#include "paravirt_backends.h"
 #include "paravirt_patch.h"
 
 #ifndef NULL
 #define NULL ((void *)0)
 #endif
-
-/* The implementations the tables name. */
-unsigned long native_read_cr0(void);
-void native_write_gdt_entry(void *gdt, int entry, const void *desc, int size);
-u64 native_read_tsc(void);
-void native_iret(void);
-void native_swapgs(void);
-void native_io_delay(void);
-unsigned long native_save_fl(void);
-void native_irq_disable(void);
-void native_set_pte(pte_t *ptep, pte_t pte);
-pte_t native_make_pte(pteval_t val);
-unsigned long xen_save_fl_direct(void);
-void xen_irq_disable(void);
-pte_t xen_make_pte(pteval_t val);
 
 PV_CALLEE_SAVE_REGS_THUNK(xen_irq_disable);
 PV_CALLEE_SAVE_REGS_THUNK(xen_make_pte);
