@@ -167,18 +167,27 @@ static void op_form(const struct spec *s, const struct check *c)
 
 static void op_arches1(struct spec_op *op, void *ctx)
 {
-	const struct check *c = ctx;
+	const void *const *p = ctx;
+	const struct spec *s = p[0];
+	const struct check *c = p[1];
 	archset outer = op->group ? op->group->arches : op->table->arches;
 	const struct node *n = node_get(op->node, "arches");
 
-	if (n && (op->arches & ~outer))
-		ERR(c, n->pos, "op '%s' names an arch its %s '%s' does not have", op->qname,
-		    op->group ? "nested table" : "table", op->group ? op->group->name : op->table->name);
+	for (size_t i = 0; n && i < (n->kind == NODE_SEQ ? n->n : 1); i++) {
+		const struct node *item = n->kind == NODE_SEQ ? n->items[i] : n;
+		const struct spec_arch *a = item->kind == NODE_SCALAR ? spec_arch(s, item->str) : NULL;
+		if (a && !(outer >> a->index & 1))
+			ERR(c, item->pos, "op '%s' exists on %s, which its %s '%s' does not have", op->qname,
+			    a->name, op->group ? "nested table" : "table",
+			    op->group ? op->group->name : op->table->name);
+	}
 }
 
 static void op_arches(const struct spec *s, const struct check *c)
 {
-	spec_each_op(s, op_arches1, (void *)c);
+	const void *ctx[2] = {s, c};
+
+	spec_each_op(s, op_arches1, ctx);
 }
 
 static void duplicate_table(const struct spec *s, const struct check *c)
