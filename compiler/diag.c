@@ -209,8 +209,14 @@ static void show_line(FILE *out, struct pos p)
 
 	fprintf(out, " | %.*s\n%*s | ", (int)len, text, width, "");
 	/* Keep tabs so the caret lines up under the same column as in the source. */
-	for (int c = 1; c < p.col && (size_t)(c - 1) < len; c++)
-		fputc(text[c - 1] == '\t' ? '\t' : ' ', out);
+	for (int c = 1; c < p.col && (size_t)(c - 1) < len; c++) {
+		if (c == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+			c += 2; /* a byte order mark takes no room on screen */
+			continue;
+		}
+		if (((unsigned char)text[c - 1] & 0xc0) != 0x80) /* one column per UTF-8 character */
+			fputc(text[c - 1] == '\t' ? '\t' : ' ', out);
+	}
 	fputs("^\n", out);
 }
 

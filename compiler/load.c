@@ -11,11 +11,15 @@
 
 #define MAX_DEPTH 64 /* the schema is a few levels deep; this guards the recursive stages */
 
-/* Byte offset of a libyaml mark. libyaml counts columns in characters, so walk the line. */
+/* Byte offset of a libyaml mark. libyaml counts columns in characters, so walk the line. Its
+ * reader drops a UTF-8 byte order mark at the start of the stream before counting: line 1's
+ * columns start after it. */
 static size_t mark_offset(const struct source *src, yaml_mark_t m)
 {
 	const char *p = src->text + source_line_offset(src, m.line + 1), *end = src->text + src->len;
 
+	if (m.line == 0 && src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	for (size_t c = 0; c < m.column && p < end && *p != '\n'; c++) {
 		p++;
 		while (p < end && ((unsigned char)*p & 0xc0) == 0x80)
@@ -105,6 +109,33 @@ static bool place(struct frame *top, struct node *n)
 	return true;
 }
 
+/* libyaml also breaks lines at NEL, LS, PS and a lone CR; positions count only \n (as editors
+ * and diagnostics do), so those characters are refused rather than misplaced. */
+static bool plain_line_breaks(const struct source *src)
+{
+	static const struct {
+		const char *bytes;
+		const char *name;
+	} odd[] = {{"\xc2\x85", "NEL (U+0085)"}, {"\xe2\x80\xa8", "LS (U+2028)"}, {"\xe2\x80\xa9", "PS (U+2029)"}};
+	bool ok = true;
+
+	for (size_t i = 0; i < src->len; i++) {
+		if (src->text[i] == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
+			diag_error(source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
+			ok = false;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(odd); k++) {
+			size_t n = strlen(odd[k].bytes);
+			if (i + n <= src->len && memcmp(src->text + i, odd[k].bytes, n) == 0) {
+				diag_error(source_pos(src, i), "yaml-line-break",
+					   "%s is a line break to YAML; write it as an escape in a double-quoted string", odd[k].name);
+				ok = false;
+			}
+		}
+	}
+	return ok;
+}
+
 struct node *load_yaml(const struct source *src)
 {
 	yaml_parser_t parser;
@@ -115,6 +146,8 @@ struct node *load_yaml(const struct source *src)
 	bool ok = true, done = false;
 	int errors_before = diag_error_count();
 
+	if (!plain_line_breaks(src))
+		return NULL;
 	if (!yaml_parser_initialize(&parser)) {
 		diag_error((struct pos){src->name, 0, 0}, "yaml-syntax", "cannot start the YAML parser");
 		return NULL;
@@ -170,7 +203,8 @@ struct node *load_yaml(const struct source *src)
 			n->len = ev.data.scalar.length;
 			n->style = style_of(ev.data.scalar.style);
 			if (strlen(n->str) != n->len) {
-				diag_error(n->pos, "yaml-nul", "a NUL character in a scalar is not allowed");
+				diag_error(node_pos_at(n, strlen(n->str)), "yaml-nul",
+					   "a NUL character in a scalar is not allowed");
 				ok = false;
 			}
 			break;
@@ -252,37 +286,81 @@ void node_free(struct node *n)
 /* --- positions inside scalars --- */
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_break(char c) { return c == '\n' || c == '\r'; }
 
-/* At a line break of a flow scalar (plain or quoted), possibly after trailing blanks: skip the
- * break, blank lines and the next line's indentation. Returns the value bytes it folds to. */
-static size_t fold_break(const char **pp, const char *end)
+/* Past the line break at p: "\r\n" is one break, as libyaml reads it. */
+static const char *past_break(const char *p, const char *end)
 {
-	const char *p = *pp;
-	size_t breaks = 0;
-
-	for (;;) {
-		while (p < end && is_blank(*p))
-			p++;
-		if (p < end && *p == '\n') {
-			breaks++;
-			p++;
-			continue;
-		}
-		if (p < end && *p == '\r') {
-			p++;
-			continue;
-		}
-		break;
-	}
-	*pp = p;
-	return breaks <= 1 ? 1 : breaks - 1;
+	if (p < end && *p == '\r')
+		p++;
+	if (p < end && *p == '\n')
+		p++;
+	return p;
 }
 
 static bool blanks_then_break(const char *p, const char *end)
 {
 	while (p < end && is_blank(*p))
 		p++;
-	return p < end && (*p == '\n' || *p == '\r');
+	return p < end && is_break(*p);
+}
+
+/* Where the scalar itself starts. A node starts at its tag when it has one ("!!str 'x'"):
+ * skip it, and the blanks, comments and line breaks after it. */
+static const char *scalar_start(const struct node *n)
+{
+	const char *p = n->src->text + n->off, *end = n->src->text + n->src->len;
+
+	if (p >= end || *p != '!')
+		return p;
+	while (p < end && !is_blank(*p) && !is_break(*p))
+		p++;
+	for (;;) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p < end && *p == '#') /* a comment, to the end of its line */
+			while (p < end && !is_break(*p))
+				p++;
+		if (p >= end || !is_break(*p))
+			return p;
+		p = past_break(p, end);
+	}
+}
+
+/* A line break inside a flow scalar (plain or quoted), from the blanks before it (or, for an
+ * escaped break, from the break after the backslash) to the next line's first character.
+ * libyaml drops the blanks around it and folds it: each blank line after it becomes a "\n"
+ * (mapped to that line's break); with no blank line, an unescaped break becomes one space
+ * (mapped to the break itself) and an escaped one nothing.
+ * Returns where value byte `want` comes from if the fold produces it; otherwise NULL, with *pp
+ * past the fold and *v past the bytes it produces. */
+static const char *fold(const char **pp, const char *end, bool escaped, size_t *v, size_t want)
+{
+	const char *p = *pp, *brk;
+	size_t blank_lines = 0;
+
+	while (p < end && is_blank(*p))
+		p++;
+	brk = p;
+	p = past_break(p, end);
+	for (;;) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p >= end || !is_break(*p))
+			break; /* the next line's first character */
+		if (*v + blank_lines == want)
+			return p;
+		blank_lines++;
+		p = past_break(p, end);
+	}
+	if (blank_lines == 0 && !escaped) {
+		if (*v == want)
+			return brk;
+		blank_lines = 1; /* the space */
+	}
+	*v += blank_lines;
+	*pp = p;
+	return NULL;
 }
 
 /* Value bytes a double-quoted escape at p produces, and its source length. */
@@ -311,96 +389,204 @@ static size_t escape_len(const char *p, const char *end, size_t *src_len)
 	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
 
-static size_t flow_offset(const struct node *n, size_t want)
+/* Plain and quoted scalars, from p (the first character or the opening quote). Every byte an
+ * escape produces maps to its backslash. Past the last value byte: the closing quote, or the
+ * character after a plain scalar's last one. */
+static size_t flow_offset(const struct node *n, const char *p, size_t want)
 {
-	const char *text = n->src->text, *end = text + n->src->len;
-	const char *p = text + n->off;
+	const char *text = n->src->text, *end = text + n->src->len, *at;
 	size_t v = 0;
 
 	if (n->style != STYLE_PLAIN)
 		p++; /* the opening quote */
-	while (p < end && v < want) {
-		if (*p == '\n' || (is_blank(*p) && blanks_then_break(p, end))) {
-			v += fold_break(&p, end);
-		} else if (n->style == STYLE_DOUBLE && *p == '\\') {
-			if (p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
-				p++;
-				fold_break(&p, end); /* an escaped line break folds to nothing */
-				continue;
-			}
-			size_t slen, vlen = escape_len(p, end, &slen);
-			if (v + vlen > want)
-				break;
-			p += slen;
-			v += vlen;
-		} else if (n->style == STYLE_SINGLE && *p == '\'' && p + 1 < end && p[1] == '\'') {
-			p += 2;
-			v++;
-		} else {
-			p++;
-			v++;
+	while (p < end) {
+		size_t slen = 1, vlen = 1;
+
+		if (n->style == STYLE_PLAIN && v >= n->len)
+			break;
+		if (n->style == STYLE_SINGLE && *p == '\'' && !(p + 1 < end && p[1] == '\''))
+			break; /* the closing quote */
+		if (n->style == STYLE_DOUBLE && *p == '"')
+			break;
+		if (is_break(*p) || (is_blank(*p) && blanks_then_break(p, end))) {
+			if ((at = fold(&p, end, false, &v, want)))
+				return (size_t)(at - text);
+			continue;
 		}
-	}
-	/* An escaped line break produces nothing: value byte `want` comes after it. */
-	while (n->style == STYLE_DOUBLE && p + 1 < end && p[0] == '\\' && (p[1] == '\n' || p[1] == '\r')) {
-		p++;
-		fold_break(&p, end);
+		if (n->style == STYLE_DOUBLE && *p == '\\' && p + 1 < end && is_break(p[1])) {
+			p++;
+			if ((at = fold(&p, end, true, &v, want)))
+				return (size_t)(at - text);
+			continue;
+		}
+		if (n->style == STYLE_DOUBLE && *p == '\\')
+			vlen = escape_len(p, end, &slen);
+		else if (n->style == STYLE_SINGLE && *p == '\'')
+			slen = 2; /* '' is one quote */
+		if (want < v + vlen)
+			break;
+		p += slen;
+		v += vlen;
 	}
 	return (size_t)(p - text);
 }
 
-/* Block scalars (| and >): content lines, each less the block's indentation. */
-static size_t block_offset(const struct node *n, size_t want)
+/* The indentation libyaml's scanner is at when it reaches the block scalar at byte `start`:
+ * the column of the innermost block collection holding it, -1 at the top level. An explicit
+ * indentation indicator counts from there. For a mapping value that is its key's column, but
+ * the key may follow a "- " or "? " on its line, or be on an earlier line; rather than guess
+ * from the text, scan it again up to the scalar, keeping the stack libyaml keeps: a level per
+ * block collection, dropped at its end. (Only for block scalars with an indicator.) */
+static int parent_indent(const struct source *src, size_t start)
 {
-	const char *text = n->src->text, *end = text + n->src->len;
-	const char *p = text + n->off, *q;
+	yaml_parser_t parser;
+	yaml_token_t tok;
+	int stack[MAX_DEPTH], depth = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return -1;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+	while (!done && yaml_parser_scan(&parser, &tok)) {
+		switch (tok.type) {
+		case YAML_BLOCK_SEQUENCE_START_TOKEN:
+		case YAML_BLOCK_MAPPING_START_TOKEN:
+			if (depth < MAX_DEPTH) /* deeper never loads */
+				stack[depth] = (int)tok.start_mark.column;
+			depth++;
+			break;
+		case YAML_BLOCK_END_TOKEN:
+			depth -= depth > 0;
+			break;
+		case YAML_SCALAR_TOKEN:
+			done = mark_offset(src, tok.start_mark) == start;
+			break;
+		case YAML_STREAM_END_TOKEN:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_token_delete(&tok);
+	}
+	yaml_parser_delete(&parser);
+	return depth > 0 && depth <= MAX_DEPTH ? stack[depth - 1] : -1;
+}
+
+/* libyaml's indentation of a block scalar without an indicator: the most spaces any line up to
+ * the first non-blank one starts with, at least 1. (libyaml also makes it at least one more
+ * than the parent's column; when that is more, the scalar has no content line at all, which
+ * its value tells: see block_offset.) */
+static size_t auto_indent(const char *p, const char *end)
+{
+	size_t indent = 1;
+
+	for (;;) {
+		size_t i = 0;
+
+		while (p + i < end && p[i] == ' ')
+			i++;
+		indent = i > indent ? i : indent;
+		if (p + i >= end || !is_break(p[i]))
+			return indent;
+		p = past_break(p + i, end);
+	}
+}
+
+/* Block scalars (| and >), from p (the indicator), read as libyaml reads them. A line with
+ * the block's indentation and something after it is a content line, kept byte for byte;
+ * a line of no more than the indentation in spaces is blank. Before each content line but
+ * the first comes the previous one's line break: "\n" in literal style, and in folded style
+ * too when either line starts with a blank (is more indented); otherwise it folds, to a
+ * space if no blank line is in between, else to nothing. Then each blank line in between
+ * adds a "\n". At the end, clip (the default) keeps the last line break, keep (+) the blank
+ * lines after it too, strip (-) neither. Past the last value byte: just after where that byte
+ * came from. */
+static size_t block_offset(const struct node *n, const char *p, size_t want)
+{
+	const char *text = n->src->text, *end = text + n->src->len, *start = p;
+	const char *brk = NULL;  /* the line break of the last content line */
+	const char *last = NULL; /* where the last value byte came from */
+	bool folded = n->style == STYLE_FOLDED, more_indented = false;
+	/* A content line always adds a byte that is not a line break: without one in the value,
+	 * no line is content, however indented (see auto_indent). */
+	bool has_content = strspn(n->str, "\n") < n->len;
+	char chomp = 0;
 	size_t v = 0, indent = 0;
 
-	while (p < end && *p != '\n') /* the header line: indicator, chomping, comment */
-		p++;
-	if (p < end)
-		p++;
-	for (q = p; q < end;) { /* indentation: the first non-blank line's */
-		size_t i = 0;
-		while (q + i < end && q[i] == ' ')
-			i++;
-		if (q + i < end && q[i] != '\n') {
-			indent = i;
-			break;
-		}
-		q += i + 1;
+/* Value byte v comes from `at`. */
+#define EMIT(at)                                      \
+	do {                                          \
+		if (v++ == want)                      \
+			return (size_t)((at) - text); \
+		last = (at);                          \
+	} while (0)
+
+	for (p++; p < end && (*p == '+' || *p == '-' || (*p >= '1' && *p <= '9')); p++) {
+		if (*p == '+' || *p == '-')
+			chomp = *p;
+		else
+			indent = (size_t)(*p - '0');
 	}
-	while (p < end) {
-		size_t i = 0;
-		while (i < indent && p + i < end && p[i] == ' ')
-			i++;
+	while (p < end && !is_break(*p)) /* the rest of the header: blanks, a comment */
+		p++;
+	p = past_break(p, end);
+	if (indent) {
+		int parent = parent_indent(n->src, (size_t)(start - text));
+		indent += parent > 0 ? (size_t)parent : 0;
+	} else {
+		indent = auto_indent(p, end);
+	}
+	for (;;) {
+		const char *blank = p; /* the first blank line before the next content line */
+		size_t blank_lines = 0, i;
+		bool content;
+
+		for (;; blank_lines++) {
+			for (i = 0; i < indent && p + i < end && p[i] == ' '; i++)
+				;
+			if (p + i >= end || !is_break(p[i]))
+				break;
+			p = past_break(p + i, end);
+		}
+		content = has_content && i == indent && p + i < end;
+		if (brk && (content ? !folded || more_indented || is_blank(p[i]) || !blank_lines
+				    : chomp != '-'))
+			EMIT(brk); /* "\n", or in folded style a space */
+		if (content || chomp == '+') {
+			for (const char *b = blank; blank_lines > 0; blank_lines--) {
+				while (b < end && *b == ' ')
+					b++;
+				EMIT(b);
+				b = past_break(b, end);
+			}
+		}
+		if (!content) /* the end: just after the last value byte's source */
+			return (size_t)((!last ? p : is_break(*last) ? past_break(last, end) : last + 1) - text);
 		p += i;
-		while (p < end && *p != '\n') {
-			if (v == want)
-				return (size_t)(p - text);
-			p++;
-			v++;
-		}
-		if (v == want || p >= end)
-			break;
-		p++; /* the line break: one value byte */
-		v++;
+		more_indented = is_blank(*p);
+		for (; p < end && !is_break(*p); p++)
+			EMIT(p);
+		brk = p < end ? p : NULL; /* the text may end without a line break */
+		p = past_break(p, end);
 	}
-	return (size_t)(p - text);
+#undef EMIT
 }
 
 struct pos node_pos_at(const struct node *n, size_t offset)
 {
+	const char *start;
 	size_t off;
 
 	if (!n)
 		return (struct pos){0};
 	if (n->kind != NODE_SCALAR || !n->src)
 		return n->pos;
+	start = scalar_start(n);
 	if (n->style == STYLE_LITERAL || n->style == STYLE_FOLDED)
-		off = block_offset(n, offset);
+		off = block_offset(n, start, offset);
 	else
-		off = flow_offset(n, offset);
+		off = flow_offset(n, start, offset);
 	return source_pos(n->src, off);
 }
 

@@ -125,6 +125,26 @@ static void gutter(void **state)
 		    "      |   ^\n");
 }
 
+/* From line 100000 on the number is wider than the gutter's 5 columns: the caret line widens
+ * with it, so the caret stays under its column. */
+static void wide_gutter(void **state)
+{
+	(void)state;
+	add_numbered("w.yaml", 100001);
+	diag_error(P("w.yaml", 100001, 7), "c", "last");
+	diag_error(P("w.yaml", 100000, 2), "c", "six digits");
+	diag_error(P("w.yaml", 99999, 6), "c", "five digits");
+	check_flush("w.yaml:99999:6: error: five digits [c]\n"
+		    "99999 | l99999\n"
+		    "      |      ^\n"
+		    "w.yaml:100000:2: error: six digits [c]\n"
+		    "100000 | l100000\n"
+		    "       |  ^\n"
+		    "w.yaml:100001:7: error: last [c]\n"
+		    "100001 | l100001\n"
+		    "       |       ^\n");
+}
+
 static void warnings_and_notes(void **state)
 {
 	(void)state;
@@ -415,6 +435,7 @@ int main(void)
 		cmocka_unit_test_teardown(error_format, reset),
 		cmocka_unit_test_teardown(caret_keeps_tabs, reset),
 		cmocka_unit_test_teardown(gutter, reset),
+		cmocka_unit_test_teardown(wide_gutter, reset),
 		cmocka_unit_test_teardown(warnings_and_notes, reset),
 		cmocka_unit_test_teardown(notes_follow_their_diagnostic, reset),
 		cmocka_unit_test_teardown(sort_order, reset),
