@@ -322,6 +322,11 @@ static void impl_refs(const struct spec *s, const struct check *c)
 			if (impl->op || !ref)
 				continue;
 			best = qnames.n ? suggest(impl->qname, (const char *const *)qnames.v) : NULL;
+			if (best && strcmp(best, impl->qname) == 0) { /* it exists, elsewhere */
+				ERR(c, ref->pos, "backend '%s' implements '%s' on arches where no table declares it",
+				    b->name, impl->qname);
+				continue;
+			}
 			ERR(c, ref->pos, "backend '%s' implements '%s', which no table declares%s%s%s", b->name,
 			    impl->qname, best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
 		}

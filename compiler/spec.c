@@ -51,7 +51,7 @@ static void regs_of(const struct node *map, const char *key, struct reglist *l)
 
 struct spec_arch *spec_arch(const struct spec *s, const char *name)
 {
-	for (size_t i = 0; i < s->arches.n; i++) {
+	for (size_t i = 0; name && i < s->arches.n; i++) {
 		struct spec_arch *a = s->arches.v[i];
 		if (strcmp(a->name, name) == 0)
 			return a;
