@@ -182,6 +182,8 @@ int main(int argc, char **argv)
 		rc = out_check(&out, outdir, stdout);
 		if (rc)
 			fprintf(stderr, "pvopsc: %s is stale; run `make gen` and review the diff\n", outdir);
+		else if (!quiet)
+			fprintf(stderr, "pvopsc: %s is up to date (%zu files)\n", outdir, out.files.n);
 	} else {
 		rc = out_write(&out, outdir, quiet ? NULL : stderr);
 	}
