@@ -128,49 +128,54 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 	}
 }
 
+void model_entry(struct tval *e, const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
+		 const char *member, struct slot *slot)
+{
+	const struct spec_backend *from = b, *last = b;
+	const struct spec_impl *impl = spec_impl(b, op, a, &from);
+
+	/* the hop limit guards a fallback cycle, which check fallback-cycle reports */
+	for (int hops = 0; last->fallback && hops < 16; hops++)
+		last = last->fallback;
+	slot->impl = impl;
+	slot->owner = impl ? from : last;
+	slot->symbol = impl && impl->symbol ? xstrdup(impl->symbol)
+					    : xasprintf("%s%s", spec_prefix(slot->owner, a), op->name);
+	tv_set_str(e, "member", member);
+	tv_set_str(e, "qname", op->qname);
+	tv_set_str(e, "name", op->name);
+	if (op->kind == OP_FIELD) {
+		tv_set_str(e, "value", impl && impl->value && impl->value->kind == NODE_SCALAR ? impl->value->str : "0");
+		tv_set_str(e, "how", "field");
+	} else if (impl && impl->none) {
+		tv_set_str(e, "value", "NULL");
+		tv_set_str(e, "how", "none");
+	} else {
+		tv_set_str(e, "value", slot->symbol);
+		tv_set_str(e, "how", impl && impl->nop ? "nop" : slot->owner == b ? "impl" : "fallback");
+		tv_set_str(e, "from", slot->owner->name);
+	}
+}
+
 /* One initializer entry per member of a table, through the backend's fallbacks. */
 static void add_entries(const struct ctx *c, const struct spec_backend *b, const struct vec *ops,
 			const char *path, struct tval *list)
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
-		const struct spec_backend *from = b, *last = b;
-		const struct spec_impl *impl;
+		struct slot slot;
 		char *member;
-		struct tval *e;
 
 		if (!op_on_arch(op, c->a))
 			continue;
 		member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 		if (op->kind == OP_GROUP) {
 			add_entries(c, b, &op->ops, member, list);
-			free(member);
-			continue;
-		}
-		impl = spec_impl(b, op, c->a, &from);
-		while (last->fallback && last->fallback != b)
-			last = last->fallback;
-		e = tv_add_map(list);
-		tv_set_str(e, "member", member);
-		tv_set_str(e, "qname", op->qname);
-		tv_set_str(e, "name", op->name);
-		free(member);
-		if (op->kind == OP_FIELD) {
-			tv_set_str(e, "value", impl && impl->value ? impl->value->str : "0");
-			tv_set_str(e, "how", "field");
-		} else if (impl && impl->none) {
-			tv_set_str(e, "value", "NULL");
-			tv_set_str(e, "how", "none");
 		} else {
-			const struct spec_backend *owner = impl ? from : last;
-			if (impl && impl->symbol)
-				tv_set_str(e, "value", impl->symbol);
-			else
-				tv_set_strf(e, "value", "%s%s", spec_prefix(owner, c->a), op->name);
-			tv_set_str(e, "how", impl && impl->nop ? "nop" : owner == b ? "impl" : "fallback");
-			tv_set_str(e, "from", owner->name);
+			model_entry(tv_add_map(list), b, op, c->a, member, &slot);
+			free(slot.symbol);
 		}
-		tv_set_bool(e, "is_fallback", !impl || from != b);
+		free(member);
 	}
 }
 

@@ -26,6 +26,20 @@ typedef void (*model_op_hook)(const struct spec *s, const struct spec_arch *a, c
 
 struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *ctx);
 
+/* Who fills op's slot in backend b on an arch: the implementation found through b's fallbacks
+ * (NULL: none is listed, so the last backend of the chain by its prefix), the backend that
+ * owns the symbol, and the symbol (owned; prefix + op name unless the spec names it). */
+struct slot {
+	const struct spec_impl *impl;
+	const struct spec_backend *owner;
+	char *symbol;
+};
+
+/* Fill an initializer entry (member, qname, name, value, how, from: see backends[] above) for
+ * op in backend b on arch a, and say who fills the slot; the caller frees slot->symbol. */
+void model_entry(struct tval *e, const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
+		 const char *member, struct slot *slot);
+
 /* Does op exist on arch a? */
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
 

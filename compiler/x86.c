@@ -532,42 +532,30 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 {
 	struct model *m = bc->m;
 	const struct spec_op *op = in->op;
-	const struct spec_backend *from = NULL, *root = b;
-	const struct spec_impl *impl = spec_impl(b, op, m->x.a, &from);
 	struct tval *e = tv_add_map(entries);
 	char *member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
+	struct slot slot;
+
+	model_entry(e, b, op, m->x.a, member, &slot);
+	free(member);
+	tv_set_str(e, "comment", "");
+	if (op->kind == OP_FIELD || (slot.impl && slot.impl->none)) {
+		tv_set_str(e, "init", tv_get(e, "value")->str);
+		if (op->kind != OP_FIELD)
+			tv_set_str(e, "comment", "optional: callers test for NULL");
+		free(slot.symbol);
+		return;
+	}
+
+	const struct spec_impl *impl = slot.impl;
+	const struct spec_backend *owner = slot.owner;
+	char *sym = slot.symbol;
 	const struct node *codenode = impl ? spec_for_arch(impl->code, m->x.a) : NULL;
 	struct x86_code code;
 	bool has_code = codenode && x86_assemble_code(m->s, codenode, m->x.a, &code);
 
-	for (int hops = 0; root->fallback && hops < 16; hops++)
-		root = root->fallback;
-	tv_set_str(e, "member", member);
-	tv_set_str(e, "qname", op->qname);
-	tv_set_str(e, "name", op->name);
-	tv_set_str(e, "comment", "");
-	tv_set_bool(e, "is_fallback", !impl || from != b);
-	free(member);
-	if (op->kind == OP_FIELD) {
-		tv_set_str(e, "value", impl && impl->value && impl->value->kind == NODE_SCALAR ? impl->value->str : "0");
-		tv_set_str(e, "init", tv_get(e, "value")->str);
-		tv_set_str(e, "how", "field");
-		return;
-	}
-	if (impl && impl->none) {
-		tv_set_str(e, "value", "NULL");
-		tv_set_str(e, "init", "NULL");
-		tv_set_str(e, "how", "none");
-		tv_set_str(e, "comment", "optional: callers test for NULL");
-		return;
-	}
-	const struct spec_backend *owner = impl ? from : root;
-	char *sym = impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", spec_prefix(owner, m->x.a), op->name);
-	const char *how = impl && impl->nop ? "nop" : owner == b ? "impl" : "fallback";
-	tv_set_str(e, "how", how);
-	tv_set_str(e, "from", owner->name);
-	tv_set_str(e, "value", impl && impl->nop ? "paravirt_nop" : sym);
 	if (impl && impl->nop) {
+		tv_set_str(e, "value", "paravirt_nop");
 		tv_set_str(e, "init", in->kind == OP_CALLEE_SAVE ? "{ .func = paravirt_nop }" : "(void *)paravirt_nop");
 		tv_set_str(e, "comment", "does nothing");
 	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
@@ -589,7 +577,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 		struct x86_code none = {.text = (char *)"", .falls_through = true};
 		add_insn(insns, in, has_code ? &code : &none, has_code ? sym : "paravirt_nop", owner->name);
 	}
-	if (has_code && from == b)
+	if (has_code && owner == b)
 		add_body(bc, b, in, &code, sym);
 	if (has_code)
 		x86_code_free(&code);
