@@ -9,11 +9,11 @@
 
 #define ERR(c, pos, ...) diag_error(pos, (c)->name, __VA_ARGS__)
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", NULL};
 static const char *const type_kinds[] = {"int", "struct", "pointer", NULL};
 
-static void spec_version(const struct spec *s, const struct check *c)
+static void spec_version(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const struct node *v = node_get(s->root, "pvopsc");
 	long long n;
 
@@ -21,8 +21,9 @@ static void spec_version(const struct spec *s, const struct check *c)
 		ERR(c, v->pos, "this pvopsc reads spec format 1, not %lld", n);
 }
 
-static void arch_family(const struct spec *s, const struct check *c)
+static void arch_family(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const char *names[8];
 	size_t n = 0;
 
@@ -41,8 +42,9 @@ static void arch_family(const struct spec *s, const struct check *c)
 	}
 }
 
-static void arch_word(const struct spec *s, const struct check *c)
+static void arch_word(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
 		const struct node *w = node_get(a->node, "word_bits");
@@ -83,8 +85,9 @@ static void op_arch_names(struct spec_op *op, void *ctx)
 	arch_names(p[0], p[1], op->clobbers);
 }
 
-static void unknown_arch(const struct spec *s, const struct check *c)
+static void unknown_arch(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const void *ctx[2] = {s, c};
 
 	for (size_t i = 0; i < s->types.n; i++) {
@@ -127,11 +130,12 @@ static void one_word(const struct check *c, const struct node *n, const char *wh
 
 static void op_kind(struct spec_op *op, void *ctx)
 {
-	one_word(ctx, node_get(op->node, "kind"), "op kind", kind_words);
+	one_word(ctx, node_get(op->node, "kind"), "op kind", op_written_kinds);
 }
 
-static void unknown_kind(const struct spec *s, const struct check *c)
+static void unknown_kind(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	spec_each_op(s, op_kind, (void *)c);
 	for (size_t i = 0; i < s->types.n; i++)
 		one_word(c, node_get(((struct spec_type *)s->types.v[i])->node, "kind"), "type kind", type_kinds);
@@ -160,8 +164,9 @@ static void op_form1(struct spec_op *op, void *ctx)
 		ERR(c, node_get(op->node, "ops")->pos, "'ops' belongs to a nested table (one with 'struct')");
 }
 
-static void op_form(const struct spec *s, const struct check *c)
+static void op_form(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	spec_each_op(s, op_form1, (void *)c);
 }
 
@@ -183,15 +188,17 @@ static void op_arches1(struct spec_op *op, void *ctx)
 	}
 }
 
-static void op_arches(const struct spec *s, const struct check *c)
+static void op_arches(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const void *ctx[2] = {s, c};
 
 	spec_each_op(s, op_arches1, ctx);
 }
 
-static void duplicate_table(const struct spec *s, const struct check *c)
+static void duplicate_table(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->tables.n; i++) {
 		const struct spec_table *t = s->tables.v[i];
 		for (size_t j = 0; j < i; j++) {
@@ -236,8 +243,9 @@ static void wrapper1(struct spec_op *op, void *ctx)
 	}
 }
 
-static void duplicate_wrapper(const struct spec *s, const struct check *c)
+static void duplicate_wrapper(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	struct wrap_ctx w = {s, c, {0}};
 
 	spec_each_op(s, wrapper1, &w);
@@ -273,8 +281,9 @@ static void report_wrapper(struct wrap_ctx *w, const struct spec_op *op, size_t 
 	diag_note(f.first->node->pos, "'%s' is defined here", f.first->qname);
 }
 
-static void backend_refs(const struct spec *s, const struct check *c)
+static void backend_refs(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const char *names[64];
 	size_t n = 0;
 
@@ -289,8 +298,9 @@ static void backend_refs(const struct spec *s, const struct check *c)
 	}
 }
 
-static void fallback_cycle(const struct spec *s, const struct check *c)
+static void fallback_cycle(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *p = b->fallback;
 		for (size_t hops = 0; p && hops <= s->backends.n; hops++, p = p->fallback) {
@@ -308,8 +318,9 @@ static void names_of_ops(struct spec_op *op, void *ctx)
 	vec_push(ctx, op->qname);
 }
 
-static void impl_refs(const struct spec *s, const struct check *c)
+static void impl_refs(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	struct vec qnames = {0};
 
 	spec_each_op(s, names_of_ops, &qnames);
@@ -347,8 +358,9 @@ static void where1(struct spec_op *op, void *ctx)
 }
 
 /* An implementation (or its code) given for an arch where no op of that name exists. */
-static void impl_arch(const struct spec *s, const struct check *c)
+static void impl_arch(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
@@ -374,8 +386,9 @@ static void impl_arch(const struct spec *s, const struct check *c)
 	}
 }
 
-static void impl_form(const struct spec *s, const struct check *c)
+static void impl_form(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
@@ -397,8 +410,9 @@ static void impl_form(const struct spec *s, const struct check *c)
 	}
 }
 
-static void type_bits(const struct spec *s, const struct check *c)
+static void type_bits(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->types.n; i++) {
 		const struct spec_type *t = s->types.v[i];
 		const struct node *bits = node_get(t->node, "bits");
@@ -432,8 +446,9 @@ static void type_use1(struct spec_op *op, void *ctx)
 }
 
 /* A warning, not an error: an unused type is harmless, but usually a typo elsewhere. */
-static void unused_type(const struct spec *s, const struct check *c)
+static void unused_type(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->types.n; i++) {
 		const struct spec_type *t = s->types.v[i];
 		struct use_ctx u = {t->name, false};
@@ -445,55 +460,76 @@ static void unused_type(const struct spec *s, const struct check *c)
 }
 
 static const struct check common_checks[] = {
-	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL},
-	{"duplicate-key", "no mapping repeats a key (loader)", NULL},
-	{"yaml-alias", "no anchors or aliases (loader)", NULL},
-	{"yaml-documents", "the spec is one YAML document (loader)", NULL},
-	{"yaml-empty", "the spec is not empty (loader)", NULL},
-	{"yaml-key", "mapping keys are plain strings (loader)", NULL},
-	{"yaml-depth", "nesting stays within the loader's limit (loader)", NULL},
-	{"yaml-nul", "no NUL character inside a scalar (loader)", NULL},
-	{"yaml-line-break", "lines end with \\n or \\r\\n, not NEL, LS, PS or a lone CR (loader)", NULL},
-	{"unknown-key", "every key is one the schema knows (schema)", NULL},
-	{"missing-key", "every required key is there (schema)", NULL},
-	{"wrong-kind", "every value has the kind its key expects (schema)", NULL},
-	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL},
-	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL},
-	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL},
-	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL},
-	{"spec-version", "the spec is format 1", spec_version},
-	{"unknown-family", "every arch names a family the compiler has", arch_family},
-	{"word-bits", "word_bits is 32 or 64", arch_word},
-	{"unknown-arch", "every arch reference names a declared arch", unknown_arch},
-	{"unknown-kind", "op and type kinds are known words", unknown_kind},
-	{"op-form", "an op is exactly one of a function, a data field or a nested table", op_form},
-	{"op-arches", "an op's arches are a subset of its table's", op_arches},
-	{"duplicate-table", "a table is defined once per arch", duplicate_table},
-	{"duplicate-wrapper", "two ops of an arch never share a wrapper name", duplicate_wrapper},
-	{"unknown-backend", "a fallback names a declared backend", backend_refs},
-	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle},
-	{"unknown-op", "a backend implements only ops some table declares", impl_refs},
-	{"impl-arch", "code is given only for arches the implementation covers", impl_arch},
-	{"impl-form", "none only for optional ops, value only and always for fields", impl_form},
-	{"type-bits", "type sizes are positive multiples of 8", type_bits},
-	{"unused-type", "warning: every declared type is used by some signature", unused_type},
-	{NULL, NULL, NULL},
+	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL, NULL},
+	{"duplicate-key", "no mapping repeats a key (loader)", NULL, NULL},
+	{"yaml-alias", "no anchors or aliases (loader)", NULL, NULL},
+	{"yaml-documents", "the spec is one YAML document (loader)", NULL, NULL},
+	{"yaml-empty", "the spec is not empty (loader)", NULL, NULL},
+	{"yaml-key", "mapping keys are plain strings (loader)", NULL, NULL},
+	{"yaml-depth", "nesting stays within the loader's limit (loader)", NULL, NULL},
+	{"yaml-nul", "no NUL character inside a scalar (loader)", NULL, NULL},
+	{"yaml-line-break", "lines end with \\n or \\r\\n, not NEL, LS, PS or a lone CR (loader)", NULL, NULL},
+	{"unknown-key", "every key is one the schema knows (schema)", NULL, NULL},
+	{"missing-key", "every required key is there (schema)", NULL, NULL},
+	{"wrong-kind", "every value has the kind its key expects (schema)", NULL, NULL},
+	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL, NULL},
+	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL, NULL},
+	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL, NULL},
+	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL, NULL},
+	{"spec-version", "the spec is format 1", spec_version, NULL},
+	{"unknown-family", "every arch names a family the compiler has", arch_family, NULL},
+	{"word-bits", "word_bits is 32 or 64", arch_word, NULL},
+	{"unknown-arch", "every arch reference names a declared arch", unknown_arch, NULL},
+	{"unknown-kind", "op and type kinds are known words", unknown_kind, NULL},
+	{"op-form", "an op is exactly one of a function, a data field or a nested table", op_form, NULL},
+	{"op-arches", "an op's arches are a subset of its table's", op_arches, NULL},
+	{"duplicate-table", "a table is defined once per arch", duplicate_table, NULL},
+	{"duplicate-wrapper", "two ops of an arch never share a wrapper name", duplicate_wrapper, NULL},
+	{"unknown-backend", "a fallback names a declared backend", backend_refs, NULL},
+	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle, NULL},
+	{"unknown-op", "a backend implements only ops some table declares", impl_refs, NULL},
+	{"impl-arch", "code is given only for arches the implementation covers", impl_arch, NULL},
+	{"impl-form", "none only for optional ops, value only and always for fields", impl_form, NULL},
+	{"type-bits", "type sizes are positive multiples of 8", type_bits, NULL},
+	{"unused-type", "warning: every declared type is used by some signature", unused_type, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
-static void run_table(const struct spec *s, const struct check *table)
+/* Has a check of this run, named in `prereqs`, failed? */
+static bool prereq_failed(const char *const *prereqs, const struct strset *failed)
 {
-	for (const struct check *c = table; c->name; c++)
-		if (c->run)
-			c->run(s, c);
+	for (const char *const *p = prereqs; p && *p; p++)
+		if (strset_has(failed, *p))
+			return true;
+	return false;
 }
 
-bool check_spec(const struct spec *s)
+static void run_table(const struct check_ctx *x, const struct check *table)
+{
+	struct strset failed = {0};
+
+	for (const struct check *c = table; c->name; c++) {
+		int before = diag_error_count();
+		if (!c->run || prereq_failed(c->prereqs, &failed))
+			continue;
+		c->run(x, c);
+		if (diag_error_count() > before)
+			strset_add(&failed, c->name);
+	}
+	strset_free(&failed);
+}
+
+bool check_spec(const struct spec *s, const struct analysis *an)
 {
 	int before = diag_error_count();
+	struct check_ctx common = {s, NULL, NULL};
 
-	run_table(s, common_checks);
-	for (const struct family *const *f = families; *f; f++)
-		run_table(s, (*f)->checks);
+	run_table(&common, common_checks);
+	for (size_t i = 0; i < an->n; i++) {
+		struct check_ctx x = {s, an->v[i].a, an->v[i].view};
+		if (x.view) /* NULL: the arch is too broken to analyse, and a common check said why */
+			run_table(&x, an->v[i].f->checks);
+	}
 	return diag_error_count() == before;
 }
 

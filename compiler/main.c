@@ -1,4 +1,5 @@
-/* main.c: the command line; runs the pipeline load -> check -> model -> render -> output. */
+/* main.c: the command line; runs the stages load -> schema -> spec -> analyze -> check -> model
+ * -> render -> output, by name, in compile(). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "family.h"
 #include "out.h"
 #include "render.h"
 #include "schema.h"
@@ -78,6 +80,62 @@ static void report(int errors)
 		fprintf(stderr, "pvopsc: %d error%s; nothing written\n", errors, errors == 1 ? "" : "s");
 }
 
+static bool wanted(const char *arch, const char *const *arches)
+{
+	if (!arches)
+		return true;
+	for (; *arches; arches++)
+		if (strcmp(*arches, arch) == 0)
+			return true;
+	return false;
+}
+
+/* The model and render stages, arch by arch (family by family, as templates/ is laid out),
+ * for a clean spec: a model of a broken one would only add noise. */
+static void generate(const struct spec *s, const struct analysis *an, const char *spec_name, const char *tmpl_dir,
+		     const char *const *arches, struct outset *out)
+{
+	struct renderer *r = render_open(s, spec_name, tmpl_dir);
+
+	for (const struct family *const *f = families; *f; f++)
+		for (size_t i = 0; i < an->n; i++) {
+			const struct analyzed *x = &an->v[i];
+			struct tval *model;
+			if (x->f != *f || !wanted(x->a->name, arches))
+				continue;
+			model = x->f->model(s, x->a, x->view); /* model */
+			render_arch(r, x->f, x->a, model, out); /* render */
+			tv_free(model);
+		}
+	render_close(r);
+}
+
+/* load -> schema -> spec -> analyze -> check -> model -> render; the output stage is the
+ * caller's. NULL when the spec could not be read or loaded (reported). */
+static struct spec *compile(const char *spec_path, const char *tmpl_dir, const char *const *arches,
+			    struct outset *out, bool *bad_arch)
+{
+	struct spec *s = spec_read(spec_path); /* load */
+	struct analysis an = {0};
+
+	if (!s)
+		return NULL;
+	schema_validate(s->root); /* schema */
+	spec_type(s);             /* spec */
+	for (const char *const *a = arches; a && *a; a++)
+		if (!spec_arch(s, *a)) {
+			usage_error("--arch: the spec has no arch '%s'", *a);
+			*bad_arch = true;
+			return s;
+		}
+	family_analyze(s, &an); /* analyze */
+	check_spec(s, &an);     /* check */
+	if (diag_error_count() == 0)
+		generate(s, &an, spec_name_of(spec_path), tmpl_dir, arches, out);
+	family_analysis_free(&an);
+	return s;
+}
+
 /* "a,b,c" -> NULL-terminated list (in place). */
 static const char **split_list(char *s)
 {
@@ -112,7 +170,7 @@ int main(int argc, char **argv)
 	const char *outdir = "generated", *spec_path;
 	char *tmpl_dir = NULL, *arch_arg = NULL;
 	const char **arches = NULL;
-	bool check = false, quiet = false;
+	bool check = false, quiet = false, bad_arch = false;
 	struct spec *s;
 	struct outset out = {0};
 	int c, rc = 0;
@@ -150,30 +208,24 @@ int main(int argc, char **argv)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
 	spec_path = argv[optind];
 
-	s = spec_load(spec_path);
+	if (arch_arg)
+		arches = split_list(arch_arg);
+	if (!tmpl_dir)
+		tmpl_dir = default_templates(spec_path);
+	s = compile(spec_path, tmpl_dir, arches, &out, &bad_arch);
 	if (!s) {
 		/* An unreadable spec is an I/O error (2); one that does not parse is a spec error. */
 		int io = diag_find_source(spec_path) == NULL;
-		report(io ? 0 : diag_error_count());
-		free(tmpl_dir);
-		return io ? EXIT_USAGE : EXIT_SPEC;
+		report(io ? 0 : diag_distinct_errors());
+		rc = io ? EXIT_USAGE : EXIT_SPEC;
+		goto done;
 	}
-	if (arch_arg) {
-		arches = split_list(arch_arg);
-		for (const char **a = arches; *a; a++)
-			if (!spec_arch(s, *a)) {
-				rc = usage_error("--arch: the spec has no arch '%s'", *a);
-				goto done;
-			}
+	if (bad_arch) {
+		rc = EXIT_USAGE;
+		goto done;
 	}
-	if (!tmpl_dir)
-		tmpl_dir = default_templates(spec_path);
-	check_spec(s);
-	/* Only a clean spec is modelled: a model of a broken one would only add noise. */
-	if (diag_error_count() == 0)
-		render_all(s, spec_name_of(spec_path), tmpl_dir, arches, &out);
 	if (diag_error_count() > 0) {
-		report(diag_error_count());
+		report(diag_distinct_errors());
 		rc = EXIT_SPEC;
 		goto done;
 	}

@@ -9,7 +9,6 @@ bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 	return (op->arches >> a->index) & 1;
 }
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
 
 /* "const char *" + "name" -> "const char *name"; "int" + "x" -> "int x". */
 static char *declare(const char *type, const char *name)
@@ -102,7 +101,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 		tv_set_str(m, "cname", cname);
 		tv_set_str(m, "table", op->table->name);
 		tv_set_str(m, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
-		tv_set_str(m, "kind", kind_words[op->kind]);
+		tv_set_str(m, "kind", op_kind_words[op->kind]);
 		tv_set_bool(m, "is_field", op->kind == OP_FIELD);
 		tv_set_bool(m, "is_group", op->kind == OP_GROUP);
 		tv_set_bool(m, "is_func", op->kind != OP_FIELD && op->kind != OP_GROUP);

@@ -1,4 +1,4 @@
-/* render.c: model each arch, render its family's templates, collect the files. */
+/* render.c: render a family's templates for one arch from its model, collect the files. */
 #include "render.h"
 
 #include <ctype.h>
@@ -84,16 +84,6 @@ static void free_templates(struct vec *v)
 	vec_free(v);
 }
 
-static bool wanted(const char *arch, const char *const *arches)
-{
-	if (!arches)
-		return true;
-	for (; *arches; arches++)
-		if (strcmp(*arches, arch) == 0)
-			return true;
-	return false;
-}
-
 /* "x86_64/native/inst.h" -> "PVOPSC_X86_64_NATIVE_INST_H" */
 static char *guard_of(const char *path)
 {
@@ -103,13 +93,46 @@ static char *guard_of(const char *path)
 	return g;
 }
 
-static void render_arch(const struct spec *s, const struct spec_arch *a, const struct family *f,
-			const struct vec *templates, const char *spec_name, struct outset *out)
+struct renderer {
+	const struct spec *s;
+	const char *spec_name;
+	struct vec templates[8]; /* by family, in families[] order */
+};
+
+struct renderer *render_open(const struct spec *s, const char *spec_name, const char *tmpl_dir)
 {
-	struct tval *root = f->model(s, a);
+	struct renderer *r = xcalloc(1, sizeof(*r));
+
+	r->s = s;
+	r->spec_name = spec_name;
+	for (size_t i = 0; families[i] && i < ARRAY_SIZE(r->templates); i++) {
+		char *dir = xasprintf("%s/%s", tmpl_dir, families[i]->name);
+		char *shown = xasprintf("templates/%s", families[i]->name);
+		find_templates(dir, "", shown, &r->templates[i]);
+		free(dir);
+		free(shown);
+	}
+	return r;
+}
+
+void render_close(struct renderer *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(r->templates); i++)
+		free_templates(&r->templates[i]);
+	free(r);
+}
+
+void render_arch(struct renderer *r, const struct family *f, const struct spec_arch *a, struct tval *root,
+		 struct outset *out)
+{
+	const struct vec *templates = NULL;
+
+	for (size_t i = 0; families[i] && i < ARRAY_SIZE(r->templates); i++)
+		if (families[i] == f)
+			templates = &r->templates[i];
 
 	out_own_dir(out, a->name);
-	for (size_t i = 0; i < templates->n; i++) {
+	for (size_t i = 0; templates && i < templates->n; i++) {
 		const struct template *t = templates->v[i];
 		char *path = xasprintf("%s/%.*s", a->name, (int)(strlen(t->rel) - 5), t->rel);
 		char *guard = guard_of(path);
@@ -126,33 +149,9 @@ static void render_arch(const struct spec *s, const struct spec_arch *a, const s
 		buf_printf(&of->text,
 			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s (sha256 %.16s) and %s.\n"
 			   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-			   spec_name, s->hash, t->name);
+			   r->spec_name, r->s->hash, t->name);
 		tmpl_render(t->t, root, &of->text);
 		free(path);
 		free(guard);
 	}
-	tv_free(root);
-}
-
-bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_dir,
-		const char *const *arches, struct outset *out)
-{
-	int before = diag_error_count();
-
-	for (const struct family *const *f = families; *f; f++) {
-		struct vec templates = {0};
-		char *dir = xasprintf("%s/%s", tmpl_dir, (*f)->name);
-		char *shown = xasprintf("templates/%s", (*f)->name);
-
-		find_templates(dir, "", shown, &templates);
-		for (size_t i = 0; i < s->arches.n; i++) {
-			const struct spec_arch *a = s->arches.v[i];
-			if (strcmp(a->family, (*f)->name) == 0 && wanted(a->name, arches))
-				render_arch(s, a, *f, &templates, spec_name, out);
-		}
-		free_templates(&templates);
-		free(dir);
-		free(shown);
-	}
-	return diag_error_count() == before;
 }
