@@ -146,10 +146,14 @@ void render_arch(struct renderer *r, const struct family *f, const struct spec_a
 		tv_set_str(root, "file", path);
 		tv_set_str(root, "guard", guard);
 		of = out_add(out, path);
+		/* provenance names what made the file, not the spec's content: a change to one op
+		 * then changes only the files that mention it */
+		if (r->s->license)
+			buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", r->s->license);
 		buf_printf(&of->text,
-			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s (sha256 %.16s) and %s.\n"
+			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
 			   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-			   r->spec_name, r->s->hash, t->name);
+			   r->spec_name, t->name);
 		tmpl_render(t->t, root, &of->text);
 		free(path);
 		free(guard);

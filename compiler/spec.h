@@ -112,6 +112,7 @@ struct spec {
 	const struct node *asm_macros; /* list; read by the arch families */
 	const struct node *registers;  /* list; read by the arch families */
 	char hash[65];                 /* sha256 of the spec text, hex */
+	const char *license;           /* SPDX identifier of the generated files, or NULL */
 };
 
 /* The first three stages, one by one: read the file and load its YAML into the node tree
