@@ -403,6 +403,8 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		return;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *from = NULL;
+		if (!spec_backend_on(b, x->a))
+			continue;
 		const struct spec_impl *impl = spec_impl(b, in->op, x->a, &from);
 		if (impl && (impl->nop || impl->none || spec_for_arch(impl->code, x->a)))
 			continue;
@@ -512,7 +514,7 @@ static void run_all(const struct spec *s, const struct check *c)
 	r->s = s;
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
-		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64))
+		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64) && spec_selected(s, a))
 			x86_arch_build(&r->xs[r->n++], s, a);
 	}
 	for (int i = 0; i < r->n; i++) {
