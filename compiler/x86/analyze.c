@@ -1,4 +1,4 @@
-/* x86_conv.c: an x86 arch's pv calling convention as the compiler uses it, and what follows
+/* analyze.c: an x86 arch's pv calling convention as the compiler uses it, and what follows
  * from it for every op: its kind on the arch, the registers its site lets the callee modify,
  * how its signature binds to argument and return words, its patch type number, its slot's
  * offset and the length of its sites. Computed once per arch (x86_arch_build) for the checks
