@@ -903,9 +903,14 @@ static void macro_backend(const struct spec *s, const struct check *c)
 		backend_keys(s, c, m->expand, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			if (spec_backend_on(b, v->conv.a) && !ia64_expansion(m, b))
+			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))
+				continue;
+			if (b->fallback)
 				ERR(c, ia64_map_get(m->node, "name")->pos,
-				    "%s has no %s expansion, nor does a backend %s falls back to", m->name, b->name,
+				    "%s has no %s expansion, nor has a backend %s falls back to", m->name, b->name, b->name);
+			else
+				ERR(c, ia64_map_get(m->node, "name")->pos,
+				    "%s has no %s expansion, and %s has no fallback to take one from", m->name, b->name,
 				    b->name);
 		}
 	}

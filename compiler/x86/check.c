@@ -57,6 +57,13 @@ static const struct x86_arch *arch_of(const struct run *r, const char *name)
 	return NULL;
 }
 
+/* An arch of the spec that --arch left out: what is said for it is not checked. */
+static bool left_out(const struct run *r, const char *name)
+{
+	const struct spec_arch *a = spec_arch(r->s, name);
+	return a && !spec_selected(r->s, a);
+}
+
 /* The op named qname on x's arch. */
 static const struct x86_opinfo *op_named(const struct x86_arch *x, const char *qname)
 {
@@ -211,6 +218,8 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 		const struct node *v = kinds->items[i];
 		const char *best;
 		bool known = false;
+		if (left_out(r, kinds->keys[i]->str))
+			continue;
 		if (!x || !op_on_arch(op, x->a)) {
 			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, kinds->keys[i]->str);
@@ -232,6 +241,8 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 		const struct x86_arch *x = arch_of(r, sb->keys[i]->str);
 		const struct x86_opinfo *in = x ? x86_info(x, op) : NULL;
 		long long v;
+		if (left_out(r, sb->keys[i]->str))
+			continue;
 		if (!in) {
 			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, sb->keys[i]->str);
@@ -497,7 +508,7 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	reglist_free(&shared);
 	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
 		const struct x86_arch *x = arch_of(r, clob->keys[k]->str);
-		if (!x || !x86_macro_on(mac, x->a))
+		if (!left_out(r, clob->keys[k]->str) && (!x || !x86_macro_on(mac, x->a)))
 			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
 				   mname, clob->keys[k]->str);
 	}
