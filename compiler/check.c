@@ -125,6 +125,7 @@ static void unknown_arch(const struct check_ctx *x, const struct check *c)
 			arch_names(s, c, node_get(impl->node, "arches"));
 			arch_names(s, c, impl->code);
 		}
+		arch_names(s, c, node_get(b->node, "arches"));
 		if (node_get(b->node, "prefix") && node_get(b->node, "prefix")->kind == NODE_MAP)
 			arch_names(s, c, node_get(b->node, "prefix"));
 	}
@@ -479,6 +480,32 @@ static void unused_type(const struct check_ctx *x, const struct check *c)
 	}
 }
 
+/* A backend lives on its arches: what it implements, and the backend it falls back to, are
+ * there too. */
+static void backend_arches(const struct check_ctx *x, const struct check *c)
+{
+	const struct spec *s = x->s;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *own = node_get(impl->node, "arches");
+			for (size_t k = 0; own && k < s->arches.n; k++) {
+				const struct spec_arch *a = s->arches.v[k];
+				if ((impl->arches >> a->index & 1) && !spec_backend_on(b, a)) {
+					ERR(c, own->pos, "backend '%s' implements '%s' on %s, an arch it does not serve",
+					    b->name, impl->qname, a->name);
+					break;
+				}
+			}
+		}
+		if (b->fallback && (b->arches & ~b->fallback->arches))
+			ERR(c, node_pos_of(b->node, "fallback"),
+			    "backend '%s' falls back to '%s', which does not serve every arch '%s' does",
+			    b->name, b->fallback->name, b->name);
+	}
+}
+
 static const struct check common_checks[] = {
 	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL, NULL},
 	{"duplicate-key", "no mapping repeats a key (loader)", NULL, NULL},
@@ -509,6 +536,7 @@ static const struct check common_checks[] = {
 	{"unknown-backend", "a fallback names a declared backend", backend_refs, NULL},
 	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle, NULL},
 	{"unknown-op", "a backend implements only ops some table declares", impl_refs, NULL},
+	{"backend-arches", "a backend implements ops only on its arches, and its fallback serves them all", backend_arches, NULL},
 	{"impl-arch", "code is given only for arches the implementation covers", impl_arch, NULL},
 	{"impl-form", "none only for optional ops, value only and always for fields", impl_form, NULL},
 	{"type-bits", "type sizes are positive multiples of 8", type_bits, NULL},
@@ -548,7 +576,9 @@ bool check_spec(const struct spec *s, const struct analysis *an)
 	run_table(&common, common_checks);
 	for (size_t i = 0; i < an->n; i++) {
 		struct check_ctx x = {s, an->v[i].a, an->v[i].view};
-		if (x.view) /* NULL: the arch is too broken to analyse, and a common check said why */
+		/* NULL: the arch is too broken to analyse, and a common check said why; an arch
+		 * --arch leaves out is not checked */
+		if (x.view && spec_selected(s, x.a))
 			run_table(&x, an->v[i].f->checks);
 	}
 	return diag_error_count() == before;

@@ -21,7 +21,7 @@ void family_analyze(const struct spec *s, struct analysis *out)
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
 		const struct family *f = family_find(a->family);
-		if (f)
+		if (f && spec_selected(s, a)) /* an arch --arch leaves out is neither checked nor generated */
 			out->v[out->n++] = (struct analyzed){a, f, f->analyze(s, a)};
 	}
 }

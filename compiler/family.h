@@ -25,7 +25,7 @@ extern const struct family *const families[]; /* NULL-terminated */
 
 const struct family *family_find(const char *name);
 
-/* The analysis stage: every arch of a known family, analysed
+/* The analysis stage: every selected arch of a known family, analysed
  * once; family_analysis_free frees the views. */
 void family_analyze(const struct spec *s, struct analysis *out);
 void family_analysis_free(struct analysis *an);

@@ -124,12 +124,16 @@ static struct spec *compile(const char *spec_path, const char *tmpl_dir, const c
 		return NULL;
 	schema_validate(s->root); /* schema */
 	spec_type(s);             /* spec */
-	for (const char *const *a = arches; a && *a; a++)
+	if (arches) /* --arch narrows checks and output */
+		s->selected = 0;
+	for (const char *const *a = arches; a && *a; a++) {
 		if (!spec_arch(s, *a)) {
 			usage_error("--arch: the spec has no arch '%s'", *a);
 			*bad_arch = true;
 			return s;
 		}
+		s->selected |= (archset)1 << spec_arch(s, *a)->index;
+	}
 	family_analyze(s, &an); /* analyze */
 	check_spec(s, &an);     /* check */
 	if (diag_error_count() == 0)

@@ -83,7 +83,8 @@ static void each_body(const struct check_ctx *cx, const struct check *c,
 	struct seen seen = {0};
 
 	for (size_t i = 0; v && i < v->bodies.n; i++)
-		fn(v, v->bodies.v[i], c, &seen);
+		if (!((struct ia64_body *)v->bodies.v[i])->inherited) /* checked as its owner's */
+			fn(v, v->bodies.v[i], c, &seen);
 	seen_free(&seen);
 }
 
@@ -590,24 +591,31 @@ static void reg_param(const struct check_ctx *cx, const struct check *c)
 	}
 }
 
-static bool is_backend(const struct spec *s, const char *name)
+static const struct spec_backend *backend_named(const struct spec *s, const char *name)
 {
 	for (size_t i = 0; i < s->backends.n; i++)
 		if (strcmp(((struct spec_backend *)s->backends.v[i])->name, name) == 0)
-			return true;
-	return false;
+			return s->backends.v[i];
+	return NULL;
 }
 
-static void backend_keys(const struct spec *s, const struct check *c, const struct node *map, const char *what)
+/* Keys of a per-backend map name backends that serve the IA-64 arch. */
+static void backend_keys(const struct check_ctx *cx, const struct check *c, const struct node *map, const char *what)
 {
-	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
-		if (!is_backend(s, map->keys[i]->str))
+	const struct spec *s = cx->s;
+	const struct spec_arch *a = cx->a;
+
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
+		const struct spec_backend *b = backend_named(s, map->keys[i]->str);
+		if (!b)
 			ERR(c, map->keys[i]->pos, "%s for '%s', which is not a backend", what, map->keys[i]->str);
+		else if (a && !spec_backend_on(b, a))
+			ERR(c, map->keys[i]->pos, "%s for '%s', which does not serve %s", what, b->name, a->name);
+	}
 }
 
 static void registers(const struct check_ctx *cx, const struct check *c)
 {
-	const struct spec *s = cx->s;
 	const struct ia64_view *v = cx->view;
 	char canon[IA64_REG_LEN];
 
@@ -625,8 +633,8 @@ static void registers(const struct check_ctx *cx, const struct check *c)
 				diag_note(ia64_map_get(o->node, "name")->pos, "first listed here");
 			}
 		}
-		backend_keys(s, c, r->get_code, "a getreg body");
-		backend_keys(s, c, r->set_code, "a setreg body");
+		backend_keys(cx, c, r->get_code, "a getreg body");
+		backend_keys(cx, c, r->set_code, "a setreg body");
 		if (r->get_code && !r->get)
 			ERR(c, r->get_code->pos, "getreg of '%s' is not paravirtualized (get: false), so this "
 			    "body is never used", r->name);
@@ -933,7 +941,7 @@ static void each_expansion(const struct check_ctx *cx, const struct check *c, en
 			bad_role |= m->params[k].role == R_BAD;
 		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			struct mctx x = {v, m, b, ia64_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
+			struct mctx x = {v, m, b, ia64_own_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
 			if (x.scalar)
 				each_instance(&x);
 		}
@@ -972,12 +980,18 @@ static void macro_backend(const struct check_ctx *cx, const struct check *c)
 
 	for (size_t i = 0; v && i < v->macros.n; i++) {
 		const struct ia64_macro *m = v->macros.v[i];
-		backend_keys(s, c, m->expand, "an expansion");
+		backend_keys(cx, c, m->expand, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			if (!ia64_expansion(m, b))
+			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))
+				continue;
+			if (b->fallback)
 				ERR(c, ia64_map_get(m->node, "name")->pos,
-				    "%s has no %s expansion: every macro exists in every backend", m->name, b->name);
+				    "%s has no %s expansion, nor has a backend %s falls back to", m->name, b->name, b->name);
+			else
+				ERR(c, ia64_map_get(m->node, "name")->pos,
+				    "%s has no %s expansion, and %s has no fallback to take one from", m->name, b->name,
+				    b->name);
 		}
 	}
 }
@@ -1007,6 +1021,6 @@ const struct check ia64_checks[] = {
 	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes, NULL},
 	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands, NULL},
 	{"ia64-macro-stacked", "expansions never name stacked registers (r32-r127)", macro_stacked, NULL},
-	{"ia64-macro-backend", "every macro has an expansion for every backend, and only for backends", macro_backend, NULL},
+	{"ia64-macro-backend", "every macro has an expansion for every IA-64 backend (its own or a fallback's), and only for those", macro_backend, NULL},
 	{NULL, NULL, NULL, NULL},
 };

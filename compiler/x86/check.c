@@ -27,6 +27,13 @@ static char *regs_text(const struct x86_arch *x, unsigned set)
 	return buf_steal(&b);
 }
 
+/* An arch of the spec that --arch left out: what is said for it is not checked. */
+static bool left_out(const struct x86_arch *x, const char *name)
+{
+	const struct spec_arch *a = spec_arch(x->s, name);
+	return a && !spec_selected(x->s, a);
+}
+
 /* Is this key of a per-arch map an analysed x86 arch other than x's? */
 static const struct spec_arch *other_x86(const struct x86_arch *x, const char *name)
 {
@@ -253,7 +260,7 @@ static bool map_key(const struct x86_arch *x, const struct node *key)
 {
 	if (strcmp(key->str, x->a->name) == 0)
 		return true;
-	return !other_x86(x, key->str);
+	return !other_x86(x, key->str) && !left_out(x, key->str);
 }
 
 static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
@@ -519,6 +526,8 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		return;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *from = NULL;
+		if (!spec_backend_on(b, x->a))
+			continue;
 		const struct spec_impl *impl = spec_impl(b, in->op, x->a, &from);
 		if (impl && (impl->nop || impl->none || spec_for_arch(impl->code, x->a)))
 			continue;
@@ -614,6 +623,8 @@ static void macro_rules(const struct x86_arch *x, const struct node *mac, const 
 	reglist_free(&shared);
 	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
 		const struct spec_arch *a = strcmp(clob->keys[k]->str, x->a->name) == 0 ? x->a : other_x86(x, clob->keys[k]->str);
+		if (left_out(x, clob->keys[k]->str))
+			continue;
 		if (!a || !x86_macro_on(mac, a))
 			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
 				   mname, clob->keys[k]->str);
