@@ -19,11 +19,14 @@ B       ?= build
 SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc
 
-# Compiler: every compiler/*.c, plus the sources flex and bison build from compiler/*.l, *.y.
+# Compiler: the core (compiler/*.c), each family's folder (compiler/FAMILY/*.c), plus the
+# sources flex and bison build from compiler/*.l, *.y. Objects mirror the folders under $(B)/.
+FAMILIES = x86 ia64
+SOURCES  = $(wildcard compiler/*.c $(FAMILIES:%=compiler/%/*.c))
 GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))
 LEXERS   = $(patsubst compiler/%.l,%,$(wildcard compiler/*.l))
 GEN_H    = $(GRAMMARS:%=$(B)/%.tab.h) $(LEXERS:%=$(B)/%.lex.h)
-LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(wildcard compiler/*.c))) \
+LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(SOURCES))) \
            $(GRAMMARS:%=$(B)/%.tab.o) $(LEXERS:%=$(B)/%.lex.o)
 
 all: $(PVOPSC)
@@ -35,6 +38,7 @@ $(B)/libpvopsc.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/%.o: compiler/%.c | $(GEN_H)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
 $(B)/%.tab.c $(B)/%.tab.h: compiler/%.y | $(B)
@@ -113,4 +117,4 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all gen check-gen units boot test docs bench fuzz deps clean
--include $(wildcard $(B)/*.d) $(shell find $(B)/boot -name '*.d' 2>/dev/null)
+-include $(wildcard $(B)/*.d $(FAMILIES:%=$(B)/%/*.d)) $(shell find $(B)/boot -name '*.d' 2>/dev/null)

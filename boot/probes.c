@@ -64,6 +64,16 @@ static inline void raw_wrmsr(u32 msr, u64 v)
 #define APIC_TIMER_INIT (0x380 / 4)
 #define APIC_TIMER_NOW (0x390 / 4)
 #define APIC_TIMER_DIV (0x3e0 / 4)
+#define APIC_IRR(v) ((0x200 + 0x10 * ((v) / 32)) / 4)
+
+/* Wait for cond, at most a second of TSC time: qemu delivers its timers from another thread,
+ * late when the machine is loaded. */
+#define WAIT(cond)                                                                  \
+	do {                                                                        \
+		u64 t0_ = rdtsc();                                                  \
+		while (!(cond) && rdtsc() - t0_ < rt_tsc_khz() * 1000)              \
+			asm volatile("pause" : : : "memory");                       \
+	} while (0)
 
 static void timer_eoi(struct trap_frame *f)
 {
@@ -146,12 +156,10 @@ static void make_pending(struct probe_ctx *c)
 {
 	if (c->xen) {
 		xen_timer_in(100000);
-		while (!xen_vcpu_info.evtchn_upcall_pending)
-			asm volatile("pause");
+		WAIT(xen_vcpu_info.evtchn_upcall_pending);
 	} else {
 		apic_timer(1000, 0);
-		while (APIC[APIC_TIMER_NOW])
-			asm volatile("pause");
+		WAIT(APIC[APIC_IRR(VEC_TIMER)] >> (VEC_TIMER % 32) & 1);
 	}
 }
 
@@ -167,13 +175,12 @@ PROBE(irq_enable)
 	irqs_set(c, 0);
 	before = taken(c);
 	make_pending(c);
-	for (volatile int i = 0; i < 1000; i++)
-		;
+	want(c, c->xen ? xen_vcpu_info.evtchn_upcall_pending : APIC[APIC_IRR(VEC_TIMER)] >> (VEC_TIMER % 32) & 1,
+	     "an interrupt is pending");
 	want(c, taken(c) == before, "held off while off");
 	raw_local_irq_enable();
 	/* after sti's shadow; qemu's TCG looks for interrupts only between its blocks */
-	for (volatile int i = 0; i < 100 && taken(c) == before; i++)
-		;
+	WAIT(taken(c) != before);
 	want(c, irqs_on(c), "irq_enable turns them on");
 	want(c, taken(c) == before + 1, "the pending one is taken");
 	irqs_set(c, 0);

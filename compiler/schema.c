@@ -153,6 +153,7 @@ static const struct shape constants = {SH_DICT, "map of constants", NULL, &const
 
 static const struct key spec_keys[] = {
 	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"license", &scalar, false, "SPDX license identifier every generated file carries (GPL-2.0)"},
 	{"arches", &arches, true, "the arches and their pv calling conventions"},
 	{"backends", &backends, true, "the backends (native, xen, ...)"},
 	{"types", &types, false, "C types signatures may use beyond the built-in ones"},

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "ia64_insn.h"
-#include "ia64_macro.h"
+#include "ia64/asm.h"
+#include "ia64/macro.h"
 #include "util.h"
 
 static char last_error[256];

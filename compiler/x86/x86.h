@@ -1,12 +1,12 @@
 /* x86.h: the x86 family's internals, shared by x86*.c.
  *
- *   x86_asm.c   a small assembler for the AT&T syntax the spec's sequences use: it gives each
+ *   asm.c   a small assembler for the AT&T syntax the spec's sequences use: it gives each
  *               sequence's bytes, length, relocations and the registers it writes, so sites are
  *               sized and checked at generation time, never guessed
- *   x86_conv.c  the arch's calling convention as the compiler uses it: register numbers,
+ *   analyze.c  the arch's calling convention as the compiler uses it: register numbers,
  *               clobber masks, the binding of a signature to argument and return words
- *   x86_check.c the family's named checks
- *   x86.c       the model the templates/x86/ files are rendered from
+ *   check.c the family's named checks
+ *   model.c       the model the templates/x86/ files are rendered from
  */
 #ifndef PVOPSC_X86_H
 #define PVOPSC_X86_H
@@ -17,7 +17,7 @@
 #include "spec.h"
 #include "tval.h"
 
-/* ---- the assembler (x86_asm.c) ---- */
+/* ---- the assembler (asm.c) ---- */
 
 #define X86_NGPR 16 /* rax=0 rcx rdx rbx rsp rbp rsi rdi r8 .. r15 */
 #define X86_SP 4
@@ -42,7 +42,7 @@ struct x86_code {
 	struct x86_reloc *relocs;
 	int nrelocs;
 	unsigned writes;    /* general registers written (bit = register number) */
-	bool calls;         /* calls a function: its clobbers count too (x86.c adds them) */
+	bool calls;         /* calls a function: its clobbers count too (model.c adds them) */
 	bool falls_through; /* execution continues after the last byte */
 	int stack;          /* net change of the stack pointer in bytes when it falls through */
 	char *text;         /* the statements, one per line, without comments */
@@ -71,7 +71,7 @@ char x86_gpr_letter(int num);
  * of padding (empty string for 0). */
 char *x86_nop_bytes(int n);
 
-/* ---- the convention (x86_conv.c) ---- */
+/* ---- the convention (analyze.c) ---- */
 
 /* The register sets of one arch, as general-register bit sets. */
 struct x86_conv {
@@ -125,7 +125,7 @@ const char *x86_kind_word(enum op_kind k);
 /* Does a table (or group) hold a function op on arch a? */
 bool x86_table_has_funcs(const struct vec *ops, const struct spec_arch *a);
 
-/* ---- what follows for every op of an arch (x86_conv.c) ---- */
+/* ---- what follows for every op of an arch (analyze.c) ---- */
 
 struct x86_opinfo {
 	const struct spec_op *op;
@@ -161,18 +161,20 @@ enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file 
 /* The instruction that reaches the op: "call *pv_cpu_ops+96(%rip)" (an i386 .S site goes
  * through %cs), and the site's length: that instruction's, plus the op's padding. */
 char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
+/* The same with the slot's offset named (PV_OFFSET_<op>) for the assembler to resolve. */
+char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in);
 
-/* ---- sequences (x86_conv.c) ---- */
+/* ---- sequences (analyze.c) ---- */
 
 /* Assemble backend code given for arch a (a YAML scalar); errors are reported (check
  * x86-code) at the character; operands may name the spec's constants. */
 bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
 		       struct x86_code *out);
 
-/* ---- .S macros (x86.c) ---- */
+/* ---- .S macros (model.c) ---- */
 
 /* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
 bool x86_macro_on(const struct node *mac, const struct spec_arch *a);

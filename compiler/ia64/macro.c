@@ -1,5 +1,5 @@
-/* ia64_macro.c: the GNU assembler's macro instantiation, for the subset the spec uses. */
-#include "ia64_macro.h"
+/* macro.c: the GNU assembler's macro instantiation, for the subset the spec uses. */
+#include "macro.h"
 
 #include <ctype.h>
 #include <stdio.h>

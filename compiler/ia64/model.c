@@ -1,4 +1,4 @@
-/* ia64.c: the IA-64 family: its checks (ia64_check.c) and the model templates/ia64/ read.
+/* model.c: the IA-64 family: its checks (check.c) and the model templates/ia64/ read.
  *
  * Besides the common model (model.h), the root holds:
  *   return_branch, ret, site_bundles, stub_pad[] (bundles a site has beyond the stub's 5)

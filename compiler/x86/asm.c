@@ -1,4 +1,4 @@
-/* x86_asm.c: a small assembler for the AT&T syntax of the spec's instruction sequences.
+/* asm.c: a small assembler for the AT&T syntax of the spec's instruction sequences.
  *
  * It exists so that the compiler knows, at generation time, every sequence's bytes, length,
  * relocations and the registers it writes: sites are sized from their real encoding and a

@@ -1,5 +1,5 @@
-/* ia64_insn.c: parse IA-64 assembler text into instructions, and bundle them as gas does. */
-#include "ia64_insn.h"
+/* asm.c: parse IA-64 assembler text into instructions, and bundle them as gas does. */
+#include "asm.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
-/* ia64.h: the IA-64 family's view of a spec, shared by its checks (ia64_check.c) and its
- * model (ia64.c): the stub convention, the getreg/setreg registers, every patch body of every
+/* ia64.h: the IA-64 family's view of a spec, shared by its checks (check.c) and its
+ * model (model.c): the stub convention, the getreg/setreg registers, every patch body of every
  * backend and every ASM macro, with what the instruction-level analysis found in them. */
 #ifndef PVOPSC_IA64_H
 #define PVOPSC_IA64_H
 
 #include "check.h"
-#include "ia64_insn.h"
-#include "ia64_macro.h"
+#include "asm.h"
+#include "macro.h"
 #include "spec.h"
 
 /* The arch's stub convention, from the spec. */

@@ -1,4 +1,4 @@
-/* ia64_macro.h: instantiate an ASM macro expansion for given operands, as the GNU assembler
+/* macro.h: instantiate an ASM macro expansion for given operands, as the GNU assembler
  * would: `\param` substitution, the conditionals .ifc/.ifnc/.else/.endif, .exitm, .error, and
  * invocations of other macros (or the macro itself) by name. The result is plain assembler
  * text that ia64_parse reads, with, for every byte, where it came from in the spec scalar. */
@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ia64_insn.h"
+#include "asm.h"
 #include "util.h"
 
 /* Text with the source offset of each byte. */

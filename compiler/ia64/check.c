@@ -1,4 +1,4 @@
-/* ia64_check.c: the IA-64 family's named checks: the stub convention of every patch body, the
+/* check.c: the IA-64 family's named checks: the stub convention of every patch body, the
  * roles and effects of every ASM macro expansion, patch types and the getreg/setreg registers. */
 #include "ia64.h"
 

@@ -1,4 +1,4 @@
-/* ia64_insn.h: the IA-64 instructions pvopsc reads in patch bodies and macro expansions.
+/* asm.h: the IA-64 instructions pvopsc reads in patch bodies and macro expansions.
  *
  * The parser knows the instruction forms those sequences use (integer, memory, system and
  * branch instructions; no floating point): for each it finds the unit type, the bundling

@@ -1,4 +1,4 @@
-/* ia64_view.c: the IA-64 family's reading of the spec (see ia64.h). Nothing here reports: a
+/* analyze.c: the IA-64 family's reading of the spec (see ia64.h). Nothing here reports: a
  * missing or malformed piece is left out, and the checks say why. */
 #include "ia64.h"
 

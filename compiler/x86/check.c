@@ -1,4 +1,4 @@
-/* x86_check.c: the x86 family's named checks.
+/* check.c: the x86 family's named checks.
  *
  * One pass computes, per x86 arch, what the model will (x86_arch_build: kinds, bindings,
  * clobbers, type numbers, site lengths) and assembles every backend sequence once; each rule

@@ -1,4 +1,4 @@
-/* x86.c: the x86 family: the model templates/x86/ is rendered from, per arch.
+/* model.c: the x86 family: the model templates/x86/ is rendered from, per arch.
  *
  * On top of the common model (model.h) it adds what only the x86 code knows: each op's kind on
  * the arch, patch type number, slot offset, site length and padding, clobber mask, and the
@@ -34,15 +34,6 @@ static char *upper(const char *s)
 	for (char *p = u; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return u;
-}
-
-static char *cname_of(const char *qname)
-{
-	char *c = xstrdup(qname);
-	for (char *p = c; *p; p++)
-		if (*p == '.')
-			*p = '_';
-	return c;
 }
 
 /* A C string literal of s. */
@@ -738,7 +729,7 @@ static void add_macros(struct model *m, struct tval *root)
 			}
 			if (pass)
 				break;
-			char *insn = x86_site_insn(&m->x, in, SITE_ASM);
+			char *insn = x86_site_insn_named(&m->x, in, SITE_ASM);
 			tv_add_str(lines, insn);
 			free(insn);
 			if (in->pad) {
@@ -763,7 +754,7 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a)
 	add_machinery(m, root);
 	add_backends(m, root);
 	add_macros(m, root);
-	/* the constants the x86 assembler reads (spec_const, x86_conv.c): the spec's plain
+	/* the constants the x86 assembler reads (spec_const, analyze.c): the spec's plain
 	 * integers on this arch, as .equ and as C alike; the common model's `constants` also
 	 * holds other text (IA-64 expressions) */
 	consts = tv_set(root, "int_constants", tv_list());
