@@ -98,9 +98,11 @@ static inline unsigned long paravirt_get_pmd(int index)
 		      : [op_addr] "i"(&pv_cpu_ops.setreg), [type] "i"(PARAVIRT_PATCH_TYPE_SETREG + (reg)), "1"(__pv_a0), "0"(__pv_a1) \
 		      : "r2", "r3", "r10", "r11", "r14", "r15", "r16", "r17", "b6", "b7", "p6", "p7", "p8", "p9", "p10", "p11", "p12", "p13", "p14", "p15", "ar.ccv", "memory"); \
 })
-/* registers setreg never paravirtualizes go to the native intrinsic */
+/* registers setreg never paravirtualizes go to the native intrinsic;
+ * a read-only register does not compile (a bit-field of negative width) */
 #define paravirt_setreg(reg, val) \
-	((reg) == _IA64_REG_GP || (reg) == _IA64_REG_IP || (reg) == _IA64_REG_TP || 0 ? \
+	((void)sizeof(struct { int setreg_of_a_read_only_register : 1 - 2 * ((reg) == _IA64_REG_IP || (reg) == _IA64_REG_AR_BSP || (reg) == _IA64_REG_CR_IVR || (reg) == _IA64_REG_CR_IRR0 || (reg) == _IA64_REG_CR_IRR1 || (reg) == _IA64_REG_CR_IRR2 || (reg) == _IA64_REG_CR_IRR3); }), \
+	 (reg) == _IA64_REG_GP || (reg) == _IA64_REG_TP || 0 ? \
 	 ia64_native_setreg(reg, val) : __paravirt_setreg(reg, val))
 
 static inline void paravirt_ptcga(unsigned long addr, unsigned long size)

@@ -863,18 +863,6 @@ ia64_native_set_ar_rsc_direct_end:
 	.endp ia64_native_set_ar_rsc
 
 	.align 32
-	.global ia64_native_set_ar_bsp
-	.type ia64_native_set_ar_bsp, @function
-	.proc ia64_native_set_ar_bsp
-ia64_native_set_ar_bsp:
-ia64_native_set_ar_bsp_direct_start: /* setreg(ar.bsp): 1 bundle */
-	mov ar.bsp = r8
-	;;
-ia64_native_set_ar_bsp_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_ar_bsp
-
-	.align 32
 	.global ia64_native_set_ar_bspstore
 	.type ia64_native_set_ar_bspstore, @function
 	.proc ia64_native_set_ar_bspstore
@@ -1247,18 +1235,6 @@ ia64_native_set_cr_lid_direct_end:
 	.endp ia64_native_set_cr_lid
 
 	.align 32
-	.global ia64_native_set_cr_ivr
-	.type ia64_native_set_cr_ivr, @function
-	.proc ia64_native_set_cr_ivr
-ia64_native_set_cr_ivr:
-ia64_native_set_cr_ivr_direct_start: /* setreg(cr.ivr): 1 bundle */
-	mov cr.ivr = r8
-	;;
-ia64_native_set_cr_ivr_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_cr_ivr
-
-	.align 32
 	.global ia64_native_set_cr_tpr
 	.type ia64_native_set_cr_tpr, @function
 	.proc ia64_native_set_cr_tpr
@@ -1281,54 +1257,6 @@ ia64_native_set_cr_eoi_direct_start: /* setreg(cr.eoi): 1 bundle */
 ia64_native_set_cr_eoi_direct_end:
 	br.cond.sptk.many b6
 	.endp ia64_native_set_cr_eoi
-
-	.align 32
-	.global ia64_native_set_cr_irr0
-	.type ia64_native_set_cr_irr0, @function
-	.proc ia64_native_set_cr_irr0
-ia64_native_set_cr_irr0:
-ia64_native_set_cr_irr0_direct_start: /* setreg(cr.irr0): 1 bundle */
-	mov cr.irr0 = r8
-	;;
-ia64_native_set_cr_irr0_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_cr_irr0
-
-	.align 32
-	.global ia64_native_set_cr_irr1
-	.type ia64_native_set_cr_irr1, @function
-	.proc ia64_native_set_cr_irr1
-ia64_native_set_cr_irr1:
-ia64_native_set_cr_irr1_direct_start: /* setreg(cr.irr1): 1 bundle */
-	mov cr.irr1 = r8
-	;;
-ia64_native_set_cr_irr1_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_cr_irr1
-
-	.align 32
-	.global ia64_native_set_cr_irr2
-	.type ia64_native_set_cr_irr2, @function
-	.proc ia64_native_set_cr_irr2
-ia64_native_set_cr_irr2:
-ia64_native_set_cr_irr2_direct_start: /* setreg(cr.irr2): 1 bundle */
-	mov cr.irr2 = r8
-	;;
-ia64_native_set_cr_irr2_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_cr_irr2
-
-	.align 32
-	.global ia64_native_set_cr_irr3
-	.type ia64_native_set_cr_irr3, @function
-	.proc ia64_native_set_cr_irr3
-ia64_native_set_cr_irr3:
-ia64_native_set_cr_irr3_direct_start: /* setreg(cr.irr3): 1 bundle */
-	mov cr.irr3 = r8
-	;;
-ia64_native_set_cr_irr3_direct_end:
-	br.cond.sptk.many b6
-	.endp ia64_native_set_cr_irr3
 
 	.align 32
 	.global ia64_native_set_cr_itv
@@ -1922,12 +1850,6 @@ ia64_native_setreg_func: /* setreg out of line: find the register's body by its 
 	;;
 	(p6) br.cond.sptk.many ia64_native_set_ar_rsc
 	;;
-	mov r2 = 3089 /* ar.bsp */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_ar_bsp
-	;;
 	mov r2 = 3090 /* ar.bspstore */
 	;;
 	cmp.eq p6, p0 = r2, r9
@@ -2114,12 +2036,6 @@ ia64_native_setreg_func: /* setreg out of line: find the register's body by its 
 	;;
 	(p6) br.cond.sptk.many ia64_native_set_cr_lid
 	;;
-	mov r2 = 4161 /* cr.ivr */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_cr_ivr
-	;;
 	mov r2 = 4162 /* cr.tpr */
 	;;
 	cmp.eq p6, p0 = r2, r9
@@ -2131,30 +2047,6 @@ ia64_native_setreg_func: /* setreg out of line: find the register's body by its 
 	cmp.eq p6, p0 = r2, r9
 	;;
 	(p6) br.cond.sptk.many ia64_native_set_cr_eoi
-	;;
-	mov r2 = 4164 /* cr.irr0 */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_cr_irr0
-	;;
-	mov r2 = 4165 /* cr.irr1 */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_cr_irr1
-	;;
-	mov r2 = 4166 /* cr.irr2 */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_cr_irr2
-	;;
-	mov r2 = 4167 /* cr.irr3 */
-	;;
-	cmp.eq p6, p0 = r2, r9
-	;;
-	(p6) br.cond.sptk.many ia64_native_set_cr_irr3
 	;;
 	mov r2 = 4168 /* cr.itv */
 	;;
@@ -2264,7 +2156,6 @@ ia64_native_patch_bundle_elems:
 	data8 ia64_native_set_ar_kr6_direct_start, ia64_native_set_ar_kr6_direct_end, 0x20000c06
 	data8 ia64_native_set_ar_kr7_direct_start, ia64_native_set_ar_kr7_direct_end, 0x20000c07
 	data8 ia64_native_set_ar_rsc_direct_start, ia64_native_set_ar_rsc_direct_end, 0x20000c10
-	data8 ia64_native_set_ar_bsp_direct_start, ia64_native_set_ar_bsp_direct_end, 0x20000c11
 	data8 ia64_native_set_ar_bspstore_direct_start, ia64_native_set_ar_bspstore_direct_end, 0x20000c12
 	data8 ia64_native_set_ar_rnat_direct_start, ia64_native_set_ar_rnat_direct_end, 0x20000c13
 	data8 ia64_native_set_ar_fcr_direct_start, ia64_native_set_ar_fcr_direct_end, 0x20000c15
@@ -2296,13 +2187,8 @@ ia64_native_patch_bundle_elems:
 	data8 ia64_native_set_cr_iim_direct_start, ia64_native_set_cr_iim_direct_end, 0x20001018
 	data8 ia64_native_set_cr_iha_direct_start, ia64_native_set_cr_iha_direct_end, 0x20001019
 	data8 ia64_native_set_cr_lid_direct_start, ia64_native_set_cr_lid_direct_end, 0x20001040
-	data8 ia64_native_set_cr_ivr_direct_start, ia64_native_set_cr_ivr_direct_end, 0x20001041
 	data8 ia64_native_set_cr_tpr_direct_start, ia64_native_set_cr_tpr_direct_end, 0x20001042
 	data8 ia64_native_set_cr_eoi_direct_start, ia64_native_set_cr_eoi_direct_end, 0x20001043
-	data8 ia64_native_set_cr_irr0_direct_start, ia64_native_set_cr_irr0_direct_end, 0x20001044
-	data8 ia64_native_set_cr_irr1_direct_start, ia64_native_set_cr_irr1_direct_end, 0x20001045
-	data8 ia64_native_set_cr_irr2_direct_start, ia64_native_set_cr_irr2_direct_end, 0x20001046
-	data8 ia64_native_set_cr_irr3_direct_start, ia64_native_set_cr_irr3_direct_end, 0x20001047
 	data8 ia64_native_set_cr_itv_direct_start, ia64_native_set_cr_itv_direct_end, 0x20001048
 	data8 ia64_native_set_cr_pmv_direct_start, ia64_native_set_cr_pmv_direct_end, 0x20001049
 	data8 ia64_native_set_cr_cmcv_direct_start, ia64_native_set_cr_cmcv_direct_end, 0x2000104a
@@ -2318,4 +2204,4 @@ ia64_native_patch_bundle_elems:
 	data8 ia64_native_intrin_local_irq_restore_func_direct_start, ia64_native_intrin_local_irq_restore_func_direct_end, 0xc
 	.global ia64_native_patch_bundle_nelems
 ia64_native_patch_bundle_nelems:
-	data8 123
+	data8 117

@@ -115,7 +115,7 @@ xen_get_ar_itc_direct_end:
 	.type xen_get_cr_itm, @function
 	.proc xen_get_cr_itm
 xen_get_cr_itm:
-xen_get_cr_itm_direct_start: /* getreg(cr.itm): 2 bundles */
+xen_get_cr_itm_direct_start: /* getreg(cr.itm): 2 bundles; traps: Xen/ia64 has no GET_ITM hyperprivop: the read of cr.itm traps and Xen emulates it (the slow path Linux 3.12 takes too) */
 	mov r2 = XSI_ITC_OFFSET
 	;;
 	ld8 r3 = [r2]
