@@ -6,7 +6,7 @@
 #include "boot.h"
 #include "host.h"
 #include "patch.h"
-#include "xen.h"
+#include "guest.h"
 
 /* ---- helpers ---- */
 
@@ -238,11 +238,43 @@ PROBE(write_cr0)
 	want(c, raw_cr0() == (v & ~(unsigned long)X86_CR0_TS), "write_cr0 clears it");
 }
 
+static void fnop(void *unused)
+{
+	(void)unused;
+	asm volatile("fnop");
+}
+
+/* cr0.TS on: natively the register, under Xen fpu_taskswitch(1) (Xen keeps the guest's TS) */
+static void set_ts(const struct probe_ctx *c)
+{
+	if (c->xen)
+		xen_hypercall(__HYPERVISOR_fpu_taskswitch, 1, 0, 0, 0);
+	else
+		asm volatile("mov %0, %%cr0" : : "r"(raw_cr0() | X86_CR0_TS));
+}
+
+/* With TS set the FPU's first use raises #NM; clts lets it run. */
 PROBE(clts)
 {
-	asm volatile("mov %0, %%cr0" : : "r"(raw_cr0() | X86_CR0_TS));
+	set_ts(c);
+	want(c, trap_catch(fnop, 0) == 7, "TS set: an FPU instruction raises #NM");
+	set_ts(c);
 	clts();
-	want(c, !(raw_cr0() & X86_CR0_TS), "clts clears TS");
+	want(c, trap_catch(fnop, 0) == -1, "after clts it runs");
+	if (!c->xen)
+		want(c, !(raw_cr0() & X86_CR0_TS), "clts clears TS");
+}
+
+/* Under Xen, write_cr0's TS is fpu_taskswitch; read_cr0 is emulated. */
+PROBE(xen_cr0)
+{
+	unsigned long v = read_cr0();
+
+	write_cr0(v | X86_CR0_TS);
+	want(c, (read_cr0() & X86_CR0_TS) != 0, "read_cr0 shows the TS write_cr0 set");
+	want(c, trap_catch(fnop, 0) == 7, "and the FPU raises #NM");
+	write_cr0(v & ~(unsigned long)X86_CR0_TS);
+	want(c, trap_catch(fnop, 0) == -1, "write_cr0 without TS: the FPU runs");
 }
 
 PROBE(read_cr2)
@@ -661,7 +693,9 @@ extern unsigned long iret_to(unsigned long flags);
 
 PROBE(iret)
 {
-	want(c, iret_to(X86_EFLAGS_CF | 2) == (X86_EFLAGS_CF | 2), "iret returns through the frame, with its flags");
+	/* the arithmetic flags: a guest in ring 3 cannot change IF or IOPL by iret */
+	want(c, (iret_to(X86_EFLAGS_CF | 2) & 0xff) == (X86_EFLAGS_CF | 2), "iret returns through the frame, with its flags");
+	want(c, (iret_to(2) & 0xff) == 2, "and with other flags");
 }
 
 PROBE(lazy)
@@ -713,6 +747,140 @@ PROBE(spinlock)
 }
 
 #define P(name, ops, env) { ops, p_##name, env }
+/* ---- Xen's own paths, checked by their effect ---- */
+
+static void inb_61(void *unused)
+{
+	(void)unused;
+	(void)inb(0x61);
+}
+
+/* IOPL 0 (set here directly) locks the kernel out of the ports; set_iopl_mask lets it in. */
+PROBE(xen_iopl)
+{
+	u32 iopl = 0;
+
+	xen_hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0);
+	want(c, trap_catch(inb_61, 0) == 13, "IOPL 0: a port read raises #GP");
+	set_iopl_mask(0x3000);
+	want(c, trap_catch(inb_61, 0) == -1, "set_iopl_mask(3): physdev_op lets the port read run");
+}
+
+#define FLAT_USER_DS 0xe02b
+
+PROBE(xen_gs)
+{
+	u16 gs;
+
+	load_gs_index(FLAT_USER_DS);
+	asm volatile("mov %%gs, %0" : "=r"(gs));
+	want(c, gs == FLAT_USER_DS, "load_gs_index: set_segment_base loads the selector");
+	load_gs_index(0);
+	asm volatile("mov %%gs, %0" : "=r"(gs));
+	want(c, gs == 0, "and the null one");
+}
+
+#define MSR_FS_BASE 0xc0000100
+
+/* The fs base set through write_msr (Xen: set_segment_base) is where %fs:0 reads. */
+PROBE(fs_base)
+{
+	static unsigned long cell = 0x1234abcd;
+	unsigned long v;
+
+	want(c, paravirt_write_msr(MSR_FS_BASE, (u32)(unsigned long)&cell, (u32)((unsigned long)&cell >> 32)) == 0,
+	     "write_msr(FS_BASE) succeeds");
+	asm volatile("mov %%fs:0, %0" : "=r"(v));
+	want(c, v == 0x1234abcd, "a read through %fs reaches the cell");
+	paravirt_write_msr(MSR_FS_BASE, 0, 0);
+}
+
+extern char xen_trap_probe[];
+void xen_gate(gate_desc *g, unsigned long h, unsigned dpl);
+
+/* load_idt is set_trap_table: int3 runs the handler the new table names; write_idt_entry of
+ * the loaded IDT changes Xen's table too. */
+PROBE(xen_idt)
+{
+	struct desc_ptr mine = { sizeof(probe_idt) - 1, (unsigned long)probe_idt },
+			orig = { sizeof(idt_table) - 1, (unsigned long)idt_table };
+	unsigned long probe0 = trap_count[VEC_PROBE], bp0 = trap_count[3];
+
+	memcpy(probe_idt, idt_table, sizeof(probe_idt));
+	xen_gate(&probe_idt[3], (unsigned long)xen_trap_probe, 3);
+	load_idt(&mine);
+	asm volatile("int3");
+	want(c, trap_count[VEC_PROBE] == probe0 + 1 && trap_count[3] == bp0, "load_idt: int3 runs the new handler");
+	write_idt_entry(probe_idt, 3, &idt_table[3]);
+	asm volatile("int3");
+	want(c, trap_count[3] == bp0 + 1, "write_idt_entry: int3 runs the gate written");
+	load_idt(&orig);
+}
+
+static volatile u64 scratch[512] __attribute__((aligned(4096)));
+
+static long map_scratch(const volatile void *page, unsigned long flags)
+{
+	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)scratch,
+		      (u64)xen_virt_to_mfn((const void *)page) << PAGE_SHIFT | 7, flags, 0);
+}
+
+/* The mapping changed with update_va_mapping and no flush: each of the flush ops makes the
+ * TLB see it (mmuext_op). */
+PROBE(xen_tlb)
+{
+	page_a[0] = 0xaaaa;
+	page_b[0] = 0xbbbb;
+	scratch[0] = 0x5555;
+	touch((void *)scratch);
+	want(c, map_scratch(page_b, 0) == 0, "update_va_mapping without a flush");
+	see(c, 0);	/* a stale read is likely, not certain: not part of the digest */
+	__flush_tlb_single((unsigned long)scratch);
+	want(c, scratch[0] == 0xbbbb, "flush_tlb_single: the new mapping reads page B");
+	map_scratch(page_a, 0);
+	__flush_tlb();
+	want(c, scratch[0] == 0xaaaa, "flush_tlb_user: page A");
+	map_scratch(page_b, 0);
+	__flush_tlb_global();
+	want(c, scratch[0] == 0xbbbb, "flush_tlb_kernel: page B");
+	map_scratch(scratch, UVMF_INVLPG);
+	want(c, scratch[0] == 0x5555, "mapped back");
+}
+
+extern char boot_stack_top[];
+
+/* In the lazy CPU mode clts and load_sp0 wait in a multicall, issued when the mode ends. */
+PROBE(xen_lazy_cpu)
+{
+	struct tss_struct tss = { 0, 0 };
+	struct thread_struct t = { .sp0 = (unsigned long)boot_stack_top };
+	unsigned long mc = xen_hv.calls[__HYPERVISOR_multicall], ft, ss;
+
+	set_ts(c);
+	ft = xen_hv.calls[__HYPERVISOR_fpu_taskswitch];
+	ss = xen_hv.calls[__HYPERVISOR_stack_switch];
+	arch_enter_lazy_cpu_mode();
+	clts();
+	load_sp0(&tss, &t);
+	want(c, xen_hv.calls[__HYPERVISOR_multicall] == mc, "nothing issued inside the mode");
+	arch_leave_lazy_cpu_mode();
+	want(c, xen_hv.calls[__HYPERVISOR_multicall] == mc + 1 && xen_hv.calls[__HYPERVISOR_fpu_taskswitch] == ft &&
+		    xen_hv.calls[__HYPERVISOR_stack_switch] == ss,
+	     "one multicall at its end, no separate hypercalls");
+	want(c, trap_catch(fnop, 0) == -1, "the batched clts took effect: the FPU runs");
+}
+
+PROBE(xen_sp0)
+{
+	struct tss_struct tss = { 0, 0 };
+	struct thread_struct t = { .sp0 = (unsigned long)boot_stack_top };
+	unsigned long ss = xen_hv.calls[__HYPERVISOR_stack_switch];
+
+	load_sp0(&tss, &t);
+	want(c, tss.sp0 == t.sp0 && xen_hv.calls[__HYPERVISOR_stack_switch] == ss + 1,
+	     "load_sp0: the TSS field, and stack_switch");
+}
+
 const struct boot_probe boot_probes[] = {
 	P(save_fl, "save_fl", NATIVE | XEN),
 	P(restore_fl, "restore_fl", NATIVE | XEN),
@@ -722,7 +890,7 @@ const struct boot_probe boot_probes[] = {
 	P(halt, "halt (woken by the timer)", NATIVE | XEN),
 	P(read_cr0, "read_cr0", NATIVE),
 	P(write_cr0, "write_cr0", NATIVE),
-	P(clts, "clts", NATIVE),
+	P(clts, "clts (#NM before, none after)", NATIVE | XEN),
 	P(read_cr2, "read_cr2", NATIVE),
 	P(write_cr2, "write_cr2", NATIVE),
 	P(read_cr4, "read_cr4, read_cr4_safe", NATIVE),
@@ -742,7 +910,15 @@ const struct boot_probe boot_probes[] = {
 	P(idt, "load_idt, store_idt, write_idt_entry", NATIVE),
 	P(ldt, "set_ldt, write_ldt_entry", NATIVE),
 	P(load_tls, "load_tls", NATIVE),
-	P(load_sp0, "load_sp0", NATIVE | XEN),
+	P(load_sp0, "load_sp0", NATIVE),
+	P(xen_sp0, "load_sp0 (stack_switch)", XEN),
+	P(xen_cr0, "read_cr0, write_cr0 (fpu_taskswitch: #NM)", XEN),
+	P(xen_iopl, "set_iopl_mask (physdev_op set_iopl: a port read)", XEN),
+	P(xen_gs, "load_gs_index (set_segment_base)", XEN),
+	P(fs_base, "write_msr of FS_BASE (read through %fs)", NATIVE | XEN),
+	P(xen_idt, "load_idt, write_idt_entry (set_trap_table: int3)", XEN),
+	P(xen_tlb, "flush_tlb_single/user/kernel (mmuext_op, after update_va_mapping)", XEN),
+	P(xen_lazy_cpu, "lazy cpu mode: clts, load_sp0 batched in one multicall", XEN),
 	P(set_iopl_mask, "set_iopl_mask", NATIVE),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
@@ -752,7 +928,7 @@ const struct boot_probe boot_probes[] = {
 	P(page_tables, "set_pgd, set_pud, set_pmd, set_pte, set_pte_at, flush_tlb_single/user/kernel", NATIVE),
 	P(cr3, "read_cr3, write_cr3", NATIVE),
 	P(identity, "pte_val, make_pte, pmd_val, make_pmd, pud_val, make_pud, pgd_val, make_pgd", NATIVE),
-	P(iret, "iret (to a frame it built)", NATIVE),
+	P(iret, "iret (to a frame it built)", NATIVE | XEN),
 	P(lazy, "lazy_mode enter/leave (cpu and mmu)", NATIVE),
 	P(time, "sched_clock, get_tsc_khz, get_wallclock", NATIVE),
 	P(banner, "banner", NATIVE | XEN),

@@ -1,5 +1,5 @@
 /* unsigned long iret_to(unsigned long flags): build an interrupt frame for the label below
- * (this stack, the kernel's code segment, the flags given) and leave through the iret op's
+ * (this stack, this code and stack segment, the flags given) and leave through the iret op's
  * patch site (INTERRUPT_RETURN); returns the flags the label found. */
 #include "boot.h"
 #include "paravirt_asm.h"
@@ -9,10 +9,12 @@
 iret_to:
 	pushfq
 	mov %rsp, %rax
-	pushq $KERNEL_DS
+	mov %ss, %ecx
+	pushq %rcx
 	pushq %rax
 	pushq %rdi
-	pushq $KERNEL_CS
+	mov %cs, %ecx
+	pushq %rcx
 	lea 1f(%rip), %rax
 	pushq %rax
 	INTERRUPT_RETURN

@@ -62,6 +62,8 @@ long xen_bind_timer(void);
 /* The event upcall's work: clear what is pending, count it. */
 void xen_evtchn_do_upcall(void);
 extern volatile unsigned long xen_upcalls;
+/* The machine frame of a page of the kernel (the domain builder's pfn -> mfn table). */
+unsigned long xen_virt_to_mfn(const void *va);
 /* A one-shot timer event ns from now. */
 void xen_timer_in(u64 ns);
 

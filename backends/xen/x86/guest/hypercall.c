@@ -43,6 +43,12 @@ long xen_guest_init(const struct start_info *si)
 			     si->shared_info | 7, UVMF_INVLPG, 0);
 }
 
+/* The kernel runs where Xen loaded it: virtual address = pseudo-physical address. */
+unsigned long xen_virt_to_mfn(const void *va)
+{
+	return ((const unsigned long *)xen_start_info->mfn_list)[(unsigned long)va >> PAGE_SHIFT];
+}
+
 void xen_console_write(const char *s, unsigned long n)
 {
 	xen_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n, (unsigned long)s, 0);
