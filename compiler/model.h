@@ -42,5 +42,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 
 /* Does op exist on arch a? */
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
+/* m.doc = the doc scalar (or nothing) as one line of comment text (check comment-text). */
+void model_doc(struct tval *m, const struct node *doc);
 
 #endif
