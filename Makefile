@@ -2,6 +2,8 @@
 #   make            build build/pvopsc
 #   make gen        regenerate generated/ from spec/pvops.yaml and templates/
 #   make check-gen  fail (with a diff) if generated/ is stale
+#   make review     what the working tree's spec changes in the binary interface (pvopsc diff
+#                   against the spec of HEAD)
 #   make test       the whole suite (ends with "N passed, N failed")
 #   make deps       install the Debian packages the project needs
 #   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
@@ -19,11 +21,14 @@ B       ?= build
 SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc
 
-# Compiler: every compiler/*.c, plus the sources flex and bison build from compiler/*.l, *.y.
+# Compiler: the core (compiler/*.c), each family's folder (compiler/FAMILY/*.c), plus the
+# sources flex and bison build from compiler/*.l, *.y. Objects mirror the folders under $(B)/.
+FAMILIES = x86 ia64
+SOURCES  = $(wildcard compiler/*.c $(FAMILIES:%=compiler/%/*.c))
 GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))
 LEXERS   = $(patsubst compiler/%.l,%,$(wildcard compiler/*.l))
 GEN_H    = $(GRAMMARS:%=$(B)/%.tab.h) $(LEXERS:%=$(B)/%.lex.h)
-LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(wildcard compiler/*.c))) \
+LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(SOURCES))) \
            $(GRAMMARS:%=$(B)/%.tab.o) $(LEXERS:%=$(B)/%.lex.o)
 
 all: $(PVOPSC)
@@ -35,6 +40,7 @@ $(B)/libpvopsc.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/%.o: compiler/%.c | $(GEN_H)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
 $(B)/%.tab.c $(B)/%.tab.h: compiler/%.y | $(B)
@@ -59,6 +65,11 @@ gen: $(PVOPSC)
 
 check-gen: $(PVOPSC)
 	$(PVOPSC) --check -o generated $(SPEC)
+
+# The report fails only on an error (bits 1 and 2); a change (4, 8) is what it is for.
+review: $(PVOPSC)
+	@git show HEAD:$(SPEC) >$(B)/HEAD-spec.yaml
+	@$(PVOPSC) diff $(B)/HEAD-spec.yaml $(SPEC) || [ $$(($$? & 3)) -eq 0 ]
 
 # Unit tests: tests/unit/test_X.c (cmocka) links against the compiler library.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
@@ -86,5 +97,5 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: all gen check-gen units test docs bench fuzz deps clean
--include $(wildcard $(B)/*.d)
+.PHONY: all gen check-gen review units test docs bench fuzz deps clean
+-include $(wildcard $(B)/*.d $(FAMILIES:%=$(B)/%/*.d))

@@ -150,7 +150,7 @@ static bool produced(const struct outset *set, const char *rel)
 	return false;
 }
 
-/* The provenance comment is on the first line; only a regular file can carry it. */
+/* The provenance comment is at the top; only a regular file can carry it. */
 static bool is_generated(int dirfd, const char *name)
 {
 	char head[256] = {0};
@@ -165,7 +165,7 @@ static bool is_generated(int dirfd, const char *name)
 	if (n <= 0)
 		return false;
 	head[n] = '\0';
-	return strstr(head, OUT_MARKER) != NULL && strchr(head, '\n') > strstr(head, OUT_MARKER);
+	return strstr(head, OUT_MARKER) != NULL;
 }
 
 /* Temporary files are ".NAME.pvopsc-XXXXXX" beside their target. */

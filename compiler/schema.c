@@ -42,6 +42,7 @@ static const struct key arch_keys[] = {
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
 static const struct shape arch = {.kind = SH_MAP, .what = "arch", .keys = arch_keys};
@@ -55,6 +56,7 @@ static const struct key backend_impl_keys[] = {
 	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
 	{"value", &c_init, false, "data member: its initial value (a C expression)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
+	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
 	DOC,
 	END};
 static const struct shape backend_impl = {.kind = SH_MAP, .what = "implementation", .keys = backend_impl_keys};
@@ -66,6 +68,7 @@ static const struct key backend_keys[] = {
 	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
+	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
 	DOC,
 	END};
@@ -119,6 +122,8 @@ static const struct key register_keys[] = {
 	{"set_name", &scalar, false, "assembler name when written, if not `name` (psr: psr.l)"},
 	{"get_code", &per_key_scalar, false, "per backend: this register's getreg body"},
 	{"set_code", &per_key_scalar, false, "per backend: this register's setreg body"},
+	{"get_traps", &per_key_scalar, false, "per backend: why its get_code may trap (see `traps`)"},
+	{"set_traps", &per_key_scalar, false, "per backend: why its set_code may trap (see `traps`)"},
 	{"arches", &names, false, "arches that have it"},
 	DOC,
 	END};
@@ -162,6 +167,7 @@ static const struct shape constants = {.kind = SH_DICT, .what = "map of constant
 
 static const struct key spec_keys[] = {
 	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"license", &scalar, false, "SPDX license identifier every generated file carries (GPL-2.0)"},
 	{"arches", &arches, true, "the arches and their pv calling conventions"},
 	{"backends", &backends, true, "the backends (native, xen, ...)"},
 	{"types", &types, false, "C types signatures may use beyond the built-in ones"},

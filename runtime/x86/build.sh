@@ -55,7 +55,7 @@ rt_cc() {
 	*.S) gcc $(rt_mflag "$arch") $inc -c "$src" -o "$obj"; return ;;
 	# generated code names the kernel types without including them, as a kernel's build has them
 	*/paravirt_backends.c) kind=kernel pre="-include kernel.h" ;;
-	*.k.c | "$ROOT"/backends/*.c | "$RT_DIR"/kernel.c) kind=kernel ;;
+	*.k.c | "$ROOT"/backends/*.c | "$RT_DIR"/kernel.c | "$RT_DIR"/hypervisor.c) kind=kernel ;;
 	esac
 	# shellcheck disable=SC2046,SC2086
 	gcc $(rt_cflags "$arch" $kind) $inc $pre -c "$src" -o "$obj"
@@ -63,7 +63,7 @@ rt_cc() {
 
 # The runtime's sources for an arch and header root, kernel-built ones marked by path.
 rt_sources() {
-	echo "$RT_DIR/patch.c" "$RT_DIR/host.c" "$RT_DIR/kernel.c"
+	echo "$RT_DIR/patch.c" "$RT_DIR/host.c" "$RT_DIR/kernel.c" "$RT_DIR/hypervisor.c"
 	echo "$ROOT"/backends/native/x86/*.[cS] "$ROOT"/backends/xen/x86/*.[cS]
 	echo "$2/$1/paravirt_backends.c" "$2/$1/paravirt_insns.S"
 }

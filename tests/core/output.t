@@ -14,8 +14,8 @@ cp spec/pvops.yaml "$TMP/proj/spec/"
 cp -r templates "$TMP/proj/"
 SPEC=$TMP/proj/spec/pvops.yaml
 T=$TMP/proj/templates
-# another spec whose every generated file differs from SPEC's (the hash in each comment)
-sed 's/^pvopsc: 1$/pvopsc: 1\n# changed/' "$SPEC" >"$TMP/proj/spec/changed.yaml"
+# another spec whose every generated file differs from SPEC's (the SPDX line of each)
+sed 's/^license: GPL-2.0$/license: MIT/' "$SPEC" >"$TMP/proj/spec/changed.yaml"
 CHANGED=$TMP/proj/spec/changed.yaml
 # every name, and every file's inode, mtime and bytes (a folder's own mtime may change)
 sum() { (cd "$1" && find . \( -type d -printf '%p\n' \) -o -printf '%p %i %T@ %s\n' | sort; find . -type f -print0 | sort -z | xargs -0 cat | md5sum); }
@@ -123,5 +123,5 @@ expect_rc "run inside spec/ with a relative path: the same bytes" 0
 expect_rc "spelt ./spec/pvops.yaml: the same bytes" 0
 (cd / && "$P" --check "$TMP/proj/spec/../spec/pvops.yaml") >"$TMP/log" 2>&1; RC=$?
 expect_rc "an absolute path with .. from /: the same bytes" 0
-head -n 1 "$TMP/proj/generated/x86_64/paravirt.h" | grep -q ' from spec/pvops.yaml ' &&
-	ok "provenance names the spec by its path from the project root" || notok "provenance: $(head -n 1 "$TMP/proj/generated/x86_64/paravirt.h")"
+head -n 2 "$TMP/proj/generated/x86_64/paravirt.h" | grep -q ' from spec/pvops.yaml ' &&
+	ok "provenance names the spec by its path from the project root" || notok "provenance: $(head -n 2 "$TMP/proj/generated/x86_64/paravirt.h")"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia64_insn.h"
+#include "ia64/asm.h"
 #include "util.h"
 
 static void report(void *ctx, size_t off, const char *msg)

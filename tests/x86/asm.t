@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The compiler's x86 assembler (compiler/x86_asm.c) encodes what gas encodes: every sequence of
+# The compiler's x86 assembler (compiler/x86/asm.c) encodes what gas encodes: every sequence of
 # asm_corpus, and a branch that must grow to rel32, give gas's bytes and relocation offsets;
 # and it refuses what it does not know, with a diagnostic, never a guess.
 set -u

@@ -1,0 +1,385 @@
+/* analyze.c: the IA-64 family's reading of the spec (see ia64.h). Nothing here reports: a
+ * missing or malformed piece is left out, and the checks say why. */
+#include "ia64.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+const struct node *ia64_map_get(const struct node *map, const char *key)
+{
+	return map && map->kind == NODE_MAP ? node_get(map, key) : NULL;
+}
+
+static const char *scalar_of(const struct node *map, const char *key)
+{
+	const struct node *n = ia64_map_get(map, key);
+	return n && n->kind == NODE_SCALAR ? n->str : NULL;
+}
+
+static bool bool_or(const struct node *map, const char *key, bool dflt)
+{
+	bool v = dflt;
+	scalar_bool(ia64_map_get(map, key), &v);
+	return v;
+}
+
+const struct spec_arch *ia64_arch(const struct spec *s)
+{
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		if (strcmp(a->family, "ia64") == 0)
+			return a;
+	}
+	return NULL;
+}
+
+bool ia64_returns(const struct spec_op *op)
+{
+	return op->has_sig && op->sig.ret.cls != CT_VOID;
+}
+
+/* Names of a scalar-or-list node, appended to vec (strings owned by the spec). */
+static void names_of(const struct node *n, struct vec *out)
+{
+	if (n && n->kind == NODE_SCALAR)
+		vec_push(out, n->str);
+	for (size_t i = 0; n && n->kind == NODE_SEQ && i < n->n; i++)
+		if (n->items[i]->kind == NODE_SCALAR)
+			vec_push(out, n->items[i]->str);
+}
+
+static void read_conv(struct ia64_conv *c, const struct spec_arch *a)
+{
+	c->a = a;
+	for (int i = 0; i < a->call_clobbers.n; i++)
+		vec_push(&c->clobbers, a->call_clobbers.r[i].name);
+	c->ret = a->ret_regs.n > 0 ? a->ret_regs.r[0].name : "r8";
+	for (int i = 0; i < a->arg_regs.n && i < 8; i++)
+		c->args[c->nargs++] = a->arg_regs.r[i].name;
+	const char *rb = scalar_of(a->node, "return_branch");
+	if (!rb || !ia64_reg_canon(rb, strlen(rb), c->rbranch))
+		strcpy(c->rbranch, "b6");
+	const char *gs = scalar_of(a->node, "gp_save");
+	if (!gs || !ia64_reg_canon(gs, strlen(gs), c->gp_save))
+		strcpy(c->gp_save, "r16");
+	c->site_bundles = a->site_bundles;
+}
+
+static char *upper_stem(const char *name, bool up)
+{
+	char *s = xstrdup(name);
+	for (char *p = s; *p; p++)
+		*p = isalnum((unsigned char)*p) ? (char)(up ? toupper((unsigned char)*p) : tolower((unsigned char)*p)) : '_';
+	return s;
+}
+
+static void read_registers(struct ia64_view *v)
+{
+	const struct node *list = v->s->registers;
+
+	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++) {
+		const struct node *m = list->items[i];
+		const char *name = scalar_of(m, "name");
+		if (m->kind != NODE_MAP || !name)
+			continue;
+		struct ia64_register *r = xcalloc(1, sizeof(*r));
+		const char *cname = scalar_of(m, "cname");
+		r->node = m;
+		r->name = name;
+		r->known = ia64_reg_canon(name, strlen(name), r->canon);
+		r->set_name = scalar_of(m, "set_name") ? scalar_of(m, "set_name") : name;
+		r->cname = upper_stem(cname ? cname : name, true);
+		r->stem = upper_stem(cname ? cname : name, false);
+		r->has_number = scalar_int(ia64_map_get(m, "number"), &r->number);
+		r->get = bool_or(m, "get", true);
+		r->set = bool_or(m, "set", true);
+		r->get_code = ia64_map_get(m, "get_code");
+		r->set_code = ia64_map_get(m, "set_code");
+		r->get_traps = ia64_map_get(m, "get_traps");
+		r->set_traps = ia64_map_get(m, "set_traps");
+		vec_push(&v->regs, r);
+	}
+}
+
+/* The body text of a rule with every "{reg}" replaced by the register's name. */
+static void fill_text(struct ia64_text *t, const char *code, const char *reg)
+{
+	size_t n = strlen(code);
+
+	for (size_t i = 0; i < n;) {
+		if (reg && strncmp(code + i, "{reg}", 5) == 0) {
+			ia64_text_add(t, reg, strlen(reg), NULL, i);
+			i += 5;
+		} else {
+			ia64_text_add(t, code + i, 1, NULL, i);
+			i++;
+		}
+	}
+	ia64_text_add(t, "", 0, NULL, n);
+}
+
+static const struct node *scalar_node(const struct node *map, const char *key)
+{
+	const struct node *n = ia64_map_get(map, key);
+	return n && n->kind == NODE_SCALAR ? n : NULL;
+}
+
+static const struct node *code_for(const struct node *archmap, const struct spec_arch *a)
+{
+	return scalar_node(archmap, a->name);
+}
+
+static struct ia64_body *add_body(struct ia64_view *v, const struct spec_op *op,
+				  const struct spec_backend *b, const struct node *code,
+				  const struct node *traps, const struct ia64_register *reg, bool reads,
+				  char *stem, bool is_inline)
+{
+	struct ia64_body *body = xcalloc(1, sizeof(*body));
+	long long base = 0;
+
+	body->op = op;
+	body->b = b;
+	body->reg = reg;
+	body->reads_reg = reads;
+	body->code = code;
+	body->traps = traps;
+	body->stem = stem;
+	body->is_inline = is_inline;
+	scalar_int(ia64_map_get(op->node, "patch_type"), &base);
+	body->type = (unsigned long long)base + (reg ? (unsigned long long)reg->number : 0);
+	fill_text(&body->text, code->str, reg ? (reads ? reg->name : reg->set_name) : NULL);
+	body->parsed = ia64_parse(body->text.buf.data, &body->seq, NULL, NULL);
+	body->bundles = body->parsed ? ia64_bundles(&body->seq) : -1;
+	vec_push(&v->bodies, body);
+	return body;
+}
+
+/* The implementation entry backend b itself gives for op (not through a fallback). */
+static const struct spec_impl *own_impl(const struct spec_backend *b, const struct spec_op *op,
+				       const struct spec_arch *a)
+{
+	const struct spec_backend *from = NULL;
+	const struct spec_impl *impl = spec_impl(b, op, a, &from);
+	return impl && from == b ? impl : NULL;
+}
+
+static char *symbol_of(const struct ia64_view *v, const struct spec_backend *b, const struct spec_op *op,
+		       const struct spec_impl *impl)
+{
+	return impl && impl->symbol ? xstrdup(impl->symbol) : xasprintf("%s%s", spec_prefix(b, v->conv.a), op->name);
+}
+
+/* getreg / setreg: a body per register (the register's own, else the backend's rule), and the
+ * dispatcher that compares the number when the op is called out of line. */
+static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const struct spec_backend *b)
+{
+	const struct spec_impl *impl = own_impl(b, op, v->conv.a);
+	const struct node *rule = impl ? code_for(impl->code, v->conv.a) : NULL;
+	bool reads = ia64_returns(op);
+	struct ia64_dispatch *d = xcalloc(1, sizeof(*d));
+
+	d->op = op;
+	d->b = b;
+	d->reads_reg = reads;
+	for (size_t i = 0; i < v->regs.n; i++) {
+		const struct ia64_register *r = v->regs.v[i];
+		const struct node *own = ia64_map_get(reads ? r->get_code : r->set_code, b->name);
+		const struct node *code = own && own->kind == NODE_SCALAR ? own : rule;
+		const struct node *traps = own && own->kind == NODE_SCALAR
+						   ? scalar_node(reads ? r->get_traps : r->set_traps, b->name)
+						   : impl ? scalar_node(impl->node, "traps") : NULL;
+		if (!code || !r->known || !r->has_number || !(reads ? r->get : r->set))
+			continue;
+		char *stem = xasprintf("%s%s_%s", spec_prefix(b, v->conv.a), reads ? "get" : "set", r->stem);
+		vec_push(&d->bodies, add_body(v, op, b, code, traps, r, reads, stem, true));
+	}
+	if (!impl && d->bodies.n == 0) { /* nothing of this backend's own: the fallback serves it */
+		vec_free(&d->bodies);
+		free(d);
+		return;
+	}
+	d->symbol = symbol_of(v, b, op, impl);
+	if (b->fallback) {
+		const struct spec_backend *from = NULL;
+		const struct spec_impl *fi = spec_impl(b->fallback, op, v->conv.a, &from);
+		d->fallback = symbol_of(v, fi ? from : b->fallback, op, fi);
+	}
+	vec_push(&v->dispatch, d);
+}
+
+static void read_bodies(struct ia64_view *v)
+{
+	const struct spec_arch *a = v->conv.a;
+
+	for (size_t bi = 0; bi < v->s->backends.n; bi++) {
+		const struct spec_backend *b = v->s->backends.v[bi];
+		for (size_t ti = 0; ti < v->s->tables.n; ti++) {
+			const struct spec_table *t = v->s->tables.v[ti];
+			for (size_t oi = 0; oi < t->ops.n; oi++) {
+				const struct spec_op *op = t->ops.v[oi];
+				if (!((op->arches >> a->index) & 1) || op->kind != OP_PATCHABLE || !op->has_sig)
+					continue;
+				if (ia64_map_get(op->node, "reg_param")) {
+					read_reg_op(v, op, b);
+					continue;
+				}
+				const struct spec_impl *impl = own_impl(b, op, a);
+				const struct node *code = impl ? code_for(impl->code, a) : NULL;
+				if (code)
+					add_body(v, op, b, code, scalar_node(impl->node, "traps"), NULL, false,
+						 symbol_of(v, b, op, impl), bool_or(impl->node, "inline", true));
+			}
+		}
+		struct vec *br = xcalloc(1, sizeof(*br));
+		names_of(ia64_map_get(b->node, "break_results"), br);
+		vec_push(&v->breaks, br);
+		vec_push(&v->deprivileged, bool_or(b->node, "deprivileged", false) ? (void *)b : NULL);
+	}
+}
+
+static void read_macros(struct ia64_view *v)
+{
+	static const char *const roles[] = {"in", "out", "pred", "clob", "pred_clob", "const"};
+	const struct node *list = v->s->asm_macros;
+
+	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++) {
+		const struct node *m = list->items[i], *params = ia64_map_get(m, "params");
+		const char *name = scalar_of(m, "name");
+		if (m->kind != NODE_MAP || !name)
+			continue;
+		struct vec on = {0};
+		bool here = !ia64_map_get(m, "arches");
+		names_of(ia64_map_get(m, "arches"), &on);
+		for (size_t k = 0; k < on.n; k++)
+			here |= strcmp(on.v[k], v->conv.a->name) == 0;
+		vec_free(&on);
+		if (!here)
+			continue;
+		struct ia64_macro *mac = xcalloc(1, sizeof(*mac));
+		mac->node = m;
+		mac->name = name;
+		mac->expand = ia64_map_get(m, "expand");
+		names_of(ia64_map_get(m, "writes"), &mac->writes);
+		for (size_t k = 0; params && params->kind == NODE_SEQ && k < params->n && mac->nparams < 8; k++) {
+			const struct node *pm = params->items[k];
+			const char *pn = scalar_of(pm, "name"), *role = scalar_of(pm, "role");
+			if (!pn)
+				continue;
+			struct ia64_param *p = &mac->params[mac->nparams];
+			p->name = pn;
+			p->node = pm;
+			p->prefix = scalar_of(pm, "prefix");
+			p->role = R_BAD;
+			for (size_t r = 0; role && r < ARRAY_SIZE(roles); r++)
+				if (strcmp(role, roles[r]) == 0)
+					p->role = r;
+			mac->names[mac->nparams++] = pn;
+		}
+		vec_push(&v->macros, mac);
+	}
+}
+
+struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a)
+{
+	struct ia64_view *v;
+
+	if (!a)
+		a = ia64_arch(s);
+	if (!a)
+		return NULL;
+	v = xcalloc(1, sizeof(*v));
+	v->s = s;
+	read_conv(&v->conv, a);
+	read_registers(v);
+	read_bodies(v);
+	read_macros(v);
+	return v;
+}
+
+void ia64_view_free(struct ia64_view *v)
+{
+	if (!v)
+		return;
+	vec_free(&v->conv.clobbers);
+	for (size_t i = 0; i < v->regs.n; i++) {
+		struct ia64_register *r = v->regs.v[i];
+		free(r->cname);
+		free(r->stem);
+		free(r);
+	}
+	for (size_t i = 0; i < v->bodies.n; i++) {
+		struct ia64_body *b = v->bodies.v[i];
+		ia64_text_free(&b->text);
+		ia64_seq_free(&b->seq);
+		free(b->stem);
+		free(b);
+	}
+	for (size_t i = 0; i < v->dispatch.n; i++) {
+		struct ia64_dispatch *d = v->dispatch.v[i];
+		vec_free(&d->bodies);
+		free(d->symbol);
+		free(d->fallback);
+		free(d);
+	}
+	for (size_t i = 0; i < v->macros.n; i++) {
+		struct ia64_macro *m = v->macros.v[i];
+		vec_free(&m->writes);
+		free(m);
+	}
+	for (size_t i = 0; i < v->breaks.n; i++) {
+		vec_free(v->breaks.v[i]);
+		free(v->breaks.v[i]);
+	}
+	vec_free(&v->regs);
+	vec_free(&v->bodies);
+	vec_free(&v->dispatch);
+	vec_free(&v->macros);
+	vec_free(&v->breaks);
+	vec_free(&v->deprivileged);
+	free(v);
+}
+
+const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backend *b)
+{
+	for (size_t i = 0; i < v->s->backends.n && i < v->breaks.n; i++)
+		if (v->s->backends.v[i] == b)
+			return v->breaks.v[i];
+	return NULL;
+}
+
+bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b)
+{
+	for (size_t i = 0; i < v->deprivileged.n; i++)
+		if (v->deprivileged.v[i] == b)
+			return true;
+	return false;
+}
+
+const char *ia64_plain_operand(const struct ia64_macro *m, int k)
+{
+	static const char *const gr[8] = {"r2", "r3", "r10", "r11", "r14", "r15", "r20", "r21"};
+	static const char *const pred[8] = {"p40", "p41", "p42", "p43", "p44", "p45", "p46", "p47"};
+	static const char *const pclob[8] = {"p50", "p51", "p52", "p53", "p54", "p55", "p56", "p57"};
+
+	k &= 7;
+	switch (m->params[k].role) {
+	case R_PRED: return pred[k];
+	case R_PRED_CLOB: return pclob[k];
+	case R_CONST: return "6";
+	default: return gr[k];
+	}
+}
+
+char *ia64_gas_name(const char *macro)
+{
+	return xasprintf("__pv_%s", macro);
+}
+
+const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_backend *b)
+{
+	const struct node *n = ia64_map_get(m->expand, b->name);
+	return n && n->kind == NODE_SCALAR ? n : NULL;
+}

@@ -1,0 +1,1013 @@
+/* check.c: the IA-64 family's named checks: the stub convention of every patch body, the
+ * roles and effects of every ASM macro expansion, patch types and the getreg/setreg registers. */
+#include "ia64.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+#define ERR(c, pos, ...) diag_error(pos, (c)->name, __VA_ARGS__)
+
+/* ---- shared ------------------------------------------------------------------------------ */
+
+/* Reports once per place and message: one rule makes a body for every register. */
+struct seen {
+	struct vec keys;
+};
+
+static bool first_time(struct seen *s, const void *node, size_t off, const char *msg)
+{
+	char *key = xasprintf("%p:%zu:%s", node, off, msg);
+
+	for (size_t i = 0; i < s->keys.n; i++)
+		if (strcmp(s->keys.v[i], key) == 0) {
+			free(key);
+			return false;
+		}
+	vec_push(&s->keys, key);
+	return true;
+}
+
+static void seen_free(struct seen *s)
+{
+	for (size_t i = 0; i < s->keys.n; i++)
+		free(s->keys.v[i]);
+	vec_free(&s->keys);
+}
+
+/* Report at byte `off` of a body or expansion instance, once. */
+static void report(const struct check *c, struct seen *seen, const struct node *scalar,
+		   const struct ia64_text *t, size_t off, const char *fmt, ...) PRINTF(6, 7);
+static void report(const struct check *c, struct seen *seen, const struct node *scalar,
+		   const struct ia64_text *t, size_t off, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	size_t at = t->buf.len ? t->src[off < t->buf.len ? off : t->buf.len - 1] : 0;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (first_time(seen, scalar, at, "")) /* the first of a place (plain operands come first) */
+		ERR(c, node_pos_at(scalar, at), "%s", msg);
+}
+
+static bool in_list(const struct vec *list, const char *canon)
+{
+	return ia64_reg_in(canon, (const char *const *)list->v, (int)list->n);
+}
+
+static bool has_str(const struct vec *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* What a body is, for messages: "native fc", "xen getreg(cr.itm)". */
+static char *body_name(const struct ia64_body *b)
+{
+	if (b->reg)
+		return xasprintf("%s %s(%s)", b->b->name, b->op->name, b->reg->name);
+	return xasprintf("%s %s", b->b->name, b->op->name);
+}
+
+/* Run fn over every body of the arch's view. */
+static void each_body(const struct spec *s, const struct check *c,
+		      void (*fn)(const struct ia64_view *, const struct ia64_body *, const struct check *,
+				 struct seen *))
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+	struct seen seen = {0};
+
+	for (size_t i = 0; v && i < v->bodies.n; i++)
+		fn(v, v->bodies.v[i], c, &seen);
+	seen_free(&seen);
+	ia64_view_free(v);
+}
+
+/* ---- patch bodies -------------------------------------------------------------------------- */
+
+struct syn {
+	const struct check *c;
+	struct seen *seen;
+	const struct node *scalar;
+	const struct ia64_text *t;
+	const char *what;
+};
+
+static void syntax_report(void *ctx, size_t off, const char *msg)
+{
+	struct syn *y = ctx;
+	report(y->c, y->seen, y->scalar, y->t, off, "%s: %s", y->what, msg);
+}
+
+static void body_syntax(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			struct seen *seen)
+{
+	struct ia64_seq seq;
+	char *what = body_name(b);
+	struct syn y = {c, seen, b->code, &b->text, what};
+
+	(void)v;
+	if (!b->parsed)
+		ia64_parse(b->text.buf.data, &seq, syntax_report, &y);
+	if (!b->parsed)
+		ia64_seq_free(&seq);
+	free(what);
+}
+
+static void body_stacked(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			 struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++)
+		if (b->seq.v[i].stacked_off != (size_t)-1)
+			report(c, seen, b->code, &b->text, b->seq.v[i].stacked_off,
+			       "a stacked register (r32-r127): the stub runs in the caller's frame");
+}
+
+static void body_alloc(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+		       struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++)
+		if (b->seq.v[i].is_alloc)
+			report(c, seen, b->code, &b->text, b->seq.v[i].off,
+			       "'alloc' in a patch body: the op runs in the caller's register frame");
+}
+
+static const struct ia64_reg *find_reg(const struct ia64_regs *rs, const char *name)
+{
+	for (int i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].name, name) == 0)
+			return &rs->r[i];
+	return NULL;
+}
+
+static void body_gp(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+		    struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_insn *in = &b->seq.v[i];
+		const struct ia64_reg *r = find_reg(&in->writes, "r1");
+		if (!r)
+			r = find_reg(&in->reads, "r1");
+		if (r)
+			report(c, seen, b->code, &b->text, r->off,
+			       "%s gp: out of line the body runs with its own gp, inlined with the caller's",
+			       r == find_reg(&in->writes, "r1") ? "writes" : "reads");
+	}
+}
+
+static void body_b0(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+		    struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_reg *r = find_reg(&b->seq.v[i].writes, "b0");
+		if (r)
+			report(c, seen, b->code, &b->text, r->off,
+			       "writes b0, the caller's return address (the stub keeps it)");
+	}
+}
+
+static bool has_label(const struct ia64_seq *s, const char *target)
+{
+	size_t n = strlen(target);
+
+	/* numeric local labels are referenced as "1b" / "1f" */
+	if (n > 1 && (target[n - 1] == 'b' || target[n - 1] == 'f') && target[0] >= '0' && target[0] <= '9')
+		n--;
+	for (int i = 0; i < s->nlabels; i++)
+		if (strlen(s->labels[i]) == n && strncmp(s->labels[i], target, n) == 0)
+			return true;
+	return false;
+}
+
+static void body_branch(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			struct seen *seen)
+{
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_insn *in = &b->seq.v[i];
+		if (!in->branch || strcmp(in->target, v->conv.rbranch) == 0 || has_label(&b->seq, in->target))
+			continue;
+		report(c, seen, b->code, &b->text, in->target_off ? in->target_off : in->off,
+		       "branches to '%s': a body may only return through %s or branch inside itself",
+		       in->target, v->conv.rbranch);
+	}
+}
+
+/* What a body may write: the stub's clobbers, the op's declared effects, setreg's register. */
+static bool body_may_write(const struct ia64_view *v, const struct ia64_body *b, const char *canon,
+			   const struct vec *writes)
+{
+	char target[IA64_REG_LEN];
+
+	if (strcmp(canon, v->conv.gp_save) == 0)
+		return false; /* clobbered for the caller, but live inside the stub */
+	if (in_list(&v->conv.clobbers, canon) || in_list(writes, canon))
+		return true;
+	return b->reg && !b->reads_reg && ia64_reg_canon(b->reg->set_name, strlen(b->reg->set_name), target) &&
+	       strcmp(target, canon) == 0;
+}
+
+static void op_writes(const struct spec_op *op, struct vec *out)
+{
+	const struct node *w = ia64_map_get(op->node, "writes");
+
+	if (w && w->kind == NODE_SCALAR)
+		vec_push(out, w->str);
+	for (size_t i = 0; w && w->kind == NODE_SEQ && i < w->n; i++)
+		if (w->items[i]->kind == NODE_SCALAR)
+			vec_push(out, w->items[i]->str);
+}
+
+/* The arch's call_clobbers as the spec writes them ("r2, r3, r8-r11"). */
+static char *clobbers_text(const struct ia64_view *v)
+{
+	const struct node *n = ia64_map_get(v->conv.a->node, "call_clobbers");
+	struct buf b = {0};
+
+	for (size_t i = 0; n && n->kind == NODE_SEQ && i < n->n; i++)
+		if (n->items[i]->kind == NODE_SCALAR)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", n->items[i]->str);
+	return b.data ? buf_steal(&b) : xstrdup("none");
+}
+
+static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			 struct seen *seen)
+{
+	struct vec writes = {0};
+	char *clob = clobbers_text(v);
+
+	op_writes(b->op, &writes);
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_regs *w = &b->seq.v[i].writes;
+		for (int k = 0; k < w->n; k++) {
+			const char *r = w->r[k].name;
+			if (strcmp(r, "r1") == 0 || strcmp(r, "b0") == 0 || strcmp(r, v->conv.gp_save) == 0 ||
+			    ia64_reg_read_only(r) || body_may_write(v, b, r, &writes))
+				continue; /* these have their own checks */
+			report(c, seen, b->code, &b->text, w->r[k].off,
+			       "writes %s, which the stub does not clobber (its clobbers: %s; or declare "
+			       "it in the op's `writes`)", r, clob);
+		}
+	}
+	free(clob);
+	vec_free(&writes);
+}
+
+static void body_stub_live(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			   struct seen *seen)
+{
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_reg *r = find_reg(&b->seq.v[i].writes, v->conv.gp_save);
+		if (r)
+			report(c, seen, b->code, &b->text, r->off,
+			       "writes %s, where the stub keeps the caller's gp across the branch (it "
+			       "restores gp from %s when the body returns)", r->name, r->name);
+	}
+}
+
+static void body_read_only(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			   struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_regs *w = &b->seq.v[i].writes;
+		for (int k = 0; k < w->n; k++) {
+			if (!ia64_reg_read_only(w->r[k].name))
+				continue;
+			char *what = body_name(b);
+			const struct ia64_register *r = b->reg;
+			if (r && !b->reads_reg && strcmp(r->canon, w->r[k].name) == 0) {
+				/* setreg of a read-only register: the fix is at the register */
+				const struct node *name = ia64_map_get(r->node, "name");
+				if (first_time(seen, r->node, 0, "read-only")) {
+					ERR(c, name->pos, "%s is read-only: setreg of it would write it (an Illegal "
+					    "Operation fault); mark it `set: false`", r->name);
+					diag_note(node_pos_at(b->code, b->text.src[w->r[k].off]),
+						  "the %s body is made here", what);
+				}
+			} else {
+				report(c, seen, b->code, &b->text, w->r[k].off,
+				       "the %s body writes %s, which is read-only (the write is an Illegal "
+				       "Operation fault)", what, w->r[k].name);
+			}
+			free(what);
+		}
+	}
+}
+
+/* A deprivileged backend's body runs above privilege level 0: a privileged instruction there
+ * faults, and only works because the hypervisor emulates it, slowly. That must be a choice
+ * the spec states (`traps`, with its reason), visible in review. */
+static void body_privileged(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			    struct seen *seen)
+{
+	bool depriv = ia64_deprivileged(v, b->b), any = false;
+	char *what = body_name(b);
+
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_insn *in = &b->seq.v[i];
+		if (!in->privileged)
+			continue;
+		any = true;
+		if (depriv && !b->traps)
+			report(c, seen, b->code, &b->text, in->off,
+			       "'%.*s' is privileged: %s runs the kernel deprivileged, so in the %s body "
+			       "it traps and the hypervisor emulates it (use a hypercall, or mark the "
+			       "body `traps` with the reason)",
+			       (int)in->len, b->text.buf.data + in->off, b->b->name, what);
+	}
+	if (b->traps && b->parsed && (!depriv || !any) && first_time(seen, b->traps, 0, ""))
+		ERR(c, b->traps->pos, "the %s body is marked `traps`, but %s", what,
+		    !depriv ? "its backend is not `deprivileged`" : "it executes no privileged instruction");
+	free(what);
+}
+
+static void body_size(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+		      struct seen *seen)
+{
+	if (!b->parsed || !b->is_inline || b->bundles <= v->conv.site_bundles)
+		return;
+	char *what = body_name(b);
+	report(c, seen, b->code, &b->text, 0,
+	       "the %s body takes %d bundles; a site has %d (shorten it, or mark the implementation "
+	       "`inline: false` to keep it out of line)", what, b->bundles, v->conv.site_bundles);
+	free(what);
+}
+
+/* The argument registers a body receives: the op's parameters in stub order. */
+static void arg_regs(const struct ia64_view *v, const struct spec_op *op, struct vec *out)
+{
+	const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+
+	if (order && order->kind == NODE_SEQ) {
+		for (size_t i = 0; i < order->n; i++)
+			if (order->items[i]->kind == NODE_SCALAR)
+				vec_push(out, order->items[i]->str);
+		return;
+	}
+	for (int i = 0; i < op->sig.nparams && i < v->conv.nargs; i++)
+		vec_push(out, (void *)v->conv.args[i]);
+}
+
+static bool written_before(const struct ia64_seq *s, int upto, const char *canon, const struct vec *breaks,
+			   const char *ret)
+{
+	for (int i = 0; i < upto; i++) {
+		if (find_reg(&s->v[i].writes, canon))
+			return true;
+		if (strncmp(s->v[i].mnem, "break", 5) == 0 && has_str(breaks, s->v[i].imm) && strcmp(canon, ret) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void body_args(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+		      struct seen *seen)
+{
+	struct vec args = {0};
+	const struct vec *breaks = ia64_breaks(v, b->b);
+
+	arg_regs(v, b->op, &args);
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_regs *r = &b->seq.v[i].reads;
+		for (int k = 0; k < r->n; k++) {
+			const char *name = r->r[k].name;
+			/* the caller's other registers reach the body intact (getreg(ar.ccv) reads
+			 * one); a general or predicate register it was not given holds garbage */
+			if ((name[0] != 'r' && name[0] != 'p') || strcmp(name, "psr") == 0 ||
+			    !in_list(&v->conv.clobbers, name) || in_list(&args, name) ||
+			    written_before(&b->seq, i, name, breaks, v->conv.ret))
+				continue;
+			char *what = body_name(b);
+			report(c, seen, b->code, &b->text, r->r[k].off,
+			       "reads %s before writing it: the %s body receives %d argument%s (%s)", name,
+			       what, (int)args.n, args.n == 1 ? "" : "s",
+			       args.n ? (const char *)args.v[0] : "none");
+			free(what);
+		}
+	}
+	vec_free(&args);
+}
+
+static void body_result(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			struct seen *seen)
+{
+	const struct vec *breaks = ia64_breaks(v, b->b);
+
+	if (!b->parsed || !ia64_returns(b->op) || written_before(&b->seq, b->seq.n, v->conv.ret, breaks, v->conv.ret))
+		return;
+	char *what = body_name(b);
+	report(c, seen, b->code, &b->text, 0, "the %s body returns a value but never writes %s", what,
+	       v->conv.ret);
+	free(what);
+}
+
+#define BODY_CHECK(fn)                                                                               \
+	static void run_##fn(const struct spec *s, const struct check *c) { each_body(s, c, fn); }
+BODY_CHECK(body_syntax)
+BODY_CHECK(body_stacked)
+BODY_CHECK(body_alloc)
+BODY_CHECK(body_gp)
+BODY_CHECK(body_b0)
+BODY_CHECK(body_branch)
+BODY_CHECK(body_clobber)
+BODY_CHECK(body_stub_live)
+BODY_CHECK(body_read_only)
+BODY_CHECK(body_privileged)
+BODY_CHECK(body_size)
+BODY_CHECK(body_args)
+BODY_CHECK(body_result)
+
+/* Code given for an op that is never patched is never used: say so. */
+static void code_kind(const struct spec *s, const struct check *c)
+{
+	const struct spec_arch *a = ia64_arch(s);
+
+	for (size_t i = 0; a && i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *code = ia64_map_get(impl->code, a->name);
+			if (code && impl->op && impl->op->kind != OP_PATCHABLE)
+				ERR(c, code->pos, "'%s' is not a patchable op: its %s body would never be used",
+				    impl->op->qname, a->name);
+		}
+	}
+}
+
+/* ---- the convention, patch types, registers ---------------------------------------------- */
+
+static void convention(const struct spec *s, const struct check *c)
+{
+	const struct spec_arch *a = ia64_arch(s);
+	char canon[IA64_REG_LEN];
+
+	if (!a)
+		return;
+	if (a->site_bundles < 5)
+		ERR(c, ia64_map_get(a->node, "site_bundles") ? ia64_map_get(a->node, "site_bundles")->pos : a->node->pos,
+		    "site_bundles must be at least 5, the bundles of the call stub (it is %d)", a->site_bundles);
+	const struct node *rb = ia64_map_get(a->node, "return_branch");
+	if (rb && rb->kind == NODE_SCALAR && (!ia64_reg_canon(rb->str, strlen(rb->str), canon) || canon[0] != 'b'))
+		ERR(c, rb->pos, "return_branch must be a branch register (b1-b7), not '%s'", rb->str);
+	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
+	struct ia64_view *v = ia64_view(s, a);
+	const char *used[] = {"r2", "r3", v->conv.gp_save, "r17", "b7", "p6", v->conv.rbranch};
+	const struct node *gs = ia64_map_get(a->node, "gp_save");
+	int gsn = gs && gs->kind == NODE_SCALAR && ia64_reg_canon(gs->str, strlen(gs->str), canon)
+			  ? ia64_gr_num(canon) : 16;
+	if (gsn < 2 || gsn > 31)
+		ERR(c, gs->pos, "gp_save must be a static general register (r2-r31), not '%s'", gs->str);
+	for (size_t i = 0; i < ARRAY_SIZE(used); i++)
+		if (!in_list(&v->conv.clobbers, used[i]))
+			ERR(c, ia64_map_get(a->node, "call_clobbers") ? ia64_map_get(a->node, "call_clobbers")->pos
+								      : a->node->pos,
+			    "call_clobbers lacks %s, which the call stub (or a dispatcher) changes", used[i]);
+	ia64_view_free(v);
+	const struct reglist *lists[] = {&a->arg_regs, &a->ret_regs, &a->call_clobbers};
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+		for (int k = 0; k < lists[i]->n; k++)
+			if (!ia64_reg_canon(lists[i]->r[k].name, strlen(lists[i]->r[k].name), canon))
+				ERR(c, lists[i]->r[k].pos, "'%s' is not an IA-64 register", lists[i]->r[k].name);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct node *br = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "break_results");
+		for (size_t k = 0; br && br->kind == NODE_SEQ && k < br->n; k++)
+			if (br->items[k]->kind == NODE_SCALAR && !spec_constant(s, br->items[k]->str, NULL))
+				ERR(c, br->items[k]->pos, "break_results names '%s', which is not a constant",
+				    br->items[k]->str);
+	}
+}
+
+struct typed {
+	unsigned long long type;
+	const struct node *at;
+	const char *what;
+};
+
+static void add_type(struct vec *v, unsigned long long type, const struct node *at, const char *what)
+{
+	struct typed *t = xcalloc(1, sizeof(*t));
+	*t = (struct typed){type, at, what};
+	vec_push(v, t);
+}
+
+static void patch_type(const struct spec *s, const struct check *c)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+	struct vec types = {0};
+
+	for (size_t ti = 0; v && ti < s->tables.n; ti++) {
+		const struct spec_table *t = s->tables.v[ti];
+		for (size_t oi = 0; oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			const struct node *pt = ia64_map_get(op->node, "patch_type");
+			long long base;
+			if (!((op->arches >> v->conv.a->index) & 1))
+				continue;
+			if (op->kind == OP_PATCHABLE && !pt) {
+				ERR(c, op->node->pos, "patchable op '%s' has no patch_type", op->qname);
+				continue;
+			}
+			if (!pt || !scalar_int(pt, &base))
+				continue;
+			if (op->kind != OP_PATCHABLE && op->kind != OP_FIELD) {
+				ERR(c, pt->pos, "'%s' is not patchable: a patch_type needs kind: patchable", op->qname);
+				continue;
+			}
+			if (!ia64_map_get(op->node, "reg_param")) {
+				add_type(&types, (unsigned long long)base, pt, op->name);
+				continue;
+			}
+			for (size_t r = 0; r < v->regs.n; r++) {
+				const struct ia64_register *reg = v->regs.v[r];
+				if (reg->has_number && (ia64_returns(op) ? reg->get : reg->set))
+					add_type(&types, (unsigned long long)base + (unsigned long long)reg->number, pt,
+						 op->name);
+			}
+		}
+	}
+	for (size_t i = 0; i < types.n; i++) {
+		const struct typed *a = types.v[i];
+		for (size_t k = 0; k < i; k++) {
+			const struct typed *b = types.v[k];
+			if (a->type != b->type)
+				continue;
+			ERR(c, a->at->pos, "patch type %#llx of '%s' is already the type of '%s'", a->type,
+			    a->what, b->what);
+			diag_note(b->at->pos, "'%s' is here", b->what);
+			break;
+		}
+	}
+	for (size_t i = 0; i < types.n; i++)
+		free(types.v[i]);
+	vec_free(&types);
+	ia64_view_free(v);
+}
+
+static void reg_param(const struct spec *s, const struct check *c)
+{
+	const struct spec_arch *a = ia64_arch(s);
+	char canon[IA64_REG_LEN];
+
+	for (size_t ti = 0; a && ti < s->tables.n; ti++) {
+		const struct spec_table *t = s->tables.v[ti];
+		for (size_t oi = 0; oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			const struct node *rp = ia64_map_get(op->node, "reg_param");
+			const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+			bool found = false;
+			if (!rp || rp->kind != NODE_SCALAR || !op->has_sig)
+				continue;
+			if (op->kind != OP_PATCHABLE)
+				ERR(c, rp->pos, "reg_param on '%s', which is not patchable", op->qname);
+			for (int i = 0; i < op->sig.nparams; i++)
+				found |= op->sig.params[i].name && strcmp(op->sig.params[i].name, rp->str) == 0;
+			if (!found)
+				ERR(c, rp->pos, "'%s' is not a parameter of %s", rp->str, op->qname);
+			if (!order || order->kind != NODE_SEQ)
+				continue;
+			if ((int)order->n != op->sig.nparams)
+				ERR(c, order->pos, "reg_arg_order gives %zu registers for %d parameters", order->n,
+				    op->sig.nparams);
+			for (size_t k = 0; k < order->n; k++) {
+				const struct node *r = order->items[k];
+				bool arg = false;
+				for (int j = 0; r->kind == NODE_SCALAR && j < a->arg_regs.n; j++)
+					arg |= strcmp(a->arg_regs.r[j].name, r->str) == 0;
+				if (r->kind == NODE_SCALAR && (!arg || !ia64_reg_canon(r->str, strlen(r->str), canon)))
+					ERR(c, r->pos, "'%s' is not an argument register of %s", r->str, a->name);
+			}
+		}
+	}
+}
+
+static bool is_backend(const struct spec *s, const char *name)
+{
+	for (size_t i = 0; i < s->backends.n; i++)
+		if (strcmp(((struct spec_backend *)s->backends.v[i])->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void backend_keys(const struct spec *s, const struct check *c, const struct node *map, const char *what)
+{
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
+		if (!is_backend(s, map->keys[i]->str))
+			ERR(c, map->keys[i]->pos, "%s for '%s', which is not a backend", what, map->keys[i]->str);
+}
+
+static void registers(const struct spec *s, const struct check *c)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+	char canon[IA64_REG_LEN];
+
+	for (size_t i = 0; v && i < v->regs.n; i++) {
+		const struct ia64_register *r = v->regs.v[i];
+		const struct node *name = ia64_map_get(r->node, "name"), *sn = ia64_map_get(r->node, "set_name");
+		if (!r->known)
+			ERR(c, name->pos, "'%s' is not an IA-64 register", r->name);
+		if (sn && sn->kind == NODE_SCALAR && !ia64_reg_canon(sn->str, strlen(sn->str), canon))
+			ERR(c, sn->pos, "'%s' is not an IA-64 register", sn->str);
+		for (size_t k = 0; k < i; k++) {
+			const struct ia64_register *o = v->regs.v[k];
+			if (r->known && o->known && strcmp(o->canon, r->canon) == 0) {
+				ERR(c, name->pos, "register '%s' is listed twice", r->name);
+				diag_note(ia64_map_get(o->node, "name")->pos, "first listed here");
+			}
+		}
+		backend_keys(s, c, r->get_code, "a getreg body");
+		backend_keys(s, c, r->set_code, "a setreg body");
+		if (r->get_code && !r->get)
+			ERR(c, r->get_code->pos, "getreg of '%s' is not paravirtualized (get: false), so this "
+			    "body is never used", r->name);
+		if (r->set_code && !r->set)
+			ERR(c, r->set_code->pos, "setreg of '%s' is not paravirtualized (set: false), so this "
+			    "body is never used", r->name);
+	}
+	ia64_view_free(v);
+}
+
+static void register_number(const struct spec *s, const struct check *c)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+
+	for (size_t i = 0; v && i < v->regs.n; i++) {
+		const struct ia64_register *r = v->regs.v[i];
+		const struct node *num = ia64_map_get(r->node, "number");
+		if (!num) {
+			ERR(c, r->node->pos, "register '%s' has no number: getreg and setreg add it to their "
+			    "patch type", r->name);
+			continue;
+		}
+		if (r->has_number && (r->number < 0 || r->number > 0xffff)) {
+			ERR(c, num->pos, "register number %lld is out of range (0-0xffff)", r->number);
+			continue;
+		}
+		for (size_t k = 0; r->has_number && k < i; k++) {
+			const struct ia64_register *o = v->regs.v[k];
+			if (o->has_number && o->number == r->number) {
+				ERR(c, num->pos, "'%s' has the number of '%s' (%lld)", r->name, o->name, r->number);
+				diag_note(ia64_map_get(o->node, "number")->pos, "'%s' is here", o->name);
+			}
+		}
+	}
+	ia64_view_free(v);
+}
+
+/* ---- ASM macros ---------------------------------------------------------------------------- */
+
+enum finding { F_SYNTAX, F_ROLE, F_WRITES, F_OPERANDS, F_STACKED };
+
+/* One instantiation: each operand bound to a register name (and predicates to a truth). */
+struct inst {
+	const char *args[8];
+	int truth[8]; /* pred params: 1 true, 0 false */
+	bool plain;   /* no operand is r8 or r9: every register names one operand */
+	char desc[160];
+};
+
+struct mctx {
+	const struct ia64_view *v;
+	const struct ia64_macro *m;
+	const struct spec_backend *b;
+	const struct node *scalar;
+	const struct check *c;
+	enum finding want;
+	struct seen *seen;
+	const struct inst *in;
+	const struct ia64_text *t;
+	struct ia64_macro_def def; /* the last macro find_macro found */
+};
+
+static const struct ia64_macro_def *find_macro(void *ctx, const char *name, size_t n)
+{
+	struct mctx *x = ctx;
+
+	for (size_t i = 0; i < x->v->macros.n; i++) {
+		const struct ia64_macro *m = x->v->macros.v[i];
+		const struct node *e = ia64_expansion(m, x->b);
+		if (strlen(m->name) == n && strncmp(m->name, name, n) == 0 && e) {
+			x->def = (struct ia64_macro_def){m->name, m->names, m->nparams, e->str};
+			return &x->def;
+		}
+	}
+	return NULL;
+}
+
+static void expand_err(void *ctx, size_t off, const char *msg)
+{
+	struct mctx *x = ctx;
+	if (x->want == F_SYNTAX)
+		ERR(x->c, node_pos_at(x->scalar, off), "%s expansion of %s: %s", x->b->name, x->m->name, msg);
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *const role_names[] = {"an in", "an out", "a pred", "a clob", "a pred_clob", "a const", "a"};
+
+/* An error at an operand the expansion substituted is a role misuse: a general-register
+ * operand where a predicate goes, or the other way round. */
+static void parse_err(void *ctx, size_t off, const char *msg)
+{
+	struct mctx *x = ctx;
+	size_t at = x->t->buf.len ? x->t->src[off < x->t->buf.len ? off : x->t->buf.len - 1] : 0;
+	const char *body = x->scalar->str;
+	int p = -1;
+
+	for (int k = 0; body[at] == '\\' && k < x->m->nparams; k++) {
+		size_t n = strlen(x->m->params[k].name);
+		if (strncmp(body + at + 1, x->m->params[k].name, n) == 0 && !ident_char(body[at + 1 + n]))
+			p = k;
+	}
+	if (p >= 0 && x->want == F_ROLE)
+		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: \\%s is %s operand: %s",
+		       x->b->name, x->m->name, x->m->params[p].name, role_names[x->m->params[p].role], msg);
+	else if (p < 0 && x->want == F_SYNTAX)
+		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: %s", x->b->name, x->m->name, msg);
+}
+
+/* The register state of one path through an instance: each register's value, as "=rN" while
+ * it still holds what it had on entry, or a fresh number once something else went in. */
+struct sim {
+	struct {
+		char reg[IA64_REG_LEN];
+		char val[IA64_REG_LEN + 2];
+		size_t first; /* offset of its first write */
+		bool written;
+		int truth;    /* predicates: 1, 0, or -1 unknown */
+	} r[96];
+	int n, fresh;
+};
+
+static int slot(struct sim *s, const char *reg)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->r[i].reg, reg) == 0)
+			return i;
+	if (s->n == (int)ARRAY_SIZE(s->r))
+		return s->n - 1; /* a pathological expansion: lump the rest together */
+	int i = s->n++;
+	snprintf(s->r[i].reg, sizeof(s->r[i].reg), "%s", reg);
+	snprintf(s->r[i].val, sizeof(s->r[i].val), "=%s", reg);
+	s->r[i].written = false;
+	s->r[i].truth = strcmp(reg, "p0") == 0 ? 1 : -1;
+	return i;
+}
+
+static void assign(struct sim *s, const char *reg, const char *val, int truth, size_t off)
+{
+	int i = slot(s, reg);
+	char fresh[IA64_REG_LEN + 2];
+
+	snprintf(fresh, sizeof(fresh), "#%d", s->fresh++);
+	if (!val)
+		val = fresh;
+	if (truth == 1)
+		snprintf(s->r[i].val, sizeof(s->r[i].val), "%s", val);
+	else if (strcmp(s->r[i].val, val) != 0) /* maybe written: no longer what it was */
+		snprintf(s->r[i].val, sizeof(s->r[i].val), "%s", fresh);
+	if (!s->r[i].written)
+		s->r[i].first = off;
+	s->r[i].written = true;
+	if (reg[0] == 'p')
+		s->r[i].truth = -1;
+}
+
+/* The operand a register is bound to in this instance, or -1. */
+static int operand_of(const struct mctx *x, const char *canon)
+{
+	for (int k = 0; k < x->m->nparams; k++) {
+		char c[IA64_REG_LEN];
+		if (ia64_reg_canon(x->in->args[k], strlen(x->in->args[k]), c) && strcmp(c, canon) == 0)
+			return k;
+	}
+	return -1;
+}
+
+static void simulate(struct mctx *x, const struct ia64_seq *seq)
+{
+	struct sim s = {.n = 0, .fresh = 0};
+	const struct vec *breaks = ia64_breaks(x->v, x->b);
+
+	for (int k = 0; k < x->m->nparams; k++)
+		if (x->m->params[k].role == R_PRED) {
+			char c[IA64_REG_LEN];
+			if (ia64_reg_canon(x->in->args[k], strlen(x->in->args[k]), c))
+				s.r[slot(&s, c)].truth = strcmp(c, "p0") == 0 ? 1 : x->in->truth[k];
+		}
+	for (int i = 0; i < seq->n; i++) {
+		const struct ia64_insn *in = &seq->v[i];
+		int truth = in->qp[0] ? s.r[slot(&s, in->qp)].truth : 1;
+		if (truth == 0)
+			continue;
+		for (int k = 0; x->want == F_ROLE && x->in->plain && k < in->reads.n; k++) {
+			int p = operand_of(x, in->reads.r[k].name);
+			int r = p >= 0 ? x->m->params[p].role : R_BAD;
+			if ((r == R_OUT || r == R_CLOB || r == R_PRED_CLOB) && !s.r[slot(&s, in->reads.r[k].name)].written)
+				report(x->c, x->seen, x->scalar, x->t, in->reads.r[k].off,
+				       "%s expansion of %s reads \\%s before writing it: a%s operand holds "
+				       "nothing on entry", x->b->name, x->m->name, x->m->params[p].name,
+				       r == R_OUT ? "n out" : r == R_CLOB ? " clob" : " pred_clob");
+		}
+		for (int k = 0; k < in->writes.n; k++) {
+			const char *w = in->writes.r[k].name;
+			const char *val = in->mov_copy ? s.r[slot(&s, in->copy_src)].val : NULL;
+			assign(&s, w, val, truth, in->writes.r[k].off);
+		}
+		if (strncmp(in->mnem, "break", 5) == 0 && breaks && has_str(breaks, in->imm))
+			assign(&s, x->v->conv.ret, NULL, truth, in->off);
+	}
+	for (int i = 0; i < s.n; i++) {
+		if (!s.r[i].written || (s.r[i].val[0] == '=' && strcmp(s.r[i].val + 1, s.r[i].reg) == 0))
+			continue; /* untouched, or restored */
+		int p = operand_of(x, s.r[i].reg);
+		int role = p >= 0 ? x->m->params[p].role : R_BAD;
+		if (role == R_OUT || role == R_CLOB || role == R_PRED_CLOB)
+			continue;
+		if (x->want == F_ROLE && (role == R_IN || role == R_PRED))
+			report(x->c, x->seen, x->scalar, x->t, s.r[i].first,
+			       "%s expansion of %s changes \\%s%s, an %s operand", x->b->name, x->m->name,
+			       x->m->params[p].name, x->in->desc, role == R_IN ? "input" : "predicate");
+		else if (x->want == F_WRITES && role == R_BAD && !in_list(&x->m->writes, s.r[i].reg))
+			report(x->c, x->seen, x->scalar, x->t, s.r[i].first,
+			       "%s expansion of %s writes %s%s, which is neither an out or clob operand nor "
+			       "in its `writes`", x->b->name, x->m->name, s.r[i].reg, x->in->desc);
+	}
+}
+
+/* Expand and examine one instance. */
+static void instance(struct mctx *x, const struct inst *in)
+{
+	struct ia64_text t = {0};
+	struct ia64_seq seq;
+	char *why = NULL;
+	const struct ia64_macro_def def = {x->m->name, x->m->names, x->m->nparams, x->scalar->str};
+	enum ia64_expand_status st;
+
+	x->in = in;
+	st = ia64_expand(&def, in->args, find_macro, x, &t, in->plain ? expand_err : NULL, x, &why);
+	x->t = &t;
+	if (st == EXPAND_REFUSED && in->plain && x->want == F_OPERANDS)
+		ERR(x->c, x->scalar->pos, "the %s expansion of %s refuses ordinary operands%s: %s", x->b->name,
+		    x->m->name, in->desc, why);
+	if (st == EXPAND_OK) {
+		bool ok = ia64_parse(t.buf.data, &seq, parse_err, x);
+		for (int i = 0; ok && x->want == F_STACKED && i < seq.n; i++)
+			if (seq.v[i].stacked_off != (size_t)-1)
+				report(x->c, x->seen, x->scalar, &t, seq.v[i].stacked_off,
+				       "%s expansion of %s names a stacked register (r32-r127): the caller's "
+				       "frame decides what those hold", x->b->name, x->m->name);
+		if (ok)
+			simulate(x, &seq);
+		ia64_seq_free(&seq);
+	}
+	free(why);
+	ia64_text_free(&t);
+}
+
+/* Every binding: general-register operands r8, r9 or a register of their own; predicates true,
+ * false or p0. The Xen forms choose code by operand name, so each choice is a different path. */
+static void each_instance(struct mctx *x)
+{
+	int n = x->m->nparams, choices = 1;
+
+	for (int k = 0; k < n; k++) {
+		int r = x->m->params[k].role;
+		if (r == R_IN || r == R_OUT || r == R_CLOB || r == R_PRED)
+			choices *= 3;
+	}
+	for (int code = 0; code < choices; code++) {
+		struct inst in = {.plain = true};
+		int rest = code, r8 = 0, r9 = 0;
+		size_t dl = 0;
+		for (int k = 0; k < n; k++) {
+			int role = x->m->params[k].role, pick = 0;
+			if (role == R_IN || role == R_OUT || role == R_CLOB || role == R_PRED) {
+				pick = rest % 3;
+				rest /= 3;
+			}
+			in.args[k] = ia64_plain_operand(x->m, k);
+			if (role == R_PRED) { /* true, false, or p0 */
+				in.args[k] = pick == 2 ? "p0" : in.args[k];
+				in.truth[k] = pick != 1;
+			} else if (pick) {
+				in.args[k] = pick == 1 ? "r8" : "r9";
+				r8 += pick == 1;
+				r9 += pick == 2;
+			}
+			in.plain &= pick == 0;
+			if (pick && dl < sizeof(in.desc) - 24)
+				dl += (size_t)snprintf(in.desc + dl, sizeof(in.desc) - dl, "%s%s=%s%s",
+						       dl ? ", " : " (with ", x->m->params[k].name, in.args[k],
+						       role == R_PRED && pick == 1 ? " false" : "");
+		}
+		if (dl)
+			snprintf(in.desc + dl, sizeof(in.desc) - dl, ")");
+		if (r8 > 1 || r9 > 1)
+			continue; /* two operands in one register */
+		instance(x, &in);
+	}
+}
+
+static void each_expansion(const struct spec *s, const struct check *c, enum finding want)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+	struct seen seen = {0};
+
+	for (size_t i = 0; v && i < v->macros.n; i++) {
+		const struct ia64_macro *m = v->macros.v[i];
+		bool bad_role = false;
+		for (int k = 0; k < m->nparams; k++)
+			bad_role |= m->params[k].role == R_BAD;
+		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
+			const struct spec_backend *b = s->backends.v[bi];
+			struct mctx x = {v, m, b, ia64_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
+			if (x.scalar)
+				each_instance(&x);
+		}
+	}
+	seen_free(&seen);
+	ia64_view_free(v);
+}
+
+static void macro_syntax(const struct spec *s, const struct check *c) { each_expansion(s, c, F_SYNTAX); }
+static void macro_writes(const struct spec *s, const struct check *c) { each_expansion(s, c, F_WRITES); }
+static void macro_operands(const struct spec *s, const struct check *c) { each_expansion(s, c, F_OPERANDS); }
+static void macro_stacked(const struct spec *s, const struct check *c) { each_expansion(s, c, F_STACKED); }
+
+static void macro_role(const struct spec *s, const struct check *c)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+
+	for (size_t i = 0; v && i < v->macros.n; i++) {
+		const struct ia64_macro *m = v->macros.v[i];
+		for (int k = 0; k < m->nparams; k++) {
+			const struct node *role = ia64_map_get(m->params[k].node, "role");
+			const struct node *prefix = ia64_map_get(m->params[k].node, "prefix");
+			if (m->params[k].role == R_BAD && role)
+				ERR(c, role->pos, "unknown role '%s' (in, out, pred, clob, pred_clob or const)",
+				    role->kind == NODE_SCALAR ? role->str : "?");
+			if (prefix && m->params[k].role != R_CONST)
+				ERR(c, prefix->pos, "only a const operand takes a prefix");
+		}
+	}
+	ia64_view_free(v);
+	each_expansion(s, c, F_ROLE);
+}
+
+static void macro_backend(const struct spec *s, const struct check *c)
+{
+	struct ia64_view *v = ia64_view(s, NULL);
+
+	for (size_t i = 0; v && i < v->macros.n; i++) {
+		const struct ia64_macro *m = v->macros.v[i];
+		backend_keys(s, c, m->expand, "an expansion");
+		for (size_t bi = 0; bi < s->backends.n; bi++) {
+			const struct spec_backend *b = s->backends.v[bi];
+			if (!ia64_expansion(m, b))
+				ERR(c, ia64_map_get(m->node, "name")->pos,
+				    "%s has no %s expansion: every macro exists in every backend", m->name, b->name);
+		}
+	}
+	ia64_view_free(v);
+}
+
+const struct check ia64_checks[] = {
+	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register, and the calls declare what the stub changes", convention},
+	{"ia64-patch-type", "every patchable op has a patch type, and no two sites share one (getreg/setreg add the register number)", patch_type},
+	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param},
+	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers},
+	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number},
+	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax},
+	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind},
+	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber},
+	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live},
+	{"ia64-body-read-only", "a body never writes a register the architecture makes read-only (ip, ar.bsp, cr.ivr, cr.irr0-3, cpuid): a read-only register is `set: false`", run_body_read_only},
+	{"ia64-body-privileged", "a body of a `deprivileged` backend uses no privileged instruction, unless the body is marked `traps` with the reason; `traps` only where one traps", run_body_privileged},
+	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc},
+	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked},
+	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp},
+	{"ia64-body-b0", "a body never writes b0", run_body_b0},
+	{"ia64-body-branch", "a body branches only to the return branch register (b6) or inside itself", run_body_branch},
+	{"ia64-body-size", "an inlinable body fits the site (5 bundles), counted as the assembler bundles it", run_body_size},
+	{"ia64-body-args", "a body reads a clobbered general or predicate register only after writing it, unless it is one of its arguments", run_body_args},
+	{"ia64-body-result", "the body of an op that returns a value writes the result register", run_body_result},
+	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any operands", macro_syntax},
+	{"ia64-macro-role", "macro operands have a known role and are used as it says: inputs and predicates are not changed, outs and clobs not read before written", macro_role},
+	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes},
+	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands},
+	{"ia64-macro-stacked", "expansions never name stacked registers (r32-r127)", macro_stacked},
+	{"ia64-macro-backend", "every macro has an expansion for every backend, and only for backends", macro_backend},
+	{NULL, NULL, NULL},
+};

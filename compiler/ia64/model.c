@@ -1,0 +1,438 @@
+/* model.c: the IA-64 family: its checks (check.c) and the model templates/ia64/ read.
+ *
+ * Besides the common model (model.h), the root holds:
+ *   return_branch, ret, gp_save, site_bundles, stub_pad[] (bundles a site has beyond the stub's 5)
+ *   structs[]            struct tags the signatures use (forward declarations)
+ *   patch_types[]        name ("FC", "GETREG", "BR_SWITCH_TO"), value, doc
+ *   registers[]          name, cname, number, get, set
+ *   branch_sites[]       name (a field with a branch patch type)
+ *   macros[]             the ASM macros, for the checker: name, gas_name, gas_params,
+ *                        cpp_params, cpp_args, has_params, checks[] (role, name)
+ *   sensitive[]          gas_macros[] and cpp_names[]: what the checker forbids in .S code
+ *   be.<backend>         the backend's map from backends[], which gains: upper, bodies[]
+ *                        (stem, lines[], bundles, bundle_word, type, what, inline, traps), patchlist[],
+ *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
+ *                        fallback), macros[] (as above, with lines[] and poison[])
+ * Every function op gains is_patchable; patchable ones: type_name, patch_type, stub_outs[]
+ * (reg, var), stub_ins[] (reg, var, value, match), stub_clobbers, result_var, reg_param,
+ * native_regs[] (registers the intrinsic never paravirtualizes), read_only_regs[] (setreg:
+ * registers no instruction writes), native_fn. */
+#include "family.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ia64.h"
+#include "model.h"
+#include "schema.h"
+
+static char *upper(const char *s)
+{
+	char *u = xstrdup(s);
+	for (char *p = u; *p; p++)
+		*p = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
+	return u;
+}
+
+static const struct spec_backend *native_backend(const struct spec *s)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		if (b->hypervisor_type == 0)
+			return b;
+	}
+	return s->backends.n ? s->backends.v[0] : NULL;
+}
+
+/* The registers carrying a stub call's arguments: the op's params in order, or reg_arg_order. */
+static const char *arg_reg(const struct ia64_conv *c, const struct spec_op *op, int i)
+{
+	const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+
+	if (order && order->kind == NODE_SEQ && (size_t)i < order->n && order->items[i]->kind == NODE_SCALAR)
+		return order->items[i]->str;
+	return i < c->nargs ? c->args[i] : "r0";
+}
+
+/* GCC binding of the stub call: every argument register and the result register are outputs
+ * (the callee may change them), the arguments are inputs tied to them, and every other
+ * register of the convention is a clobber. */
+static void stub_binding(const struct ia64_view *v, const struct spec_op *op, struct tval *m)
+{
+	const struct ia64_conv *c = &v->conv;
+	struct tval *outs = tv_set(m, "stub_outs", tv_list()), *ins = tv_set(m, "stub_ins", tv_list());
+	const char *regs[9];
+	int nregs = 0;
+	struct buf clob = {0};
+
+	regs[nregs++] = c->ret;
+	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
+		const char *r = arg_reg(c, op, i);
+		bool dup = false;
+		for (int k = 0; k < nregs; k++)
+			dup |= strcmp(regs[k], r) == 0;
+		if (!dup)
+			regs[nregs++] = r;
+	}
+	for (int k = 0; k < nregs; k++) {
+		struct tval *o = tv_add_map(outs);
+		tv_set_str(o, "reg", regs[k]);
+		tv_set_strf(o, "var", "__pv_%s", regs[k]);
+	}
+	tv_set_strf(m, "result_var", "__pv_%s", c->ret);
+	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
+		const char *r = arg_reg(c, op, i);
+		struct tval *in = tv_add_map(ins);
+		const struct cparam *p = &op->sig.params[i];
+		int match = 0;
+		for (int k = 0; k < nregs; k++)
+			if (strcmp(regs[k], r) == 0)
+				match = k;
+		tv_set_str(in, "reg", r);
+		tv_set_strf(in, "var", "__pv_a%d", i);
+		tv_set_strf(in, "value", "%s", p->name ? p->name : "0");
+		tv_set_strf(in, "match", "%d", match);
+	}
+	for (size_t i = 0; i < c->clobbers.n; i++) {
+		bool out = false;
+		for (int k = 0; k < nregs; k++)
+			out |= strcmp(regs[k], c->clobbers.v[i]) == 0;
+		if (!out)
+			buf_printf(&clob, "\"%s\", ", (const char *)c->clobbers.v[i]);
+	}
+	buf_puts(&clob, "\"memory\"");
+	tv_set_str(m, "stub_clobbers", clob.data);
+	buf_free(&clob);
+}
+
+struct hook_ctx {
+	const struct ia64_view *v;
+	const struct spec_backend *native;
+};
+
+static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op,
+		    struct tval *m, void *ctx)
+{
+	const struct hook_ctx *h = ctx;
+	const struct node *pt = ia64_map_get(op->node, "patch_type");
+	const struct node *rp = ia64_map_get(op->node, "reg_param");
+	long long type = 0;
+	char *up = upper(op->name);
+
+	(void)s;
+	tv_set_bool(m, "is_patchable", op->kind == OP_PATCHABLE && op->has_sig);
+	if (scalar_int(pt, &type)) {
+		tv_set_strf(m, "patch_type", "%#llx", type);
+		tv_set_strf(m, "type_name", "PARAVIRT_PATCH_TYPE_%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
+	}
+	if (op->kind == OP_PATCHABLE && op->has_sig) {
+		stub_binding(h->v, op, m);
+		tv_set_str(m, "reg_param", rp && rp->kind == NODE_SCALAR ? rp->str : "");
+		struct tval *nat = tv_set(m, "native_regs", tv_list());
+		struct tval *ro = tv_set(m, "read_only_regs", tv_list());
+		bool reads = ia64_returns(op);
+		for (size_t i = 0; rp && i < h->v->regs.n; i++) {
+			const struct ia64_register *r = h->v->regs.v[i];
+			if (!reads && r->known && ia64_reg_read_only(r->canon))
+				tv_add_str(ro, r->cname); /* no setreg at all, native or not */
+			else if (!(reads ? r->get : r->set))
+				tv_add_str(nat, r->cname);
+		}
+		tv_set_strf(m, "native_fn", "%s%s", h->native ? spec_prefix(h->native, a) : "", op->name);
+	}
+	free(up);
+}
+
+static void add_lines(struct tval *list, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		const char *b = p, *e = p + n;
+		while (b < e && isspace((unsigned char)*b))
+			b++;
+		while (e > b && isspace((unsigned char)e[-1]))
+			e--;
+		if (e > b) {
+			char *line = xstrndup(b, (size_t)(e - b));
+			tv_add_str(list, line);
+			free(line);
+		}
+		p = nl ? nl + 1 : p + n;
+	}
+}
+
+static struct tval *body_map(const struct ia64_body *b, struct tval *list)
+{
+	struct tval *m = tv_add_map(list);
+
+	tv_set_str(m, "stem", b->stem);
+	add_lines(tv_set(m, "lines", tv_list()), b->text.buf.data);
+	tv_set_int(m, "bundles", b->bundles);
+	tv_set_str(m, "bundle_word", b->bundles == 1 ? "bundle" : "bundles");
+	tv_set_strf(m, "type", "%#llx", b->type);
+	if (b->reg)
+		tv_set_strf(m, "what", "%s(%s)", b->op->name, b->reg->name);
+	else
+		tv_set_str(m, "what", b->op->name);
+	tv_set_bool(m, "inline", b->is_inline);
+	tv_set_str(m, "traps", b->traps ? b->traps->str : "");
+	return m;
+}
+
+static void add_dispatch(const struct ia64_view *v, const struct ia64_dispatch *d, struct tval *list)
+{
+	struct tval *m = tv_add_map(list), *cases = tv_set(m, "cases", tv_list());
+	const char *num = arg_reg(&v->conv, d->op, 0);
+
+	/* the register number is the reg_param's argument */
+	const struct node *rp = ia64_map_get(d->op->node, "reg_param");
+	for (int i = 0; rp && rp->kind == NODE_SCALAR && i < d->op->sig.nparams; i++)
+		if (d->op->sig.params[i].name && strcmp(d->op->sig.params[i].name, rp->str) == 0)
+			num = arg_reg(&v->conv, d->op, i);
+	tv_set_str(m, "symbol", d->symbol);
+	tv_set_str(m, "op", d->op->name);
+	tv_set_str(m, "num_reg", num);
+	tv_set_bool(m, "reads", d->reads_reg);
+	tv_set_str(m, "fallback", d->fallback ? d->fallback : "");
+	for (size_t i = 0; i < d->bodies.n; i++) {
+		const struct ia64_body *b = d->bodies.v[i];
+		struct tval *c = tv_add_map(cases);
+		tv_set_int(c, "number", b->reg->number);
+		tv_set_str(c, "stem", b->stem);
+		tv_set_str(c, "name", b->reg->name);
+	}
+}
+
+/* Parameter lists of a macro: "reg, clob" for gas and cpp, and what cpp passes on. */
+static void macro_head(const struct ia64_macro *mac, struct tval *m)
+{
+	struct buf gas = {0}, args = {0};
+	char *gn = ia64_gas_name(mac->name);
+
+	for (int k = 0; k < mac->nparams; k++) {
+		const struct ia64_param *p = &mac->params[k];
+		buf_printf(&gas, "%s%s", k ? ", " : "", p->name);
+		if (p->prefix)
+			buf_printf(&args, "%s%s ## %s", k ? ", " : "", p->prefix, p->name);
+		else
+			buf_printf(&args, "%s%s", k ? ", " : "", p->name);
+	}
+	tv_set_str(m, "name", mac->name);
+	tv_set_str(m, "gas_name", gn);
+	tv_set_str(m, "gas_params", gas.data ? gas.data : "");
+	tv_set_str(m, "cpp_params", gas.data ? gas.data : "");
+	tv_set_str(m, "cpp_args", args.data ? args.data : "");
+	tv_set_bool(m, "has_params", mac->nparams > 0);
+	free(gn);
+	buf_free(&gas);
+	buf_free(&args);
+}
+
+static const char *const role_words[] = {"in", "out", "pred", "clob", "pred_clob", "const", "bad"};
+
+/* The expansion's lines as a gas macro body: invocations of macros name their gas macros. */
+static void expansion_lines(const struct ia64_view *v, const char *text, struct tval *list)
+{
+	struct tval *raw = tv_list();
+
+	add_lines(raw, text);
+	for (size_t i = 0; i < raw->n; i++) {
+		const char *line = raw->items[i]->str;
+		size_t off, len;
+		bool call = false;
+		if (ia64_macro_call(line, strlen(line), &off, &len))
+			for (size_t k = 0; k < v->macros.n && !call; k++) {
+				const struct ia64_macro *m = v->macros.v[k];
+				call = strlen(m->name) == len && strncmp(m->name, line + off, len) == 0;
+			}
+		if (call) {
+			char *callee = xstrndup(line + off, len), *gn = ia64_gas_name(callee);
+			tv_add(list, tv_strf("%s%s", gn, line + off + len));
+			free(callee);
+			free(gn);
+		} else {
+			tv_add_str(list, line);
+		}
+	}
+	tv_free(raw);
+}
+
+/* Does the native form end the path (rfi, a branch that is always taken)? The checker then
+ * ends it too, so the dependency checker does not follow it into what comes next. */
+static bool ends_path(const struct ia64_view *v, const struct ia64_macro *mac)
+{
+	const struct spec_backend *nat = native_backend(v->s);
+	const struct node *e = nat ? ia64_expansion(mac, nat) : NULL;
+	const char *args[8];
+	struct ia64_text t = {0};
+	struct ia64_seq seq = {0};
+	bool ends = false;
+
+	for (int k = 0; k < mac->nparams; k++)
+		args[k] = ia64_plain_operand(mac, k);
+	const struct ia64_macro_def def = {mac->name, mac->names, mac->nparams, e ? e->str : ""};
+	if (e && ia64_expand(&def, args, NULL, NULL, &t, NULL, NULL, NULL) == EXPAND_OK &&
+	    ia64_parse(t.buf.data, &seq, NULL, NULL)) {
+		const struct ia64_insn *last = seq.n ? &seq.v[seq.n - 1] : NULL;
+		ends = last && (strcmp(last->mnem, "rfi") == 0 || (last->branch && !last->qp[0]));
+	}
+	ia64_seq_free(&seq);
+	ia64_text_free(&t);
+	return ends;
+}
+
+static void add_macros(const struct ia64_view *v, const struct spec_backend *b, struct tval *list)
+{
+	for (size_t i = 0; i < v->macros.n; i++) {
+		const struct ia64_macro *mac = v->macros.v[i];
+		const struct node *e = b ? ia64_expansion(mac, b) : NULL;
+		struct tval *m = tv_add_map(list);
+		struct tval *checks = tv_set(m, "checks", tv_list()), *poison = tv_set(m, "poison", tv_list());
+		macro_head(mac, m);
+		tv_set_bool(m, "ends_path", ends_path(v, mac));
+		if (b)
+			expansion_lines(v, e ? e->str : "", tv_set(m, "lines", tv_list()));
+		for (int k = 0; k < mac->nparams; k++) {
+			const struct ia64_param *p = &mac->params[k];
+			struct tval *c = tv_add_map(checks);
+			tv_set_str(c, "role", role_words[p->role]);
+			tv_set_str(c, "name", p->name);
+			if (p->role == R_CLOB)
+				tv_add(poison, tv_strf("movl \\%s = PARAVIRT_CLOBBER_POISON", p->name));
+			else if (p->role == R_PRED_CLOB)
+				tv_add(poison, tv_strf("cmp.eq \\%s, p0 = r0, r0", p->name));
+		}
+	}
+}
+
+static void add_backend(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm)
+{
+	struct tval *bodies = tv_set(bm, "bodies", tv_list()), *plist = tv_set(bm, "patchlist", tv_list());
+	char *up = upper(b->name);
+
+	tv_set_str(bm, "upper", up);
+	free(up);
+	for (size_t i = 0; i < v->bodies.n; i++) {
+		const struct ia64_body *body = v->bodies.v[i];
+		if (body->b != b)
+			continue;
+		body_map(body, bodies);
+		if (body->is_inline) {
+			struct tval *e = tv_add_map(plist);
+			tv_set_str(e, "stem", body->stem);
+			tv_set_strf(e, "type", "%#llx", body->type);
+		}
+	}
+	tv_set_int(bm, "patchlist_n", (long long)plist->n);
+	struct tval *disp = tv_set(bm, "dispatchers", tv_list());
+	for (size_t i = 0; i < v->dispatch.n; i++) {
+		const struct ia64_dispatch *d = v->dispatch.v[i];
+		if (d->b == b)
+			add_dispatch(v, d, disp);
+	}
+	add_macros(v, b, tv_set(bm, "macros", tv_list()));
+}
+
+static void add_structs(const struct spec *s, const struct spec_arch *a, struct tval *list)
+{
+	struct vec seen = {0};
+
+	for (size_t ti = 0; ti < s->tables.n; ti++) {
+		const struct spec_table *t = s->tables.v[ti];
+		for (size_t oi = 0; oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			if (!((op->arches >> a->index) & 1) || !op->has_sig)
+				continue;
+			for (int i = -1; i < op->sig.nparams; i++) {
+				const struct ctype *ty = i < 0 ? &op->sig.ret : &op->sig.params[i].type;
+				const char *tag = ty->base;
+				if (strncmp(tag, "struct ", 7) != 0)
+					continue;
+				bool dup = false;
+				for (size_t k = 0; k < seen.n; k++)
+					dup |= strcmp(seen.v[k], tag + 7) == 0;
+				if (!dup) {
+					vec_push(&seen, (void *)(tag + 7));
+					tv_add_str(list, tag + 7);
+				}
+			}
+		}
+	}
+	vec_free(&seen);
+}
+
+static void add_types(const struct ia64_view *v, const struct spec_arch *a, struct tval *root)
+{
+	struct tval *types = tv_set(root, "patch_types", tv_list());
+	struct tval *branches = tv_set(root, "branch_sites", tv_list());
+
+	for (size_t ti = 0; ti < v->s->tables.n; ti++) {
+		const struct spec_table *t = v->s->tables.v[ti];
+		for (size_t oi = 0; oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			long long type;
+			if (!((op->arches >> a->index) & 1) || !scalar_int(ia64_map_get(op->node, "patch_type"), &type))
+				continue;
+			struct tval *m = tv_add_map(types);
+			char *up = upper(op->name);
+			tv_set_strf(m, "name", "%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
+			tv_set_strf(m, "value", "%#llx", type);
+			tv_set_bool(m, "is_base", ia64_map_get(op->node, "reg_param") != NULL);
+			tv_set_str(m, "doc", op->qname);
+			if (op->kind == OP_FIELD)
+				tv_set_str(tv_add_map(branches), "name", op->name);
+			free(up);
+		}
+	}
+}
+
+static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
+{
+	struct ia64_view *v = ia64_view(s, a);
+	struct hook_ctx h = {v, native_backend(s)};
+	struct tval *root = model_common(s, a, op_hook, &h);
+	struct tval *be = tv_set(root, "be", tv_map());
+
+	tv_set_str(root, "return_branch", v->conv.rbranch);
+	tv_set_str(root, "ret", v->conv.ret);
+	tv_set_str(root, "gp_save", v->conv.gp_save);
+	tv_set_int(root, "site_bundles", v->conv.site_bundles);
+	struct tval *pad = tv_set(root, "stub_pad", tv_list());
+	for (int i = 5; i < v->conv.site_bundles; i++)
+		tv_add_str(pad, "");
+	add_structs(s, a, tv_set(root, "structs", tv_list()));
+	add_types(v, a, root);
+	struct tval *regs = tv_set(root, "registers", tv_list());
+	for (size_t i = 0; i < v->regs.n; i++) {
+		const struct ia64_register *r = v->regs.v[i];
+		struct tval *m = tv_add_map(regs);
+		tv_set_str(m, "name", r->name);
+		tv_set_str(m, "cname", r->cname);
+		tv_set_int(m, "number", r->number);
+		tv_set_bool(m, "get", r->get);
+		tv_set_bool(m, "set", r->set);
+	}
+	const struct tval *blist = tv_get(root, "backends");
+	for (size_t i = 0; blist && i < blist->n && i < s->backends.n; i++) {
+		struct tval *bm = blist->items[i];
+		add_backend(v, s->backends.v[i], bm);
+		tv_set(be, ((struct spec_backend *)s->backends.v[i])->name, tv_ref(bm));
+	}
+	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
+	struct tval *sens = tv_set(root, "sensitive", tv_map());
+	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());
+	const struct node *sn = ia64_map_get(a->node, "sensitive");
+	for (size_t i = 0; sn && sn->kind == NODE_SEQ && i < sn->n; i++) {
+		const struct node *item = sn->items[i];
+		if (item->kind != NODE_SCALAR)
+			continue;
+		/* a mnemonic is caught by a gas macro of its name, a register file by cpp */
+		tv_add_str(ia64_is_mnemonic(item->str) ? gas : cpp, item->str);
+	}
+	ia64_view_free(v);
+	return root;
+}
+
+const struct family ia64_family = {"ia64", ia64_checks, ia64_model};

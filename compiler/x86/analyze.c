@@ -1,0 +1,388 @@
+/* analyze.c: an x86 arch's pv calling convention as the compiler uses it, and what follows
+ * from it for every op: its kind on the arch, the registers its site lets the callee modify,
+ * how its signature binds to argument and return words, its patch type number, its slot's
+ * offset and the length of its sites. Computed once per arch (x86_arch_build) for the checks
+ * and for the model. */
+#include "x86.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "schema.h"
+
+static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump"};
+
+static bool set_of(const struct reglist *l, int bits, unsigned *set)
+{
+	bool ok = true;
+
+	*set = 0;
+	for (int i = 0; i < l->n; i++) {
+		int r = x86_gpr(l->r[i].name, bits);
+		if (r < 0)
+			ok = false;
+		else
+			*set |= 1u << r;
+	}
+	return ok;
+}
+
+unsigned x86_regset(const struct reglist *l, int bits)
+{
+	unsigned set;
+	set_of(l, bits, &set);
+	return set;
+}
+
+bool x86_conv_of(const struct spec_arch *a, struct x86_conv *c)
+{
+	bool ok = true;
+
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	c->bits = a->word_bits == 64 ? 64 : 32;
+	for (int i = 0; i < a->arg_regs.n && c->nargs < (int)ARRAY_SIZE(c->args); i++) {
+		int r = x86_gpr(a->arg_regs.r[i].name, c->bits);
+		ok &= r >= 0;
+		if (r >= 0)
+			c->args[c->nargs++] = 1u << r;
+	}
+	for (int i = 0; i < a->ret_regs.n && c->nret < 2; i++) {
+		int r = x86_gpr(a->ret_regs.r[i].name, c->bits);
+		ok &= r >= 0;
+		if (r >= 0)
+			c->ret[c->nret++] = 1u << r;
+	}
+	c->stack_args = a->stack_args;
+	ok &= set_of(&a->call_clobbers, c->bits, &c->call);
+	if (a->callee_save_clobbers.n)
+		ok &= set_of(&a->callee_save_clobbers, c->bits, &c->callee);
+	else
+		c->callee = c->ret[0] | c->ret[1];
+	for (int i = 0; i < a->clobber_mask.n && c->nmask < 16; i++) {
+		int r = x86_gpr(a->clobber_mask.r[i].name, c->bits);
+		ok &= r >= 0;
+		c->mask_reg[c->nmask++] = r;
+	}
+	return ok;
+}
+
+unsigned x86_mask_of(const struct x86_conv *c, unsigned set)
+{
+	unsigned mask = 0;
+
+	for (int i = 0; i < c->nmask; i++)
+		if (c->mask_reg[i] >= 0 && (set >> c->mask_reg[i] & 1))
+			mask |= 1u << i;
+	return mask;
+}
+
+static int reg_of(unsigned set)
+{
+	for (int r = 0; r < X86_NGPR; r++)
+		if (set >> r & 1)
+			return r;
+	return -1;
+}
+
+enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a)
+{
+	const struct node *k = spec_for_arch(node_get(op->node, "kinds"), a);
+
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !k || k->kind != NODE_SCALAR)
+		return op->kind;
+	for (size_t i = 0; i < ARRAY_SIZE(kind_words); i++)
+		if (strcmp(k->str, kind_words[i]) == 0)
+			return (enum op_kind)i;
+	return op->kind; /* an unknown word: check x86-kinds reports it */
+}
+
+bool x86_is_site(enum op_kind k)
+{
+	return k == OP_PATCHABLE || k == OP_CALLEE_SAVE || k == OP_JUMP;
+}
+
+const char *x86_kind_word(enum op_kind k)
+{
+	return k <= OP_JUMP ? kind_words[k] : "?";
+}
+
+int x86_type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a)
+{
+	int bits = t->cls == CT_VOID && t->ptr == 0 ? 0 : spec_type_bits(s, t, a);
+
+	return bits <= 0 ? 0 : (bits + a->word_bits - 1) / a->word_bits;
+}
+
+void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_conv *c, struct x86_binding *b)
+{
+	const struct spec_arch *a = c->a;
+
+	memset(b, 0, sizeof(*b));
+	b->error_param = -1;
+	if (!op->has_sig)
+		return;
+	if (op->sig.ret.cls != CT_VOID || op->sig.ret.ptr) {
+		b->ret_words = x86_type_words(s, &op->sig.ret, a);
+		if (b->ret_words == 0) {
+			b->error = "the return type has no size there";
+			return;
+		}
+		if (b->ret_words > c->nret) {
+			b->error = c->nret == 1 ? "the return value is wider than the return register"
+						: "the return value is wider than the return registers";
+			return;
+		}
+	}
+	for (int i = 0; i < op->sig.nparams; i++) {
+		int words = x86_type_words(s, &op->sig.params[i].type, a);
+		b->error_param = i;
+		if (words == 0) {
+			b->error = "this parameter's type has no size there";
+			return;
+		}
+		if (words > 2) {
+			b->error = "a parameter wider than two words cannot be passed in registers";
+			return;
+		}
+		for (int part = 0; part < words; part++) {
+			int slot = b->nwords;
+			if (slot >= c->nargs + c->stack_args) {
+				b->error = "the arguments need more words than its argument registers and stack slots hold";
+				return;
+			}
+			b->w[b->nwords++] = (struct x86_word){slot < c->nargs ? reg_of(c->args[slot]) : -1, i, part};
+			b->nstack += slot >= c->nargs;
+		}
+	}
+	b->error_param = -1;
+}
+
+/* ---- per-arch analysis ---- */
+
+bool x86_declared_clobbers(const struct spec_op *op, const struct spec_arch *a, struct reglist *l)
+{
+	const struct node *n = spec_for_arch(op->clobbers, a);
+
+	memset(l, 0, sizeof(*l));
+	if (!n)
+		return false;
+	regs_parse(n, l);
+	return true;
+}
+
+struct walk {
+	struct x86_arch *x;
+	int type;
+};
+
+static void add_info(struct walk *w, const struct spec_op *op, int slot)
+{
+	struct x86_arch *x = w->x;
+	struct x86_opinfo *i;
+	struct reglist l = {0};
+
+	x->ops = xrealloc(x->ops, (size_t)(x->nops + 1) * sizeof(*x->ops));
+	i = &x->ops[x->nops++];
+	memset(i, 0, sizeof(*i));
+	i->op = op;
+	i->kind = x86_kind(op, x->a);
+	i->type = -1;
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP)
+		return;
+	i->type = w->type++;
+	i->offset = slot * x->a->word_bits / 8;
+	i->clobbers = i->kind == OP_CALLEE_SAVE ? x->conv.callee : i->kind == OP_JUMP ? 0 : x->conv.call;
+	if (x86_declared_clobbers(op, x->a, &l)) {
+		i->declared = true;
+		i->clobbers = x86_regset(&l, x->conv.bits);
+	}
+	i->regs = l;
+	x86_bind(x->s, op, &x->conv, &i->bind);
+}
+
+static int walk_ops(struct walk *w, const struct vec *ops, int slot)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct spec_op *op = ops->v[i];
+		if (!op_on_arch(op, w->x->a))
+			continue;
+		add_info(w, op, slot);
+		if (op->kind == OP_GROUP)
+			slot = walk_ops(w, &op->ops, slot);
+		else if (op->kind != OP_FIELD)
+			slot++;
+	}
+	return slot;
+}
+
+bool x86_table_has_funcs(const struct vec *ops, const struct spec_arch *a)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct spec_op *op = ops->v[i];
+		if (!op_on_arch(op, a))
+			continue;
+		if (op->kind == OP_GROUP ? x86_table_has_funcs(&op->ops, a) : op->kind != OP_FIELD)
+			return true;
+	}
+	return false;
+}
+
+static const struct x86_arch *sort_arch; /* qsort has no context argument */
+
+static int by_op(const void *pa, const void *pb)
+{
+	const struct spec_op *a = sort_arch->ops[*(const int *)pa].op, *b = sort_arch->ops[*(const int *)pb].op;
+	return a < b ? -1 : a > b;
+}
+
+void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_arch *a)
+{
+	struct walk w = {x, 0};
+
+	memset(x, 0, sizeof(*x));
+	x->s = s;
+	x->a = a;
+	x->conv_ok = x86_conv_of(a, &x->conv);
+	for (size_t t = 0; t < s->tables.n; t++) {
+		const struct spec_table *tab = s->tables.v[t];
+		if (!(tab->arches >> a->index & 1))
+			continue;
+		/* a table of data only (pv_info) holds no slot of the numbering */
+		int before = w.type;
+		walk_ops(&w, &tab->ops, 0);
+		if (!x86_table_has_funcs(&tab->ops, a))
+			w.type = before;
+	}
+	x->nslots = w.type;
+	x->index = xmalloc((size_t)(x->nops ? x->nops : 1) * sizeof(*x->index));
+	for (int i = 0; i < x->nops; i++)
+		x->index[i] = i;
+	sort_arch = x;
+	qsort(x->index, (size_t)x->nops, sizeof(*x->index), by_op);
+	for (int i = 0; i < x->nops; i++) {
+		struct x86_opinfo *in = &x->ops[i];
+		if (in->type < 0)
+			continue;
+		in->pad = x86_site_pad(x, in);
+		in->site = x86_site_len(x, in, SITE_C);
+	}
+}
+
+const struct x86_opinfo *x86_info(const struct x86_arch *x, const struct spec_op *op)
+{
+	int lo = 0, hi = x->nops;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		const struct spec_op *m = x->ops[x->index[mid]].op;
+		if (m == op)
+			return &x->ops[x->index[mid]];
+		if (m < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void x86_arch_free(struct x86_arch *x)
+{
+	for (int i = 0; i < x->nops; i++)
+		reglist_free(&x->ops[i].regs);
+	free(x->ops);
+	free(x->index);
+	memset(x, 0, sizeof(*x));
+}
+
+/* ---- sites ---- */
+
+static char *site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where,
+		       const char *offset)
+{
+	const char *verb = in->kind == OP_JUMP ? "jmp" : "call";
+
+	/* x86_64 reaches the slot %rip-relative; i386 absolute, and entry code (.S) through %cs,
+	 * since %ds may still hold a user segment there */
+	if (x->conv.bits == 64)
+		return xasprintf("%s *%s+%s(%%rip)", verb, in->op->table->name, offset);
+	return xasprintf("%s *%s%s+%s", verb, where == SITE_ASM ? "%cs:" : "", in->op->table->name, offset);
+}
+
+char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+{
+	char off[24];
+
+	snprintf(off, sizeof(off), "%d", in->offset);
+	return site_insn(x, in, where, off);
+}
+
+/* The displacement is always 32 bits (a relocated symbol), so the named form is as long as
+ * the numeric one x86_site_len measures. */
+char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+{
+	char *cname = cname_of(in->op->qname), *off = xasprintf("PV_OFFSET_%s", cname);
+	char *text = site_insn(x, in, where, off);
+
+	free(cname);
+	free(off);
+	return text;
+}
+
+int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+{
+	char *text = x86_site_insn(x, in, where);
+	struct x86_code code;
+	int len = 0;
+
+	if (x86_assemble(text, x->conv.bits, NULL, (struct pos){"<site>", 0, 0}, "x86-site", NULL, NULL, &code))
+		len = code.len;
+	x86_code_free(&code);
+	free(text);
+	return len + in->pad;
+}
+
+int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op)
+{
+	long long v;
+	const struct node *n = spec_for_arch(node_get(op->node, "site_bytes"), x->a);
+
+	return n && scalar_int(n, &v) && v > 0 && v < 4096 ? (int)v : 0;
+}
+
+int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	struct x86_opinfo bare = *in;
+	int want = x86_site_bytes(x, in->op), call;
+
+	bare.pad = 0;
+	call = x86_site_len(x, &bare, SITE_C);
+	return want > call ? want - call : 0;
+}
+
+/* ---- backend code ---- */
+
+struct const_ctx {
+	const struct spec *s;
+	const struct spec_arch *a;
+};
+
+static bool spec_const(const char *name, long long *value, void *ctx)
+{
+	const struct const_ctx *c = ctx;
+	return scalar_int(spec_constant(c->s, name, c->a), value);
+}
+
+bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
+		       struct x86_code *out)
+{
+	struct const_ctx c = {s, a};
+
+	memset(out, 0, sizeof(*out));
+	if (!code || code->kind != NODE_SCALAR)
+		return false;
+	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, code, code->pos, "x86-code", spec_const,
+			    &c, out);
+}

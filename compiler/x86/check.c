@@ -1,0 +1,569 @@
+/* check.c: the x86 family's named checks.
+ *
+ * One pass computes, per x86 arch, what the model will (x86_arch_build: kinds, bindings,
+ * clobbers, type numbers, site lengths) and assembles every backend sequence once; each rule
+ * reports under its own name, at the YAML node or the character it is about. The pass is one
+ * function because the parses it shares report their own syntax errors: running them once per
+ * rule would report those again. */
+#include "x86.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "schema.h"
+
+#define MAX_X86 MAX_ARCHES
+
+struct run {
+	const struct spec *s;
+	struct x86_arch xs[MAX_X86];
+	int n;
+	struct vec said; /* rules about an op, not an arch: reported for its first x86 arch only */
+};
+
+/* True the first time (op, rule) comes up. */
+static bool once(struct run *r, const void *op, const char *rule)
+{
+	for (size_t i = 0; i + 1 < r->said.n; i += 2)
+		if (r->said.v[i] == op && r->said.v[i + 1] == rule)
+			return false;
+	vec_push(&r->said, (void *)op);
+	vec_push(&r->said, (void *)rule);
+	return true;
+}
+
+static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", NULL};
+
+/* "eax, edx" for a register set */
+static char *regs_text(const struct x86_arch *x, unsigned set)
+{
+	struct buf b = {0};
+
+	buf_puts(&b, "");
+	for (int r = 0; r < X86_NGPR; r++)
+		if (set >> r & 1)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", x86_gpr_name(r, x->conv.bits));
+	if (!b.len)
+		buf_puts(&b, "none");
+	return buf_steal(&b);
+}
+
+static const struct x86_arch *arch_of(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->xs[i].a->name, name) == 0)
+			return &r->xs[i];
+	return NULL;
+}
+
+/* The op named qname on x's arch. */
+static const struct x86_opinfo *op_named(const struct x86_arch *x, const char *qname)
+{
+	for (int i = 0; i < x->nops; i++)
+		if (strcmp(x->ops[i].op->qname, qname) == 0)
+			return &x->ops[i];
+	return NULL;
+}
+
+/* ---- the convention ---- */
+
+static void reg_names(const struct x86_arch *x, const struct reglist *l, const char *what)
+{
+	for (int i = 0; i < l->n; i++)
+		if (x86_gpr(l->r[i].name, x->conv.bits) < 0)
+			diag_error(l->r[i].pos, "x86-clobber-register", "'%s' in %s is not a %d-bit register of %s%s",
+				   l->r[i].name, what, x->conv.bits, x->a->name,
+				   x86_gpr(l->r[i].name, 96 - x->conv.bits) >= 0 ? " (that is the other mode's name)" : "");
+}
+
+static void convention(const struct x86_arch *x)
+{
+	const struct spec_arch *a = x->a;
+	const struct x86_conv *c = &x->conv;
+	unsigned ret = c->ret[0] | c->ret[1], masked = 0;
+	struct pos at = a->node->pos;
+
+	reg_names(x, &a->arg_regs, "arg_regs");
+	reg_names(x, &a->ret_regs, "ret_regs");
+	reg_names(x, &a->call_clobbers, "call_clobbers");
+	reg_names(x, &a->callee_save_clobbers, "callee_save_clobbers");
+	reg_names(x, &a->clobber_mask, "clobber_mask");
+	if (!x->conv_ok)
+		return;
+	for (int i = 0; i < a->arg_regs.n; i++) {
+		int r = x86_gpr(a->arg_regs.r[i].name, c->bits);
+		if (!x86_gpr_letter(r))
+			diag_error(a->arg_regs.r[i].pos, "x86-convention",
+				   "argument register '%s' has no gcc constraint letter (eax, ebx, ecx, edx, esi, edi)",
+				   a->arg_regs.r[i].name);
+	}
+	for (int i = 0; i < a->ret_regs.n; i++) {
+		int r = x86_gpr(a->ret_regs.r[i].name, c->bits);
+		if (!x86_gpr_letter(r) || i >= 2)
+			diag_error(a->ret_regs.r[i].pos, "x86-convention", i >= 2 ? "at most two return registers"
+				   : "return register '%s' has no gcc constraint letter", a->ret_regs.r[i].name);
+	}
+	if (a->arg_regs.n > 8)
+		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
+	const struct node *rr = node_get(a->node, "ret_regs");
+	if (rr && rr->kind == NODE_SEQ && rr->n == 0) /* other shapes: the schema or the register grammar says */
+		diag_error(rr->pos, "x86-convention", "an x86 arch needs a return register");
+	if (a->stack_args < 0 || c->nargs + a->stack_args > 8)
+		diag_error(node_pos_of(a->node, "stack_args"), "x86-convention",
+			   "stack_args must be 0 or more, and with the argument registers at most 8");
+	if (a->clobber_mask.n > 16)
+		diag_error(node_pos_of(a->node, "clobber_mask"), "x86-convention",
+			   "a patch record's clobber mask has 16 bits; clobber_mask names %d registers", a->clobber_mask.n);
+	for (int i = 0; i < c->nmask; i++)
+		masked |= c->mask_reg[i] >= 0 ? 1u << c->mask_reg[i] : 0;
+	struct {
+		unsigned sub, super;
+		const char *key, *what;
+	} rules[] = {
+		{ret, c->callee, "callee_save_clobbers", "the return registers are modified by every call, so callee_save_clobbers needs"},
+		{c->callee, c->call, "callee_save_clobbers", "a callee-save call modifies less than a normal one, so call_clobbers needs"},
+		{c->call, masked, "clobber_mask", "a site's clobber mask must be able to say every call clobber, so clobber_mask needs"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].sub & ~rules[i].super) {
+			char *miss = regs_text(x, rules[i].sub & ~rules[i].super);
+			at = node_pos_of(a->node, i == 1 ? "call_clobbers" : rules[i].key);
+			diag_error(at, "x86-convention", "%s %s", rules[i].what, miss);
+			free(miss);
+		}
+}
+
+/* ---- ops ---- */
+
+static void op_rules(struct run *r, const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+	const struct spec_arch *a = x->a;
+	bool site = x86_is_site(in->kind);
+
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !op->has_sig)
+		return;
+	/* declared clobbers: names, then the convention's bounds */
+	for (int i = 0; i < in->regs.n; i++)
+		if (x86_gpr(in->regs.r[i].name, x->conv.bits) < 0)
+			diag_error(in->regs.r[i].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
+				   in->regs.r[i].name, x->conv.bits, a->name);
+	if (in->declared && x->conv_ok) {
+		struct pos at = node_pos_of(op->clobbers, a->name);
+		unsigned bound = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
+		unsigned need = 0;
+		for (int w = 0; w < in->bind.ret_words && w < x->conv.nret; w++)
+			need |= x->conv.ret[w];
+		if (in->kind == OP_JUMP) {
+			diag_error(at, "x86-clobber-set", "'%s' is a jump: control never returns to its site, so it "
+				   "declares no clobbers", op->qname);
+		} else if (in->clobbers & ~bound) {
+			char *extra = regs_text(x, in->clobbers & ~bound), *all = regs_text(x, bound);
+			diag_error(at, "x86-clobber-set", "%s op '%s' declares clobbers beyond the %s set of %s (%s): %s",
+				   in->kind == OP_CALLEE_SAVE ? "callee-save" : "the", op->qname,
+				   in->kind == OP_CALLEE_SAVE ? "callee-save" : "call", a->name, all, extra);
+			free(extra);
+			free(all);
+		} else if (need & ~in->clobbers) {
+			char *miss = regs_text(x, need & ~in->clobbers);
+			diag_error(at, "x86-clobber-set", "'%s' returns its value in %s, which its clobbers must include",
+				   op->qname, miss);
+			free(miss);
+		}
+	}
+	if (!site)
+		return;
+	if (op->sig.nparams > 4) {
+		if (once(r, op, "x86-arity"))
+			diag_error(op->sig.params[4].pos, "x86-arity",
+				   "'%s' takes %d arguments; a patch site passes at most 4 (make it kind: call)", op->qname,
+				   op->sig.nparams);
+		return;
+	}
+	if (in->bind.error) {
+		struct pos at = in->bind.error_param < 0 ? op->sig.ret.pos : op->sig.params[in->bind.error_param].pos;
+		char *hint = in->bind.error_param >= 0 ? xasprintf(" (a plain call can take them: kinds: {%s: call})", a->name)
+						       : xstrdup("");
+		diag_error(at, "x86-binding", "cannot bind '%s' on %s: %s%s", op->qname, a->name, in->bind.error, hint);
+		free(hint);
+	} else if (in->kind == OP_CALLEE_SAVE && in->bind.nstack) {
+		diag_error(op->sig.pos, "x86-binding", "callee-save op '%s' needs the stack for its arguments on %s; its "
+			   "thunk could not preserve them", op->qname, a->name);
+	}
+	if (in->kind == OP_JUMP && (op->sig.nparams || op->sig.ret.cls != CT_VOID || op->sig.ret.ptr) &&
+	    once(r, op, "x86-jump-form"))
+		diag_error(op->sig.pos, "x86-jump-form", "jump op '%s' is 'void (void)': nothing comes back to its site",
+			   op->qname);
+	if (in->type > 255)
+		diag_error(node_pos_of(op->node, "name"), "x86-patch-type",
+			   "'%s' has patch type %d on %s; a patch record holds the type in one byte (at most 255)",
+			   op->qname, in->type, a->name);
+}
+
+/* `kinds` and `site_bytes`: per-arch maps on ops */
+static void arch_maps(const struct run *r, const struct spec_op *op)
+{
+	const struct node *kinds = node_get(op->node, "kinds"), *sb = node_get(op->node, "site_bytes");
+
+	for (size_t i = 0; kinds && kinds->kind == NODE_MAP && i < kinds->n; i++) {
+		const struct x86_arch *x = arch_of(r, kinds->keys[i]->str);
+		const struct node *v = kinds->items[i];
+		const char *best;
+		bool known = false;
+		if (!x || !op_on_arch(op, x->a)) {
+			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
+				   op->qname, kinds->keys[i]->str);
+			continue;
+		}
+		if (op->kind == OP_FIELD || op->kind == OP_GROUP) {
+			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
+			continue;
+		}
+		for (const char *const *w = kind_words; *w && v->kind == NODE_SCALAR; w++)
+			known |= strcmp(*w, v->str) == 0;
+		if (v->kind == NODE_SCALAR && !known) {
+			best = suggest(v->str, kind_words);
+			diag_error(v->pos, "x86-kinds", "unknown op kind '%s'%s%s%s", v->str, best ? "; did you mean '" : "",
+				   best ? best : "", best ? "'?" : "");
+		}
+	}
+	for (size_t i = 0; sb && sb->kind == NODE_MAP && i < sb->n; i++) {
+		const struct x86_arch *x = arch_of(r, sb->keys[i]->str);
+		const struct x86_opinfo *in = x ? x86_info(x, op) : NULL;
+		long long v;
+		if (!in) {
+			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
+				   op->qname, sb->keys[i]->str);
+			continue;
+		}
+		if (!x86_is_site(in->kind)) {
+			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' is a plain call on %s; it has no patch site",
+				   op->qname, x->a->name);
+			continue;
+		}
+		struct x86_opinfo bare = *in;
+		bare.pad = 0;
+		int call = x86_site_len(x, &bare, SITE_C);
+		if (scalar_int(sb->items[i], &v) && (v < call || v > 255))
+			diag_error(sb->items[i]->pos, "x86-site-bytes",
+				   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
+				   "bytes (the record's length is one byte)", v, op->qname, x->a->name, call,
+				   in->kind == OP_JUMP ? "jump" : "call");
+	}
+}
+
+static void each_op_maps(const struct run *r, const struct vec *ops)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct spec_op *op = ops->v[i];
+		arch_maps(r, op);
+		each_op_maps(r, &op->ops);
+	}
+}
+
+/* ---- tables ---- */
+
+static bool same_members(const struct vec *a, const struct vec *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct spec_op *x = a->v[i], *y = b->v[i];
+		char *sx = x->has_sig ? sig_to_string(&x->sig) : NULL, *sy = y->has_sig ? sig_to_string(&y->sig) : NULL;
+		bool same = strcmp(x->name, y->name) == 0 && x->kind == y->kind && !sx == !sy && (!sx || strcmp(sx, sy) == 0);
+		free(sx);
+		free(sy);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+static void table_layout(struct run *r, const struct x86_arch *x)
+{
+	const struct spec *s = x->s;
+	const struct spec_op *groups[64];
+	int ngroups = 0;
+
+	for (size_t t = 0; t < s->tables.n; t++) {
+		const struct spec_table *tab = s->tables.v[t];
+		if (!(tab->arches >> x->a->index & 1) || !x86_table_has_funcs(&tab->ops, x->a))
+			continue;
+		for (int i = 0; i < x->nops; i++) {
+			const struct spec_op *op = x->ops[i].op;
+			if (op->table != tab)
+				continue;
+			if (op->kind == OP_FIELD && once(r, op, "x86-table-layout"))
+				diag_error(node_pos_of(op->node, "type"), "x86-table-layout",
+					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
+					   "data belongs in a table of its own (like pv_info)", op->qname);
+			if (op->kind != OP_GROUP || !op_on_arch(op, x->a))
+				continue;
+			for (int g = 0; g < ngroups; g++)
+				if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
+					diag_error(node_pos_of(op->node, "struct"), "x86-table-layout",
+						   "'struct %s' is defined by '%s' with other members", op->struct_name,
+						   groups[g]->qname);
+					diag_note(node_pos_of(groups[g]->node, "struct"), "first defined here");
+				}
+			if (ngroups < (int)ARRAY_SIZE(groups))
+				groups[ngroups++] = op;
+		}
+	}
+}
+
+/* ---- backend sequences ---- */
+
+static void code_rules(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *impl,
+		       const struct node *code)
+{
+	const struct x86_opinfo *in = op_named(x, impl->qname);
+	struct x86_code c;
+
+	if (!in || in->type < 0) /* no op there: check impl-arch says so */
+		return;
+	if (!x86_assemble_code(x->s, code, x->a, &c))
+		return;
+	if (!x86_is_site(in->kind)) {
+		diag_error(code->pos, "x86-site-fit", "'%s' is a plain call on %s: it has no patch site to inline "
+			   "code into", in->op->qname, x->a->name);
+	} else if (c.len > in->site) {
+		diag_error(code->pos, "x86-site-fit",
+			   "the %s sequence of '%s' is %d bytes; its patch site on %s has %d (a %d-byte %s%s); reserve "
+			   "more with site_bytes", b->name, in->op->qname, c.len, x->a->name, in->site, in->site - in->pad,
+			   in->kind == OP_JUMP ? "jump" : "call", in->pad ? " and its padding" : "");
+	}
+	if (in->kind == OP_JUMP) {
+		if (c.falls_through)
+			diag_error(code->pos, "x86-jump-form", "'%s' is a jump op: its %s sequence must leave (end with "
+				   "iret, sysret, sysexit or a jmp), not run on past its site", in->op->qname, b->name);
+		x86_code_free(&c);
+		return;
+	}
+	unsigned allowed = in->clobbers;
+	for (int i = 0; i < c.nsteps; i++) {
+		/* a call inside a sequence goes to a function that keeps the callee-save promise */
+		unsigned w = c.steps[i].writes | (c.steps[i].calls ? x->conv.callee : 0);
+		if (w & ~allowed) {
+			char *bad = regs_text(x, w & ~allowed), *ok = regs_text(x, allowed);
+			diag_error(node_pos_at(code, c.steps[i].off), "x86-code-clobbers",
+				   "this %s writes %s, which a site of '%s' on %s may not change (it may change: %s)",
+				   c.steps[i].calls ? "call" : "instruction", bad, in->op->qname, x->a->name, ok);
+			free(bad);
+			free(ok);
+			break;
+		}
+	}
+	if (c.falls_through && c.stack)
+		diag_error(code->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d bytes; "
+			   "the code after its site expects it unchanged", b->name, in->op->qname, c.stack);
+	x86_code_free(&c);
+}
+
+static void impl_rules(const struct run *r, const struct spec_backend *b, const struct spec_impl *impl)
+{
+	const struct node *code = impl->code;
+	const struct spec_op *op = impl->op;
+
+	for (size_t k = 0; code && code->kind == NODE_MAP && k < code->n; k++) {
+		const struct x86_arch *x = arch_of(r, code->keys[k]->str);
+		if (x && code->items[k]->kind == NODE_SCALAR && (impl->arches >> x->a->index & 1))
+			code_rules(x, b, impl, code->items[k]);
+	}
+	/* a jump never returns: a backend cannot make it do nothing */
+	for (int i = 0; op && impl->nop && i < r->n; i++) {
+		const struct x86_opinfo *in = op_named(&r->xs[i], impl->qname);
+		if (in && in->kind == OP_JUMP && (impl->arches >> r->xs[i].a->index & 1)) {
+			diag_error(node_pos_of(impl->node, "nop"), "x86-jump-form",
+				   "'%s' is a jump op: control never comes back from it, so it cannot do nothing", impl->qname);
+			break;
+		}
+	}
+}
+
+/* An op whose declared clobbers are fewer than a C function may change (through its thunk, for
+ * a callee-save op) can only be implemented by code or a no-op. */
+static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec *s = x->s;
+	unsigned c_changes = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
+
+	unsigned need = 0;
+
+	if (!in->declared || !x86_is_site(in->kind) || in->kind == OP_JUMP || !(c_changes & ~in->clobbers))
+		return;
+	/* a declared set with other faults is reported for those */
+	for (int i = 0; i < in->regs.n; i++)
+		if (x86_gpr(in->regs.r[i].name, x->conv.bits) < 0)
+			return;
+	for (int w = 0; w < in->bind.ret_words && w < x->conv.nret; w++)
+		need |= x->conv.ret[w];
+	if ((need & ~in->clobbers) || (in->clobbers & ~c_changes))
+		return;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i], *from = NULL;
+		const struct spec_impl *impl = spec_impl(b, in->op, x->a, &from);
+		if (impl && (impl->nop || impl->none || spec_for_arch(impl->code, x->a)))
+			continue;
+		if (impl && from != b) /* said for the backend it comes from */
+			continue;
+		char *keep = regs_text(x, c_changes & ~in->clobbers);
+		diag_error(impl ? impl->node->pos : node_pos_of(in->op->clobbers, x->a->name), "x86-clobber-set",
+			   "'%s' promises its sites on %s keep %s, but backend '%s' implements it with a C function, "
+			   "which may change them; give it code for %s, or make it a no-op", in->op->qname, x->a->name,
+			   keep, b->name, x->a->name);
+		free(keep);
+	}
+}
+
+/* ---- .S macros ---- */
+
+static void macro_rules(const struct run *r, const struct node *mac, const struct node **seen, size_t nseen)
+{
+	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op"), *params = node_get(mac, "params");
+	const struct node *clob = node_get(mac, "clobbers");
+	const char *param = x86_macro_clob_param(mac);
+	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
+	bool any = false;
+
+	for (int i = 0; i < r->n; i++)
+		any |= x86_macro_on(mac, r->xs[i].a);
+	if (!any)
+		return;
+	if (!opn || opn->kind != NODE_SCALAR) {
+		diag_error(mac->pos, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", mname);
+		return;
+	}
+	if (node_get(mac, "expand"))
+		diag_error(node_pos_of(mac, "expand"), "x86-macro",
+			   "an x86 macro is generated from its op; 'expand' is for IA-64 macros");
+	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
+		const struct node *role = node_get(params->items[i], "role");
+		if (!node_is(role, "clob"))
+			diag_error(role ? role->pos : params->items[i]->pos, "x86-macro",
+				   "an x86 macro's one parameter has role 'clob' (the site's clobbers)");
+		else if (i > 0)
+			diag_error(params->items[i]->pos, "x86-macro", "an x86 macro has at most one parameter");
+	}
+	if (param && clob)
+		diag_error(node_pos_of(mac, "clobbers"), "x86-macro",
+			   "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'", mname, param);
+	/* a list applies to every arch of the macro: parsed (and its syntax reported) once */
+	struct reglist shared = {0};
+	if (clob && clob->kind != NODE_MAP)
+		regs_parse(clob, &shared);
+	for (int i = 0; i < r->n; i++) {
+		const struct x86_arch *x = &r->xs[i];
+		const struct x86_opinfo *in;
+		if (!x86_macro_on(mac, x->a))
+			continue;
+		for (size_t k = 0; k < nseen; k++)
+			if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
+				diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
+				diag_note(node_pos_of(seen[k], "name"), "first defined here");
+				break;
+			}
+		in = op_named(x, opn->str);
+		if (!in) {
+			diag_error(opn->pos, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", mname,
+				   x->a->name, opn->str);
+			continue;
+		}
+		if (!x86_is_site(in->kind)) {
+			diag_error(opn->pos, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
+				   "or jump op", opn->str, in->type < 0 ? "not a function" : "a plain call", x->a->name);
+			continue;
+		}
+		struct reglist own = {0};
+		const struct reglist *l = &shared;
+		const struct node *cl = x86_macro_clobbers(mac, x->a);
+		if (clob && clob->kind == NODE_MAP) {
+			if (cl)
+				regs_parse(cl, &own);
+			l = &own;
+		}
+		for (int k = 0; k < l->n; k++)
+			if (x86_gpr(l->r[k].name, x->conv.bits) < 0)
+				diag_error(l->r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
+					   l->r[k].name, x->conv.bits, x->a->name);
+		if (in->kind == OP_JUMP && (param || l->n))
+			diag_error(param ? node_pos_of(mac, "params") : cl->pos, "x86-macro",
+				   "'%s' jumps: control never comes back to its site, so it has no clobbers", mname);
+		reglist_free(&own);
+	}
+	reglist_free(&shared);
+	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
+		const struct x86_arch *x = arch_of(r, clob->keys[k]->str);
+		if (!x || !x86_macro_on(mac, x->a))
+			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
+				   mname, clob->keys[k]->str);
+	}
+}
+
+/* ---- the pass ---- */
+
+static void run_all(const struct spec *s, const struct check *c)
+{
+	struct run *r = xcalloc(1, sizeof(*r));
+	const struct node *macs = s->asm_macros;
+
+	(void)c;
+	r->s = s;
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64))
+			x86_arch_build(&r->xs[r->n++], s, a);
+	}
+	for (int i = 0; i < r->n; i++) {
+		convention(&r->xs[i]);
+		for (int k = 0; k < r->xs[i].nops; k++) {
+			op_rules(r, &r->xs[i], &r->xs[i].ops[k]);
+			narrow_impls(&r->xs[i], &r->xs[i].ops[k]);
+		}
+		table_layout(r, &r->xs[i]);
+	}
+	for (size_t t = 0; r->n && t < s->tables.n; t++)
+		each_op_maps(r, &((struct spec_table *)s->tables.v[t])->ops);
+	for (size_t i = 0; r->n && i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++)
+			impl_rules(r, b, b->impls.v[j]);
+	}
+	for (size_t i = 0; r->n && macs && macs->kind == NODE_SEQ && i < macs->n; i++)
+		if (macs->items[i]->kind == NODE_MAP)
+			macro_rules(r, macs->items[i], (const struct node **)macs->items, i);
+	for (int i = 0; i < r->n; i++)
+		x86_arch_free(&r->xs[i]);
+	vec_free(&r->said);
+	free(r);
+}
+
+#define BY_PASS NULL /* reported by the x86 pass, which runs with the first check */
+
+const struct check x86_checks[] = {
+	{"x86-convention", "an x86 arch's registers make a usable convention: argument and return registers gcc "
+			   "can name, returns within callee_save_clobbers within call_clobbers within clobber_mask",
+	 run_all},
+	{"x86-clobber-register", "every register an x86 arch, op or macro names is a register of that arch", BY_PASS},
+	{"x86-clobber-set", "an op's declared clobbers stay within its kind's set (callee-save: "
+			    "callee_save_clobbers), include its return registers, and if fewer than a C function may "
+			    "change, every backend implements it with code or a no-op", BY_PASS},
+	{"x86-binding", "every argument and return value of a site op fits the arch's registers (i386: 64-bit "
+			"values take two, and one word may go on the stack)", BY_PASS},
+	{"x86-arity", "a patchable, callee-save or jump op takes at most 4 arguments", BY_PASS},
+	{"x86-kinds", "an op's per-arch kinds name its arches and known kinds", BY_PASS},
+	{"x86-site-bytes", "site_bytes is given for site ops, at least the call, at most 255", BY_PASS},
+	{"x86-patch-type", "every op's patch type number fits the record's byte", BY_PASS},
+	{"x86-table-layout", "tables of ops hold no data fields; nested tables sharing a struct agree", BY_PASS},
+	{"x86-code", "every backend sequence assembles (at the character)", BY_PASS},
+	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", BY_PASS},
+	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
+			      "the callee-save clobbers)", BY_PASS},
+	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", BY_PASS},
+	{"x86-jump-form", "a jump op is void (void), its sequences leave (iret, sysret, jmp), and no backend makes "
+			  "it a no-op", BY_PASS},
+	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", BY_PASS},
+	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for", BY_PASS},
+	{NULL, NULL, NULL},
+};

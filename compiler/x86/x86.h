@@ -1,0 +1,188 @@
+/* x86.h: the x86 family's internals, shared by x86*.c.
+ *
+ *   asm.c   a small assembler for the AT&T syntax the spec's sequences use: it gives each
+ *               sequence's bytes, length, relocations and the registers it writes, so sites are
+ *               sized and checked at generation time, never guessed
+ *   analyze.c  the arch's calling convention as the compiler uses it: register numbers,
+ *               clobber masks, the binding of a signature to argument and return words
+ *   check.c the family's named checks
+ *   model.c       the model the templates/x86/ files are rendered from
+ */
+#ifndef PVOPSC_X86_H
+#define PVOPSC_X86_H
+
+#include <stdbool.h>
+
+#include "check.h"
+#include "spec.h"
+#include "tval.h"
+
+/* ---- the assembler (asm.c) ---- */
+
+#define X86_NGPR 16 /* rax=0 rcx rdx rbx rsp rbp rsi rdi r8 .. r15 */
+#define X86_SP 4
+
+struct x86_reloc {
+	int off;          /* of the 4-byte field in the sequence */
+	bool pcrel;       /* relative to the field's own address (P) */
+	char *sym;
+	long long addend; /* the field holds S + A, or S + A - P when pcrel (ELF RELA) */
+};
+
+/* What one instruction does, for diagnostics at its place. */
+struct x86_step {
+	size_t off;      /* of the instruction in the text */
+	unsigned writes; /* general registers it writes */
+	bool calls;
+};
+
+struct x86_code {
+	unsigned char *bytes; /* reloc fields hold 0 */
+	int len;
+	struct x86_reloc *relocs;
+	int nrelocs;
+	unsigned writes;    /* general registers written (bit = register number) */
+	bool calls;         /* calls a function: its clobbers count too (model.c adds them) */
+	bool falls_through; /* execution continues after the last byte */
+	int stack;          /* net change of the stack pointer in bytes when it falls through */
+	char *text;         /* the statements, one per line, without comments */
+	struct x86_step *steps;
+	int nsteps;
+};
+
+/* Looks up a spec constant by name (constants may be used in operands). */
+typedef bool (*x86_const_fn)(const char *name, long long *value, void *ctx);
+
+/* Assemble `text` for a `bits`-bit mode. Errors go to diag with check `check`, at the
+ * character of `src` (a YAML scalar whose str is text) or at `where` when src is NULL.
+ * False after an error; out is then empty. */
+bool x86_assemble(const char *text, int bits, const struct node *src, struct pos where,
+		  const char *check, x86_const_fn consts, void *ctx, struct x86_code *out);
+void x86_code_free(struct x86_code *c);
+
+/* Number of a general register written at full width for the mode ("rdi" in 64-bit, "edi" in
+ * 32-bit), or -1. */
+int x86_gpr(const char *name, int bits);
+const char *x86_gpr_name(int num, int bits);
+/* gcc's constraint letter for a register number ('a', 'b', 'c', 'd', 'S', 'D'), or 0. */
+char x86_gpr_letter(int num);
+
+/* The longest multi-byte NOPs, as bytes "0x0f,0x1f,0x00" for a `.byte` directive, for n bytes
+ * of padding (empty string for 0). */
+char *x86_nop_bytes(int n);
+
+/* ---- the convention (analyze.c) ---- */
+
+/* The register sets of one arch, as general-register bit sets. */
+struct x86_conv {
+	const struct spec_arch *a;
+	int bits;
+	unsigned args[8];  /* argument registers, in order */
+	int nargs;
+	int stack_args;
+	unsigned ret[2];   /* return registers, low word first */
+	int nret;
+	unsigned call;     /* what a normal call may modify */
+	unsigned callee;   /* what a callee-save call may modify */
+	int mask_reg[16];  /* clobber-mask bit -> register number */
+	int nmask;
+};
+
+/* False (nothing reported) when the arch's lists name registers that are not the arch's;
+ * check x86-convention reports those. */
+bool x86_conv_of(const struct spec_arch *a, struct x86_conv *c);
+/* Register set of a list, skipping unknown names. */
+unsigned x86_regset(const struct reglist *l, int bits);
+/* Patch-record clobber mask of a register set (registers without a bit are dropped). */
+unsigned x86_mask_of(const struct x86_conv *c, unsigned set);
+
+/* The effective kind of op on arch a (the op's `kinds` entry for a, else its kind). */
+enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a);
+bool x86_is_site(enum op_kind k); /* patchable, callee_save or jump */
+
+/* How a value of a C type travels: in `words` machine words (0 = void). */
+struct x86_word {
+	int reg;   /* register number, or -1 on the stack */
+	int param; /* the parameter it belongs to */
+	int part;  /* 0 = low word, 1 = high word */
+};
+struct x86_binding {
+	struct x86_word w[8];
+	int nwords;
+	int nstack;
+	int ret_words;
+	const char *error; /* why the signature cannot be bound (static text), or NULL */
+	int error_param;   /* the parameter it is about, -1 for the return */
+};
+/* Words of a type on an arch (0 for void or an unknown size). */
+int x86_type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a);
+void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_conv *c, struct x86_binding *b);
+
+/* The registers a declared `clobbers` entry names for arch a; false if it declares none.
+ * Parsing reports syntax errors: call it once per op and arch. */
+bool x86_declared_clobbers(const struct spec_op *op, const struct spec_arch *a, struct reglist *l);
+const char *x86_kind_word(enum op_kind k);
+/* Does a table (or group) hold a function op on arch a? */
+bool x86_table_has_funcs(const struct vec *ops, const struct spec_arch *a);
+
+/* ---- what follows for every op of an arch (analyze.c) ---- */
+
+struct x86_opinfo {
+	const struct spec_op *op;
+	enum op_kind kind;  /* on this arch */
+	int type;           /* patch type number (the slot's index), -1 for fields and groups */
+	int offset;         /* byte offset of the slot in its table */
+	unsigned clobbers;  /* registers its site lets the callee modify */
+	bool declared;      /* ... as the spec's `clobbers` says, not the kind's default */
+	struct reglist regs; /* the declared ones, with their places */
+	struct x86_binding bind;
+	int pad;            /* NOP bytes after the call, to reach the op's site_bytes */
+	int site;           /* length of its site in C, padding included */
+};
+
+struct x86_arch {
+	const struct spec *s;
+	const struct spec_arch *a;
+	struct x86_conv conv;
+	bool conv_ok;            /* every register of the convention is the arch's */
+	struct x86_opinfo *ops;  /* every op on the arch (groups and fields too), in spec order */
+	int nops, nslots;
+	int *index;              /* ops sorted by op, for x86_info */
+};
+
+/* Parses each op's declared clobbers for the arch, which reports their syntax errors: the
+ * checks build once per arch; the model builds again from a clean spec. */
+void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_arch *a);
+const struct x86_opinfo *x86_info(const struct x86_arch *x, const struct spec_op *op);
+void x86_arch_free(struct x86_arch *x);
+
+enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file */
+
+/* The instruction that reaches the op: "call *pv_cpu_ops+96(%rip)" (an i386 .S site goes
+ * through %cs), and the site's length: that instruction's, plus the op's padding. */
+char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
+/* The same with the slot's offset named (PV_OFFSET_<op>) for the assembler to resolve. */
+char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
+int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
+int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
+int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in);
+
+/* ---- sequences (analyze.c) ---- */
+
+/* Assemble backend code given for arch a (a YAML scalar); errors are reported (check
+ * x86-code) at the character; operands may name the spec's constants. */
+bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
+		       struct x86_code *out);
+
+/* ---- .S macros (model.c) ---- */
+
+/* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
+bool x86_macro_on(const struct node *mac, const struct spec_arch *a);
+/* Its `clobbers` for a (a list for every arch, or a map of arch to list); NULL: none. */
+const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a);
+/* The name of its `clob` parameter (the caller passes the site's clobbers), or NULL. */
+const char *x86_macro_clob_param(const struct node *mac);
+
+extern const struct check x86_checks[];
+
+#endif
