@@ -209,11 +209,14 @@ int main(int argc, char **argv)
 			rc = usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
 			goto done;
 		}
-		for (const char **a = arches; *a; a++)
+		s->selected = 0;
+		for (const char **a = arches; *a; a++) {
 			if (!spec_arch(s, *a)) {
 				rc = usage_error("--arch: the spec has no arch '%s'", *a);
 				goto done;
 			}
+			s->selected |= 1u << spec_arch(s, *a)->index;
+		}
 	}
 	root = root_of(spec_path);
 	if (!tmpl_dir)

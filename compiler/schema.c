@@ -63,7 +63,8 @@ static const struct shape backend_impl = {.kind = SH_MAP, .what = "implementatio
 static const struct shape backend_impls = {.kind = SH_LIST, .what = "list of implementations", .item = &backend_impl};
 
 static const struct key backend_keys[] = {
-	{"name", &ident, true, "backend name: native, xen"},
+	{"name", &ident, true, "backend name: native, xen, kvm"},
+	{"arches", &names, false, "arches the backend serves (default: all); its checks and output exist only there"},
 	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
 	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
