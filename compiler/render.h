@@ -19,4 +19,8 @@ void render_arch(struct renderer *r, const struct family *f, const struct spec_a
 		 struct outset *out);
 void render_close(struct renderer *r);
 
+/* The template folder exists and holds templates for a family of the arches to render;
+ * else false after saying why on stderr (an I/O error: nothing may be touched). */
+bool render_templates_exist(const struct spec *s, const char *tmpl_dir);
+
 #endif
