@@ -42,3 +42,5 @@ kvm_write_msr:
 	wrmsr
 	ret
 	.size kvm_write_msr, . - kvm_write_msr
+
+	.section .note.GNU-stack, "", @progbits
