@@ -120,12 +120,16 @@ static void render_one(const struct spec *s, const struct template *t, struct tv
 	of = out_add(out, path);
 	/* provenance names what made the file, not the spec's content: a change to one op
 	 * then changes only the files that mention it */
+	/* in the file's own comment syntax: a sed script takes # lines */
+	size_t pl = strlen(path);
+	bool sed = pl > 4 && strcmp(path + pl - 4, ".sed") == 0;
+	const char *open = sed ? "# " : "/* ", *mid = sed ? "# " : " * ", *close = sed ? "" : " */";
 	if (s->license)
-		buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", s->license);
+		buf_printf(&of->text, "%sSPDX-License-Identifier: %s%s\n", open, s->license, close);
 	buf_printf(&of->text,
-		   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
-		   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-		   spec_name, t->name);
+		   "%s" OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
+		   "%sDo not edit: change the spec or the template, then run `make gen`.%s\n",
+		   open, spec_name, t->name, mid, close);
 	tmpl_render(t->t, root, &of->text);
 	free(path);
 	free(guard);
