@@ -205,7 +205,12 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	backends = tv_set(root, "backends", tv_list());
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
-		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
+		struct tval *bm, *bt;
+
+		if (!(b->arches >> a->index & 1))
+			continue;
+		bm = tv_add_map(backends);
+		bt = tv_set(bm, "tables", tv_list());
 
 		tv_set_str(bm, "name", b->name);
 		tv_set_str(bm, "prefix", spec_prefix(b, a));

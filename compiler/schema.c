@@ -33,6 +33,7 @@ static const struct key arch_keys[] = {
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	{"percpu_segment", &scalar, false, "x86: the segment register whose base is the running cpu's per-cpu area (`%percpu:` in a sequence)"},
 	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
@@ -56,6 +57,7 @@ static const struct shape backend_impls = {SH_LIST, "list of implementations", N
 static const struct key backend_keys[] = {
 	{"name", &scalar, true, "backend name: native, xen"},
 	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
+	{"arches", &names, false, "arches the backend serves (default: all)"},
 	{"prefix", &anything, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},

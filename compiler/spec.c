@@ -272,6 +272,14 @@ static void load_prefixes(const struct spec *s, struct spec_backend *b, const st
 	}
 }
 
+const struct spec_backend *spec_backend_named(const struct spec *s, const char *name)
+{
+	for (size_t i = 0; i < s->backends.n; i++)
+		if (strcmp(((struct spec_backend *)s->backends.v[i])->name, name) == 0)
+			return s->backends.v[i];
+	return NULL;
+}
+
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a)
 {
 	return b->arch_prefix[a->index] ? b->arch_prefix[a->index] : b->prefix;
@@ -290,6 +298,7 @@ static void load_backends(struct spec *s)
 		b->prefix = str_of(m, "prefix") ? xstrdup(str_of(m, "prefix")) : xasprintf("%s_", b->name);
 		load_prefixes(s, b, node_get(m, "prefix"));
 		b->hypervisor_type = int_of(m, "hypervisor_type", 0);
+		b->arches = archset_of(s, node_get(m, "arches"), ~0u);
 		EACH_MAP(node_get(m, "impl"), j, im) {
 			struct spec_impl *impl = xcalloc(1, sizeof(*impl));
 			const char *ref = str_of(im, "op");

@@ -94,6 +94,7 @@ struct spec_backend {
 	char *prefix;                  /* symbol prefix where no arch has its own */
 	char *arch_prefix[MAX_ARCHES]; /* per arch index, NULL: prefix (spec_prefix) */
 	long long hypervisor_type;
+	archset arches;                /* where it exists (default: every arch) */
 	struct spec_backend *fallback; /* ops not listed come from there; NULL: prefix + name */
 	struct vec impls;              /* struct spec_impl *, in spec order */
 };
@@ -127,6 +128,13 @@ const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spe
 /* Constant `name` on arch a (NULL: on any arch): its value scalar, or NULL. */
 const struct node *spec_constant(const struct spec *s, const char *name, const struct spec_arch *a);
 /* The backend's symbol prefix on arch a. */
+/* Does backend b serve arch a? */
+static inline bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a)
+{
+	return a && (b->arches >> a->index & 1);
+}
+/* The backend of that name, or NULL. */
+const struct spec_backend *spec_backend_named(const struct spec *s, const char *name);
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);
 int spec_type_bits(const struct spec *s, const struct ctype *t, const struct spec_arch *a);

@@ -932,6 +932,8 @@ static void each_expansion(const struct spec *s, const struct check *c, enum fin
 			bad_role |= m->params[k].role == R_BAD;
 		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
+			if (!spec_backend_on(b, v->conv.a))
+				continue;
 			struct mctx x = {v, m, b, ia64_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
 			if (x.scalar)
 				each_instance(&x);
@@ -975,7 +977,7 @@ static void macro_backend(const struct spec *s, const struct check *c)
 		backend_keys(s, c, m->expand, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			if (!ia64_expansion(m, b))
+			if (spec_backend_on(b, v->conv.a) && !ia64_expansion(m, b))
 				ERR(c, ia64_map_get(m->node, "name")->pos,
 				    "%s has no %s expansion: every macro exists in every backend", m->name, b->name);
 		}

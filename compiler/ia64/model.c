@@ -415,10 +415,11 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		tv_set_bool(m, "set", r->set);
 	}
 	const struct tval *blist = tv_get(root, "backends");
-	for (size_t i = 0; blist && i < blist->n && i < s->backends.n; i++) {
+	for (size_t i = 0; blist && i < blist->n; i++) {
 		struct tval *bm = blist->items[i];
-		add_backend(v, s->backends.v[i], bm);
-		tv_set(be, ((struct spec_backend *)s->backends.v[i])->name, tv_ref(bm));
+		const struct spec_backend *b = spec_backend_named(s, tv_get(bm, "name")->str);
+		add_backend(v, b, bm);
+		tv_set(be, b->name, tv_ref(bm));
 	}
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());

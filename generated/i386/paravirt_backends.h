@@ -130,10 +130,10 @@ void xen_iret(void);
 void xen_enter_lazy_cpu(void);
 void xen_leave_lazy_cpu(void);
 void xen_init_IRQ(void);
-unsigned long xen_save_fl_direct(void);
-void xen_restore_fl_direct(unsigned long flags);
-void xen_irq_disable_direct(void);
-void xen_irq_enable_direct(void);
+unsigned long xen_save_fl(void);
+void xen_restore_fl(unsigned long flags);
+void xen_irq_disable(void);
+void xen_irq_enable(void);
 void xen_safe_halt(void);
 void xen_halt(void);
 void xen_pagetable_setup_start(pgd_t *base);
@@ -176,5 +176,9 @@ void *xen_kmap_atomic_pte(struct page *page, enum km_type type);
 void xen_enter_lazy_mmu(void);
 void xen_leave_lazy_mmu(void);
 void xen_set_fixmap(unsigned int idx, phys_addr_t phys, pgprot_t flags);
+unsigned long xen_save_fl_direct(void);
+void xen_restore_fl_direct(unsigned long flags);
+void xen_irq_disable_direct(void);
+void xen_irq_enable_direct(void);
 
 #endif

@@ -89,23 +89,34 @@ struct run {
 	char broken[160];	/* which site changed which registers */
 };
 
+/* The backends the driver boots: native; Xen on a hypervisor that refuses vcpu_info placement
+ * (the C irq ops on shared_info's vcpu_info); Xen where placement succeeds (the direct irq
+ * sequences on the per-cpu vcpu_info). */
+enum boot { BOOT_NATIVE, BOOT_XEN, BOOT_XEN_PLACED };
+
 /* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
- * handler registered, as at boot), nothing counted. */
-static void prep(int xen)
+ * handler registered and vcpu_info placed or not, as at boot), nothing counted. Returns the
+ * backend the boot chose. */
+static const struct paravirt_backend *prep(enum boot boot)
 {
+	const struct paravirt_backend *be = &native_backend;
+
 	rt_log_clear();
-	xen_hv_reset();
-	if (xen)
+	xen_hv_reset(boot == BOOT_XEN_PLACED);
+	if (boot != BOOT_NATIVE) {
 		xen_arch_setup();
+		be = xen_setup_vcpu_info_placement();
+	}
 	xen_hv_zero_counts();
+	return be;
 }
 
-static struct run run_probe(const struct probe *p, int xen, int canaries)
+static struct run run_probe(const struct probe *p, enum boot boot, int canaries)
 {
-	struct probe_ctx c = { xen, 0xcbf29ce484222325ULL, NULL };
+	struct probe_ctx c = { boot != BOOT_NATIVE, NULL, 0xcbf29ce484222325ULL, NULL };
 	struct run r = { 0 };
 
-	prep(xen);
+	c.be = prep(boot);
 	if (canaries && cx_arm())
 		die("making the text writable for the canaries");
 	p->run(&c);
@@ -250,7 +261,7 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	struct pv_result *res = calloc(NSITES, sizeof(*res));
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
 	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res };
-	unsigned bad = 0, kept_ok = 0, kept = 0;
+	unsigned bad = 0, kept_ok = 0, kept = 0, want_kept;
 
 	if (!res || !orig)
 		die("allocation");
@@ -268,7 +279,12 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 		}
 		if (res[i].how == PV_KEEP) {
 			kept++;
-			kept_ok += (char *)s->instr == m_get_cr0;
+			/* GET_CR0 keeps all but the return register; the .S irq sites keep every
+			 * register, so a C function's thunk may not go there either */
+			kept_ok += (char *)s->instr == m_get_cr0 ||
+				   (!pv_insn(be, s->instrtype) && s->clobbers == CLBR_NONE &&
+				    (s->instrtype == PARAVIRT_PATCH_pv_irq_ops_irq_disable ||
+				     s->instrtype == PARAVIRT_PATCH_pv_irq_ops_irq_enable));
 		}
 		printf("site %s %s %u %u ", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].used, s->len);
 		for (unsigned k = 0; k < s->len; k++)
@@ -279,8 +295,11 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
-	result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
-					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
+	want_kept = pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_irq_disable) ? 1 : 3;
+	result(kept == want_kept && kept_ok == kept,
+	       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
+	       sizeof(long) == 8 ? "RAX" : "EAX",
+	       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "", kept);
 	free(res);
 	return orig;
 }
@@ -304,9 +323,24 @@ static void check_fallbacks(const int *passed)
 				   "user mode can run did what native does", ops, ran);
 }
 
-static int run_backend(int xen)
+/* Where cpu 0's vcpu_info is after the boot, and which backend the boot chose. */
+static void check_placement(enum boot boot, const struct paravirt_backend *be)
 {
-	const struct paravirt_backend *be = xen ? &xen_backend : &native_backend;
+	if (boot == BOOT_XEN_PLACED)
+		result(be == &xen_vcpu_info_placement_backend && xen_hv.vcpu[0] == &per_cpu(xen_vcpu_info, 0) &&
+			       xen_hv.vcpu[0] != &xen_vcpu_info && xen_hv.vcpu[1] == &per_cpu(xen_vcpu_info, 1),
+		       "vcpu_info placement succeeded: each cpu's vcpu_info is its per-cpu copy, and the setup "
+		       "chose the direct irq sequences");
+	else if (boot == BOOT_XEN)
+		result(be == &xen_backend && xen_hv.vcpu[0] == &xen_shared_info.vcpu_info[0] &&
+			       !pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_save_fl),
+		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");
+}
+
+static int run_backend(enum boot boot)
+{
+	const struct paravirt_backend *be = prep(boot);
+	int xen = boot != BOOT_NATIVE;
 	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
 	int *passed = calloc(nprobes, sizeof(*passed));
 	unsigned char *orig = NULL;
@@ -314,6 +348,7 @@ static int run_backend(int xen)
 
 	if (!runs || !passed || cx_init(SITES))
 		die("allocation");
+	check_placement(boot, be);
 	pv_activate(be);
 	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
 		unsigned i = 0;
@@ -334,8 +369,8 @@ static int run_backend(int xen)
 			int t = type_of(probes[i].op);
 
 			if (probes[i].run && t >= 0 && user_mode_ok(pv_impl(be, (unsigned)t))) {
-				runs[i][patched][0] = run_probe(&probes[i], xen, 0);
-				runs[i][patched][1] = run_probe(&probes[i], xen, 1);
+				runs[i][patched][0] = run_probe(&probes[i], boot, 0);
+				runs[i][patched][1] = run_probe(&probes[i], boot, 1);
 			}
 		}
 	}
@@ -456,10 +491,15 @@ static int run_patcher(void)
 		  "the op is a plain call: it has no patch sites", NULL, 0 },
 		{ "native save_fl in its site", &native_backend, "pv_irq_ops.save_fl", CLBR_CALLEE,
 		  __PV_OP_pv_irq_ops_save_fl(SITE_LEN), PV_INLINE, "the backend's sequence fits", NULL, 0 },
-		{ "Xen irq_disable in a site just its size", &xen_backend, "pv_irq_ops.irq_disable", CLBR_CALLEE, 7,
-		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
-		{ "Xen irq_enable (21 bytes) in a 10-byte site", &xen_backend, "pv_irq_ops.irq_enable", CLBR_CALLEE, 10,
-		  PV_CALL, "the sequence does not fit the site", xen_irq_enable_direct, 0 },
+		{ "Xen (vcpu_info placed) irq_disable in a site just its size", &xen_vcpu_info_placement_backend,
+		  "pv_irq_ops.irq_disable", CLBR_CALLEE, sizeof(long) == 8 ? 9 : 8, PV_INLINE, "the backend's sequence fits",
+		  NULL, 0 },
+		{ "Xen (vcpu_info placed) irq_enable in a 10-byte site", &xen_vcpu_info_placement_backend,
+		  "pv_irq_ops.irq_enable", CLBR_CALLEE, 10, PV_CALL, "the sequence does not fit the site",
+		  xen_irq_enable_direct, 0 },
+		{ "Xen (vcpu_info in shared_info) irq_enable: a call to the C version's thunk", &xen_backend,
+		  "pv_irq_ops.irq_enable", CLBR_CALLEE, __PV_OP_pv_irq_ops_irq_enable(SITE_LEN), PV_CALL,
+		  "no inline sequence", xen_pv_irq_ops.irq_enable.func, 0 },
 		{ "read_cr0 (no sequence)", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_CALL,
 		  "no inline sequence", native_read_cr0, 0 },
 		{ "read_cr0 at a site that keeps all but the return register", &native_backend, "pv_cpu_ops.read_cr0",
@@ -475,8 +515,9 @@ static int run_patcher(void)
 		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
 		{ "read_cr0 at a site 8 GiB away", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_KEEP,
 		  "the implementation is out of rel32 reach", NULL, (unsigned long)native_read_cr0 + (8UL << 30) },
-		{ "Xen save_fl 8 GiB from vcpu_info", &xen_backend, "pv_irq_ops.save_fl", CLBR_CALLEE, 14, PV_KEEP,
-		  "the implementation is out of rel32 reach", NULL, (unsigned long)xen_save_fl_direct + (8UL << 30) },
+		{ "Xen save_fl 8 GiB from its body: the per-cpu field is absolute, it still inlines",
+		  &xen_vcpu_info_placement_backend, "pv_irq_ops.save_fl", CLBR_CALLEE, 16, PV_INLINE,
+		  "the backend's sequence fits", NULL, (unsigned long)xen_save_fl_direct + (8UL << 30) },
 #else
 		{ "native pte_val (identity: nothing on i386)", &native_backend, "pv_mmu_ops.pte_val", CLBR_CALLEE, 6,
 		  PV_INLINE, "the backend's sequence is empty", NULL, 0 },
@@ -627,14 +668,19 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	if (!strcmp(mode, "native") || !strcmp(mode, "xen"))
-		run_backend(!strcmp(mode, "xen"));
+	setup_per_cpu_areas();
+	if (!strcmp(mode, "native"))
+		run_backend(BOOT_NATIVE);
+	else if (!strcmp(mode, "xen"))
+		run_backend(BOOT_XEN);
+	else if (!strcmp(mode, "xen-placed"))
+		run_backend(BOOT_XEN_PLACED);
 	else if (!strcmp(mode, "patcher"))
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|xen-placed|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;
