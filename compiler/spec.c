@@ -272,12 +272,21 @@ static void load_prefixes(const struct spec *s, struct spec_backend *b, const st
 	}
 }
 
-const struct spec_backend *spec_backend_named(const struct spec *s, const char *name)
+bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a)
+{
+	return (b->arches >> a->index) & 1;
+}
+
+void spec_backends_on(const struct spec *s, const struct spec_arch *a, struct vec *out)
 {
 	for (size_t i = 0; i < s->backends.n; i++)
-		if (strcmp(((struct spec_backend *)s->backends.v[i])->name, name) == 0)
-			return s->backends.v[i];
-	return NULL;
+		if (spec_backend_on(s->backends.v[i], a))
+			vec_push(out, s->backends.v[i]);
+}
+
+bool spec_selected(const struct spec *s, const struct spec_arch *a)
+{
+	return (s->selected >> a->index) & 1;
 }
 
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a)
@@ -305,7 +314,7 @@ static void load_backends(struct spec *s)
 
 			impl->node = im;
 			impl->qname = xstrdup(ref ? ref : "");
-			impl->arches = archset_of(s, node_get(im, "arches"), ~0u);
+			impl->arches = archset_of(s, node_get(im, "arches"), b->arches);
 			impl->op = op_named(s, impl->qname, impl->arches);
 			impl->symbol = dup_of(im, "symbol", NULL);
 			impl->nop = bool_of(im, "nop");
@@ -342,6 +351,7 @@ struct spec *spec_parse(const char *name, char *text, size_t len)
 {
 	struct spec *s = xcalloc(1, sizeof(*s));
 
+	s->selected = ~0u;
 	s->src = diag_source(name, text, len);
 	sha256_hex(text, len, s->hash);
 	free(text);

@@ -8,7 +8,8 @@ gate_desc idt_table[IDT_ENTRIES];
 unsigned long __per_cpu_offset[NR_CPUS];
 extern char __per_cpu_start[], __per_cpu_end[];	/* parainstructions.ld */
 #define PERCPU_AREA 4096
-static char percpu_areas[NR_CPUS][PERCPU_AREA] __attribute__((aligned(64)));
+/* page-aligned: a vcpu_info Xen is told to use may not cross a page */
+static char percpu_areas[NR_CPUS][PERCPU_AREA] __attribute__((aligned(PERCPU_AREA)));
 
 RT_HOST void setup_per_cpu_areas(void)
 {

@@ -91,13 +91,14 @@ struct trap_info {
 	unsigned long address;	/* 0 ends the table */
 };
 
-struct multicall_entry {
+struct multicall_entry {	/* Xen's layout: six arguments, whatever a call uses */
 	unsigned long op;
 	long result;
-	unsigned long args[4];
+	unsigned long args[6];
 };
 
 #define UVMF_INVLPG 2
+#define DOMID_SELF 0x7ff0
 #define SCHEDOP_yield 0
 #define SCHEDOP_block 1
 #define VCPUOP_up 1
@@ -174,6 +175,7 @@ struct vcpu_register_vcpu_info {
 #define XEN_LEGACY_MAX_VCPUS 32
 struct shared_info {
 	struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];	/* until a vcpu's is placed elsewhere */
+	unsigned long evtchn_pending[sizeof(long) * 8];
 	unsigned long evtchn_mask[sizeof(long) * 8];
 	u32 wc_version;
 	u32 wc_sec;	/* wall clock at system time 0 */
