@@ -1,5 +1,5 @@
 /* The x86 runtime test program, built per arch from the generated headers:
- *   check native | check xen   every probe (one per op) through its wrapper, unpatched, then
+ *   check native|xen|kvm     every probe (one per op) through its wrapper, unpatched, then
  *                              patched by the reference patcher, each time plain and with
  *                              canaries around every site; then every site's bytes
  *   check patcher              the patcher's decisions on made-up sites, its NOPs, and
@@ -15,6 +15,7 @@
 
 #include "canary.h"
 #include "host.h"
+#include "kvm_hv.h"
 #include "probe.h"
 #include "xen.h"
 
@@ -91,35 +92,47 @@ struct run {
 
 /* The backends the driver boots: native; Xen on a hypervisor that refuses vcpu_info placement
  * (the C irq ops on shared_info's vcpu_info); Xen where placement succeeds (the direct irq
- * sequences on the per-cpu vcpu_info). */
-enum boot { BOOT_NATIVE, BOOT_XEN, BOOT_XEN_PLACED };
+ * sequences on the per-cpu vcpu_info); KVM. */
+enum hv { HV_NATIVE, HV_XEN, HV_XEN_PLACED, HV_KVM };
 
 /* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
- * handler registered and vcpu_info placed or not, as at boot), nothing counted. Returns the
- * backend the boot chose. */
-static const struct paravirt_backend *prep(enum boot boot)
+ * handler registered and vcpu_info placed or not, as at boot) and KVM guest (its clock
+ * registered, as at boot), nothing counted. Returns the backend the boot chose. */
+static const struct paravirt_backend *prep(enum hv hv)
 {
 	const struct paravirt_backend *be = &native_backend;
 
 	rt_log_clear();
-	xen_hv_reset(boot == BOOT_XEN_PLACED);
-	if (boot != BOOT_NATIVE) {
+	xen_hv_reset(hv == HV_XEN_PLACED);
+	kvm_hv_reset();
+	if (hv == HV_XEN || hv == HV_XEN_PLACED) {
 		xen_arch_setup();
 		be = xen_setup_vcpu_info_placement();
 	}
+	if (hv == HV_KVM) {
+		if (kvm_guest_init())
+			die("registering the KVM clock");
+		be = &kvm_backend;
+	}
 	xen_hv_zero_counts();
+	kvm_hv_zero_counts();
 	return be;
 }
 
-static struct run run_probe(const struct probe *p, enum boot boot, int canaries)
+static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
-	struct probe_ctx c = { boot != BOOT_NATIVE, NULL, 0xcbf29ce484222325ULL, NULL };
+	struct probe_ctx c = { hv == HV_XEN || hv == HV_XEN_PLACED, hv == HV_KVM, NULL, 0xcbf29ce484222325ULL, NULL };
 	struct run r = { 0 };
+	int t = type_of(p->op);
 
-	c.be = prep(boot);
+	c.be = prep(hv);
 	if (canaries && cx_arm())
 		die("making the text writable for the canaries");
 	p->run(&c);
+	/* an op KVM leaves to native never exits to KVM */
+	if (hv == HV_KVM && t >= 0 && pv_impl(&kvm_backend, (unsigned)t) == pv_impl(&native_backend, (unsigned)t) &&
+	    (kvm_hv.hypercalls || kvm_hv.msr_writes) && !c.bad)
+		c.bad = "an op KVM leaves to native made a vmcall or an MSR write";
 	if (canaries) {
 		if (cx_disarm())
 			die("making the text read-only again");
@@ -304,14 +317,15 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	return orig;
 }
 
-/* The ops Xen does not override have native's implementation in its tables (its initializer
- * says "from native"); their probes, run under Xen, expect what native does. */
-static void check_fallbacks(const int *passed)
+/* The ops a hypervisor's backend does not override have native's implementation in its
+ * tables (its initializer says "from native"); their probes, run under it, expect what native
+ * does. */
+static void check_fallbacks(const struct paravirt_backend *be, const char *who, const int *passed)
 {
 	unsigned ops = 0, ran = 0;
 
 	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
-		void *fn = pv_impl(&xen_backend, t);
+		void *fn = pv_impl(be, t);
 
 		if (!fn || fn == (void *)paravirt_nop || fn != pv_impl(&native_backend, t))
 			continue;
@@ -319,28 +333,27 @@ static void check_fallbacks(const int *passed)
 		for (unsigned i = 0; i < nprobes; i++)
 			ran += passed[i] && !probes[i].what && !strcmp(probes[i].op, paravirt_ops[t].name);
 	}
-	result(ops > 0 && ran > 0, "%u ops Xen does not override reach native's implementations; the %u of them "
-				   "user mode can run did what native does", ops, ran);
+	result(ops > 0 && ran > 0, "%u ops %s does not override reach native's implementations; the %u of them "
+				   "user mode can run did what native does", ops, who, ran);
 }
 
 /* Where cpu 0's vcpu_info is after the boot, and which backend the boot chose. */
-static void check_placement(enum boot boot, const struct paravirt_backend *be)
+static void check_placement(enum hv hv, const struct paravirt_backend *be)
 {
-	if (boot == BOOT_XEN_PLACED)
+	if (hv == HV_XEN_PLACED)
 		result(be == &xen_vcpu_info_placement_backend && xen_hv.vcpu[0] == &per_cpu(xen_vcpu_info, 0) &&
 			       xen_hv.vcpu[0] != &xen_vcpu_info && xen_hv.vcpu[1] == &per_cpu(xen_vcpu_info, 1),
 		       "vcpu_info placement succeeded: each cpu's vcpu_info is its per-cpu copy, and the setup "
 		       "chose the direct irq sequences");
-	else if (boot == BOOT_XEN)
+	else if (hv == HV_XEN)
 		result(be == &xen_backend && xen_hv.vcpu[0] == &xen_shared_info.vcpu_info[0] &&
 			       !pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_save_fl),
 		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");
 }
 
-static int run_backend(enum boot boot)
+static int run_backend(enum hv hv)
 {
-	const struct paravirt_backend *be = prep(boot);
-	int xen = boot != BOOT_NATIVE;
+	const struct paravirt_backend *be = prep(hv);
 	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
 	int *passed = calloc(nprobes, sizeof(*passed));
 	unsigned char *orig = NULL;
@@ -348,7 +361,7 @@ static int run_backend(enum boot boot)
 
 	if (!runs || !passed || cx_init(SITES))
 		die("allocation");
-	check_placement(boot, be);
+	check_placement(hv, be);
 	pv_activate(be);
 	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
 		unsigned i = 0;
@@ -369,8 +382,8 @@ static int run_backend(enum boot boot)
 			int t = type_of(probes[i].op);
 
 			if (probes[i].run && t >= 0 && user_mode_ok(pv_impl(be, (unsigned)t))) {
-				runs[i][patched][0] = run_probe(&probes[i], boot, 0);
-				runs[i][patched][1] = run_probe(&probes[i], boot, 1);
+				runs[i][patched][0] = run_probe(&probes[i], hv, 0);
+				runs[i][patched][1] = run_probe(&probes[i], hv, 1);
 			}
 		}
 	}
@@ -398,8 +411,10 @@ static int run_backend(enum boot boot)
 		}
 	}
 	result(ran > 0, "%u of %u probes ran in user mode", ran, nprobes);
-	if (xen)
-		check_fallbacks(passed);
+	if (hv == HV_XEN || hv == HV_XEN_PLACED)
+		check_fallbacks(be, "Xen", passed);
+	if (hv == HV_KVM)
+		check_fallbacks(be, "KVM", passed);
 	if (pv_restore(SITES, orig))
 		die("pv_restore");
 	free(orig);
@@ -670,17 +685,19 @@ int main(int argc, char **argv)
 	sched_setaffinity(0, sizeof(one), &one);
 	setup_per_cpu_areas();
 	if (!strcmp(mode, "native"))
-		run_backend(BOOT_NATIVE);
+		run_backend(HV_NATIVE);
 	else if (!strcmp(mode, "xen"))
-		run_backend(BOOT_XEN);
+		run_backend(HV_XEN);
 	else if (!strcmp(mode, "xen-placed"))
-		run_backend(BOOT_XEN_PLACED);
+		run_backend(HV_XEN_PLACED);
+	else if (!strcmp(mode, "kvm"))
+		run_backend(HV_KVM);
 	else if (!strcmp(mode, "patcher"))
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|xen-placed|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;

@@ -10,6 +10,7 @@ struct paravirt_backend;
 
 struct probe_ctx {
 	int xen;	/* a Xen backend is the running one */
+	int kvm;	/* the KVM backend is */
 	const struct paravirt_backend *be;	/* the running backend */
 	u64 digest;
 	const char *bad;
