@@ -78,7 +78,7 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS) $(BOOT_IMAGES)
+test: $(PVOPSC) $(UNIT_TESTS) boot
 	B=$(B) tests/run
 
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu, natively and as Xen's dom0),
