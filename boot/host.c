@@ -14,25 +14,25 @@ int (*percpu_base_by)(unsigned long base);
 
 /* The per-cpu segment's base: natively the gs base MSR; a PV guest cannot write that and asks
  * Xen (the Xen entry sets percpu_base_by). */
-int rt_set_percpu_base(unsigned long base)
+RT_HOST int rt_set_percpu_base(unsigned long base)
 {
 	if (percpu_base_by)
 		return percpu_base_by(base);
-	asm volatile("wrmsr" : : "c"(0xc0000101), "a"((u32)base), "d"((u32)(base >> 32)));
+	asm volatile("wrmsr" : : "c"(0xc0000101), "a"((u32)base), "d"((u32)((u64)base >> 32)));
 	return 0;
 }
 
-u64 rt_tsc_khz(void)
+RT_HOST u64 rt_tsc_khz(void)
 {
 	return boot_tsc_khz;
 }
 
-u64 rt_now_ns(void)
+RT_HOST u64 rt_now_ns(void)
 {
 	return div_u64((rdtsc() - boot_tsc0) * 1000, (u32)boot_tsc_khz) * 1000;
 }
 
-long rt_wall_s(void)
+RT_HOST long rt_wall_s(void)
 {
 	return boot_wall_s + (long)div_u64(rt_now_ns(), 1000000000);
 }
@@ -40,7 +40,7 @@ long rt_wall_s(void)
 static char log_buf[2048];
 static unsigned long log_len;
 
-void rt_log(const char *fmt, ...)
+RT_HOST void rt_log(const char *fmt, ...)
 {
 	va_list ap;
 	char line[200];
@@ -59,12 +59,12 @@ void rt_log(const char *fmt, ...)
 	log_buf[log_len] = 0;
 }
 
-const char *rt_log_text(void)
+RT_HOST const char *rt_log_text(void)
 {
 	return log_buf;
 }
 
-void rt_log_clear(void)
+RT_HOST void rt_log_clear(void)
 {
 	log_len = 0;
 	log_buf[0] = 0;
