@@ -44,7 +44,7 @@ void trap_init(void);	/* native: the IDT, all 256 vectors */
 
 /* Output: the serial port natively, the Xen console in the guest. */
 extern void (*console_write)(const char *s, unsigned long n);
-/* printf's %[0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
+/* printf's %[-][0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
 unsigned long vformat_line(char *buf, unsigned long size, const char *fmt, __builtin_va_list ap);
 __attribute__((format(printf, 1, 2))) void kprintf(const char *fmt, ...);
 __attribute__((noreturn)) void machine_exit(int code);
@@ -56,12 +56,15 @@ void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern unsigned tap_failed;
 
 /* The probes and their driver (probes.c, main.c). */
-enum boot_env { ENV_NATIVE, ENV_XEN };
 struct paravirt_backend;
+enum boot_env { ENV_NATIVE, ENV_XEN };
 /* Patch for backend be and run the probes of env. */
 void boot_run(enum boot_env env, const struct paravirt_backend *be);
 /* How the per-cpu segment's base is set, if not by the gs base MSR (rt_set_percpu_base). */
 extern int (*percpu_base_by)(unsigned long base);
+extern const char *boot_cmdline;	/* the loader's command line for the kernel */
+/* make bench's measurements instead of the probes (command line "bench") */
+__attribute__((noreturn)) void bench_run(const struct paravirt_backend *be, enum boot_env env);
 void probes_init(enum boot_env env);
 
 struct probe_ctx {
