@@ -5,6 +5,7 @@
  * reports under its own name, at the YAML node or the character it is about. The pass is one
  * function because the parses it shares report their own syntax errors: running them once per
  * rule would report those again. */
+#include "lexeme.h"
 #include "x86.h"
 
 #include <stdlib.h>
@@ -552,6 +553,26 @@ static void run_all(const struct spec *s, const struct check *c)
 	free(r);
 }
 
+/* The x86 output has a constant as .equ and #define of its value, and the sequence assembler
+ * reads it: so it is an integer there, never dropped. */
+static void constants(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
+		const char *name = s->constants->keys[i]->str;
+		for (size_t k = 0; k < s->arches.n; k++) {
+			const struct spec_arch *a = s->arches.v[k];
+			const struct node *v = strcmp(a->family, "x86") == 0 ? spec_constant(s, name, a) : NULL;
+			long long n;
+			if (!v || v->kind != NODE_SCALAR || scalar_int(v, &n) || lex_check(LEX_EXPR, v->str, NULL) != LEX_OK)
+				continue; /* an integer, or not an expression (check expression says so) */
+			diag_error(v->pos, c->name,
+				   "constant '%s' exists on %s, where constants are integers (plain decimal or 0x hex, "
+				   "-2^63 to 2^63-1), not '%s'; restrict it with 'arches'", name, a->name, v->str);
+			break;
+		}
+	}
+}
+
 #define BY_PASS NULL /* reported by the x86 pass, which runs with the first check */
 
 const struct check x86_checks[] = {
@@ -578,5 +599,7 @@ const struct check x86_checks[] = {
 			  "it a no-op", BY_PASS},
 	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", BY_PASS},
 	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for", BY_PASS},
+	{"x86-constant", "every constant on an x86 arch is a plain integer from -2^63 to 2^63-1 (emitted, never dropped)",
+	 constants},
 	{NULL, NULL, NULL},
 };
