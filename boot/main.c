@@ -9,6 +9,19 @@
 
 extern u64 boot_tsc_khz;
 
+const char *boot_cmdline = "";
+
+/* A word of the command line */
+static int has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if ((s == boot_cmdline || s[-1] == ' ') && !memcmp(s, w, n) && (s[n] == ' ' || !s[n]))
+			return 1;
+	return 0;
+}
+
 __attribute__((weak)) void boot_tamper(void)
 {
 }
@@ -27,7 +40,7 @@ static struct probe_ctx run_probe(const struct boot_probe *p, enum boot_env env)
 static struct pv_result results[MAX_SITES];
 
 /* Kept while patching, printed after: the patching is timed. */
-static void keep_result(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
+static RT_HOST void keep_result(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
 {
 	unsigned i = (unsigned)(s - __parainstructions);
 
@@ -116,6 +129,10 @@ void boot_run(enum boot_env env)
 	u64 t0, t1;
 
 	nsites = (unsigned)(__parainstructions_end - __parainstructions);
+	if (has_word(boot_cmdline, "bench")) {
+		tap_plan(1);
+		bench_run(be, env);
+	}
 	for (unsigned i = 0; i < nboot_probes; i++)
 		n += (boot_probes[i].env & want) != 0;
 	kprintf("# pvopsc boot: %s backend, %u patch sites, TSC %lu kHz\n", be->pv_info->name, nsites,
@@ -137,7 +154,7 @@ void boot_run(enum boot_env env)
 	    "patch: %u sites: %u inlined, %u nops, %u calls, %u jmps, %u kept", nsites, a.count[PV_INLINE],
 	    a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
 	kprintf("# bench: patching: %u sites in %lu cycles: %lu sites/ms\n", nsites, (unsigned long)(t1 - t0),
-		(unsigned long)(t1 > t0 ? nsites * boot_tsc_khz / (t1 - t0) : 0));
+		(unsigned long)((t1 - t0) >> 32 || t1 == t0 ? 0 : div_u64(nsites * boot_tsc_khz, (u32)(t1 - t0))));
 	run_all(env, want, runs[1], "patched");
 	for (unsigned i = 0; i < nboot_probes; i++)
 		if (boot_probes[i].env & want)
