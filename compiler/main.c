@@ -29,6 +29,7 @@ static const char usage[] =
 	"      --max-errors=N  print at most N errors (all are still counted)\n"
 	"      --list-checks print every named check and the rule it enforces\n"
 	"      --schema      print the reference of every spec key\n"
+	"      --json-schema print the spec's schema as JSON Schema (spec/pvops.schema.json)\n"
 	"  -q, --quiet       no summary line\n"
 	"  -h, --help        this text\n"
 	"      --version     the version\n"
@@ -97,13 +98,14 @@ static const char **split_list(char *s)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_VERSION, OPT_WERROR };
+	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_VERSION, OPT_WERROR };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"arch", required_argument, NULL, OPT_ARCH},
 		{"max-errors", required_argument, NULL, OPT_MAX},
 		{"list-checks", no_argument, NULL, OPT_LIST},
 		{"schema", no_argument, NULL, OPT_SCHEMA},
+		{"json-schema", no_argument, NULL, OPT_JSON_SCHEMA},
 		{"templates", required_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -141,6 +143,7 @@ int main(int argc, char **argv)
 		case OPT_WERROR: diag_set_werror(true); break;
 		case OPT_LIST: check_list(stdout); return 0;
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
+		case OPT_JSON_SCHEMA: schema_json(stdout); return 0;
 		case OPT_MAX:
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 0)
