@@ -203,11 +203,14 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 		add_members(&c, &t->ops, tv_set(tm, "members", tv_list()));
 	}
 	backends = tv_set(root, "backends", tv_list());
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
+	struct vec on = {0};
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *b = on.v[i];
 		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
 
 		tv_set_str(bm, "name", b->name);
+		tv_set_bool(bm, "is_default", i == 0);
 		tv_set_str(bm, "prefix", spec_prefix(b, a));
 		tv_set_int(bm, "hypervisor_type", b->hypervisor_type);
 		tv_set_str(bm, "fallback", b->fallback ? b->fallback->name : "");
@@ -221,6 +224,7 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 			add_entries(&c, b, &t->ops, NULL, tv_set(tm, "entries", tv_list()));
 		}
 	}
+	vec_free(&on);
 	consts = tv_set(root, "constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
 		const char *name = s->constants->keys[i]->str;

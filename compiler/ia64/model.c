@@ -177,6 +177,7 @@ static struct tval *body_map(const struct ia64_body *b, struct tval *list)
 	else
 		tv_set_str(m, "what", b->op->name);
 	tv_set_bool(m, "inline", b->is_inline);
+	tv_set_bool(m, "inherited", b->inherited);
 	tv_set_str(m, "traps", b->traps ? b->traps->str : "");
 	return m;
 }
@@ -415,11 +416,14 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		tv_set_bool(m, "set", r->set);
 	}
 	const struct tval *blist = tv_get(root, "backends");
-	for (size_t i = 0; blist && i < blist->n && i < s->backends.n; i++) {
+	struct vec on = {0};
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; blist && i < blist->n && i < on.n; i++) {
 		struct tval *bm = blist->items[i];
-		add_backend(v, s->backends.v[i], bm);
-		tv_set(be, ((struct spec_backend *)s->backends.v[i])->name, tv_ref(bm));
+		add_backend(v, on.v[i], bm);
+		tv_set(be, ((struct spec_backend *)on.v[i])->name, tv_ref(bm));
 	}
+	vec_free(&on);
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
 	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());

@@ -736,3 +736,12 @@ void xen_set_fixmap(unsigned int idx, phys_addr_t phys, pgprot_t flags)
 		__builtin_trap();	/* Linux: BUG() */
 	pt_write(&fixmap_ptes[idx].pte, pte_frames((phys & PTE_PFN_MASK) | flags.pgprot, 1), MMU_NORMAL_PT_UPDATE);
 }
+
+#ifdef __i386__
+/* A pinned pte page is Xen's to validate: the guest may only map it read-only. */
+void *xen_kmap_atomic_pte(struct page *page, enum km_type type)
+{
+	xen_set_pte(kmap_slot(type), xen_make_pte(kmap_entry(page, page->pinned ? PAGE_KERNEL_RO : PAGE_KERNEL)));
+	return page->virtual;
+}
+#endif
