@@ -11,8 +11,7 @@ bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 
 static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
 
-/* "const char *" + "name" -> "const char *name"; "int" + "x" -> "int x". */
-static char *declare(const char *type, const char *name)
+char *c_declare(const char *type, const char *name)
 {
 	size_t n = strlen(type);
 	return xasprintf("%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
@@ -54,7 +53,7 @@ static void add_signature(struct tval *m, const struct spec_op *op)
 		const struct cparam *p = &op->sig.params[i];
 		struct tval *pm = tv_add_map(params);
 		char *name = p->name ? xstrdup(p->name) : unnamed(&op->sig, i);
-		char *decl = declare(p->type.spelling, name);
+		char *decl = c_declare(p->type.spelling, name);
 
 		tv_set_str(pm, "type", p->type.spelling);
 		tv_set_str(pm, "name", name);
@@ -68,7 +67,7 @@ static void add_signature(struct tval *m, const struct spec_op *op)
 	tv_set_str(m, "args", args.data ? args.data : "");
 	tv_set_str(m, "param_decls", decls.data ? decls.data : "void");
 	char *ptr = xasprintf("(*%s)", op->name);
-	char *head = declare(op->sig.ret.spelling, ptr);
+	char *head = c_declare(op->sig.ret.spelling, ptr);
 	tv_set_strf(m, "proto", "%s(%s)", head, decls.data ? decls.data : "void");
 	free(ptr);
 	free(head);
@@ -110,7 +109,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 		tv_set_str(m, "wrapper", op->wrapper);
 		free(cname);
 		if (op->kind == OP_FIELD) {
-			char *decl = declare(op->field_type, op->name);
+			char *decl = c_declare(op->field_type, op->name);
 			tv_set_str(m, "type", op->field_type);
 			tv_set_str(m, "decl", decl);
 			free(decl);

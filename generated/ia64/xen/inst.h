@@ -166,6 +166,10 @@
 #define MOV_TO_IIP(reg, clob) __pv_MOV_TO_IIP reg, clob
 
 	.macro __pv_MOV_TO_KR kr, reg, clob0, clob1
+	.ifc "\clob0", "\clob1"
+	.error "MOV_TO_KR: clob0 and clob1 must be two registers (both are \clob0)"
+	.exitm
+	.endif
 	.ifc "\clob0", "r9"
 	__pv_MOV_TO_KR \kr, \reg, \clob1, \clob0
 	.exitm
