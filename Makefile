@@ -87,15 +87,17 @@ test: $(PVOPSC) $(UNIT_TESTS) $(BOOT_IMAGES)
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu, natively and as Xen's dom0),
 # built from generated/, the backends and the patcher as a kernel builds them.
 BOOT_SRCS = boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
-            runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c
+            runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c \
+            tests/runtime/x86/canary.c tests/runtime/x86/canary.S
 BOOT_x86_64 = $(BOOT_SRCS) $(wildcard boot/x86_64/*.S) boot/xen.c backends/xen/x86/xen.c \
               backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
               generated/x86_64/paravirt_backends.c generated/x86_64/paravirt_insns.S
 BOOT_FLAGS = -g -ffreestanding -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
              -DRT_KERNEL -Iboot -Iruntime/x86 -Ibackends/native/x86 -Ibackends/xen/x86 \
-             -Ibackends/xen/x86/guest -MMD -MP
+             -Ibackends/xen/x86/guest -Itests/runtime/x86 -MMD -MP
 BOOT_x86_64_FLAGS = -m64 -mno-red-zone -mgeneral-regs-only -mincoming-stack-boundary=3 -Igenerated/x86_64
-BOOT_IMAGES = $(B)/boot/x86_64.elf
+BOOT_NEGATIVE = boot/negative.c tests/runtime/x86/bad.S
+BOOT_IMAGES = $(B)/boot/x86_64.elf $(B)/boot/x86_64-negative.elf
 
 boot: $(BOOT_IMAGES)
 .PHONY: boot
@@ -108,9 +110,12 @@ $(B)/boot/x86_64/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(CC) $(BOOT_FLAGS) $(BOOT_x86_64_FLAGS) -c -o $@ $<
 
+BOOT_LINK = $(CC) -nostdlib -static -no-pie -Wl,--build-id=none,--no-warn-rwx-segments,-z,max-page-size=4096,-T,boot/boot.ld
+
 $(B)/boot/x86_64.elf: $(BOOT_x86_64:%=$(B)/boot/x86_64/%.o) boot/boot.ld
-	$(CC) -m64 -nostdlib -static -no-pie -Wl,--build-id=none,--no-warn-rwx-segments,-z,max-page-size=4096,-T,boot/boot.ld \
-		-o $@ $(filter %.o,$^)
+	$(BOOT_LINK) -m64 -o $@ $(filter %.o,$^)
+$(B)/boot/x86_64-negative.elf: $(BOOT_x86_64:%=$(B)/boot/x86_64/%.o) $(BOOT_NEGATIVE:%=$(B)/boot/x86_64/%.o) boot/boot.ld
+	$(BOOT_LINK) -m64 -o $@ $(filter %.o,$^)
 
 # README's key reference and check list come from the compiler itself.
 docs: $(PVOPSC)

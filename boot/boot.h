@@ -21,6 +21,8 @@
 #define VEC_XEN_UPCALL 0xf0	/* counts Xen's event upcalls */
 
 #ifndef __ASSEMBLER__
+#include <string.h>	/* boot/console.c has the few functions it declares that are used */
+
 #include "kernel.h"
 
 /* The saved state of a trap: general registers as trap.S pushes them, then the CPU's frame. */
@@ -66,18 +68,17 @@ struct probe_ctx {
 
 #define NATIVE 1
 #define XEN 2
+#define NO_CANARY 4	/* a fault inside a site, or a jump op: the canaries cannot follow it */
 struct boot_probe {
 	const char *ops;	/* the ops it runs */
 	void (*run)(struct probe_ctx *c);
-	unsigned env;	/* NATIVE | XEN: where it runs */
+	unsigned env;	/* NATIVE | XEN: where it runs; NO_CANARY */
 };
+/* The negative image replaces an implementation here (the good one has nothing to do). */
+void boot_tamper(void);
 extern const struct boot_probe boot_probes[];
 extern const unsigned nboot_probes;
 
-void *memcpy(void *d, const void *s, unsigned long n);
-void *memset(void *d, int c, unsigned long n);
-int memcmp(const void *a, const void *b, unsigned long n);
-unsigned long strlen(const char *s);
 
 static inline void outb(unsigned short port, unsigned char v)
 {
