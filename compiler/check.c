@@ -417,6 +417,25 @@ static void impl_form(const struct spec *s, const struct check *c)
 	}
 }
 
+/* The schema parsed every value; a string literal fits only a char pointer field. */
+static void value_slot(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const char *t = impl->op ? impl->op->field_type : NULL;
+			size_t n;
+			if (!t || !impl->value || impl->value->kind != NODE_SCALAR || !lex_has_string(impl->value->str))
+				continue;
+			n = strlen(t);
+			if (n < 5 || t[n - 1] != '*' || !strstr(t, "char"))
+				ERR(c, impl->value->pos, "'%s' is a '%s', not a char pointer: its value cannot be a string literal",
+				    impl->op->qname, t);
+		}
+	}
+}
+
 static void type_bits(const struct spec *s, const struct check *c)
 {
 	for (size_t i = 0; i < s->types.n; i++) {
@@ -505,6 +524,9 @@ static const struct check common_checks[] = {
 	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL},
 	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL},
 	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL},
+	{"identifier", "every name that becomes a C or assembler identifier is one: [A-Za-z_][A-Za-z0-9_]* (schema)", NULL},
+	{"comment-text", "text copied into a generated comment cannot end it: no '*/', '/*', '//' or control characters (schema)", NULL},
+	{"expression", "values are expressions of numbers, names, operators and parentheses; a data field's value may add casts, and a string literal if the field is a char pointer", value_slot},
 	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL},
 	{"spec-version", "the spec is format 1", spec_version},
 	{"spdx-license", "license is an SPDX identifier (GPL-2.0)", spdx_license},

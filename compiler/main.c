@@ -1,5 +1,6 @@
 /* main.c: the command line; runs the pipeline load -> check -> model -> render -> output. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,8 @@ static const char usage[] =
 	"       pvopsc diff [--format=text|json] OLD NEW   (see pvopsc diff --help)\n"
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
-	"  -o DIR            output root (default: generated); files go to DIR/<arch>/...\n"
-	"  -t, --templates DIR  template root (default: templates/ beside the spec's folder)\n"
+	"  -o DIR            output root (default: ROOT/generated); files go to DIR/<arch>/...\n"
+	"  -t, --templates DIR  template root (default: ROOT/templates)\n"
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
 	"      --arch LIST   only these arches (comma-separated, e.g. x86_64,i386)\n"
@@ -39,7 +40,9 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success (with --check: up to date), 1 errors in the spec or templates\n"
 	"(with --check: differences), 2 usage or I/O error. Nothing is written when there is an\n"
-	"error. Diagnostics: FILE:LINE:COL: error: MESSAGE [check-name].\n";
+	"error. Diagnostics: FILE:LINE:COL: error: MESSAGE [check-name].\n"
+	"ROOT is the folder above the spec's folder (for spec/pvops.yaml: the folder holding spec/);\n"
+	"generated files name the spec by its path from ROOT, wherever pvopsc runs.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -49,31 +52,38 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* The spec's name in provenance comments: never an absolute path (output must not depend on
- * where the tree is checked out), so an absolute path is cut to its last two components. */
-static const char *spec_name_of(const char *path)
+/* The project root of a spec: the folder above the spec's folder (spec/pvops.yaml -> .). The
+ * -o and -t defaults are folders of it, and provenance names the spec by its path from it, so
+ * that neither depends on the working directory or on how the spec's path was spelt. */
+static char *root_of(const char *spec)
 {
-	const char *p = path + strlen(path);
-	int slashes = 0;
+	char *real = realpath(spec, NULL), *slash;
 
-	if (path[0] != '/')
-		return path;
-	while (p > path && slashes < 2)
-		if (*--p == '/')
-			slashes++;
-	return p + 1;
+	if (!real)
+		return NULL;
+	slash = strrchr(real, '/');
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (slash)
+		*(slash == real ? slash + 1 : slash) = '\0';
+	return real;
 }
 
-static char *default_templates(const char *spec)
+/* "spec/pvops.yaml": the spec's last two path components, its path from root_of(). */
+static char *spec_name_of(const char *spec)
 {
-	const char *slash = strrchr(spec, '/');
-	struct stat st;
-	char *dir = slash ? xasprintf("%.*s/../templates", (int)(slash - spec), spec) : xstrdup("../templates");
+	char *real = realpath(spec, NULL), *p, *name;
+	int slashes = 0;
 
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return dir;
-	free(dir);
-	return xstrdup("templates");
+	if (!real)
+		return xstrdup(spec);
+	p = real + strlen(real);
+	while (p > real && slashes < 2)
+		if (*--p == '/')
+			slashes++;
+	name = xstrdup(*p == '/' ? p + 1 : p);
+	free(real);
+	return name;
 }
 
 /* Print the diagnostics; after `errors` errors, say that nothing was written. */
@@ -84,7 +94,7 @@ static void report(int errors)
 		fprintf(stderr, "pvopsc: %d error%s; nothing written\n", errors, errors == 1 ? "" : "s");
 }
 
-/* "a,b,c" -> NULL-terminated list (in place). */
+/* "a,b,c" -> NULL-terminated list (in place); NULL if any item is empty. */
 static const char **split_list(char *s)
 {
 	size_t n = 1;
@@ -94,9 +104,36 @@ static const char **split_list(char *s)
 		n += *p == ',';
 	v = xcalloc(n + 1, sizeof(*v));
 	n = 0;
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ","))
-		v[n++] = tok;
-	return v;
+	for (char *p = s;; p++) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*p) {
+			free(v);
+			return NULL;
+		}
+		v[n++] = p;
+		if (!comma)
+			return v;
+		p = comma;
+	}
+}
+
+/* A decimal count 0..INT_MAX, written as digits only; -1 otherwise. */
+static int count_of(const char *s)
+{
+	long long n = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (*s - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	return (int)n;
 }
 
 /* -W<check>, -Wno-<check>, -Werror=<check>: 0, or a usage error's exit status. */
@@ -141,8 +178,8 @@ int main(int argc, char **argv)
 		{"Werror", no_argument, NULL, OPT_WERROR},
 		{NULL, 0, NULL, 0},
 	};
-	const char *outdir = "generated", *spec_path;
-	char *tmpl_dir = NULL, *arch_arg = NULL;
+	const char *spec_path;
+	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *root = NULL, *spec_name = NULL;
 	const char **arches = NULL;
 	bool check = false, quiet = false;
 	struct spec *s;
@@ -166,10 +203,9 @@ int main(int argc, char **argv)
 		else
 			argc--;
 	while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
-		char *end;
-		long n;
+		int n;
 		switch (c) {
-		case 'o': outdir = optarg; break;
+		case 'o': free(outdir); outdir = xstrdup(optarg); break;
 		case 't': free(tmpl_dir); tmpl_dir = xstrdup(optarg); break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -191,10 +227,10 @@ int main(int argc, char **argv)
 				return usage_error("--diagnostics-format is text, json or sarif, not '%s'", optarg);
 			break;
 		case OPT_MAX:
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 0)
-				return usage_error("--max-errors wants a number, not '%s'", optarg);
-			diag_set_max_errors((int)n);
+			n = count_of(optarg);
+			if (n < 0)
+				return usage_error("--max-errors wants a number from 0 to 2147483647, not '%s'", optarg);
+			diag_set_max_errors(n);
 			break;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -202,6 +238,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
+	if ((outdir && !outdir[0]) || (tmpl_dir && !tmpl_dir[0]))
+		return usage_error("%s wants a folder, not an empty name", outdir && !outdir[0] ? "-o" : "-t");
 	spec_path = argv[optind];
 
 	s = spec_load(spec_path);
@@ -210,10 +248,16 @@ int main(int argc, char **argv)
 		int io = diag_find_source(spec_path) == NULL;
 		report(io ? 0 : diag_error_count());
 		free(tmpl_dir);
+		free(outdir);
 		return io ? EXIT_USAGE : EXIT_SPEC;
 	}
 	if (arch_arg) {
-		arches = split_list(arch_arg);
+		arch_copy = xstrdup(arch_arg);
+		arches = split_list(arch_copy);
+		if (!arches) {
+			rc = usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
+			goto done;
+		}
 		s->selected = 0;
 		for (const char **a = arches; *a; a++) {
 			if (!spec_arch(s, *a)) {
@@ -223,12 +267,21 @@ int main(int argc, char **argv)
 			s->selected |= 1u << spec_arch(s, *a)->index;
 		}
 	}
+	root = root_of(spec_path);
 	if (!tmpl_dir)
-		tmpl_dir = default_templates(spec_path);
+		tmpl_dir = xasprintf("%s/templates", root);
+	if (!outdir)
+		outdir = xasprintf("%s/generated", root);
+	spec_name = spec_name_of(spec_path);
 	check_spec(s);
 	/* Only a clean spec is modelled: a model of a broken one would only add noise. */
+	if (diag_error_count() == 0 && !render_templates_exist(s, tmpl_dir, arches)) {
+		report(0);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (diag_error_count() == 0)
-		render_all(s, spec_name_of(spec_path), tmpl_dir, arches, &out);
+		render_all(s, spec_name, tmpl_dir, arches, &out);
 	if (diag_error_count() > 0) {
 		report(diag_error_count());
 		rc = EXIT_SPEC;
@@ -248,6 +301,10 @@ done:
 	out_free(&out);
 	spec_free(s);
 	free(arches);
+	free(arch_copy);
 	free(tmpl_dir);
+	free(outdir);
+	free(root);
+	free(spec_name);
 	return rc;
 }

@@ -4,9 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexeme.h"
+
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 {
 	return (op->arches >> a->index) & 1;
+}
+
+void model_doc(struct tval *m, const struct node *doc)
+{
+	char *line = lex_comment_line(doc && doc->kind == NODE_SCALAR ? doc->str : "");
+
+	tv_set_str(m, "doc", line);
+	free(line);
 }
 
 static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
@@ -100,7 +110,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 		tv_set_str(m, "qname", op->qname);
 		tv_set_str(m, "cname", cname);
 		tv_set_str(m, "table", op->table->name);
-		tv_set_str(m, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
+		model_doc(m, doc);
 		tv_set_str(m, "kind", kind_words[op->kind]);
 		tv_set_bool(m, "is_field", op->kind == OP_FIELD);
 		tv_set_bool(m, "is_group", op->kind == OP_GROUP);
@@ -198,7 +208,7 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 			continue;
 		tm = tv_add_map(tables);
 		tv_set_str(tm, "name", t->name);
-		tv_set_str(tm, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
+		model_doc(tm, doc);
 		add_members(&c, &t->ops, tv_set(tm, "members", tv_list()));
 	}
 	backends = tv_set(root, "backends", tv_list());

@@ -159,6 +159,57 @@ static void render_arch(const struct spec *s, const struct spec_arch *a, const s
 	tv_free(root);
 }
 
+/* Does dir hold a *.tmpl at any depth (links not followed)? */
+static bool has_template(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *path;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			found = has_template(path);
+		else
+			found = n > 5 && strcmp(e->d_name + n - 5, ".tmpl") == 0;
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+bool render_templates_exist(const struct spec *s, const char *tmpl_dir, const char *const *arches)
+{
+	struct stat st;
+
+	if (stat(tmpl_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pvopsc: template folder %s: %s\n", tmpl_dir,
+			stat(tmpl_dir, &st) != 0 ? strerror(errno) : "not a folder");
+		return false;
+	}
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		char *dir;
+		bool found;
+		if (!wanted(a->name, arches) || !family_find(a->family))
+			continue;
+		dir = xasprintf("%s/%s", tmpl_dir, a->family);
+		found = has_template(dir);
+		free(dir);
+		if (found)
+			return true;
+	}
+	fprintf(stderr, "pvopsc: template folder %s holds no templates (FAMILY/*.tmpl) for the arches to generate\n",
+		tmpl_dir);
+	return false;
+}
+
 bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_dir,
 		const char *const *arches, struct outset *out)
 {

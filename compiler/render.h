@@ -13,4 +13,8 @@
 bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_dir,
 		const char *const *arches, struct outset *out);
 
+/* The template folder exists and holds templates for a family of the arches to render;
+ * else false after saying why on stderr (an I/O error: nothing may be touched). */
+bool render_templates_exist(const struct spec *s, const char *tmpl_dir, const char *const *arches);
+
 #endif

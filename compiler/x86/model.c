@@ -699,7 +699,7 @@ static void add_macros(struct model *m, struct tval *root)
 		lines = tv_set(mm, "lines", tv_list());
 		tv_set_str(mm, "name", node_get(mac, "name")->str);
 		tv_set_strf(mm, "params", param ? "(%s)" : "%s", param ? param : "");
-		tv_set_str(mm, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
+		model_doc(mm, doc);
 		tv_set_str(mm, "qname", in->op->qname);
 		char *cname = cname_of(in->op->qname);
 		tv_set_strf(mm, "type", "PARAVIRT_PATCH_%s", cname);
