@@ -81,7 +81,7 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS) $(BOOT_IMAGES)
+test: $(PVOPSC) $(UNIT_TESTS) boot
 	B=$(B) tests/run
 
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu, natively and as Xen's dom0),
@@ -91,10 +91,11 @@ BOOT_SRCS = boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c b
             tests/runtime/x86/canary.c tests/runtime/x86/canary.S
 BOOT_x86_64 = $(BOOT_SRCS) $(wildcard boot/x86_64/*.S) boot/xen.c backends/xen/x86/xen.c \
               backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
+              backends/kvm/x86/kvm.c backends/kvm/x86/kvmclock.c backends/kvm/x86/hypercall.S \
               generated/x86_64/paravirt_backends.c generated/x86_64/paravirt_insns.S
 BOOT_FLAGS = -g -ffreestanding -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
              -DRT_KERNEL -Iboot -Iruntime/x86 -Ibackends/native/x86 -Ibackends/xen/x86 \
-             -Ibackends/xen/x86/guest -Itests/runtime/x86 -MMD -MP
+             -Ibackends/xen/x86/guest -Ibackends/kvm/x86 -Itests/runtime/x86 -MMD -MP
 BOOT_x86_64_FLAGS = -m64 -mno-red-zone -mgeneral-regs-only -mincoming-stack-boundary=3 -Igenerated/x86_64
 BOOT_NEGATIVE = boot/negative.c tests/runtime/x86/bad.S
 BOOT_IMAGES = $(B)/boot/x86_64.elf $(B)/boot/x86_64-negative.elf

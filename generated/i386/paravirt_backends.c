@@ -554,6 +554,207 @@ const struct paravirt_backend xen_backend = {
 	.ninsns = 13,
 };
 
+/* ---- kvm (what it does not list comes from native) ---- */
+
+const struct pv_info kvm_pv_info = {
+	.kernel_rpl = 0,
+	.shared_kernel_pmd = 1,
+	.paravirt_enabled = 1,
+	.name = "KVM",
+};
+
+const struct pv_init_ops kvm_pv_init_ops = {
+	.patch = kvm_patch,
+	.arch_setup = (void *)paravirt_nop, /* does nothing */
+	.memory_setup = native_memory_setup, /* from native */
+	.post_allocator_init = NULL, /* optional: callers test for NULL */
+	.banner = native_banner, /* from native */
+};
+
+const struct pv_time_ops kvm_pv_time_ops = {
+	.time_init = native_time_init, /* from native */
+	.get_wallclock = kvm_get_wallclock,
+	.set_wallclock = kvm_set_wallclock,
+	.sched_clock = kvm_clock_read,
+	.get_tsc_khz = native_get_tsc_khz, /* from native */
+};
+
+const struct pv_cpu_ops kvm_pv_cpu_ops = {
+	.get_debugreg = native_get_debugreg, /* from native */
+	.set_debugreg = native_set_debugreg, /* from native */
+	.clts = native_clts, /* from native */
+	.read_cr0 = native_read_cr0, /* from native */
+	.write_cr0 = native_write_cr0, /* from native */
+	.read_cr4_safe = native_read_cr4_safe, /* from native */
+	.read_cr4 = native_read_cr4, /* from native */
+	.write_cr4 = native_write_cr4, /* from native */
+	.load_tr_desc = native_load_tr_desc, /* from native */
+	.load_gdt = native_load_gdt, /* from native */
+	.load_idt = native_load_idt, /* from native */
+	.store_gdt = native_store_gdt, /* from native */
+	.store_idt = native_store_idt, /* from native */
+	.set_ldt = native_set_ldt, /* from native */
+	.store_tr = native_store_tr, /* from native */
+	.load_tls = native_load_tls, /* from native */
+	.write_ldt_entry = native_write_ldt_entry, /* from native */
+	.write_gdt_entry = native_write_gdt_entry, /* from native */
+	.write_idt_entry = native_write_idt_entry, /* from native */
+	.alloc_ldt = (void *)paravirt_nop, /* does nothing */
+	.free_ldt = (void *)paravirt_nop, /* does nothing */
+	.load_sp0 = native_load_sp0, /* from native */
+	.set_iopl_mask = native_set_iopl_mask, /* from native */
+	.wbinvd = native_wbinvd, /* from native */
+	.io_delay = (void *)paravirt_nop, /* does nothing */
+	.cpuid = native_cpuid, /* from native */
+	.read_msr_amd = native_read_msr_amd, /* from native */
+	.read_msr = native_read_msr, /* from native */
+	.write_msr = native_write_msr, /* from native */
+	.read_tsc = native_read_tsc, /* from native */
+	.read_pmc = native_read_pmc, /* from native */
+	.read_tscp = native_read_tscp, /* from native */
+	.irq_enable_sysexit = native_irq_enable_sysexit, /* from native */
+	.usergs_sysret64 = native_usergs_sysret64, /* from native */
+	.usergs_sysret32 = native_usergs_sysret32, /* from native */
+	.iret = native_iret, /* from native */
+	.swapgs = native_swapgs, /* from native */
+	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
+	.lazy_mode.leave = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_irq_ops kvm_pv_irq_ops = {
+	.init_IRQ = native_init_IRQ, /* from native */
+	.save_fl = { .func = native_save_fl }, /* from native */
+	.restore_fl = { .func = native_restore_fl }, /* from native */
+	.irq_disable = { .func = native_irq_disable }, /* from native */
+	.irq_enable = { .func = native_irq_enable }, /* from native */
+	.safe_halt = native_safe_halt, /* from native */
+	.halt = native_halt, /* from native */
+};
+
+const struct pv_apic_ops kvm_pv_apic_ops = {
+	.setup_boot_clock = setup_boot_APIC_clock, /* from native */
+	.setup_secondary_clock = setup_secondary_APIC_clock, /* from native */
+	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_mmu_ops kvm_pv_mmu_ops = {
+	.pagetable_setup_start = native_pagetable_setup_start, /* from native */
+	.pagetable_setup_done = native_pagetable_setup_done, /* from native */
+	.read_cr2 = native_read_cr2, /* from native */
+	.write_cr2 = native_write_cr2, /* from native */
+	.read_cr3 = native_read_cr3, /* from native */
+	.write_cr3 = native_write_cr3, /* from native */
+	.activate_mm = (void *)paravirt_nop, /* does nothing */
+	.dup_mmap = (void *)paravirt_nop, /* does nothing */
+	.exit_mmap = (void *)paravirt_nop, /* does nothing */
+	.flush_tlb_user = kvm_flush_tlb,
+	.flush_tlb_kernel = native_flush_tlb_kernel, /* from native */
+	.flush_tlb_single = native_flush_tlb_single, /* from native */
+	.flush_tlb_others = native_flush_tlb_others, /* from native */
+	.pgd_alloc = native_pgd_alloc, /* from native */
+	.pgd_free = (void *)paravirt_nop, /* does nothing */
+	.alloc_pte = (void *)paravirt_nop, /* does nothing */
+	.alloc_pmd = (void *)paravirt_nop, /* does nothing */
+	.alloc_pmd_clone = (void *)paravirt_nop, /* does nothing */
+	.alloc_pud = (void *)paravirt_nop, /* does nothing */
+	.release_pte = kvm_release_pt,
+	.release_pmd = kvm_release_pt,
+	.release_pud = kvm_release_pt,
+	.set_pte = kvm_set_pte,
+	.set_pte_at = kvm_set_pte_at,
+	.set_pmd = kvm_set_pmd,
+	.pte_update = (void *)paravirt_nop, /* does nothing */
+	.pte_update_defer = (void *)paravirt_nop, /* does nothing */
+	.ptep_modify_prot_start = native_ptep_modify_prot_start, /* from native */
+	.ptep_modify_prot_commit = native_ptep_modify_prot_commit, /* from native */
+	.pte_val = { .func = native_pte_val }, /* from native */
+	.make_pte = { .func = native_make_pte }, /* from native */
+	.pgd_val = { .func = native_pgd_val }, /* from native */
+	.make_pgd = { .func = native_make_pgd }, /* from native */
+	.set_pte_atomic = kvm_set_pte_atomic,
+	.pte_clear = kvm_pte_clear,
+	.pmd_clear = kvm_pmd_clear,
+	.set_pud = kvm_set_pud,
+	.pmd_val = { .func = native_pmd_val }, /* from native */
+	.make_pmd = { .func = native_make_pmd }, /* from native */
+	.kmap_atomic_pte = kmap_atomic, /* from native */
+	.lazy_mode.enter = kvm_enter_lazy_mmu,
+	.lazy_mode.leave = kvm_leave_lazy_mmu,
+	.set_fixmap = native_set_fixmap, /* from native */
+};
+
+const struct pv_lock_ops kvm_pv_lock_ops = {
+	.spin_is_locked = native_spin_is_locked, /* from native */
+	.spin_is_contended = native_spin_is_contended, /* from native */
+	.spin_lock = native_spin_lock, /* from native */
+	.spin_lock_flags = native_spin_lock_flags, /* from native */
+	.spin_trylock = native_spin_trylock, /* from native */
+	.spin_unlock = native_spin_unlock, /* from native */
+};
+
+static const unsigned char kvm_bytes_pv_cpu_ops_clts[2] = { 0x0f, 0x06 };
+static const unsigned char kvm_bytes_pv_cpu_ops_read_tsc[2] = { 0x0f, 0x31 };
+static const unsigned char kvm_bytes_pv_cpu_ops_irq_enable_sysexit[3] = { 0xfb, 0x0f, 0x35 };
+static const unsigned char kvm_bytes_pv_cpu_ops_iret[1] = { 0xcf };
+static const unsigned char kvm_bytes_pv_irq_ops_save_fl[2] = { 0x9c, 0x58 };
+static const unsigned char kvm_bytes_pv_irq_ops_restore_fl[2] = { 0x50, 0x9d };
+static const unsigned char kvm_bytes_pv_irq_ops_irq_disable[1] = { 0xfa };
+static const unsigned char kvm_bytes_pv_irq_ops_irq_enable[1] = { 0xfb };
+static const unsigned char kvm_bytes_pv_mmu_ops_read_cr2[3] = { 0x0f, 0x20, 0xd0 };
+static const unsigned char kvm_bytes_pv_mmu_ops_read_cr3[3] = { 0x0f, 0x20, 0xd8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_write_cr3[3] = { 0x0f, 0x22, 0xd8 };
+
+static const struct paravirt_insn kvm_insns[] = {
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, kvm_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 3, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: sti;sysexit */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iret */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushf;pop %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: push %eax;popf */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: mov %eax, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 0, 0, NULL, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 0, 0, NULL, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 0, 0, NULL, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 0, 0, NULL, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 0, 0, NULL, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd */
+};
+
+const struct paravirt_backend kvm_backend = {
+	.name = "kvm",
+	.hypervisor_type = 2,
+	.pv_info = &kvm_pv_info,
+	.pv_init_ops = &kvm_pv_init_ops,
+	.pv_time_ops = &kvm_pv_time_ops,
+	.pv_cpu_ops = &kvm_pv_cpu_ops,
+	.pv_irq_ops = &kvm_pv_irq_ops,
+	.pv_apic_ops = &kvm_pv_apic_ops,
+	.pv_mmu_ops = &kvm_pv_mmu_ops,
+	.pv_lock_ops = &kvm_pv_lock_ops,
+	.insns = kvm_insns,
+	.ninsns = 33,
+};
+
 const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
 	[PARAVIRT_PATCH_pv_init_ops_patch] = { "pv_init_ops.patch", PV_KIND_CALL, 0x7 },
 	[PARAVIRT_PATCH_pv_init_ops_arch_setup] = { "pv_init_ops.arch_setup", PV_KIND_CALL, 0x7 },

@@ -71,6 +71,15 @@ extern const struct pv_irq_ops xen_pv_irq_ops;
 extern const struct pv_apic_ops xen_pv_apic_ops;
 extern const struct pv_mmu_ops xen_pv_mmu_ops;
 extern const struct pv_lock_ops xen_pv_lock_ops;
+extern const struct paravirt_backend kvm_backend;
+extern const struct pv_info kvm_pv_info;
+extern const struct pv_init_ops kvm_pv_init_ops;
+extern const struct pv_time_ops kvm_pv_time_ops;
+extern const struct pv_cpu_ops kvm_pv_cpu_ops;
+extern const struct pv_irq_ops kvm_pv_irq_ops;
+extern const struct pv_apic_ops kvm_pv_apic_ops;
+extern const struct pv_mmu_ops kvm_pv_mmu_ops;
+extern const struct pv_lock_ops kvm_pv_lock_ops;
 
 /* Out-of-line code the tables point to besides the backends' own functions. */
 void paravirt_nop(void);

@@ -1,5 +1,5 @@
 /* The x86 runtime test program, built per arch from the generated headers:
- *   check native | check xen   every probe (one per op) through its wrapper, unpatched, then
+ *   check native|xen|kvm     every probe (one per op) through its wrapper, unpatched, then
  *                              patched by the reference patcher, each time plain and with
  *                              canaries around every site; then every site's bytes
  *   check patcher              the patcher's decisions on made-up sites, its NOPs, and
@@ -15,6 +15,7 @@
 
 #include "canary.h"
 #include "host.h"
+#include "kvm_hv.h"
 #include "probe.h"
 #include "xen.h"
 
@@ -89,26 +90,39 @@ struct run {
 	char broken[160];	/* which site changed which registers */
 };
 
+enum hv { HV_NATIVE, HV_XEN, HV_KVM };
+static const struct paravirt_backend *const backend_of[] = { &native_backend, &xen_backend, &kvm_backend };
+
 /* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
- * handler registered, as at boot), nothing counted. */
-static void prep(int xen)
+ * handler registered, as at boot) and KVM guest (its clock registered, as at boot), nothing
+ * counted. */
+static void prep(enum hv hv)
 {
 	rt_log_clear();
 	xen_hv_reset();
-	if (xen)
+	kvm_hv_reset();
+	if (hv == HV_XEN)
 		xen_arch_setup();
+	if (hv == HV_KVM && kvm_guest_init())
+		die("registering the KVM clock");
 	xen_hv_zero_counts();
+	kvm_hv_zero_counts();
 }
 
-static struct run run_probe(const struct probe *p, int xen, int canaries)
+static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
-	struct probe_ctx c = { xen, 0xcbf29ce484222325ULL, NULL };
+	struct probe_ctx c = { hv == HV_XEN, hv == HV_KVM, 0xcbf29ce484222325ULL, NULL };
 	struct run r = { 0 };
+	int t = type_of(p->op);
 
-	prep(xen);
+	prep(hv);
 	if (canaries && cx_arm())
 		die("making the text writable for the canaries");
 	p->run(&c);
+	/* an op KVM leaves to native never exits to KVM */
+	if (hv == HV_KVM && t >= 0 && pv_impl(&kvm_backend, (unsigned)t) == pv_impl(&native_backend, (unsigned)t) &&
+	    (kvm_hv.hypercalls || kvm_hv.msr_writes) && !c.bad)
+		c.bad = "an op KVM leaves to native made a vmcall or an MSR write";
 	if (canaries) {
 		if (cx_disarm())
 			die("making the text read-only again");
@@ -285,14 +299,15 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	return orig;
 }
 
-/* The ops Xen does not override have native's implementation in its tables (its initializer
- * says "from native"); their probes, run under Xen, expect what native does. */
-static void check_fallbacks(const int *passed)
+/* The ops a hypervisor's backend does not override have native's implementation in its
+ * tables (its initializer says "from native"); their probes, run under it, expect what native
+ * does. */
+static void check_fallbacks(const struct paravirt_backend *be, const char *who, const int *passed)
 {
 	unsigned ops = 0, ran = 0;
 
 	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
-		void *fn = pv_impl(&xen_backend, t);
+		void *fn = pv_impl(be, t);
 
 		if (!fn || fn == (void *)paravirt_nop || fn != pv_impl(&native_backend, t))
 			continue;
@@ -300,13 +315,13 @@ static void check_fallbacks(const int *passed)
 		for (unsigned i = 0; i < nprobes; i++)
 			ran += passed[i] && !probes[i].what && !strcmp(probes[i].op, paravirt_ops[t].name);
 	}
-	result(ops > 0 && ran > 0, "%u ops Xen does not override reach native's implementations; the %u of them "
-				   "user mode can run did what native does", ops, ran);
+	result(ops > 0 && ran > 0, "%u ops %s does not override reach native's implementations; the %u of them "
+				   "user mode can run did what native does", ops, who, ran);
 }
 
-static int run_backend(int xen)
+static int run_backend(enum hv hv)
 {
-	const struct paravirt_backend *be = xen ? &xen_backend : &native_backend;
+	const struct paravirt_backend *be = backend_of[hv];
 	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
 	int *passed = calloc(nprobes, sizeof(*passed));
 	unsigned char *orig = NULL;
@@ -334,8 +349,8 @@ static int run_backend(int xen)
 			int t = type_of(probes[i].op);
 
 			if (probes[i].run && t >= 0 && user_mode_ok(pv_impl(be, (unsigned)t))) {
-				runs[i][patched][0] = run_probe(&probes[i], xen, 0);
-				runs[i][patched][1] = run_probe(&probes[i], xen, 1);
+				runs[i][patched][0] = run_probe(&probes[i], hv, 0);
+				runs[i][patched][1] = run_probe(&probes[i], hv, 1);
 			}
 		}
 	}
@@ -363,8 +378,10 @@ static int run_backend(int xen)
 		}
 	}
 	result(ran > 0, "%u of %u probes ran in user mode", ran, nprobes);
-	if (xen)
-		check_fallbacks(passed);
+	if (hv == HV_XEN)
+		check_fallbacks(be, "Xen", passed);
+	if (hv == HV_KVM)
+		check_fallbacks(be, "KVM", passed);
 	if (pv_restore(SITES, orig))
 		die("pv_restore");
 	free(orig);
@@ -627,14 +644,18 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	if (!strcmp(mode, "native") || !strcmp(mode, "xen"))
-		run_backend(!strcmp(mode, "xen"));
+	if (!strcmp(mode, "native"))
+		run_backend(HV_NATIVE);
+	else if (!strcmp(mode, "xen"))
+		run_backend(HV_XEN);
+	else if (!strcmp(mode, "kvm"))
+		run_backend(HV_KVM);
 	else if (!strcmp(mode, "patcher"))
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|kvm|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;
