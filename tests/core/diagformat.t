@@ -10,11 +10,13 @@ tmpdir
 n=0 bad=0
 for c in "$ROOT"/tests/cases/*/; do
 	[ -f "$c/stderr" ] || continue
-	args=$(cat "$c/args" 2>/dev/null || true)
-	# shellcheck disable=SC2086
-	(cd "$c" && "$PVOPSC" $args -o "$TMP/out" spec.yaml) >/dev/null 2>"$TMP/text"
-	(cd "$c" && "$PVOPSC" $args --diagnostics-format=json -o "$TMP/out" spec.yaml) >/dev/null 2>"$TMP/json"
-	(cd "$c" && "$PVOPSC" $args --diagnostics-format=sarif -o "$TMP/out" spec.yaml) >/dev/null 2>"$TMP/sarif"
+	args=()
+	[ -f "$c/args" ] && read -r -a args <"$c/args"
+	tdir=$ROOT/templates # as tests/core/cases.t runs the case
+	[ -d "$c/templates" ] && tdir=templates
+	for f in text json sarif; do
+		(cd "$c" && "$PVOPSC" -t "$tdir" -o "$TMP/out" --diagnostics-format=$f "${args[@]}" spec.yaml) >/dev/null 2>"$TMP/$f"
+	done
 	n=$((n + 1))
 	python3 - "$TMP/text" "$TMP/json" "$TMP/sarif" <<'PY' >"$TMP/why" || { bad=$((bad + 1)); notok "diagnostics-format: $(basename "$c"): $(head -c 300 "$TMP/why")"; }
 import json, re, sys
