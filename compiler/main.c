@@ -1,4 +1,5 @@
-/* main.c: the command line; runs the pipeline load -> check -> model -> render -> output. */
+/* main.c: the command line; runs the stages load -> schema -> spec -> analyze -> check -> model
+ * -> render -> output, by name, in compile() and main(). */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "check.h"
 #include "diag.h"
 #include "diff.h"
+#include "family.h"
 #include "out.h"
 #include "render.h"
 #include "schema.h"
@@ -92,6 +94,63 @@ static void report(int errors)
 	diag_flush(stderr);
 	if (errors && diag_is_text())
 		fprintf(stderr, "pvopsc: %d error%s; nothing written\n", errors, errors == 1 ? "" : "s");
+}
+
+/* The model and render stages, arch by arch (family by family, as templates/ is laid out),
+ * for a clean spec: a model of a broken one would only add noise. Only the arches --arch
+ * selects were analysed. */
+static void generate(const struct spec *s, const struct analysis *an, const char *spec_name, const char *tmpl_dir,
+		     struct outset *out)
+{
+	struct renderer *r = render_open(s, spec_name, tmpl_dir);
+
+	for (const struct family *const *f = families; *f; f++)
+		for (size_t i = 0; i < an->n; i++) {
+			const struct analyzed *x = &an->v[i];
+			struct tval *model;
+			if (x->f != *f)
+				continue;
+			model = x->f->model(s, x->a, x->view); /* model */
+			render_arch(r, x->f, x->a, model, out); /* render */
+			tv_free(model);
+		}
+	render_close(r);
+}
+
+/* What compile() met besides the spec's own errors. */
+enum { COMPILED, NO_SUCH_ARCH, NO_TEMPLATES };
+
+/* load -> schema -> spec -> analyze -> check -> model -> render; the output stage is the
+ * caller's. NULL when the spec could not be read or loaded (reported). */
+static struct spec *compile(const char *spec_path, const char *spec_name, const char *tmpl_dir,
+			    const char *const *arches, struct outset *out, int *status)
+{
+	struct spec *s = spec_read(spec_path); /* load */
+	struct analysis an = {0};
+
+	*status = COMPILED;
+	if (!s)
+		return NULL;
+	schema_validate(s->root); /* schema */
+	spec_type(s);             /* spec */
+	if (arches) /* --arch narrows checks and output */
+		s->selected = 0;
+	for (const char *const *a = arches; a && *a; a++) {
+		if (!spec_arch(s, *a)) {
+			usage_error("--arch: the spec has no arch '%s'", *a);
+			*status = NO_SUCH_ARCH;
+			return s;
+		}
+		s->selected |= (archset)1 << spec_arch(s, *a)->index;
+	}
+	family_analyze(s, &an); /* analyze */
+	check_spec(s, &an);     /* check */
+	if (diag_error_count() == 0 && !render_templates_exist(s, tmpl_dir))
+		*status = NO_TEMPLATES;
+	else if (diag_error_count() == 0)
+		generate(s, &an, spec_name, tmpl_dir, out);
+	family_analysis_free(&an);
+	return s;
 }
 
 /* "a,b,c" -> NULL-terminated list (in place); NULL if any item is empty. */
@@ -182,6 +241,7 @@ int main(int argc, char **argv)
 	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *root = NULL, *spec_name = NULL;
 	const char **arches = NULL;
 	bool check = false, quiet = false;
+	int status;
 	struct spec *s;
 	struct outset out = {0};
 	int c, rc = 0;
@@ -242,29 +302,14 @@ int main(int argc, char **argv)
 		return usage_error("%s wants a folder, not an empty name", outdir && !outdir[0] ? "-o" : "-t");
 	spec_path = argv[optind];
 
-	s = spec_load(spec_path);
-	if (!s) {
-		/* An unreadable spec is an I/O error (2); one that does not parse is a spec error. */
-		int io = diag_find_source(spec_path) == NULL;
-		report(io ? 0 : diag_error_count());
-		free(tmpl_dir);
-		free(outdir);
-		return io ? EXIT_USAGE : EXIT_SPEC;
-	}
 	if (arch_arg) {
 		arch_copy = xstrdup(arch_arg);
 		arches = split_list(arch_copy);
 		if (!arches) {
-			rc = usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
-			goto done;
-		}
-		s->selected = 0;
-		for (const char **a = arches; *a; a++) {
-			if (!spec_arch(s, *a)) {
-				rc = usage_error("--arch: the spec has no arch '%s'", *a);
-				goto done;
-			}
-			s->selected |= 1u << spec_arch(s, *a)->index;
+			free(tmpl_dir);
+			free(outdir);
+			free(arch_copy);
+			return usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
 		}
 	}
 	root = root_of(spec_path);
@@ -273,17 +318,25 @@ int main(int argc, char **argv)
 	if (!outdir)
 		outdir = xasprintf("%s/generated", root);
 	spec_name = spec_name_of(spec_path);
-	check_spec(s);
-	/* Only a clean spec is modelled: a model of a broken one would only add noise. */
-	if (diag_error_count() == 0 && !render_templates_exist(s, tmpl_dir, arches)) {
+	s = compile(spec_path, spec_name, tmpl_dir, arches, &out, &status);
+	if (!s) {
+		/* An unreadable spec is an I/O error (2); one that does not parse is a spec error. */
+		int io = diag_find_source(spec_path) == NULL;
+		report(io ? 0 : diag_distinct_errors());
+		rc = io ? EXIT_USAGE : EXIT_SPEC;
+		goto done;
+	}
+	if (status == NO_SUCH_ARCH) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (status == NO_TEMPLATES) {
 		report(0);
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (diag_error_count() == 0)
-		render_all(s, spec_name, tmpl_dir, arches, &out);
 	if (diag_error_count() > 0) {
-		report(diag_error_count());
+		report(diag_distinct_errors());
 		rc = EXIT_SPEC;
 		goto done;
 	}

@@ -19,7 +19,6 @@ void model_doc(struct tval *m, const struct node *doc)
 	free(line);
 }
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
 
 char *c_declare(const char *type, const char *name)
 {
@@ -111,7 +110,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 		tv_set_str(m, "cname", cname);
 		tv_set_str(m, "table", op->table->name);
 		model_doc(m, doc);
-		tv_set_str(m, "kind", kind_words[op->kind]);
+		tv_set_str(m, "kind", op_kind_words[op->kind]);
 		tv_set_bool(m, "is_field", op->kind == OP_FIELD);
 		tv_set_bool(m, "is_group", op->kind == OP_GROUP);
 		tv_set_bool(m, "is_func", op->kind != OP_FIELD && op->kind != OP_GROUP);

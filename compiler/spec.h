@@ -48,6 +48,12 @@ enum op_kind {
 	OP_GROUP        /* a nested struct of ops (pv_lazy_ops lazy_mode) */
 };
 
+/* The words of the kinds, by enum op_kind, NULL-terminated; op_written_kinds: those a spec
+ * may write (`kind:`, `kinds:`), OP_CALL .. OP_JUMP. */
+extern const char *const op_kind_words[], *const op_written_kinds[];
+/* The kind a word names (of those a spec may write), or -1. */
+int spec_kind_of_word(const char *word);
+
 struct spec_table;
 
 struct spec_op {
@@ -111,7 +117,13 @@ struct spec {
 	const char *license;           /* SPDX identifier of the generated files, or NULL */
 };
 
-/* Load, validate and type a spec; NULL after reporting every error found. */
+/* The first three stages, one by one: read the file and load its YAML into the node tree
+ * (load; NULL after reporting why), then schema_validate(s->root) (schema), then spec_type
+ * (spec: the typed view of the tree). */
+struct spec *spec_read(const char *path);
+struct spec *spec_read_text(const char *name, char *text, size_t len); /* takes text (malloc'ed) */
+void spec_type(struct spec *s);
+/* All three: load, validate and type a spec; NULL after reporting every error found. */
 struct spec *spec_load(const char *path);
 /* The same from memory; takes ownership of text (malloc'ed). */
 struct spec *spec_parse(const char *name, char *text, size_t len);

@@ -511,9 +511,9 @@ static void add_types(const struct ia64_view *v, const struct spec_arch *a, stru
 	}
 }
 
-static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
+static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
 {
-	struct ia64_view *v = ia64_view(s, a);
+	const struct ia64_view *v = view;
 	struct hook_ctx h = {v, native_backend(s)};
 	struct tval *root = model_common(s, a, op_hook, &h);
 	struct tval *be = tv_set(root, "be", tv_map());
@@ -573,8 +573,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		/* a mnemonic is caught by a gas macro of its name, a register file by cpp */
 		tv_add_str(ia64_is_mnemonic(item->str) ? gas : cpp, item->str);
 	}
-	ia64_view_free(v);
 	return root;
 }
 
-const struct family ia64_family = {"ia64", ia64_checks, ia64_model};
+const struct family ia64_family = {"ia64", ia64_checks, ia64_analyze, ia64_view_release, ia64_model};
