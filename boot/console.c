@@ -77,9 +77,11 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 			put(&o, end, *f);
 			continue;
 		}
-		do {
-			digits[n++] = "0123456789abcdef"[v % base];
-			v /= base;
+		do {	/* div_u64: no libgcc division on i386 */
+			unsigned long long q = div_u64(v, base);
+
+			digits[n++] = "0123456789abcdef"[v - q * base];
+			v = q;
 		} while (v);
 		if (neg)
 			digits[n++] = '-';

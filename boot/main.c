@@ -27,7 +27,7 @@ static struct probe_ctx run_probe(const struct boot_probe *p, enum boot_env env)
 static struct pv_result results[MAX_SITES];
 
 /* Kept while patching, printed after: the patching is timed. */
-static void keep_result(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
+static RT_HOST void keep_result(const struct paravirt_patch_site *s, const struct pv_result *r, void *ctx)
 {
 	unsigned i = (unsigned)(s - __parainstructions);
 
@@ -137,7 +137,7 @@ void boot_run(enum boot_env env)
 	    "patch: %u sites: %u inlined, %u nops, %u calls, %u jmps, %u kept", nsites, a.count[PV_INLINE],
 	    a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
 	kprintf("# bench: patching: %u sites in %lu cycles: %lu sites/ms\n", nsites, (unsigned long)(t1 - t0),
-		(unsigned long)(t1 > t0 ? nsites * boot_tsc_khz / (t1 - t0) : 0));
+		(unsigned long)((t1 - t0) >> 32 || t1 == t0 ? 0 : div_u64(nsites * boot_tsc_khz, (u32)(t1 - t0))));
 	run_all(env, want, runs[1], "patched");
 	for (unsigned i = 0; i < nboot_probes; i++)
 		if (boot_probes[i].env & want)
