@@ -88,7 +88,7 @@ test: $(PVOPSC) $(UNIT_TESTS) boot
 # dom0, i386 PAE natively), built from generated/, the backends and the patcher as a kernel
 # builds them (one calling convention throughout: no host side, so no RT_KERNEL); the negative
 # image has a save_fl that breaks its convention.
-BOOT_SRCS = boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
+BOOT_SRCS = boot/bench.c boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
             runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c \
             backends/xen/x86/xen.c backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
             backends/kvm/x86/kvm.c backends/kvm/x86/kvmclock.c backends/kvm/x86/hypercall.S \
@@ -131,7 +131,7 @@ $(foreach arch,x86_64 i386,$(eval $(call boot_arch,$(arch))))
 docs: $(PVOPSC)
 	tools/readme-sections $(PVOPSC) README.md >README.md.tmp && mv README.md.tmp README.md
 
-bench: $(PVOPSC)
+bench: $(PVOPSC) boot
 	B=$(B) tests/bench/run
 
 fuzz:

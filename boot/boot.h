@@ -44,7 +44,7 @@ void trap_init(void);	/* native: the IDT, all 256 vectors */
 
 /* Output: the serial port natively, the Xen console in the guest. */
 extern void (*console_write)(const char *s, unsigned long n);
-/* printf's %[0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
+/* printf's %[-][0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
 unsigned long vformat_line(char *buf, unsigned long size, const char *fmt, __builtin_va_list ap);
 __attribute__((format(printf, 1, 2))) void kprintf(const char *fmt, ...);
 __attribute__((noreturn)) void machine_exit(int code);
@@ -56,8 +56,12 @@ void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern unsigned tap_failed;
 
 /* The probes and their driver (probes.c, main.c). */
+struct paravirt_backend;
 enum boot_env { ENV_NATIVE, ENV_XEN };
 void boot_run(enum boot_env env);
+extern const char *boot_cmdline;	/* the loader's command line for the kernel */
+/* make bench's measurements instead of the probes (command line "bench") */
+__attribute__((noreturn)) void bench_run(const struct paravirt_backend *be, enum boot_env env);
 void probes_init(enum boot_env env);
 
 struct probe_ctx {

@@ -20,14 +20,14 @@ static void put(char **o, char *end, char c)
 		*(*o)++ = c;
 }
 
-/* %[0][width][l|ll](d u x s c p), enough for the kernel's lines */
+/* %[-][0][width][l|ll](d u x s c p), enough for the kernel's lines */
 unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list ap)
 {
 	char *o = buf, *end = buf + size;
 
 	for (; *f; f++) {
 		char digits[24], pad = ' ';
-		unsigned width = 0, longs = 0, n = 0, base = 10;
+		unsigned width = 0, longs = 0, n = 0, base = 10, left = 0;
 		unsigned long long v;
 		int neg = 0;
 
@@ -35,7 +35,9 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 			put(&o, end, *f);
 			continue;
 		}
-		if (*++f == '0')
+		if (*++f == '-')
+			left = 1, f++;
+		if (*f == '0')
 			pad = '0', f++;
 		while (*f >= '0' && *f <= '9')
 			width = width * 10 + (unsigned)(*f++ - '0');
@@ -47,10 +49,12 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 
 			for (n = 0; s[n]; n++)
 				;
-			while (width > n)
+			while (!left && width > n)
 				put(&o, end, ' '), width--;
 			while (*s)
 				put(&o, end, *s++);
+			while (left && width > n)
+				put(&o, end, ' '), width--;
 			continue;
 		}
 		case 'c':

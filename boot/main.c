@@ -9,6 +9,19 @@
 
 extern u64 boot_tsc_khz;
 
+const char *boot_cmdline = "";
+
+/* A word of the command line */
+static int has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if ((s == boot_cmdline || s[-1] == ' ') && !memcmp(s, w, n) && (s[n] == ' ' || !s[n]))
+			return 1;
+	return 0;
+}
+
 __attribute__((weak)) void boot_tamper(void)
 {
 }
@@ -116,6 +129,10 @@ void boot_run(enum boot_env env)
 	u64 t0, t1;
 
 	nsites = (unsigned)(__parainstructions_end - __parainstructions);
+	if (has_word(boot_cmdline, "bench")) {
+		tap_plan(1);
+		bench_run(be, env);
+	}
 	for (unsigned i = 0; i < nboot_probes; i++)
 		n += (boot_probes[i].env & want) != 0;
 	kprintf("# pvopsc boot: %s backend, %u patch sites, TSC %lu kHz\n", be->pv_info->name, nsites,

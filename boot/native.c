@@ -71,6 +71,15 @@ static long rtc_seconds(void)
 	return ((days * 24 + h) * 60 + mi) * 60 + s;
 }
 
+/* The multiboot information's command line (flags bit 2) */
+extern u32 mb_info;
+static const char *multiboot_cmdline(void)
+{
+	const u32 *mbi = (const u32 *)(unsigned long)mb_info;
+
+	return mbi && (mbi[0] & 4) ? (const char *)(unsigned long)mbi[4] : "";
+}
+
 void native_start(void)
 {
 	console_write = serial_write;
@@ -82,6 +91,7 @@ void native_start(void)
 	boot_tsc0 = rdtsc();
 	boot_tsc_khz = tsc_khz_by_pit();
 	boot_wall_s = rtc_seconds();
+	boot_cmdline = multiboot_cmdline();
 	pv_activate(&native_backend);
 	boot_run(ENV_NATIVE);
 }

@@ -69,6 +69,7 @@ void xen_start(const struct start_info *si)
 	xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0);
 	r = xen_bind_timer();
 	kprintf("# VIRQ_TIMER on port %ld\n", r);
+	boot_cmdline = si->cmd_line;
 	pv_activate(&xen_backend);
 	boot_run(ENV_XEN);
 }

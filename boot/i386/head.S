@@ -19,6 +19,7 @@ mb_entry:
 	cli
 	cld
 	mov $boot_stack_top, %esp
+	mov %ebx, mb_info		/* the multiboot information */
 	xor %ecx, %ecx
 1:	mov %ecx, %eax
 	shl $21, %eax
@@ -71,6 +72,10 @@ boot_gdt_ptr:
 	.long boot_gdt
 
 	.section .bss
+	.balign 4
+	.globl mb_info
+mb_info:
+	.skip 4
 	.balign 4096
 boot_pd:
 	.skip 2 * 4096
