@@ -459,9 +459,13 @@ static void code_clobbers(const struct x86_arch *x, const struct spec_backend *b
 		unsigned w = c->steps[i].writes | (c->steps[i].calls ? x->conv.callee : 0);
 		if (w & ~allowed) {
 			char *bad = regs_text(x, w & ~allowed), *ok = regs_text(x, allowed);
+			/* .byte data: say which instruction the bytes are */
+			char *what = c->steps[i].what ? xasprintf("instruction (%s)", c->steps[i].what)
+						      : xstrdup(c->steps[i].calls ? "call" : "instruction");
 			diag_error(node_pos_at(code, c->steps[i].off), "x86-code-clobbers",
 				   "this %s writes %s, which a site of '%s' on %s may not change (it may change: %s)",
-				   c->steps[i].calls ? "call" : "instruction", bad, in->op->qname, x->a->name, ok);
+				   what, bad, in->op->qname, x->a->name, ok);
+			free(what);
 			free(bad);
 			free(ok);
 			break;

@@ -425,6 +425,7 @@ static void add_types(struct model *m, struct tval *root)
 struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
+	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
 	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
 };
 
@@ -570,6 +571,18 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	}
 	if (has_code && owner == b)
 		add_body(bc, b, in, code, sym);
+	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
+	if (how) {
+		struct tval *pe = tv_add_map(bc->policy);
+		char *cname = cname_of(op->qname), *up = xstrdup(how);
+		for (char *q = up; *q; q++)
+			*q = (char)(*q - 'a' + 'A');
+		tv_set_str(pe, "cname", cname);
+		tv_set_str(pe, "qname", op->qname);
+		tv_set_str(pe, "how", up);
+		free(cname);
+		free(up);
+	}
 	free(sym);
 }
 
@@ -597,7 +610,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}};
 
 	struct vec on = {0};
 
@@ -606,6 +619,8 @@ static void add_backends(struct model *m, struct tval *root)
 		const struct spec_backend *b = on.v[i];
 		struct tval *bm = list->items[i], *tabs = tv_set(bm, "tables", tv_list());
 		struct tval *thunks = tv_set(bm, "thunks", tv_list()), *insns = tv_set(bm, "insns", tv_list());
+
+		bc.policy = tv_set(bm, "policy", tv_list());
 
 		for (size_t t = 0; t < m->s->tables.n; t++) {
 			const struct spec_table *tab = m->s->tables.v[t];

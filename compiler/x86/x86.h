@@ -32,8 +32,9 @@ struct x86_reloc {
 /* What one instruction does, for diagnostics at its place. */
 struct x86_step {
 	size_t off;      /* of the instruction in the text */
-	unsigned writes; /* general registers it writes */
+	unsigned writes; /* general registers it writes (as the decoder reads its bytes) */
 	bool calls;
+	char *what;      /* `.byte` data: the instruction decoded from it ("rdpid %rax"), else NULL */
 };
 
 struct x86_code {

@@ -2,6 +2,8 @@
  *   check native|xen|kvm     every probe (one per op) through its wrapper, unpatched, then
  *                              patched by the reference patcher, each time plain and with
  *                              canaries around every site; then every site's bytes
+ *   check policies             the KVM backend patched by its own policy and by another handed
+ *                              over at run time: sites differ, results and canaries do not
  *   check patcher              the patcher's decisions on made-up sites, its NOPs, and
  *                              patching and restoring this binary
  *   check clobbers             implementations that break the callee-save convention are caught
@@ -258,12 +260,17 @@ static void on_site(const struct paravirt_patch_site *s, const struct pv_result 
 
 extern char m_get_cr0[];
 
+/* A policy handed to the patcher at run time (check policies), and what came of it. */
+static const unsigned char *run_policy;
+static enum pv_how *site_how;	/* [NSITES]: each site's outcome, if set */
+static u64 *probe_digest;	/* [nprobes]: each probe's patched result, if set */
+
 /* Patch with the backend; check and print every site. Returns the original bytes. */
 static unsigned char *patch_and_check(const struct paravirt_backend *be)
 {
 	struct pv_result *res = calloc(NSITES, sizeof(*res));
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
-	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res };
+	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res, .policy = run_policy };
 	unsigned bad = 0, kept_ok = 0, kept = 0;
 
 	if (!res || !orig)
@@ -284,6 +291,10 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 			kept++;
 			kept_ok += (char *)s->instr == m_get_cr0;
 		}
+		if (site_how)
+			site_how[i] = res[i].how;
+		if (run_policy)
+			printf("report %s %s: %s\n", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].why);
 		printf("site %s %s %u %u ", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].used, s->len);
 		for (unsigned k = 0; k < s->len; k++)
 			printf("%02x", s->instr[k]);
@@ -293,7 +304,8 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
-	result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
+	if (!run_policy)
+		result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
 					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
 	free(res);
 	return orig;
@@ -372,6 +384,8 @@ static int run_backend(enum hv hv)
 			result(1, "%s: its implementation needs ring 0: not run, its sites are checked by their bytes", name);
 		} else {
 			why = judge(runs[i], paravirt_ops[t].kind != PV_KIND_CALL);
+			if (probe_digest)
+				probe_digest[i] = runs[i][1][0].digest;
 			result(!why, "%s: %s", name, why ? why : "same result unpatched and patched, canaries kept at every site");
 			passed[i] = !why;
 			ran++;
@@ -634,6 +648,58 @@ static int run_clobbers(void)
 	return 0;
 }
 
+/* One binary, two policies for the KVM backend: its own (the spec says nothing: the patcher
+ * decides) and the one a VT hypervisor might hand over at boot, whose hardware does page
+ * tables and interrupt flags itself: the MMU sites keep their indirect calls, the irq ones
+ * become direct calls rather than the inline sequences, and the CPU lazy-mode hooks NOPs. The
+ * sites differ; every probe's result is the same; the canaries hold under both. */
+static int run_policies(void)
+{
+	static unsigned char vt[PARAVIRT_PATCH_COUNT];
+	enum pv_how *how[2];
+	u64 *digest[2];
+	unsigned differ = 0, same = 0, ran = 0, by[PV_NHOW] = { 0 };
+
+	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
+		const char *n = paravirt_ops[t].name;
+		if (!n)
+			continue;
+		vt[t] = !strncmp(n, "pv_mmu_ops.", 11) ? PV_POLICY_INDIRECT :
+			!strncmp(n, "pv_irq_ops.", 11) ? PV_POLICY_CALL :
+			!strncmp(n, "pv_cpu_ops.lazy_mode.", 21) ? PV_POLICY_NOPS : PV_POLICY_DEFAULT;
+	}
+	for (int k = 0; k < 2; k++) {
+		how[k] = calloc(NSITES, sizeof(*how[k]));
+		digest[k] = calloc(nprobes, sizeof(*digest[k]));
+		if (!how[k] || !digest[k])
+			die("allocation");
+		site_how = how[k];
+		probe_digest = digest[k];
+		run_policy = k ? vt : kvm_backend.policy;
+		mode = k ? "kvm, the VT policy" : "kvm, its own policy";
+		run_backend(HV_KVM);
+	}
+	mode = "policies";
+	for (unsigned i = 0; i < NSITES; i++) {
+		differ += how[0][i] != how[1][i];
+		by[how[1][i]] += how[0][i] != how[1][i];
+	}
+	for (unsigned i = 0; i < nprobes; i++) {	/* a probe that ran has a digest (FNV: never 0) */
+		ran += digest[0][i] || digest[1][i];
+		same += (digest[0][i] || digest[1][i]) && digest[0][i] == digest[1][i];
+	}
+	result(differ > 0, "%u of %u sites are patched differently under the two policies (the VT one: %u left "
+			   "indirect, %u calls, %u NOPs where the other did otherwise)", differ, NSITES, by[PV_KEEP],
+	       by[PV_CALL], by[PV_NOPS]);
+	result(ran > 0 && same == ran, "every probe's patched result is the same under both policies (%u of the %u "
+				       "that ran)", same, ran);
+	for (int k = 0; k < 2; k++) {
+		free(how[k]);
+		free(digest[k]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cpu_set_t one;
@@ -650,12 +716,14 @@ int main(int argc, char **argv)
 		run_backend(HV_XEN);
 	else if (!strcmp(mode, "kvm"))
 		run_backend(HV_KVM);
+	else if (!strcmp(mode, "policies"))
+		run_policies();
 	else if (!strcmp(mode, "patcher"))
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|kvm|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|kvm|policies|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;
