@@ -139,12 +139,16 @@ static void render_one(const struct renderer *r, const struct template *t, struc
 	of = out_add(out, path);
 	/* provenance names what made the file, not the spec's content: a change to one op
 	 * then changes only the files that mention it */
+	/* in the file's own comment syntax: a sed script takes # lines */
+	size_t pl = strlen(path);
+	bool sed = pl > 4 && strcmp(path + pl - 4, ".sed") == 0;
+	const char *open = sed ? "# " : "/* ", *mid = sed ? "# " : " * ", *close = sed ? "" : " */";
 	if (r->s->license)
-		buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", r->s->license);
+		buf_printf(&of->text, "%sSPDX-License-Identifier: %s%s\n", open, r->s->license, close);
 	buf_printf(&of->text,
-		   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
-		   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-		   r->spec_name, t->name);
+		   "%s" OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
+		   "%sDo not edit: change the spec or the template, then run `make gen`.%s\n",
+		   open, r->spec_name, t->name, mid, close);
 	tmpl_render(t->t, root, &of->text);
 	free(path);
 	free(guard);

@@ -41,7 +41,7 @@ static const struct key arch_keys[] = {
 	{"clobber_mask", &names, false, "bit i of a patch site's clobber mask is register i"},
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
-	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
 	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
@@ -69,6 +69,7 @@ static const struct key backend_keys[] = {
 	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
+	{"asm_aliases", &per_key_scalar, false, "IA-64: names (NAME or NAME(params)) its inst.h defines for Linux's .S files, and what each stands for"},
 	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
 	DOC,

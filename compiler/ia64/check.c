@@ -2,6 +2,7 @@
  * roles and effects of every ASM macro expansion, patch types and the getreg/setreg registers. */
 #include "ia64.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -996,6 +997,52 @@ static void macro_backend(const struct check_ctx *cx, const struct check *c)
 	}
 }
 
+/* An alias is "NAME" or "NAME(a, b)", names being C identifiers, and no macro's name. */
+static bool alias_head(const char *k)
+{
+	const char *p = k;
+	bool params = false;
+
+	for (;;) {
+		if (!isalpha((unsigned char)*p) && *p != '_')
+			return false;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		if (!params && *p == '(')
+			params = true;
+		else if (params && *p == ',')
+			;
+		else
+			return params ? p[0] == ')' && p[1] == '\0' : *p == '\0';
+		for (p++; *p == ' '; p++)
+			;
+	}
+}
+
+static void asm_alias(const struct check_ctx *cx, const struct check *c)
+{
+	const struct spec *s = cx->s;
+	const struct ia64_view *v = cx->view;
+
+	for (size_t i = 0; v && i < s->backends.n; i++) {
+		const struct node *al = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "asm_aliases");
+		for (size_t k = 0; al && al->kind == NODE_MAP && k < al->n; k++) {
+			const char *name = al->keys[k]->str;
+			size_t n = strcspn(name, "(");
+			if (!alias_head(name)) {
+				ERR(c, al->keys[k]->pos, "'%s' is not a name for the preprocessor (NAME or NAME(a, b))", name);
+				continue;
+			}
+			for (size_t m = 0; m < v->macros.n; m++) {
+				const struct ia64_macro *mac = v->macros.v[m];
+				if (strlen(mac->name) == n && strncmp(mac->name, name, n) == 0)
+					ERR(c, al->keys[k]->pos, "'%.*s' is an ASM macro already: an alias would redefine it",
+					    (int)n, name);
+			}
+		}
+	}
+}
+
 const struct check ia64_checks[] = {
 	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register, and the calls declare what the stub changes", convention, NULL},
 	{"ia64-patch-type", "every patchable op has a patch type, and no two sites share one (getreg/setreg add the register number)", patch_type, NULL},
@@ -1008,6 +1055,7 @@ const struct check ia64_checks[] = {
 	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live, NULL},
 	{"ia64-body-read-only", "a body never writes a register the architecture makes read-only (ip, ar.bsp, cr.ivr, cr.irr0-3, cpuid): a read-only register is `set: false`", run_body_read_only, NULL},
 	{"ia64-body-privileged", "a body of a `deprivileged` backend uses no privileged instruction, unless the body is marked `traps` with the reason; `traps` only where one traps", run_body_privileged, NULL},
+	{"ia64-asm-alias", "a backend's asm_aliases are NAME or NAME(params), and no ASM macro's name", asm_alias, NULL},
 	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc, NULL},
 	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked, NULL},
 	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp, NULL},

@@ -2,7 +2,8 @@
  * Do not edit: change the spec or the template, then run `make gen`. */
 /* The paravirt checker for .S files: built in place of native/inst.h, every ASM macro only
  * checks its operands (each line assembles only when the operand has the kind its role
- * says), and the privilege-sensitive instructions, used directly, are assembly errors.
+ * says). Its second pass, native/pvcheck.sed over the preprocessed file, turns each direct
+ * use of a sensitive form a backend replaces into an error naming the macro to use.
  * Nothing here is meant to run. */
 #ifndef PVOPSC_IA64_NATIVE_PVCHK_INST_H
 #define PVOPSC_IA64_NATIVE_PVCHK_INST_H
@@ -61,7 +62,7 @@
 	.endm
 #define MOV_TO_IFA(reg, clob) __pv_MOV_TO_IFA reg, clob
 
-/* The privilege-sensitive instructions: .S code reaches them through the macros above. */
+/* The spec's extra `sensitive` instructions: .S code reaches them through the macros above. */
 	.macro fc args:vararg
 	.error "fc is privilege-sensitive: use the paravirt macro"
 	.endm
