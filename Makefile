@@ -16,7 +16,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror
 XCFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Icompiler -I$(B) -MMD -MP
-LDLIBS   = -lyaml
+LDLIBS   = -lyaml -lZydis
 B       ?= build
 SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc

@@ -526,6 +526,87 @@ static void backend_arches(const struct check_ctx *x, const struct check *c)
 	}
 }
 
+static const char *const policy_words[] = {"inline", "call", "indirect", "nops", NULL};
+
+struct policy_ctx {
+	const struct spec *s;
+	const struct check *c;
+	const struct spec_backend *b;
+};
+
+/* Does b, through its fallbacks, give op a sequence on some arch? */
+static bool has_code(const struct spec *s, const struct spec_backend *b, const struct spec_op *op)
+{
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_impl *impl = spec_impl(b, op, s->arches.v[i], NULL);
+		if (impl && spec_for_arch(impl->code, s->arches.v[i]))
+			return true;
+	}
+	return false;
+}
+
+static void policy_of_op(struct spec_op *op, void *ctx)
+{
+	const struct policy_ctx *p = ctx;
+	const struct node *where = NULL;
+	const char *how = op->kind == OP_GROUP || op->kind == OP_FIELD ? NULL : spec_policy(p->b, op, &where);
+	bool known = false;
+
+	const struct node *groups = node_get(p->b->node, "patch");
+	bool of_group = false;
+
+	if (!how || !(op->arches & p->b->arches))
+		return;
+	/* a group's word is checked once, for the group, and says nothing for its plain calls */
+	for (size_t k = 0; groups && groups->kind == NODE_MAP && k < groups->n; k++)
+		of_group |= groups->items[k] == where;
+	if (of_group)
+		return;
+	for (const char *const *w = policy_words; *w; w++)
+		known |= strcmp(*w, how) == 0;
+	if (!known)
+		one_word(p->c, where, "patch policy", policy_words);
+	else if (op->kind == OP_CALL)
+		ERR(p->c, where->pos, "'%s' is a plain call: it has no patch sites for a policy", op->qname);
+	else if (strcmp(how, "nops") == 0 && (op->kind == OP_JUMP || op->sig.ret.cls != CT_VOID || op->sig.ret.ptr))
+		ERR(p->c, where->pos, "'%s' %s: its sites cannot become NOPs", op->qname,
+		    op->kind == OP_JUMP ? "never returns" : "returns a value");
+	else if (strcmp(how, "inline") == 0 && !has_code(p->s, p->b, op))
+		ERR(p->c, where->pos, "backend '%s' has no sequence for '%s' to inline", p->b->name, op->qname);
+}
+
+/* Is name a table or a group of ops (a prefix a `patch` key may name)? */
+static void group_named(struct spec_op *op, void *ctx)
+{
+	const char **name = ctx;
+	if (*name && op->kind == OP_GROUP && strcmp(op->qname, *name) == 0)
+		*name = NULL;
+}
+
+/* A backend's patch policy: known words, only for ops with sites (NOPs only where nothing
+ * is returned, inline only where there is a sequence), groups that exist. */
+static void patch_policy(const struct check_ctx *x, const struct check *c)
+{
+	const struct spec *s = x->s;
+
+	for (size_t i = 0; i < s->backends.n; i++) {
+		struct policy_ctx p = {s, c, s->backends.v[i]};
+		const struct node *groups = node_get(p.b->node, "patch");
+		spec_each_op(s, policy_of_op, &p);
+		for (size_t k = 0; groups && groups->kind == NODE_MAP && k < groups->n; k++) {
+			const char *name = groups->keys[k]->str;
+			for (size_t t = 0; name && t < s->tables.n; t++)
+				if (strcmp(((struct spec_table *)s->tables.v[t])->name, name) == 0)
+					name = NULL;
+			spec_each_op(s, group_named, &name);
+			if (name)
+				ERR(c, groups->keys[k]->pos, "'%s' is neither a table nor a group of ops", name);
+			else
+				one_word(c, groups->items[k], "patch policy", policy_words);
+		}
+	}
+}
+
 static const struct check common_checks[] = {
 	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL, NULL},
 	{"duplicate-key", "no mapping repeats a key (loader)", NULL, NULL},
@@ -560,6 +641,7 @@ static const struct check common_checks[] = {
 	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle, NULL},
 	{"unknown-op", "a backend implements only ops some table declares", impl_refs, NULL},
 	{"backend-arches", "a backend implements ops only on its arches, and its fallback serves them all", backend_arches, NULL},
+	{"patch-policy", "a backend's patch policy names inline, call, indirect or nops, for ops with sites (nops: ones that return nothing; inline: ones it has a sequence for) or their tables and groups", patch_policy, NULL},
 	{"impl-arch", "code is given only for arches the implementation covers", impl_arch, NULL},
 	{"impl-form", "none only for optional ops, value only and always for fields", impl_form, NULL},
 	{"type-bits", "type sizes are positive multiples of 8", type_bits, NULL},

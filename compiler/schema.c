@@ -42,6 +42,7 @@ static const struct key arch_keys[] = {
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
+	{"percpu_segment", &scalar, false, "x86: the segment register whose base is the running cpu's per-cpu area (`%percpu:` in a sequence)"},
 	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
@@ -56,6 +57,7 @@ static const struct key backend_impl_keys[] = {
 	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
 	{"value", &c_init, false, "data member: its initial value (a C expression)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
+	{"patch", &scalar, false, "how the backend's sites of the op are patched: inline, call, indirect or nops (default: the patcher decides)"},
 	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
 	DOC,
 	END};
@@ -72,6 +74,7 @@ static const struct key backend_keys[] = {
 	{"asm_aliases", &per_key_scalar, false, "IA-64: names (NAME or NAME(params)) its inst.h defines for Linux's .S files, and what each stands for"},
 	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
+	{"patch", &per_key_scalar, false, "per table or group (pv_mmu_ops, pv_cpu_ops.lazy_mode): how its sites are patched, as an impl's `patch`"},
 	DOC,
 	END};
 static const struct shape backend = {.kind = SH_MAP, .what = "backend", .keys = backend_keys};

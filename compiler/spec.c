@@ -280,6 +280,35 @@ static void load_prefixes(const struct spec *s, struct spec_backend *b, const st
 	}
 }
 
+const char *spec_policy(const struct spec_backend *b, const struct spec_op *op, const struct node **where)
+{
+	const struct node *groups = node_get(b->node, "patch"), *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < b->impls.n; i++) {
+		const struct spec_impl *impl = b->impls.v[i];
+		const struct node *p = node_get(impl->node, "patch");
+		if (p && p->kind == NODE_SCALAR && strcmp(impl->qname, op->qname) == 0 && (impl->arches & op->arches)) {
+			if (where)
+				*where = p;
+			return p->str;
+		}
+	}
+	/* the innermost group: the longest key that is op's qname up to a dot */
+	for (size_t i = 0; groups && groups->kind == NODE_MAP && i < groups->n; i++) {
+		const char *k = groups->keys[i]->str;
+		size_t n = strlen(k);
+		if (n > best_len && strncmp(op->qname, k, n) == 0 && op->qname[n] == '.' &&
+		    groups->items[i]->kind == NODE_SCALAR) {
+			best = groups->items[i];
+			best_len = n;
+		}
+	}
+	if (where)
+		*where = best;
+	return best ? best->str : NULL;
+}
+
 bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a)
 {
 	return (b->arches >> a->index) & 1;

@@ -145,6 +145,10 @@ bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a);
 bool spec_selected(const struct spec *s, const struct spec_arch *a);
 /* The backends serving arch a, in spec order (struct spec_backend *), into out. */
 void spec_backends_on(const struct spec *s, const struct spec_arch *a, struct vec *out);
+/* How backend b wants the sites of op patched: its own entry's `patch`, else its `patch` word
+ * for the innermost table or group holding op; NULL: the patcher decides. *where (if given)
+ * is the node saying it. */
+const char *spec_policy(const struct spec_backend *b, const struct spec_op *op, const struct node **where);
 /* The backend's symbol prefix on arch a. */
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);

@@ -79,6 +79,9 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 			diag_error(a->ret_regs.r[i].pos, "x86-convention", i >= 2 ? "at most two return registers"
 				   : "return register '%s' has no gcc constraint letter", a->ret_regs.r[i].name);
 	}
+	const struct node *seg = node_get(a->node, "percpu_segment");
+	if (seg && seg->kind == NODE_SCALAR && strcmp(seg->str, "fs") != 0 && strcmp(seg->str, "gs") != 0)
+		diag_error(seg->pos, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg->str);
 	if (a->arg_regs.n > 8)
 		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
 	const struct node *rr = node_get(a->node, "ret_regs");
@@ -459,9 +462,13 @@ static void code_clobbers(const struct x86_arch *x, const struct spec_backend *b
 		unsigned w = c->steps[i].writes | (c->steps[i].calls ? x->conv.callee : 0);
 		if (w & ~allowed) {
 			char *bad = regs_text(x, w & ~allowed), *ok = regs_text(x, allowed);
+			/* .byte data: say which instruction the bytes are */
+			char *what = c->steps[i].what ? xasprintf("instruction (%s)", c->steps[i].what)
+						      : xstrdup(c->steps[i].calls ? "call" : "instruction");
 			diag_error(node_pos_at(code, c->steps[i].off), "x86-code-clobbers",
 				   "this %s writes %s, which a site of '%s' on %s may not change (it may change: %s)",
-				   c->steps[i].calls ? "call" : "instruction", bad, in->op->qname, x->a->name, ok);
+				   what, bad, in->op->qname, x->a->name, ok);
+			free(what);
 			free(bad);
 			free(ok);
 			break;

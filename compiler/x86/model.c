@@ -425,7 +425,8 @@ static void add_types(struct model *m, struct tval *root)
 struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
-	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
+	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
+	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
 };
 
 static char *proto_of(const struct spec_op *op, const char *sym)
@@ -552,7 +553,8 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
 		/* a plain C function: adapted to the callee-save convention by a thunk */
 		tv_set_strf(e, "init", "{ .func = __raw_callee_save_%s }", sym);
-		add_once(thunks, sym);
+		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
+			tv_add_str(thunks, sym);
 		add_proto(bc, op, sym);
 	} else {
 		if (in->kind == OP_CALLEE_SAVE)
@@ -570,6 +572,18 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	}
 	if (has_code && owner == b)
 		add_body(bc, b, in, code, sym);
+	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
+	if (how) {
+		struct tval *pe = tv_add_map(bc->policy);
+		char *cname = cname_of(op->qname), *up = xstrdup(how);
+		for (char *q = up; *q; q++)
+			*q = (char)(*q - 'a' + 'A');
+		tv_set_str(pe, "cname", cname);
+		tv_set_str(pe, "qname", op->qname);
+		tv_set_str(pe, "how", up);
+		free(cname);
+		free(up);
+	}
 	free(sym);
 }
 
@@ -597,7 +611,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}, {0}};
 
 	struct vec on = {0};
 
@@ -607,6 +621,8 @@ static void add_backends(struct model *m, struct tval *root)
 		struct tval *bm = list->items[i], *tabs = tv_set(bm, "tables", tv_list());
 		struct tval *thunks = tv_set(bm, "thunks", tv_list()), *insns = tv_set(bm, "insns", tv_list());
 
+		bc.policy = tv_set(bm, "policy", tv_list());
+
 		for (size_t t = 0; t < m->s->tables.n; t++) {
 			const struct spec_table *tab = m->s->tables.v[t];
 			struct tval *d, *entries;
@@ -614,8 +630,9 @@ static void add_backends(struct model *m, struct tval *root)
 				continue;
 			d = tv_add_map(tabs);
 			tv_set_str(d, "name", tab->name);
-			tv_set_strf(d, "var", "%s%s", spec_prefix(b, m->x->a), tab->name);
-			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, spec_prefix(b, m->x->a), tab->name);
+			/* named after the backend: two backends may share a symbol prefix */
+			tv_set_strf(d, "var", "%s_%s", b->name, tab->name);
+			tv_set_strf(d, "decl", "const struct %s %s_%s", tab->name, b->name, tab->name);
 			entries = tv_set(d, "entries", tv_list());
 			walk_entries(&bc, b, &tab->ops, NULL, entries, thunks, insns);
 			if (i == 0) { /* the globals start as the default backend's tables */
@@ -630,6 +647,7 @@ static void add_backends(struct model *m, struct tval *root)
 	vec_free(&on);
 	strset_free(&bc.seen_protos);
 	strset_free(&bc.seen_bodies);
+	strset_free(&bc.seen_thunks);
 }
 
 /* ---- .S macros ---- */

@@ -78,6 +78,11 @@ static const struct paravirt_insn native_insns[] = {
 	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte */
 };
 
+/* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char native_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
 const struct paravirt_backend native_backend = {
 	.name = "native",
 	.hypervisor_type = 0,
@@ -87,6 +92,7 @@ const struct paravirt_backend native_backend = {
 	.pv_mmu_ops = &native_pv_mmu_ops,
 	.insns = native_insns,
 	.ninsns = 6,
+	.policy = native_policy,
 };
 
 /* ---- xen (what it does not list comes from native) ---- */
@@ -128,6 +134,11 @@ static const struct paravirt_insn xen_insns[] = {
 	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 7, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: movzbl vcpu+MASK, %eax */
 };
 
+/* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char xen_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
 const struct paravirt_backend xen_backend = {
 	.name = "xen",
 	.hypervisor_type = 1,
@@ -137,17 +148,18 @@ const struct paravirt_backend xen_backend = {
 	.pv_mmu_ops = &xen_pv_mmu_ops,
 	.insns = xen_insns,
 	.ninsns = 4,
+	.policy = xen_policy,
 };
 
 const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
-	[PARAVIRT_PATCH_pv_cpu_ops_read_cr0] = { "pv_cpu_ops.read_cr0", PV_KIND_PATCHABLE, 0x7 },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_gdt_entry] = { "pv_cpu_ops.write_gdt_entry", PV_KIND_PATCHABLE, 0x7 },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_tsc] = { "pv_cpu_ops.read_tsc", PV_KIND_PATCHABLE, 0x7 },
-	[PARAVIRT_PATCH_pv_cpu_ops_iret] = { "pv_cpu_ops.iret", PV_KIND_JUMP, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = { "pv_cpu_ops.swapgs", PV_KIND_PATCHABLE, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_io_delay] = { "pv_cpu_ops.io_delay", PV_KIND_CALL, 0x7 },
-	[PARAVIRT_PATCH_pv_irq_ops_save_fl] = { "pv_irq_ops.save_fl", PV_KIND_CALLEE_SAVE, 0x5 },
-	[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = { "pv_irq_ops.irq_disable", PV_KIND_CALLEE_SAVE, 0x5 },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pte] = { "pv_mmu_ops.set_pte", PV_KIND_PATCHABLE, 0x7 },
-	[PARAVIRT_PATCH_pv_mmu_ops_make_pte] = { "pv_mmu_ops.make_pte", PV_KIND_CALLEE_SAVE, 0x5 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_cr0] = { "pv_cpu_ops.read_cr0", PV_KIND_PATCHABLE, 0x7, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_gdt_entry] = { "pv_cpu_ops.write_gdt_entry", PV_KIND_PATCHABLE, 0x7, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_tsc] = { "pv_cpu_ops.read_tsc", PV_KIND_PATCHABLE, 0x7, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_iret] = { "pv_cpu_ops.iret", PV_KIND_JUMP, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = { "pv_cpu_ops.swapgs", PV_KIND_PATCHABLE, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_io_delay] = { "pv_cpu_ops.io_delay", PV_KIND_CALL, 0x7, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_save_fl] = { "pv_irq_ops.save_fl", PV_KIND_CALLEE_SAVE, 0x5, 1 },
+	[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = { "pv_irq_ops.irq_disable", PV_KIND_CALLEE_SAVE, 0x5, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pte] = { "pv_mmu_ops.set_pte", PV_KIND_PATCHABLE, 0x7, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_make_pte] = { "pv_mmu_ops.make_pte", PV_KIND_CALLEE_SAVE, 0x5, 1 },
 };
