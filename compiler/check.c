@@ -689,6 +689,35 @@ bool check_spec(const struct spec *s, const struct analysis *an)
 	return diag_error_count() == before;
 }
 
+const struct check *check_find(const char *name, const char **near)
+{
+	const char *names[512];
+	size_t n = 0;
+
+	for (const struct check *c = common_checks; c->name; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+		if (n + 1 < ARRAY_SIZE(names))
+			names[n++] = c->name;
+	}
+	for (const struct family *const *f = families; *f; f++)
+		for (const struct check *c = (*f)->checks; c->name; c++) {
+			if (strcmp(c->name, name) == 0)
+				return c;
+			if (n + 1 < ARRAY_SIZE(names))
+				names[n++] = c->name;
+		}
+	names[n] = NULL;
+	if (near)
+		*near = suggest(name, names);
+	return NULL;
+}
+
+bool check_is_warning(const struct check *c)
+{
+	return strncmp(c->doc, "warning:", 8) == 0;
+}
+
 void check_list(FILE *out)
 {
 	fprintf(out, "common:\n");

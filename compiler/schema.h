@@ -45,6 +45,8 @@ extern const struct shape spec_shape;
 bool schema_validate(const struct node *root);
 /* Print the key reference (for the README) to out. */
 void schema_dump(FILE *out);
+/* Print the schema as a JSON Schema (draft 2020-12), for editors and other tools. */
+void schema_json(FILE *out);
 
 bool scalar_int(const struct node *n, long long *v);
 bool scalar_bool(const struct node *n, bool *v);
