@@ -77,6 +77,11 @@ static void index_lines(const struct source *cs)
 	}
 }
 
+static bool has_bom(const char *text, size_t len)
+{
+	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0;
+}
+
 struct pos source_pos(const struct source *s, size_t off)
 {
 	size_t lo = 0, hi;
@@ -92,6 +97,9 @@ struct pos source_pos(const struct source *s, size_t off)
 		else
 			hi = mid;
 	}
+	/* a byte order mark is not part of line 1: its columns start after it */
+	if (lo == 0 && off >= 3 && has_bom(s->text, s->len))
+		off -= 3;
 	return (struct pos){s->name, (int)lo + 1, (int)(off - s->line_start[lo]) + 1};
 }
 
@@ -267,6 +275,22 @@ static const char *line_text(const struct source *s, int line, size_t *len)
 	return p;
 }
 
+/* Text as a terminal may show it: a control character (but a tab) as \xNN, so that a spec
+ * cannot move the cursor, repaint the screen or overwrite what was printed. */
+static int put_visible(FILE *out, const char *text, size_t len)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			width += fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out), width += (c & 0xc0) != 0x80;
+	}
+	return width;
+}
+
 static void show_line(FILE *out, struct pos p)
 {
 	const struct source *s = diag_find_source(p.file);
@@ -275,17 +299,22 @@ static void show_line(FILE *out, struct pos p)
 
 	if (!s || p.line <= 0 || !(text = line_text(s, p.line, &len)))
 		return;
+	if (p.line == 1 && text == s->text && has_bom(text, len)) { /* it takes no room on screen */
+		text += 3;
+		len -= 3;
+	}
 	int width = fprintf(out, "%5d", p.line);
 
-	fprintf(out, " | %.*s\n%*s | ", (int)len, text, width, "");
+	fputs(" | ", out);
+	put_visible(out, text, len);
+	fprintf(out, "\n%*s | ", width, "");
 	/* Keep tabs so the caret lines up under the same column as in the source. */
 	for (int c = 1; c < p.col && (size_t)(c - 1) < len; c++) {
-		if (c == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-			c += 2; /* a byte order mark takes no room on screen */
-			continue;
-		}
-		if (((unsigned char)text[c - 1] & 0xc0) != 0x80) /* one column per UTF-8 character */
-			fputc(text[c - 1] == '\t' ? '\t' : ' ', out);
+		unsigned char ch = (unsigned char)text[c - 1];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			fputs("    ", out); /* as wide as its \xNN */
+		else if ((ch & 0xc0) != 0x80) /* one column per UTF-8 character */
+			fputc(ch == '\t' ? '\t' : ' ', out);
 	}
 	fputs("^\n", out);
 }
@@ -300,7 +329,8 @@ static void print_one(FILE *out, const struct diag *d)
 		fprintf(out, "%s: ", d->pos.file);
 	else
 		fputs("pvopsc: ", out);
-	fprintf(out, "%s: %s", word[d->sev], d->msg);
+	fprintf(out, "%s: ", word[d->sev]);
+	put_visible(out, d->msg, strlen(d->msg));
 	if (d->check)
 		fprintf(out, " [%s]", d->check);
 	fputc('\n', out);

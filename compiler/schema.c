@@ -1,12 +1,22 @@
 /* schema.c: every key the spec may hold, as data, and the validator that walks it. */
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct shape scalar = {.kind = SH_SCALAR, .what = "string"};
-static const struct shape integer = {.kind = SH_INT, .what = "integer"};
+#define INT_SHAPE(id, lo, hi, text) \
+	static const struct shape id = {.kind = SH_INT, .what = "integer " text, .min = lo, .max = hi}
+INT_SHAPE(version, 0, 2147483647, "0-2147483647");
+INT_SHAPE(bits, 1, 1024, "1-1024");
+INT_SHAPE(arg_count, 0, 8, "0-8");
+INT_SHAPE(bundles, 1, 64, "1-64");
+INT_SHAPE(int32, 0, 2147483647, "0-2147483647");
+INT_SHAPE(byte, 0, 255, "0-255");
+INT_SHAPE(uint32, 0, 4294967295LL, "0-0xffffffff");
 static const struct shape boolean = {.kind = SH_BOOL, .what = "boolean"};
 static const struct shape names = {.kind = SH_NAMES, .what = "list of names"};
 static const struct shape anything = {.kind = SH_ANY, .what = "value"};
@@ -22,7 +32,7 @@ static const struct shape prefix = {.kind = SH_SCALAR, .what = "identifier prefi
 static const struct shape per_arch_names = {.kind = SH_DICT, .what = "map of arch to registers", .item = &names};
 static const struct shape per_arch_code = {.kind = SH_DICT, .what = "map of arch to code", .item = &scalar};
 static const struct shape per_key_scalar = {.kind = SH_DICT, .what = "map of name to value", .item = &scalar};
-static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &integer};
+static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &byte};
 static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch to word", .item = &scalar};
 
 #define DOC {"doc", &doc_text, false, "free text, copied into generated comments"}
@@ -31,15 +41,15 @@ static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch
 static const struct key arch_keys[] = {
 	{"name", &ident, true, "arch name: x86_64, i386, ia64"},
 	{"family", &scalar, true, "the compiler's arch code that handles it: x86 or ia64"},
-	{"word_bits", &integer, true, "bits in a machine word (and a pointer)"},
+	{"word_bits", &bits, true, "bits in a machine word (and a pointer)"},
 	{"features", &names, false, "conditions ops may require (pae, 4level)"},
 	{"arg_regs", &names, true, "registers that carry pv call arguments, in order"},
-	{"stack_args", &integer, false, "arguments after the registers passed on the stack"},
+	{"stack_args", &arg_count, false, "arguments after the registers passed on the stack"},
 	{"ret_regs", &names, true, "registers of the return value, low word first"},
 	{"call_clobbers", &names, true, "registers a normal pv call may modify (returns included)"},
 	{"callee_save_clobbers", &names, false, "registers a callee-save call may modify"},
 	{"clobber_mask", &names, false, "bit i of a patch site's clobber mask is register i"},
-	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
+	{"site_bundles", &bundles, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
 	{"percpu_segment", &scalar, false, "x86: the segment register whose base is the running cpu's per-cpu area (`%percpu:` in a sequence)"},
@@ -67,7 +77,7 @@ static const struct shape backend_impls = {.kind = SH_LIST, .what = "list of imp
 static const struct key backend_keys[] = {
 	{"name", &ident, true, "backend name: native, xen, kvm"},
 	{"arches", &names, false, "arches the backend serves (default: all); its checks and output exist only there"},
-	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
+	{"hypervisor_type", &int32, true, "the paravirt hypervisor type number"},
 	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
@@ -101,7 +111,7 @@ static const struct key op_keys[] = {
 	{"clobbers", &per_arch_names, false, "per arch: registers the op may modify, overriding its kind"},
 	{"kinds", &per_arch_word, false, "x86, per arch: the kind where it differs from `kind` (too wide for a site: call)"},
 	{"site_bytes", &per_arch_int, false, "x86, per arch: reserve this many bytes at each patch site (NOP-padded)"},
-	{"patch_type", &integer, false, "IA-64: the op's patch type number"},
+	{"patch_type", &uint32, false, "IA-64: the op's patch type number"},
 	{"reg_param", &scalar, false, "IA-64 getreg/setreg: the parameter holding the register number"},
 	{"reg_arg_order", &names, false, "IA-64: stub argument registers of the params, if not in order"},
 	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
@@ -120,7 +130,7 @@ static const struct shape table = {.kind = SH_MAP, .what = "table", .keys = tabl
 
 static const struct key register_keys[] = {
 	{"name", &scalar, true, "register name as the assembler writes it"},
-	{"number", &integer, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
+	{"number", &uint32, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
 	{"get", &boolean, false, "getreg is paravirtualized (default true)"},
 	{"set", &boolean, false, "setreg is paravirtualized (default true)"},
 	{"cname", &suffix, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},
@@ -171,7 +181,7 @@ static const struct shape constant = {.kind = SH_SCALAR, .what = "value or {valu
 static const struct shape constants = {.kind = SH_DICT, .what = "map of constants", .item = &constant, .key_lex = LEX_IDENT};
 
 static const struct key spec_keys[] = {
-	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"pvopsc", &version, true, "spec format version: 1"},
 	{"license", &scalar, false, "SPDX license identifier every generated file carries (GPL-2.0)"},
 	{"arches", &arches, true, "the arches and their pv calling conventions"},
 	{"backends", &backends, true, "the backends (native, xen, ...)"},
@@ -188,21 +198,41 @@ bool scalar_int(const struct node *n, long long *v)
 {
 	char *end;
 
-	if (!n || n->kind != NODE_SCALAR || !n->str[0] || n->style != STYLE_PLAIN)
+	if (!n || n->kind != NODE_SCALAR || !n->str[0] || n->style != STYLE_PLAIN || n->str_tag)
 		return false;
 	errno = 0;
-	if (n->str[0] == '-')
+	if (n->str[0] == '-') {
 		*v = strtoll(n->str, &end, 0);
-	else
-		*v = (long long)strtoull(n->str, &end, 0);
+	} else {
+		/* strtoull would take "-1" and wrap big values: only what fits a long long */
+		unsigned long long u = strtoull(n->str, &end, 0);
+		if (u > LLONG_MAX || !isdigit((unsigned char)n->str[0]))
+			return false;
+		*v = (long long)u;
+	}
 	return errno == 0 && *end == '\0';
+}
+
+/* Digits as an integer is written (decimal or 0x hex, a sign), whatever its size. */
+static bool looks_numeric(const struct node *n)
+{
+	const char *p = n->str + (n->str[0] == '-' || n->str[0] == '+');
+	bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+
+	p += hex ? 2 : 0;
+	if (n->style != STYLE_PLAIN || !*p)
+		return false;
+	for (; *p; p++)
+		if (!(hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)))
+			return false;
+	return true;
 }
 
 bool scalar_bool(const struct node *n, bool *v)
 {
 	if (node_is(n, "true") || node_is(n, "false")) {
 		*v = node_is(n, "true");
-		return n->style == STYLE_PLAIN;
+		return n->style == STYLE_PLAIN && !n->str_tag;
 	}
 	return false;
 }
@@ -238,12 +268,15 @@ static void check_map(const struct node *n, const struct shape *sh)
 			diag_error(n->pos, "missing-key", "%s has no '%s' (%s)", sh->what, k->name, k->doc);
 }
 
-/* In a list of maps, `key` names each item: the second of a name is an error. */
+/* In a list of maps, `key` names each item: the second of a name is an error. A hash set
+ * keeps it linear; the first of a name is looked up only when there is a second. */
 static void check_unique(const struct node *list, const char *key, const char *what)
 {
+	struct strset seen = {0};
+
 	for (size_t i = 0; i < list->n; i++) {
 		const struct node *a = node_get(list->items[i], key);
-		if (!a || a->kind != NODE_SCALAR)
+		if (!a || a->kind != NODE_SCALAR || strset_add(&seen, a->str))
 			continue;
 		for (size_t j = 0; j < i; j++) {
 			const struct node *b = node_get(list->items[j], key);
@@ -254,6 +287,7 @@ static void check_unique(const struct node *list, const char *key, const char *w
 			}
 		}
 	}
+	strset_free(&seen);
 }
 
 /* Text pasted into generated code must have its rule's shape: check `identifier` for names,
@@ -320,8 +354,11 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 	}
 	switch (sh->kind) {
 	case SH_INT:
-		if (!scalar_int(n, &iv))
+		if (!scalar_int(n, &iv) && !looks_numeric(n))
 			diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
+		else if (!scalar_int(n, &iv) || iv < sh->min || iv > sh->max)
+			diag_error(n->pos, "integer-range", "'%s' must be an integer from %lld to %lld, not '%s'", key,
+				   sh->min, sh->max, n->str);
 		break;
 	case SH_BOOL:
 		if (!scalar_bool(n, &bv))

@@ -37,6 +37,7 @@ struct shape {
 	const struct shape *alt;  /* a mapping is also accepted, validated as this shape */
 	enum lexeme lex;          /* SH_SCALAR: the text's rule (it is pasted into generated code) */
 	enum lexeme key_lex;      /* SH_DICT: the rule of its keys */
+	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
 };
 
 extern const struct shape spec_shape;
