@@ -104,7 +104,12 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS) boot
+# The reference patcher for linked IA-64 images (tests/ia64/patcher.t runs it).
+IA64_PATCH = $(B)/ia64-patch
+$(IA64_PATCH): runtime/ia64/patch.c runtime/ia64/bundle.c runtime/ia64/bundle.h | $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -o $@ runtime/ia64/patch.c runtime/ia64/bundle.c -lelf
+
+test: $(PVOPSC) $(UNIT_TESTS) $(IA64_PATCH) boot
 	B=$(B) tests/run
 
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu: x86_64 natively and as Xen's
