@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -18,7 +19,8 @@ struct tval {
 	bool b;           /* TV_BOOL */
 	size_t n, cap;    /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
 	struct tval **items;
-	char **keys;
+	const char **keys; /* borrowed: a key outlives the map (a literal or a spec string) */
+	uint32_t *hashes;  /* hashes[i] of keys[i]: a lookup compares strings on a match only */
 };
 
 struct tval *tv_str(const char *s);
@@ -27,7 +29,8 @@ struct tval *tv_bool(bool b);
 struct tval *tv_list(void);
 struct tval *tv_map(void);
 
-/* Map setters replace an existing key. They return the value stored. */
+/* Map setters replace an existing key. They return the value stored. The key is not copied:
+ * it must live as long as the map. */
 struct tval *tv_set(struct tval *map, const char *key, struct tval *v);
 struct tval *tv_set_str(struct tval *map, const char *key, const char *s);
 struct tval *tv_set_strf(struct tval *map, const char *key, const char *fmt, ...) PRINTF(3, 4);
@@ -42,7 +45,8 @@ struct tval *tv_add_str(struct tval *list, const char *s);
 /* Another owner of v (the same map in two lists): tv_free releases it only at the last. */
 struct tval *tv_ref(struct tval *v);
 
-/* Maps are small records: lookup is a linear scan, and NULL when map is not a map. */
+/* Maps are small records: lookup is a linear scan of the keys' hashes, and NULL when map is
+ * not a map. */
 const struct tval *tv_get(const struct tval *map, const char *key);
 const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
 void tv_free(struct tval *v);
