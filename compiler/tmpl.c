@@ -53,6 +53,29 @@ static void remove_standalone_lines(struct tmpl *t)
 	}
 }
 
+/* The hash of every part of every name, computed once rather than at every lookup. */
+static void hash_names(struct tmpl *t)
+{
+	for (size_t i = 0; i < t->pieces.n; i++) {
+		struct tnode *p = t->pieces.v[i];
+		size_t parts = 1, k = 0;
+
+		if (!p->name)
+			continue;
+		for (const char *c = p->name; *c; c++)
+			parts += *c == '.';
+		p->hashes = xmalloc(parts * sizeof(*p->hashes));
+		for (const char *c = p->name;; c++) {
+			size_t len = strcspn(c, ".");
+
+			p->hashes[k++] = tv_hash(c, len);
+			c += len;
+			if (!*c)
+				break;
+		}
+	}
+}
+
 struct tmpl *tmpl_parse(const struct source *src)
 {
 	struct parser p = {.src = src, .line = 1, .col = 1};
@@ -78,6 +101,7 @@ struct tmpl *tmpl_parse(const struct source *src)
 		return NULL;
 	}
 	remove_standalone_lines(t);
+	hash_names(t);
 	return t;
 }
 
@@ -90,6 +114,7 @@ void tmpl_free(struct tmpl *t)
 
 		buf_free(&n->text);
 		free(n->name);
+		free(n->hashes);
 		vec_free(&n->body);
 		vec_free(&n->alt);
 		free(n);
@@ -223,12 +248,12 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 	if (name[0] == '@')
 		return loop_value(r, name);
 	for (const struct frame *f = r->top; f && !v; f = f->up)
-		v = tv_getn(f->item, name, len);
+		v = tv_geth(f->item, name, len, n->hashes[0]);
 	if (!v) {
 		unknown(r, n, len, NULL);
 		return NULL;
 	}
-	while (name[len]) { /* name[len] is a dot: walk into the map */
+	for (size_t k = 1; name[len]; k++) { /* name[len] is a dot: walk into the map */
 		size_t part = strcspn(name + len + 1, ".");
 		const struct tval *in = v;
 
@@ -237,7 +262,7 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 			     kind_name(in->kind));
 			return NULL;
 		}
-		v = tv_getn(in, name + len + 1, part);
+		v = tv_geth(in, name + len + 1, part, n->hashes[k]);
 		len += 1 + part;
 		if (!v) {
 			unknown(r, n, len, in);

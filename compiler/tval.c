@@ -162,7 +162,7 @@ static void grow(struct tval *v)
 }
 
 /* FNV-1a */
-static uint32_t hash(const char *key, size_t len)
+uint32_t tv_hash(const char *key, size_t len)
 {
 	uint32_t h = 2166136261u;
 
@@ -182,7 +182,7 @@ static size_t find(const struct tval *map, const char *key, size_t len, uint32_t
 struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 {
 	size_t i, len = strlen(key);
-	uint32_t h = hash(key, len);
+	uint32_t h = tv_hash(key, len);
 
 	assert(map->kind == TV_MAP);
 	i = find(map, key, len, h);
@@ -240,14 +240,19 @@ struct tval *tv_ref(struct tval *v)
 	return v;
 }
 
-const struct tval *tv_getn(const struct tval *map, const char *key, size_t len)
+const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash)
 {
 	size_t i;
 
 	if (!map || map->kind != TV_MAP)
 		return NULL;
-	i = find(map, key, len, hash(key, len));
+	i = find(map, key, len, hash);
 	return i < map->n ? map->items[i] : NULL;
+}
+
+const struct tval *tv_getn(const struct tval *map, const char *key, size_t len)
+{
+	return tv_geth(map, key, len, tv_hash(key, len));
 }
 
 const struct tval *tv_get(const struct tval *map, const char *key)

@@ -49,6 +49,10 @@ struct tval *tv_ref(struct tval *v);
  * not a map. */
 const struct tval *tv_get(const struct tval *map, const char *key);
 const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
+/* The hash a map keeps of key[0..len); a reader that looks the same name up many times (a
+ * template) computes it once and passes it to tv_geth. */
+uint32_t tv_hash(const char *key, size_t len);
+const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash);
 void tv_free(struct tval *v);
 
 #endif
