@@ -67,15 +67,6 @@ static void block_free(void *p, size_t n)
 		free(c);
 }
 
-static char *block_strdup(const char *s, size_t len)
-{
-	char *p = block_alloc(len + 1);
-
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
 static struct tval *tv_new(enum tval_kind kind)
 {
 	struct tval *v = block_alloc(sizeof(*v));
@@ -84,17 +75,22 @@ static struct tval *tv_new(enum tval_kind kind)
 	return v;
 }
 
-struct tval *tv_str(const char *s)
+/* A string node holds its text right after itself: one block. */
+static struct tval *str_node(const char *s, size_t len)
 {
-	struct tval *v = tv_new(TV_STR);
+	struct tval *v = block_alloc(sizeof(*v) + len + 1);
 
-	v->str = block_strdup(s, strlen(s));
+	*v = (struct tval){.kind = TV_STR, .str = (char *)(v + 1)};
+	memcpy(v->str, s, len);
+	v->str[len] = '\0';
 	return v;
 }
 
+struct tval *tv_str(const char *s) { return str_node(s, strlen(s)); }
+
 static struct tval *tv_vstrf(const char *fmt, va_list ap)
 {
-	struct tval *v = tv_new(TV_STR);
+	struct tval *v;
 	char small[256];
 	va_list again;
 	int n;
@@ -102,12 +98,12 @@ static struct tval *tv_vstrf(const char *fmt, va_list ap)
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n >= 0 && (size_t)n < sizeof(small)) {
-		v->str = block_strdup(small, (size_t)n);
+		v = str_node(small, (size_t)n);
 	} else {
 		struct buf b = {0};
 
 		buf_vprintf(&b, fmt, again);
-		v->str = block_strdup(b.data ? b.data : "", b.len);
+		v = str_node(b.data ? b.data : "", b.len);
 		buf_free(&b);
 	}
 	va_end(again);
@@ -124,13 +120,10 @@ struct tval *tv_strf(const char *fmt, ...)
 	return v;
 }
 
-struct tval *tv_bool(bool b)
-{
-	struct tval *v = tv_new(TV_BOOL);
+/* Booleans are immutable and many (a dozen per op): two shared nodes that tv_free keeps. */
+static struct tval bools[2] = {{.kind = TV_BOOL, .b = false}, {.kind = TV_BOOL, .b = true}};
 
-	v->b = b;
-	return v;
-}
+struct tval *tv_bool(bool b) { return &bools[b]; }
 
 struct tval *tv_list(void) { return tv_new(TV_LIST); }
 struct tval *tv_map(void) { return tv_new(TV_MAP); }
@@ -236,7 +229,8 @@ struct tval *tv_add_str(struct tval *list, const char *s) { return tv_add(list, 
 
 struct tval *tv_ref(struct tval *v)
 {
-	v->refs++;
+	if (v->kind != TV_BOOL)
+		v->refs++;
 	return v;
 }
 
@@ -262,7 +256,7 @@ const struct tval *tv_get(const struct tval *map, const char *key)
 
 void tv_free(struct tval *v)
 {
-	if (!v)
+	if (!v || v->kind == TV_BOOL)
 		return;
 	if (v->refs) {
 		v->refs--;
@@ -273,7 +267,5 @@ void tv_free(struct tval *v)
 	block_free(v->items, v->cap * sizeof(*v->items));
 	block_free(v->keys, v->cap * sizeof(*v->keys));
 	block_free(v->hashes, v->cap * sizeof(*v->hashes));
-	if (v->str)
-		block_free(v->str, strlen(v->str) + 1);
-	block_free(v, sizeof(*v));
+	block_free(v, sizeof(*v) + (v->str ? strlen(v->str) + 1 : 0));
 }
