@@ -268,12 +268,25 @@ void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_
 	x->by_qname = xmalloc((size_t)(x->nops ? x->nops : 1) * sizeof(*x->by_qname));
 	memcpy(x->by_qname, x->index, (size_t)x->nops * sizeof(*x->by_qname));
 	qsort(x->by_qname, (size_t)x->nops, sizeof(*x->by_qname), by_qname);
+	/* the call of a site is as long for every op of a table (the slot's displacement is a
+	 * 32-bit relocation, whatever the offset): assembled once per table and verb */
+	const struct spec_table *table = NULL;
+	bool jump = false;
+	int call = 0;
 	for (int i = 0; i < x->nops; i++) {
 		struct x86_opinfo *in = &x->ops[i];
 		if (in->type < 0)
 			continue;
-		in->pad = x86_site_pad(x, in);
-		in->site = x86_site_len(x, in, SITE_C);
+		if (in->op->table != table || (in->kind == OP_JUMP) != jump) {
+			struct x86_opinfo bare = *in;
+
+			bare.pad = 0;
+			call = x86_site_len(x, &bare, SITE_C);
+			table = in->op->table;
+			jump = in->kind == OP_JUMP;
+		}
+		in->pad = x86_site_pad(x, in, call);
+		in->site = call + in->pad;
 	}
 }
 
@@ -450,13 +463,10 @@ int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op)
 	return n && scalar_int(n, &v) && v > 0 && v < 4096 ? (int)v : 0;
 }
 
-int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in)
+int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call)
 {
-	struct x86_opinfo bare = *in;
-	int want = x86_site_bytes(x, in->op), call;
+	int want = x86_site_bytes(x, in->op);
 
-	bare.pad = 0;
-	call = x86_site_len(x, &bare, SITE_C);
 	return want > call ? want - call : 0;
 }
 

@@ -187,7 +187,8 @@ char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum 
 char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
-int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in);
+/* The padding that makes in's site (a call of `call` bytes) site_bytes long. */
+int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
 
 /* ---- sequences (analyze.c) ---- */
 
