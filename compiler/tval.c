@@ -11,9 +11,9 @@
  * count drops to zero, so freeing a tree is a walk and no malloc bookkeeping. Blocks over
  * BLOCK_MAX bytes are mallocs of their own. Under AddressSanitizer every block is a malloc,
  * which keeps use-after-free visible. */
-#define CHUNK ((size_t)64 << 10)
+#define CHUNK ((size_t)1 << 20)
 #define BLOCK_MAX (CHUNK / 16)
-#define ALIGN 16
+#define ALIGN 8 /* pointers are the widest members */
 
 struct chunk {
 	size_t live, used;

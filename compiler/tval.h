@@ -13,11 +13,11 @@
 enum tval_kind { TV_STR, TV_BOOL, TV_LIST, TV_MAP };
 
 struct tval {
-	enum tval_kind kind;
-	int refs;         /* owners beyond the first (tv_ref); tv_free frees at the last */
-	char *str;        /* TV_STR */
-	bool b;           /* TV_BOOL */
-	size_t n, cap;    /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
+	enum tval_kind kind : 8;
+	bool b;            /* TV_BOOL */
+	int refs;          /* owners beyond the first (tv_ref); tv_free frees at the last */
+	char *str;         /* TV_STR */
+	uint32_t n, cap;   /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
 	struct tval **items;
 	const char **keys; /* borrowed: a key outlives the map (a literal or a spec string) */
 	uint32_t *hashes;  /* hashes[i] of keys[i]: a lookup compares strings on a match only */
