@@ -1510,7 +1510,6 @@ static bool layout(struct asmctx *c, bool *stable)
 	return true;
 }
 
-<<<<<<< HEAD
 /* Add one statement to the listing, with the register `%percpu:` stands for. */
 static void list_statement(struct buf *listing, const char *st, size_t n, const char *percpu)
 {
@@ -1529,8 +1528,6 @@ static void list_statement(struct buf *listing, const char *st, size_t n, const 
 	}
 }
 
-bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
-=======
 static void add_step(struct x86_code *out, size_t off, unsigned writes, bool calls, const char *what)
 {
 	out->steps = xrealloc(out->steps, sizeof(*out->steps) * (size_t)(out->nsteps + 1));
@@ -1579,8 +1576,7 @@ static bool decode_data(struct asmctx *c, int first, int last, const unsigned ch
 	return true;
 }
 
-bool x86_assemble(const char *text, int bits, const struct node *src, struct pos where, const char *check,
->>>>>>> origin/main
+bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
 		  x86_const_fn consts, void *cctx, struct x86_code *out)
 {
 	struct asmctx *c = xcalloc(1, sizeof(*c));

@@ -425,12 +425,8 @@ static void add_types(struct model *m, struct tval *root)
 struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
-<<<<<<< HEAD
-	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
-=======
 	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
-	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
->>>>>>> origin/main
+	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
 };
 
 static char *proto_of(const struct spec_op *op, const char *sym)
@@ -615,11 +611,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-<<<<<<< HEAD
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}, {0}};
-=======
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}};
->>>>>>> origin/main
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}, {0}};
 
 	struct vec on = {0};
 

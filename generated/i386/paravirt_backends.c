@@ -543,6 +543,7 @@ const struct paravirt_backend xen_backend = {
 	.pv_lock_ops = &xen_pv_lock_ops,
 	.insns = xen_insns,
 	.ninsns = 9,
+	.policy = xen_policy,
 };
 
 /* ---- xen_vcpu_info_placement (what it does not list comes from xen) ---- */
@@ -721,6 +722,11 @@ static const struct paravirt_insn xen_vcpu_info_placement_insns[] = {
 	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
 };
 
+/* xen_vcpu_info_placement's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char xen_vcpu_info_placement_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
 const struct paravirt_backend xen_vcpu_info_placement_backend = {
 	.name = "xen_vcpu_info_placement",
 	.hypervisor_type = 1,
@@ -734,7 +740,7 @@ const struct paravirt_backend xen_vcpu_info_placement_backend = {
 	.pv_lock_ops = &xen_vcpu_info_placement_pv_lock_ops,
 	.insns = xen_vcpu_info_placement_insns,
 	.ninsns = 13,
-	.policy = xen_policy,
+	.policy = xen_vcpu_info_placement_policy,
 };
 
 /* ---- kvm (what it does not list comes from native) ---- */

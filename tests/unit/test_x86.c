@@ -248,9 +248,9 @@ static void decoded_effects(void **state)
 	assert_int_equal(c.len, 5);
 	x86_code_free(&c);
 	/* data that ends inside an instruction, or is not a byte, is refused */
-	assert_false(x86_assemble(".byte 0x0f", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
-	assert_false(x86_assemble(".byte 0x100", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
-	assert_false(x86_assemble(".byte sym", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte 0x0f", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte 0x100", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte sym", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
 	assert_int_equal(diag_error_count(), 3);
 	diag_reset();
 }

@@ -280,13 +280,8 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 {
 	struct pv_result *res = calloc(NSITES, sizeof(*res));
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
-<<<<<<< HEAD
-	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res };
-	unsigned bad = 0, kept_ok = 0, kept = 0, want_kept;
-=======
 	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res, .policy = run_policy };
-	unsigned bad = 0, kept_ok = 0, kept = 0;
->>>>>>> origin/main
+	unsigned bad = 0, kept_ok = 0, kept = 0, want_kept;
 
 	if (!res || !orig)
 		die("allocation");
@@ -324,17 +319,13 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
-<<<<<<< HEAD
 	want_kept = pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_irq_disable) ? 1 : 3;
-	result(kept == want_kept && kept_ok == kept,
-	       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
-	       sizeof(long) == 8 ? "RAX" : "EAX",
-	       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "", kept);
-=======
 	if (!run_policy)
-		result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
-					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
->>>>>>> origin/main
+		result(kept == want_kept && kept_ok == kept,
+		       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
+		       sizeof(long) == 8 ? "RAX" : "EAX",
+		       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "",
+		       kept);
 	free(res);
 	return orig;
 }
@@ -775,11 +766,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-<<<<<<< HEAD
-		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|patcher|clobbers\n", argv[0]);
-=======
-		fprintf(stderr, "usage: %s native|xen|kvm|policies|patcher|clobbers\n", argv[0]);
->>>>>>> origin/main
+		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|policies|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;
