@@ -1510,24 +1510,6 @@ static bool layout(struct asmctx *c, bool *stable)
 	return true;
 }
 
-/* Add one statement to the listing, with the register `%percpu:` stands for. */
-static void list_statement(struct buf *listing, const char *st, size_t n, const char *percpu)
-{
-	static const char tag[] = "%" PERCPU ":";
-	const size_t taglen = sizeof(tag) - 1;
-
-	if (listing->len)
-		buf_printf(listing, "\n");
-	for (size_t k = 0; k < n;) {
-		if (percpu && n - k >= taglen && strncmp(st + k, tag, taglen) == 0) {
-			buf_printf(listing, "%%%s:", percpu);
-			k += taglen;
-		} else {
-			buf_printf(listing, "%c", st[k++]);
-		}
-	}
-}
-
 static void add_step(struct x86_code *out, size_t off, unsigned writes, bool calls, const char *what)
 {
 	out->steps = xrealloc(out->steps, sizeof(*out->steps) * (size_t)(out->nsteps + 1));
@@ -1574,6 +1556,24 @@ static bool decode_data(struct asmctx *c, int first, int last, const unsigned ch
 		at += d.len;
 	}
 	return true;
+}
+
+/* Add one statement to the listing, with the register `%percpu:` stands for. */
+static void list_statement(struct buf *listing, const char *st, size_t n, const char *percpu)
+{
+	static const char tag[] = "%" PERCPU ":";
+	const size_t taglen = sizeof(tag) - 1;
+
+	if (listing->len)
+		buf_printf(listing, "\n");
+	for (size_t k = 0; k < n;) {
+		if (percpu && n - k >= taglen && strncmp(st + k, tag, taglen) == 0) {
+			buf_printf(listing, "%%%s:", percpu);
+			k += taglen;
+		} else {
+			buf_printf(listing, "%c", st[k++]);
+		}
+	}
 }
 
 bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,

@@ -320,12 +320,11 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
 	want_kept = pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_irq_disable) ? 1 : 3;
-	if (!run_policy)
+	if (!run_policy)	/* a policy may leave more */
 		result(kept == want_kept && kept_ok == kept,
 		       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
 		       sizeof(long) == 8 ? "RAX" : "EAX",
-		       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "",
-		       kept);
+		       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "", kept);
 	free(res);
 	return orig;
 }
