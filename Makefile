@@ -1,6 +1,6 @@
 # pvopsc: build the compiler, generate, check, test.
 #   make            build build/pvopsc
-#   make gen        regenerate generated/ from spec/pvops.yaml and templates/
+#   make gen        regenerate generated/ from spec/pvops.yaml, spec/linux-6.1.yaml and templates/
 #   make check-gen  fail (with a diff) if generated/ is stale
 #   make test       the whole suite (ends with "N passed, N failed")
 #   make deps       install the Debian packages the project needs
@@ -58,11 +58,17 @@ $(B):
 
 .PRECIOUS: $(B)/%.tab.c $(B)/%.tab.h $(B)/%.lex.c $(B)/%.lex.h
 
+# The second spec, Linux 6.1's x86_64 interface, has its own template set and output root.
+LINUX_SPEC = spec/linux-6.1.yaml
+LINUX_GEN  = generated/linux-6.1
+
 gen: $(PVOPSC)
 	$(PVOPSC) -o generated $(SPEC)
+	$(PVOPSC) -o $(LINUX_GEN) $(LINUX_SPEC)
 
 check-gen: $(PVOPSC)
 	$(PVOPSC) --check -o generated $(SPEC)
+	$(PVOPSC) --check -o $(LINUX_GEN) $(LINUX_SPEC)
 
 # Unit tests: tests/unit/test_X.c (cmocka) links against the compiler library.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))

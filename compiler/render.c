@@ -141,8 +141,10 @@ bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_di
 
 	for (const struct family *const *f = families; *f; f++) {
 		struct vec templates = {0};
-		char *dir = xasprintf("%s/%s", tmpl_dir, (*f)->name);
-		char *shown = xasprintf("templates/%s", (*f)->name);
+		/* a spec may name its own template set (a kernel's drop-in files) */
+		const char *set = s->template_set ? s->template_set : (*f)->name;
+		char *dir = xasprintf("%s/%s", tmpl_dir, set);
+		char *shown = xasprintf("templates/%s", set);
 
 		find_templates(dir, "", shown, &templates);
 		for (size_t i = 0; i < s->arches.n; i++) {

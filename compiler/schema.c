@@ -46,6 +46,7 @@ static const struct key backend_impl_keys[] = {
 	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
 	{"value", &scalar, false, "data member: its initial value (a C expression)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
+	{"unless_feature", &scalar, false, "x86: the kernel's alternatives put `code` at the site unless the CPU has this feature"},
 	DOC,
 	END};
 static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL, NULL};
@@ -66,9 +67,23 @@ static const struct key type_keys[] = {
 	{"name", &scalar, true, "C type name usable in signatures"},
 	{"kind", &scalar, true, "int, struct (a value wrapped in a struct) or pointer"},
 	{"bits", &anything, true, "size in bits: a number, or a map of arch to number"},
+	{"raw", &scalar, false, "struct: the integer type of its value (pte_t: pteval_t)"},
+	{"get", &scalar, false, "struct: the function that reads its raw value (native_pte_val)"},
+	{"make", &scalar, false, "struct: the function that makes one from a raw value (native_make_pte)"},
 	DOC,
 	END};
 static const struct shape type = {SH_MAP, "type", type_keys, NULL, NULL, NULL};
+
+static const struct key wrapper_keys[] = {
+	{"name", &scalar, true, "the wrapper's name"},
+	{"sig", &scalar, false, "its C signature, where it differs from the op's"},
+	{"args", &names, false, "C expressions the op gets (default: the wrapper's parameters)"},
+	{"inline", &scalar, false, "'always': __always_inline (default: inline)"},
+	{"config", &scalar, false, "the build condition of the wrapper, where it differs from the op's"},
+	DOC,
+	END};
+static const struct shape wrapper_map = {SH_MAP, "wrapper", wrapper_keys, NULL, NULL, NULL};
+static const struct shape wrapper = {SH_SCALAR, "name or {name, sig, args, ...}", NULL, NULL, NULL, &wrapper_map};
 
 extern const struct shape op_list;
 static const struct key op_keys[] = {
@@ -78,7 +93,8 @@ static const struct key op_keys[] = {
 	{"struct", &scalar, false, "struct tag: makes the member a nested struct of `ops`"},
 	{"ops", &op_list, false, "members of a nested struct"},
 	{"kind", &scalar, false, "call (default), patchable, callee_save or jump"},
-	{"wrapper", &scalar, false, "name of the generated wrapper (default: the op name)"},
+	{"wrapper", &wrapper, false, "the generated wrapper: its name (default: the op name), or a mapping"},
+	{"config", &scalar, false, "build condition: CONFIG symbols (no prefix), !SYM, SYM >= N, joined by &&"},
 	{"arches", &names, false, "arches where the op exists (default: the table's)"},
 	{"optional", &boolean, false, "a backend may leave it NULL; the wrapper tolerates NULL"},
 	{"clobbers", &per_arch_names, false, "per arch: registers the op may modify, overriding its kind"},
@@ -95,6 +111,8 @@ const struct shape op_list = {SH_LIST, "list of ops", NULL, &op, "name", NULL};
 
 static const struct key table_keys[] = {
 	{"name", &scalar, true, "C struct and global name"},
+	{"struct", &scalar, false, "the struct's tag, where it differs from the global's name"},
+	{"config", &scalar, false, "build condition of the whole table (see ops' config)"},
 	{"arches", &names, false, "arches that have the table (default: all)"},
 	{"ops", &op_list, true, "members in order"},
 	DOC,
@@ -142,6 +160,15 @@ static const struct shape types = {SH_LIST, "list of types", NULL, &type, "name"
 static const struct shape tables = {SH_LIST, "list of tables", NULL, &table, NULL, NULL};
 static const struct shape registers = {SH_LIST, "list of registers", NULL, &reg, NULL, NULL};
 static const struct shape macros = {SH_LIST, "list of asm macros", NULL, &macro, NULL, NULL};
+static const struct key static_call_keys[] = {
+	{"name", &scalar, true, "the static call's key"},
+	{"sig", &scalar, true, "C signature of the functions it calls"},
+	{"default", &scalar, true, "the function it calls until a backend updates it"},
+	{"wrapper", &scalar, false, "name of the generated inline function that calls it"},
+	DOC,
+	END};
+static const struct shape static_call = {SH_MAP, "static call", static_call_keys, NULL, NULL, NULL};
+static const struct shape static_calls = {SH_LIST, "list of static calls", NULL, &static_call, "name", NULL};
 static const struct key constant_keys[] = {
 	{"value", &scalar, true, "the value"},
 	{"arches", &names, false, "arches that have it (default: all)"},
@@ -160,6 +187,8 @@ static const struct key spec_keys[] = {
 	{"constants", &constants, false, "named values used in code (hyperprivop numbers, offsets)"},
 	{"registers", &registers, false, "IA-64 getreg/setreg registers"},
 	{"asm_macros", &macros, false, "macros for .S files"},
+	{"static_calls", &static_calls, false, "calls patched into direct calls (Linux static_call)"},
+	{"templates", &scalar, false, "template set under templates/ (default: each arch's family)"},
 	DOC,
 	END};
 const struct shape spec_shape = {SH_MAP, "spec", spec_keys, NULL, NULL, NULL};
