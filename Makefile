@@ -2,6 +2,8 @@
 #   make            build build/pvopsc
 #   make gen        regenerate generated/ from spec/pvops.yaml, spec/linux-6.1.yaml and templates/
 #   make check-gen  fail (with a diff) if generated/ is stale
+#   make review     what the working tree's spec changes in the binary interface (pvopsc diff
+#                   against the spec of HEAD)
 #   make test       the whole suite (ends with "N passed, N failed")
 #   make deps       install the Debian packages the project needs
 #   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
@@ -70,6 +72,11 @@ check-gen: $(PVOPSC)
 	$(PVOPSC) --check -o generated $(SPEC)
 	$(PVOPSC) --check -o $(LINUX_GEN) $(LINUX_SPEC)
 
+# The report fails only on an error (bits 1 and 2); a change (4, 8) is what it is for.
+review: $(PVOPSC)
+	@git show HEAD:$(SPEC) >$(B)/HEAD-spec.yaml
+	@$(PVOPSC) diff $(B)/HEAD-spec.yaml $(SPEC) || [ $$(($$? & 3)) -eq 0 ]
+
 # Unit tests: tests/unit/test_X.c (cmocka) links against the compiler library.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
@@ -96,5 +103,5 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: all gen check-gen units test docs bench fuzz deps clean
+.PHONY: all gen check-gen review units test docs bench fuzz deps clean
 -include $(wildcard $(B)/*.d $(FAMILIES:%=$(B)/%/*.d))

@@ -1,6 +1,7 @@
 /* check.c: the common named checks, and the runner of every family's table. */
 #include "check.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,24 @@ static void spec_version(const struct spec *s, const struct check *c)
 
 	if (v && scalar_int(v, &n) && n != 1)
 		ERR(c, v->pos, "this pvopsc reads spec format 1, not %lld", n);
+}
+
+/* An SPDX expression: identifiers (letters, digits, '.', '-', '+') joined by AND, OR, WITH
+ * and parentheses. Nothing else may reach the comment line it is written into. */
+static void spdx_license(const struct spec *s, const struct check *c)
+{
+	const struct node *n = node_get(s->root, "license");
+
+	if (!n || n->kind != NODE_SCALAR)
+		return;
+	for (const char *p = n->str; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".-+() ", *p)) {
+			ERR(c, node_pos_at(n, (size_t)(p - n->str)),
+			    "'%c' cannot be part of an SPDX license identifier", *p);
+			return;
+		}
+	if (!*n->str)
+		ERR(c, n->pos, "the SPDX license identifier is empty");
 }
 
 static void arch_family(const struct spec *s, const struct check *c)
@@ -462,6 +481,7 @@ static const struct check common_checks[] = {
 	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL},
 	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL},
 	{"spec-version", "the spec is format 1", spec_version},
+	{"spdx-license", "license is an SPDX identifier (GPL-2.0)", spdx_license},
 	{"unknown-family", "every arch names a family the compiler has", arch_family},
 	{"word-bits", "word_bits is 32 or 64", arch_word},
 	{"unknown-arch", "every arch reference names a declared arch", unknown_arch},

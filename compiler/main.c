@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "diff.h"
 #include "out.h"
 #include "render.h"
 #include "schema.h"
@@ -16,6 +17,7 @@ enum { EXIT_SPEC = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
 	"usage: pvopsc [options] SPEC\n"
+	"       pvopsc diff [--format=text|json] OLD NEW   (see pvopsc diff --help)\n"
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
 	"  -o DIR            output root (default: generated); files go to DIR/<arch>/...\n"
@@ -116,6 +118,9 @@ int main(int argc, char **argv)
 	struct spec *s;
 	struct outset out = {0};
 	int c, rc = 0;
+
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 1, argv + 1);
 
 	opterr = 0;
 	/* -Werror is one dash and a word, as in gcc: map it before getopt sees "-W". */

@@ -18,7 +18,7 @@ static char *declare(const char *type, const char *name)
 	return xasprintf("%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
 }
 
-static char *cname_of(const char *qname)
+char *cname_of(const char *qname)
 {
 	char *c = xstrdup(qname);
 	for (char *p = c; *p; p++)

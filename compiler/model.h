@@ -52,5 +52,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 
 /* Does op exist on arch a? */
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
+/* An op's name as a C identifier: pv_cpu_ops.lazy_mode.enter -> pv_cpu_ops_lazy_mode_enter. */
+char *cname_of(const char *qname);
 
 #endif

@@ -123,10 +123,14 @@ static void render_arch(const struct spec *s, const struct spec_arch *a, const s
 		tv_set_str(root, "file", path);
 		tv_set_str(root, "guard", guard);
 		of = out_add(out, path);
+		/* provenance names what made the file, not the spec's content: a change to one op
+		 * then changes only the files that mention it */
+		if (s->license)
+			buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", s->license);
 		buf_printf(&of->text,
-			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s (sha256 %.16s) and %s.\n"
+			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
 			   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-			   spec_name, s->hash, t->name);
+			   spec_name, t->name);
 		tmpl_render(t->t, root, &of->text);
 		free(path);
 		free(guard);

@@ -33,6 +33,7 @@ static const struct key arch_keys[] = {
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
 static const struct shape arch = {SH_MAP, "arch", arch_keys, NULL, NULL, NULL};
@@ -47,6 +48,7 @@ static const struct key backend_impl_keys[] = {
 	{"value", &scalar, false, "data member: its initial value (a C expression)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
 	{"unless_feature", &scalar, false, "x86: the kernel's alternatives put `code` at the site unless the CPU has this feature"},
+	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
 	DOC,
 	END};
 static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL, NULL};
@@ -58,6 +60,7 @@ static const struct key backend_keys[] = {
 	{"prefix", &anything, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
+	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
 	DOC,
 	END};
@@ -128,6 +131,8 @@ static const struct key register_keys[] = {
 	{"set_name", &scalar, false, "assembler name when written, if not `name` (psr: psr.l)"},
 	{"get_code", &per_key_scalar, false, "per backend: this register's getreg body"},
 	{"set_code", &per_key_scalar, false, "per backend: this register's setreg body"},
+	{"get_traps", &per_key_scalar, false, "per backend: why its get_code may trap (see `traps`)"},
+	{"set_traps", &per_key_scalar, false, "per backend: why its set_code may trap (see `traps`)"},
 	{"arches", &names, false, "arches that have it"},
 	DOC,
 	END};
@@ -180,6 +185,7 @@ static const struct shape constants = {SH_DICT, "map of constants", NULL, &const
 
 static const struct key spec_keys[] = {
 	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"license", &scalar, false, "SPDX license identifier every generated file carries (GPL-2.0)"},
 	{"arches", &arches, true, "the arches and their pv calling conventions"},
 	{"backends", &backends, true, "the backends (native, xen, ...)"},
 	{"types", &types, false, "C types signatures may use beyond the built-in ones"},

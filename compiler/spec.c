@@ -470,6 +470,7 @@ struct spec *spec_parse(const char *name, char *text, size_t len)
 	s->constants = node_get(s->root, "constants");
 	s->asm_macros = node_get(s->root, "asm_macros");
 	s->registers = node_get(s->root, "registers");
+	s->license = str_of(s->root, "license");
 	load_arches(s);
 	load_types(s);
 	load_tables(s);

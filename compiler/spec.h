@@ -134,6 +134,7 @@ struct spec {
 	const struct node *asm_macros; /* list; read by the arch families */
 	const struct node *registers;  /* list; read by the arch families */
 	char hash[65];                 /* sha256 of the spec text, hex */
+	const char *license;           /* SPDX identifier of the generated files, or NULL */
 };
 
 /* Load, validate and type a spec; NULL after reporting every error found. */

@@ -62,6 +62,9 @@ static void read_conv(struct ia64_conv *c, const struct spec_arch *a)
 	const char *rb = scalar_of(a->node, "return_branch");
 	if (!rb || !ia64_reg_canon(rb, strlen(rb), c->rbranch))
 		strcpy(c->rbranch, "b6");
+	const char *gs = scalar_of(a->node, "gp_save");
+	if (!gs || !ia64_reg_canon(gs, strlen(gs), c->gp_save))
+		strcpy(c->gp_save, "r16");
 	c->site_bundles = a->site_bundles;
 }
 
@@ -95,6 +98,8 @@ static void read_registers(struct ia64_view *v)
 		r->set = bool_or(m, "set", true);
 		r->get_code = ia64_map_get(m, "get_code");
 		r->set_code = ia64_map_get(m, "set_code");
+		r->get_traps = ia64_map_get(m, "get_traps");
+		r->set_traps = ia64_map_get(m, "set_traps");
 		vec_push(&v->regs, r);
 	}
 }
@@ -116,15 +121,21 @@ static void fill_text(struct ia64_text *t, const char *code, const char *reg)
 	ia64_text_add(t, "", 0, NULL, n);
 }
 
+static const struct node *scalar_node(const struct node *map, const char *key)
+{
+	const struct node *n = ia64_map_get(map, key);
+	return n && n->kind == NODE_SCALAR ? n : NULL;
+}
+
 static const struct node *code_for(const struct node *archmap, const struct spec_arch *a)
 {
-	const struct node *n = ia64_map_get(archmap, a->name);
-	return n && n->kind == NODE_SCALAR ? n : NULL;
+	return scalar_node(archmap, a->name);
 }
 
 static struct ia64_body *add_body(struct ia64_view *v, const struct spec_op *op,
 				  const struct spec_backend *b, const struct node *code,
-				  const struct ia64_register *reg, bool reads, char *stem, bool is_inline)
+				  const struct node *traps, const struct ia64_register *reg, bool reads,
+				  char *stem, bool is_inline)
 {
 	struct ia64_body *body = xcalloc(1, sizeof(*body));
 	long long base = 0;
@@ -134,6 +145,7 @@ static struct ia64_body *add_body(struct ia64_view *v, const struct spec_op *op,
 	body->reg = reg;
 	body->reads_reg = reads;
 	body->code = code;
+	body->traps = traps;
 	body->stem = stem;
 	body->is_inline = is_inline;
 	scalar_int(ia64_map_get(op->node, "patch_type"), &base);
@@ -176,10 +188,13 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 		const struct ia64_register *r = v->regs.v[i];
 		const struct node *own = ia64_map_get(reads ? r->get_code : r->set_code, b->name);
 		const struct node *code = own && own->kind == NODE_SCALAR ? own : rule;
+		const struct node *traps = own && own->kind == NODE_SCALAR
+						   ? scalar_node(reads ? r->get_traps : r->set_traps, b->name)
+						   : impl ? scalar_node(impl->node, "traps") : NULL;
 		if (!code || !r->known || !r->has_number || !(reads ? r->get : r->set))
 			continue;
 		char *stem = xasprintf("%s%s_%s", spec_prefix(b, v->conv.a), reads ? "get" : "set", r->stem);
-		vec_push(&d->bodies, add_body(v, op, b, code, r, reads, stem, true));
+		vec_push(&d->bodies, add_body(v, op, b, code, traps, r, reads, stem, true));
 	}
 	if (!impl && d->bodies.n == 0) { /* nothing of this backend's own: the fallback serves it */
 		vec_free(&d->bodies);
@@ -214,13 +229,14 @@ static void read_bodies(struct ia64_view *v)
 				const struct spec_impl *impl = own_impl(b, op, a);
 				const struct node *code = impl ? code_for(impl->code, a) : NULL;
 				if (code)
-					add_body(v, op, b, code, NULL, false, symbol_of(v, b, op, impl),
-						 bool_or(impl->node, "inline", true));
+					add_body(v, op, b, code, scalar_node(impl->node, "traps"), NULL, false,
+						 symbol_of(v, b, op, impl), bool_or(impl->node, "inline", true));
 			}
 		}
 		struct vec *br = xcalloc(1, sizeof(*br));
 		names_of(ia64_map_get(b->node, "break_results"), br);
 		vec_push(&v->breaks, br);
+		vec_push(&v->deprivileged, bool_or(b->node, "deprivileged", false) ? (void *)b : NULL);
 	}
 }
 
@@ -322,6 +338,7 @@ void ia64_view_free(struct ia64_view *v)
 	vec_free(&v->dispatch);
 	vec_free(&v->macros);
 	vec_free(&v->breaks);
+	vec_free(&v->deprivileged);
 	free(v);
 }
 
@@ -331,6 +348,14 @@ const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backe
 		if (v->s->backends.v[i] == b)
 			return v->breaks.v[i];
 	return NULL;
+}
+
+bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b)
+{
+	for (size_t i = 0; i < v->deprivileged.n; i++)
+		if (v->deprivileged.v[i] == b)
+			return true;
+	return false;
 }
 
 const char *ia64_plain_operand(const struct ia64_macro *m, int k)

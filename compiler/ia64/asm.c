@@ -137,6 +137,19 @@ bool ia64_reg_canon(const char *s, size_t n, char *out)
 	return false;
 }
 
+/* The architecture's read-only registers: a write is an Illegal Operation fault, though the
+ * assembler takes "mov ar.bsp = r8" (cpuid is the read-only register file). */
+bool ia64_reg_read_only(const char *canon)
+{
+	static const char *const ro[] = {"ip", "ar.bsp", "cr.ivr", "cr.irr0", "cr.irr1", "cr.irr2",
+					 "cr.irr3", "cpuid", NULL};
+
+	for (const char *const *r = ro; *r; r++)
+		if (strcmp(*r, canon) == 0)
+			return true;
+	return false;
+}
+
 int ia64_gr_num(const char *canon)
 {
 	if (canon[0] != 'r')
@@ -509,6 +522,39 @@ static void implicit_effects(struct parser *p, struct ia64_insn *in)
 		add_reg(p, &in->reads, "ar.unat", in->off);
 }
 
+/* Instructions that only privilege level 0 may execute (every completer of them). */
+static bool privileged_base(const char *base)
+{
+	static const char *const priv[] = {"ssm", "rsm", "rfi", "bsw", "itc", "itr", "ptc", "ptr",
+					   "tak", "tpa", NULL};
+
+	for (const char *const *p = priv; *p; p++)
+		if (strcmp(*p, base) == 0)
+			return true;
+	return false;
+}
+
+/* A privileged "mov": to or from a control register or psr (not psr.um), any access to a
+ * protected register file (rr, pkr, ibr, dbr, pmc, itr, dtr, msr), a write to pmd, the kernel
+ * registers ar.k0-k7, ar.itc or ar.ruc. Reads of cpuid, pmd and the other ars are not. */
+static bool privileged_mov(const struct opnd *d, const struct opnd *s)
+{
+	static const char *const files[] = {"rr", "pkr", "ibr", "dbr", "pmc", "itr", "dtr", "msr", NULL};
+	const struct opnd *o[2] = {d, s};
+
+	for (int i = 0; i < 2; i++) {
+		if (o[i]->kind == O_REG && (starts(o[i]->reg, "cr") || strcmp(o[i]->reg, "psr") == 0))
+			return true;
+		for (const char *const *f = files; o[i]->kind == O_IND && *f; f++)
+			if (strcmp(o[i]->file, *f) == 0)
+				return true;
+	}
+	if (d->kind == O_IND && strcmp(d->file, "pmd") == 0)
+		return true;
+	return d->kind == O_REG && (starts(d->reg, "ar.k") || strcmp(d->reg, "ar.itc") == 0 ||
+				    strcmp(d->reg, "ar.ruc") == 0);
+}
+
 static const struct mdesc *find_mnemonic(const char *m)
 {
 	const char *dot = strchr(m, '.');
@@ -616,6 +662,7 @@ static void parse_insn(struct parser *p, size_t b, size_t e, const char *qp)
 			return;
 		}
 		in->type = ty != T_NIL ? ty : mt;
+		in->privileged = privileged_mov(&d[0], &s[0]);
 		in->mov_copy = d[0].kind == O_REG && s[0].kind == O_REG && ns == 1;
 		if (in->mov_copy)
 			snprintf(in->copy_src, sizeof(in->copy_src), "%s", s[0].reg);
@@ -641,6 +688,7 @@ static void parse_insn(struct parser *p, size_t b, size_t e, const char *qp)
 	if (in->flags & IF_NOPRED && in->qp[0] && strcmp(in->qp, "p0") != 0)
 		perr(p, b, "'%s' cannot be predicated", in->mnem);
 	in->is_alloc = strcmp(md->base, "alloc") == 0;
+	in->privileged = privileged_base(md->base);
 	in->branch = strcmp(md->base, "br") == 0 || strcmp(md->base, "brl") == 0;
 
 	for (int i = 0; i < nd; i++)

@@ -44,6 +44,7 @@ struct ia64_insn {
 	bool label;         /* a label precedes it: it starts a bundle */
 	bool branch;        /* br / brl */
 	bool is_alloc;
+	bool privileged;    /* faults (Privileged Operation) above privilege level 0 */
 	char target[48];    /* branch target: "b6", a label ("1f", "loop"), or "" */
 	size_t target_off;
 	bool mov_copy;      /* a plain register copy "mov A = B" (for save/restore tracking) */
@@ -82,6 +83,8 @@ bool ia64_is_mnemonic(const char *m);
 
 /* Canonical name of a register operand, or false if `s` (length n) is not one. */
 bool ia64_reg_canon(const char *s, size_t n, char *out);
+/* Is the canonical register one no instruction may write (ip, ar.bsp, cr.ivr, cr.irr0-3)? */
+bool ia64_reg_read_only(const char *canon);
 /* General register number of a canonical name "rN", or -1. */
 int ia64_gr_num(const char *canon);
 /* Is the canonical register in the list (ranges like "r14-r17", "p6-p15" allowed)? */

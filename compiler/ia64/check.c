@@ -207,6 +207,8 @@ static bool body_may_write(const struct ia64_view *v, const struct ia64_body *b,
 {
 	char target[IA64_REG_LEN];
 
+	if (strcmp(canon, v->conv.gp_save) == 0)
+		return false; /* clobbered for the caller, but live inside the stub */
 	if (in_list(&v->conv.clobbers, canon) || in_list(writes, canon))
 		return true;
 	return b->reg && !b->reads_reg && ia64_reg_canon(b->reg->set_name, strlen(b->reg->set_name), target) &&
@@ -247,8 +249,9 @@ static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, c
 		const struct ia64_regs *w = &b->seq.v[i].writes;
 		for (int k = 0; k < w->n; k++) {
 			const char *r = w->r[k].name;
-			if (strcmp(r, "r1") == 0 || strcmp(r, "b0") == 0 || body_may_write(v, b, r, &writes))
-				continue; /* gp and b0 have their own checks */
+			if (strcmp(r, "r1") == 0 || strcmp(r, "b0") == 0 || strcmp(r, v->conv.gp_save) == 0 ||
+			    ia64_reg_read_only(r) || body_may_write(v, b, r, &writes))
+				continue; /* these have their own checks */
 			report(c, seen, b->code, &b->text, w->r[k].off,
 			       "writes %s, which the stub does not clobber (its clobbers: %s; or declare "
 			       "it in the op's `writes`)", r, clob);
@@ -256,6 +259,75 @@ static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, c
 	}
 	free(clob);
 	vec_free(&writes);
+}
+
+static void body_stub_live(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			   struct seen *seen)
+{
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_reg *r = find_reg(&b->seq.v[i].writes, v->conv.gp_save);
+		if (r)
+			report(c, seen, b->code, &b->text, r->off,
+			       "writes %s, where the stub keeps the caller's gp across the branch (it "
+			       "restores gp from %s when the body returns)", r->name, r->name);
+	}
+}
+
+static void body_read_only(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			   struct seen *seen)
+{
+	(void)v;
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_regs *w = &b->seq.v[i].writes;
+		for (int k = 0; k < w->n; k++) {
+			if (!ia64_reg_read_only(w->r[k].name))
+				continue;
+			char *what = body_name(b);
+			const struct ia64_register *r = b->reg;
+			if (r && !b->reads_reg && strcmp(r->canon, w->r[k].name) == 0) {
+				/* setreg of a read-only register: the fix is at the register */
+				const struct node *name = ia64_map_get(r->node, "name");
+				if (first_time(seen, r->node, 0, "read-only")) {
+					ERR(c, name->pos, "%s is read-only: setreg of it would write it (an Illegal "
+					    "Operation fault); mark it `set: false`", r->name);
+					diag_note(node_pos_at(b->code, b->text.src[w->r[k].off]),
+						  "the %s body is made here", what);
+				}
+			} else {
+				report(c, seen, b->code, &b->text, w->r[k].off,
+				       "the %s body writes %s, which is read-only (the write is an Illegal "
+				       "Operation fault)", what, w->r[k].name);
+			}
+			free(what);
+		}
+	}
+}
+
+/* A deprivileged backend's body runs above privilege level 0: a privileged instruction there
+ * faults, and only works because the hypervisor emulates it, slowly. That must be a choice
+ * the spec states (`traps`, with its reason), visible in review. */
+static void body_privileged(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
+			    struct seen *seen)
+{
+	bool depriv = ia64_deprivileged(v, b->b), any = false;
+	char *what = body_name(b);
+
+	for (int i = 0; b->parsed && i < b->seq.n; i++) {
+		const struct ia64_insn *in = &b->seq.v[i];
+		if (!in->privileged)
+			continue;
+		any = true;
+		if (depriv && !b->traps)
+			report(c, seen, b->code, &b->text, in->off,
+			       "'%.*s' is privileged: %s runs the kernel deprivileged, so in the %s body "
+			       "it traps and the hypervisor emulates it (use a hypercall, or mark the "
+			       "body `traps` with the reason)",
+			       (int)in->len, b->text.buf.data + in->off, b->b->name, what);
+	}
+	if (b->traps && b->parsed && (!depriv || !any) && first_time(seen, b->traps, 0, ""))
+		ERR(c, b->traps->pos, "the %s body is marked `traps`, but %s", what,
+		    !depriv ? "its backend is not `deprivileged`" : "it executes no privileged instruction");
+	free(what);
 }
 
 static void body_size(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
@@ -347,6 +419,9 @@ BODY_CHECK(body_gp)
 BODY_CHECK(body_b0)
 BODY_CHECK(body_branch)
 BODY_CHECK(body_clobber)
+BODY_CHECK(body_stub_live)
+BODY_CHECK(body_read_only)
+BODY_CHECK(body_privileged)
 BODY_CHECK(body_size)
 BODY_CHECK(body_args)
 BODY_CHECK(body_result)
@@ -385,7 +460,12 @@ static void convention(const struct spec *s, const struct check *c)
 		ERR(c, rb->pos, "return_branch must be a branch register (b1-b7), not '%s'", rb->str);
 	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
 	struct ia64_view *v = ia64_view(s, a);
-	const char *used[] = {"r2", "r3", "r16", "r17", "b7", "p6", v->conv.rbranch};
+	const char *used[] = {"r2", "r3", v->conv.gp_save, "r17", "b7", "p6", v->conv.rbranch};
+	const struct node *gs = ia64_map_get(a->node, "gp_save");
+	int gsn = gs && gs->kind == NODE_SCALAR && ia64_reg_canon(gs->str, strlen(gs->str), canon)
+			  ? ia64_gr_num(canon) : 16;
+	if (gsn < 2 || gsn > 31)
+		ERR(c, gs->pos, "gp_save must be a static general register (r2-r31), not '%s'", gs->str);
 	for (size_t i = 0; i < ARRAY_SIZE(used); i++)
 		if (!in_list(&v->conv.clobbers, used[i]))
 			ERR(c, ia64_map_get(a->node, "call_clobbers") ? ia64_map_get(a->node, "call_clobbers")->pos
@@ -912,6 +992,9 @@ const struct check ia64_checks[] = {
 	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax},
 	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind},
 	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber},
+	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live},
+	{"ia64-body-read-only", "a body never writes a register the architecture makes read-only (ip, ar.bsp, cr.ivr, cr.irr0-3, cpuid): a read-only register is `set: false`", run_body_read_only},
+	{"ia64-body-privileged", "a body of a `deprivileged` backend uses no privileged instruction, unless the body is marked `traps` with the reason; `traps` only where one traps", run_body_privileged},
 	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc},
 	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked},
 	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp},

@@ -17,6 +17,7 @@ struct ia64_conv {
 	const char *args[8];    /* argument registers, in order */
 	int nargs;
 	char rbranch[IA64_REG_LEN]; /* the return branch register (b6) */
+	char gp_save[IA64_REG_LEN]; /* where the stub keeps the caller's gp across the branch */
 	int site_bundles;
 };
 
@@ -31,7 +32,8 @@ struct ia64_register {
 	long long number;
 	bool has_number;
 	bool get, set;
-	const struct node *get_code, *set_code; /* backend -> body */
+	const struct node *get_code, *set_code;   /* backend -> body */
+	const struct node *get_traps, *set_traps; /* backend -> why its body may trap */
 };
 
 /* One patch body: what a backend inlines at a site of one type. */
@@ -41,6 +43,7 @@ struct ia64_body {
 	const struct ia64_register *reg; /* getreg/setreg: the register, else NULL */
 	bool reads_reg;                  /* reg: the getreg side */
 	const struct node *code;         /* the scalar */
+	const struct node *traps;        /* why it may trap to the hypervisor, or NULL */
 	struct ia64_text text;           /* rules have {reg} replaced */
 	char *stem;                      /* symbol: "ia64_native_fc", "xen_get_cr_itm" */
 	unsigned long long type;         /* patch type */
@@ -86,6 +89,7 @@ struct ia64_view {
 	struct vec dispatch; /* struct ia64_dispatch * */
 	struct vec macros;   /* struct ia64_macro * */
 	struct vec breaks;   /* per backend (same index as s->backends): struct vec * of names */
+	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
 };
 
 /* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
@@ -98,6 +102,9 @@ bool ia64_returns(const struct spec_op *op);
 
 /* The backend's break immediates that return a value in r8. */
 const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backend *b);
+
+/* Does backend b run the kernel above privilege level 0 (`deprivileged: true`)? */
+bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b);
 
 /* The operand parameter k of m gets in a "plain" use: a general register or predicate of its
  * own (never r8 or r9, which the Xen forms test for), or the constant 6 (a const operand). */

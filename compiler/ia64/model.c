@@ -1,7 +1,7 @@
 /* model.c: the IA-64 family: its checks (check.c) and the model templates/ia64/ read.
  *
  * Besides the common model (model.h), the root holds:
- *   return_branch, ret, site_bundles, stub_pad[] (bundles a site has beyond the stub's 5)
+ *   return_branch, ret, gp_save, site_bundles, stub_pad[] (bundles a site has beyond the stub's 5)
  *   structs[]            struct tags the signatures use (forward declarations)
  *   patch_types[]        name ("FC", "GETREG", "BR_SWITCH_TO"), value, doc
  *   registers[]          name, cname, number, get, set
@@ -10,12 +10,13 @@
  *                        cpp_params, cpp_args, has_params, checks[] (role, name)
  *   sensitive[]          gas_macros[] and cpp_names[]: what the checker forbids in .S code
  *   be.<backend>         the backend's map from backends[], which gains: upper, bodies[]
- *                        (stem, lines[], bundles, bundle_word, type, what, inline), patchlist[],
+ *                        (stem, lines[], bundles, bundle_word, type, what, inline, traps), patchlist[],
  *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
  *                        fallback), macros[] (as above, with lines[] and poison[])
  * Every function op gains is_patchable; patchable ones: type_name, patch_type, stub_outs[]
  * (reg, var), stub_ins[] (reg, var, value, match), stub_clobbers, result_var, reg_param,
- * native_regs[] (registers the intrinsic never paravirtualizes), native_fn. */
+ * native_regs[] (registers the intrinsic never paravirtualizes), read_only_regs[] (setreg:
+ * registers no instruction writes), native_fn. */
 #include "family.h"
 
 #include <ctype.h>
@@ -129,10 +130,13 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		stub_binding(h->v, op, m);
 		tv_set_str(m, "reg_param", rp && rp->kind == NODE_SCALAR ? rp->str : "");
 		struct tval *nat = tv_set(m, "native_regs", tv_list());
+		struct tval *ro = tv_set(m, "read_only_regs", tv_list());
 		bool reads = ia64_returns(op);
 		for (size_t i = 0; rp && i < h->v->regs.n; i++) {
 			const struct ia64_register *r = h->v->regs.v[i];
-			if (!(reads ? r->get : r->set))
+			if (!reads && r->known && ia64_reg_read_only(r->canon))
+				tv_add_str(ro, r->cname); /* no setreg at all, native or not */
+			else if (!(reads ? r->get : r->set))
 				tv_add_str(nat, r->cname);
 		}
 		tv_set_strf(m, "native_fn", "%s%s", h->native ? spec_prefix(h->native, a) : "", op->name);
@@ -173,6 +177,7 @@ static struct tval *body_map(const struct ia64_body *b, struct tval *list)
 	else
 		tv_set_str(m, "what", b->op->name);
 	tv_set_bool(m, "inline", b->is_inline);
+	tv_set_str(m, "traps", b->traps ? b->traps->str : "");
 	return m;
 }
 
@@ -392,6 +397,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 
 	tv_set_str(root, "return_branch", v->conv.rbranch);
 	tv_set_str(root, "ret", v->conv.ret);
+	tv_set_str(root, "gp_save", v->conv.gp_save);
 	tv_set_int(root, "site_bundles", v->conv.site_bundles);
 	struct tval *pad = tv_set(root, "stub_pad", tv_list());
 	for (int i = 5; i < v->conv.site_bundles; i++)

@@ -5,6 +5,7 @@
  * and for the model. */
 #include "x86.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,15 +299,36 @@ void x86_arch_free(struct x86_arch *x)
 
 /* ---- sites ---- */
 
-char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+static char *site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where,
+		       const char *offset)
 {
 	const char *verb = in->kind == OP_JUMP ? "jmp" : "call";
 
 	/* x86_64 reaches the slot %rip-relative; i386 absolute, and entry code (.S) through %cs,
 	 * since %ds may still hold a user segment there */
 	if (x->conv.bits == 64)
-		return xasprintf("%s *%s+%d(%%rip)", verb, in->op->table->name, in->offset);
-	return xasprintf("%s *%s%s+%d", verb, where == SITE_ASM ? "%cs:" : "", in->op->table->name, in->offset);
+		return xasprintf("%s *%s+%s(%%rip)", verb, in->op->table->name, offset);
+	return xasprintf("%s *%s%s+%s", verb, where == SITE_ASM ? "%cs:" : "", in->op->table->name, offset);
+}
+
+char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+{
+	char off[24];
+
+	snprintf(off, sizeof(off), "%d", in->offset);
+	return site_insn(x, in, where, off);
+}
+
+/* The displacement is always 32 bits (a relocated symbol), so the named form is as long as
+ * the numeric one x86_site_len measures. */
+char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+{
+	char *cname = cname_of(in->op->qname), *off = xasprintf("PV_OFFSET_%s", cname);
+	char *text = site_insn(x, in, where, off);
+
+	free(cname);
+	free(off);
+	return text;
 }
 
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)

@@ -36,15 +36,6 @@ static char *upper(const char *s)
 	return u;
 }
 
-static char *cname_of(const char *qname)
-{
-	char *c = xstrdup(qname);
-	for (char *p = c; *p; p++)
-		if (*p == '.')
-			*p = '_';
-	return c;
-}
-
 /* A C string literal of s. */
 static char *c_literal(const char *s)
 {
@@ -867,7 +858,7 @@ static void add_macros(struct model *m, struct tval *root)
 			}
 			if (pass)
 				break;
-			char *insn = x86_site_insn(&m->x, in, SITE_ASM);
+			char *insn = x86_site_insn_named(&m->x, in, SITE_ASM);
 			tv_add_str(lines, insn);
 			free(insn);
 			if (in->pad) {

@@ -161,6 +161,8 @@ enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file 
 /* The instruction that reaches the op: "call *pv_cpu_ops+96(%rip)" (an i386 .S site goes
  * through %cs), and the site's length: that instruction's, plus the op's padding. */
 char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
+/* The same with the slot's offset named (PV_OFFSET_<op>) for the assembler to resolve. */
+char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in);

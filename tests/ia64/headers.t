@@ -16,3 +16,26 @@ for h in paravirt_privop.h paravirt_patch.h native/inst.h xen/inst.h native/pvch
 	echo "#include \"$h\"" >"$T/one.S"
 	check "header-asm-$h" preprocess "$T/one.S" "$T/one.s"
 done
+# setreg of a read-only register does not compile; of a writable one it does. The wrapper
+# macro alone (the stub itself is IA-64 inline asm), with the two calls it chooses between.
+sed -n '/^#define paravirt_setreg(/,/[^\\]$/p' "$G/paravirt_privop.h" >"$T/setreg.h"
+cat >"$T/setreg.c" <<'C'
+#include "paravirt_patch.h"
+static void __paravirt_setreg(int reg, unsigned long val) { (void)reg; (void)val; }
+static void ia64_native_setreg(int reg, unsigned long val) { (void)reg; (void)val; }
+#include "setreg.h"
+void set(void) { paravirt_setreg(REG, 1); }
+C
+setreg_cc() { ${CC:-cc} -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$G" -I"$T" -DREG="$1" "$T/setreg.c"; }
+for r in _IA64_REG_AR_RSC _IA64_REG_GP; do
+	check "setreg-compiles-$r" setreg_cc $r
+done
+for r in _IA64_REG_AR_BSP _IA64_REG_CR_IVR _IA64_REG_CR_IRR0 _IA64_REG_CR_IRR3 _IA64_REG_IP; do
+	if setreg_cc $r >"$T/ro.err" 2>&1; then
+		nok "setreg-refuses-$r" "compiled"
+	elif grep -q "setreg_of_a_read_only_register" "$T/ro.err"; then
+		ok "setreg-refuses-$r"
+	else
+		nok "setreg-refuses-$r" "$(head -c 300 "$T/ro.err" | tr '\n' ' ')"
+	fi
+done

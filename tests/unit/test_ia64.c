@@ -118,6 +118,39 @@ static void test_units(void **state)
 	ia64_seq_free(&s);
 }
 
+/* Privilege: what faults above PL 0, per the architecture (not what Xen happens to trap). */
+static void test_privileged(void **state)
+{
+	static const struct {
+		const char *text;
+		bool priv;
+	} cases[] = {
+		{"mov r8 = cr.itm", true},  {"mov cr.ifa = r8", true},   {"mov r8 = psr", true},
+		{"mov psr.l = r8", true},   {"mov r8 = rr[r8]", true},   {"mov pkr[r8] = r9", true},
+		{"mov pmd[r8] = r9", true}, {"mov ar.k3 = r8", true},    {"mov ar.itc = r8", true},
+		{"ssm psr.i", true},        {"rsm psr.ic", true},        {"rfi", true},
+		{"bsw.1", true},            {"itc.d r8", true},          {"ptc.ga r8, r9", true},
+		{"tpa r8 = r9", true},      {"mov r8 = ar.itc", false},  {"mov r8 = ar.k3", false},
+		{"mov r8 = cpuid[r8]", false}, {"mov r8 = pmd[r8]", false}, {"fc r8", false},
+		{"thash r8 = r8", false},   {"cover", false},            {"rum psr.be", false},
+		{"mov r8 = psr.um", false}, {"break 0x13", false},       {"mov ar.ccv = r8", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ia64_seq s = parse_ok(cases[i].text);
+		if (s.v[0].privileged != cases[i].priv)
+			fail_msg("%s: privileged %d, expected %d", cases[i].text, s.v[0].privileged, cases[i].priv);
+		ia64_seq_free(&s);
+	}
+	const char *ro[] = {"ar.bsp", "cr.ivr", "cr.irr0", "cr.irr3", "ip"};
+	const char *rw[] = {"ar.bspstore", "cr.tpr", "cr.eoi", "ar.rsc", "r16"};
+	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
+		assert_true(ia64_reg_read_only(ro[i]));
+		assert_false(ia64_reg_read_only(rw[i]));
+	}
+}
+
 static void test_syntax_errors(void **state)
 {
 	struct ia64_seq s;
@@ -241,6 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registers),   cmocka_unit_test(test_destinations),
 		cmocka_unit_test(test_units),       cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_privileged),
 		cmocka_unit_test(test_bundles),     cmocka_unit_test(test_expand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

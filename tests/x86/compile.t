@@ -45,7 +45,7 @@ cc -m32 -O2 -fpie -I"$ROOT/tests/x86" -I"$d" -c "$d/calls.c" -o /dev/null 2>"$TM
 grep -q 'build i386 code with -fno-pie' "$TMP/err" && ok "compile: an i386 PIC build stops at the generated #error" ||
 	notok "compile: an i386 PIC build should stop with the -fno-pie #error"
 d=$TMP/gen/x86_64
-sed -E '0,/^#define __PV_OP_([a-z0-9_]+)\(m\) m\(([^,]+), ([0-9]+), ([0-9]+),/s//#define __PV_OP_\1(m) m(\2, \3, 99,/' \
+sed -E '0,/^#define __PV_OP_([a-z0-9_]+)\(m\) m\(([^,]+), ([A-Za-z0-9_]+), ([0-9]+),/s//#define __PV_OP_\1(m) m(\2, \3, 99,/' \
 	"$d/paravirt.h" >"$TMP/bad.h"
 mkdir -p "$TMP/bad" && cp "$d"/*.h "$d/calls.c" "$TMP/bad/" && cp "$TMP/bad.h" "$TMP/bad/paravirt.h"
 cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$TMP/bad" -c "$TMP/bad/calls.c" -o /dev/null 2>"$TMP/err"

@@ -85,9 +85,12 @@ for arch in $X86_ARCHES; do
 			[ "$form" = clob ] && { [ "$use" = "$name" ] && wmask=0x0 || wmask=$(awk '$2 == "CLBR_ANY" { print $3 }' "$d/paravirt_types.h"); }
 			n=$((n + 1))
 			read -r _ off rtype rlen rmask _ target <<<"$rec"
-			tnum=$(awk -v t="$type" '$2 == t { print $3 }' "$d/paravirt_types.h")
-			if [ -z "$rec" ] || [ "$off" != 0 ] || [ "$rtype" != "$tnum" ] || [ "$rlen" != "$want_len" ] || [ "$rmask" != "$wmask" ]; then
-				notok "sites: $arch: macro use m_$use: record '$rec', want type $tnum length $want_len mask $wmask"
+			# the op's type and slot as the compiler counts them (the headers leave both
+			# to the assembler)
+			read -r tnum slot <<<"$(awk -v c="${type#PARAVIRT_PATCH_}" '$1 == "op" && $2 == c { print $4, $5 "+" $6 }' "$d/expect.txt")"
+			if [ -z "$rec" ] || [ "$off" != 0 ] || [ "$rtype" != "$tnum" ] || [ "$rlen" != "$want_len" ] || [ "$rmask" != "$wmask" ] ||
+				[ "$target" != "$slot" ]; then
+				notok "sites: $arch: macro use m_$use: record '$rec', want type $tnum length $want_len mask $wmask slot $slot"
 				bad=1
 			fi
 		done
