@@ -361,6 +361,29 @@ static void code_rules(const struct x86_arch *x, const struct spec_backend *b, c
 	x86_code_free(&c);
 }
 
+/* `unless_feature`: the kernel's alternatives replace a call site with the implementation's
+ * code, so there must be code for every x86 arch of the op, and a call site to replace. */
+static void alternative_rules(const struct run *r, const struct spec_impl *impl)
+{
+	const struct node *f = node_get(impl->node, "unless_feature");
+
+	for (int i = 0; f && impl->op && i < r->n; i++) {
+		const struct x86_arch *x = &r->xs[i];
+		const struct x86_opinfo *in = op_named(x, impl->qname);
+		if (!in || !(impl->arches >> x->a->index & 1) || !op_on_arch(impl->op, x->a))
+			continue;
+		if (spec_for_arch(impl->code, x->a))
+			continue; /* code on an op without a call site is x86-site-fit's */
+		if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
+			diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
+				   "alternatives to replace", impl->qname, in->kind == OP_JUMP ? "a jump" : "a plain call",
+				   x->a->name);
+		else
+			diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has %s, "
+				   "but this implementation gives no code for %s", impl->qname, f->str, x->a->name);
+	}
+}
+
 static void impl_rules(const struct run *r, const struct spec_backend *b, const struct spec_impl *impl)
 {
 	const struct node *code = impl->code;
@@ -371,6 +394,7 @@ static void impl_rules(const struct run *r, const struct spec_backend *b, const 
 		if (x && code->items[k]->kind == NODE_SCALAR && (impl->arches >> x->a->index & 1))
 			code_rules(x, b, impl, code->items[k]);
 	}
+	alternative_rules(r, impl);
 	/* a jump never returns: a backend cannot make it do nothing */
 	for (int i = 0; op && impl->nop && i < r->n; i++) {
 		const struct x86_opinfo *in = op_named(&r->xs[i], impl->qname);
@@ -558,6 +582,8 @@ const struct check x86_checks[] = {
 	{"x86-table-layout", "tables of ops hold no data fields; nested tables sharing a struct agree", BY_PASS},
 	{"x86-code", "every backend sequence assembles (at the character)", BY_PASS},
 	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", BY_PASS},
+	{"x86-alternative", "an implementation applied by the kernel's alternatives (unless_feature) has code for "
+			    "each x86 arch of its op, and the op has a call site", BY_PASS},
 	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
 			      "the callee-save clobbers)", BY_PASS},
 	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", BY_PASS},
