@@ -84,8 +84,36 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS)
+test: $(PVOPSC) $(UNIT_TESTS) $(BOOT_IMAGES)
 	B=$(B) tests/run
+
+# Boot images: the kernel of boot/ (tests/boot runs it under qemu, natively and as Xen's dom0),
+# built from generated/, the backends and the patcher as a kernel builds them.
+BOOT_SRCS = boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
+            runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c
+BOOT_x86_64 = $(BOOT_SRCS) $(wildcard boot/x86_64/*.S) boot/xen.c backends/xen/x86/xen.c \
+              backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
+              generated/x86_64/paravirt_backends.c generated/x86_64/paravirt_insns.S
+BOOT_FLAGS = -g -ffreestanding -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+             -DRT_KERNEL -Iboot -Iruntime/x86 -Ibackends/native/x86 -Ibackends/xen/x86 \
+             -Ibackends/xen/x86/guest -MMD -MP
+BOOT_x86_64_FLAGS = -m64 -mno-red-zone -mgeneral-regs-only -mincoming-stack-boundary=3 -Igenerated/x86_64
+BOOT_IMAGES = $(B)/boot/x86_64.elf
+
+boot: $(BOOT_IMAGES)
+.PHONY: boot
+-include $(shell find $(B)/boot -name '*.d' 2>/dev/null)
+
+$(B)/boot/x86_64/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $(WARN) -fno-tree-loop-distribute-patterns -include kernel.h $(BOOT_FLAGS) $(BOOT_x86_64_FLAGS) -c -o $@ $<
+$(B)/boot/x86_64/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(BOOT_FLAGS) $(BOOT_x86_64_FLAGS) -c -o $@ $<
+
+$(B)/boot/x86_64.elf: $(BOOT_x86_64:%=$(B)/boot/x86_64/%.o) boot/boot.ld
+	$(CC) -m64 -nostdlib -static -no-pie -Wl,--build-id=none,--no-warn-rwx-segments,-z,max-page-size=4096,-T,boot/boot.ld \
+		-o $@ $(filter %.o,$^)
 
 # README's key reference and check list come from the compiler itself.
 docs: $(PVOPSC)

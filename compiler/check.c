@@ -121,6 +121,7 @@ static void unknown_arch(const struct spec *s, const struct check *c)
 			arch_names(s, c, node_get(impl->node, "arches"));
 			arch_names(s, c, impl->code);
 		}
+		arch_names(s, c, node_get(b->node, "arches"));
 		if (node_get(b->node, "prefix") && node_get(b->node, "prefix")->kind == NODE_MAP)
 			arch_names(s, c, node_get(b->node, "prefix"));
 	}
@@ -463,6 +464,31 @@ static void unused_type(const struct spec *s, const struct check *c)
 	}
 }
 
+/* A backend lives on its arches: what it implements, and the backend it falls back to, are
+ * there too. */
+static void backend_arches(const struct spec *s, const struct check *c)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *own = node_get(impl->node, "arches");
+			for (size_t k = 0; own && k < s->arches.n; k++) {
+				const struct spec_arch *a = s->arches.v[k];
+				if ((impl->arches >> a->index & 1) && !spec_backend_on(b, a)) {
+					ERR(c, own->pos, "backend '%s' implements '%s' on %s, an arch it does not serve",
+					    b->name, impl->qname, a->name);
+					break;
+				}
+			}
+		}
+		if (b->fallback && (b->arches & ~b->fallback->arches))
+			ERR(c, node_pos_of(b->node, "fallback"),
+			    "backend '%s' falls back to '%s', which does not serve every arch '%s' does",
+			    b->name, b->fallback->name, b->name);
+	}
+}
+
 static const struct check common_checks[] = {
 	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL},
 	{"duplicate-key", "no mapping repeats a key (loader)", NULL},
@@ -493,12 +519,24 @@ static const struct check common_checks[] = {
 	{"unknown-backend", "a fallback names a declared backend", backend_refs},
 	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle},
 	{"unknown-op", "a backend implements only ops some table declares", impl_refs},
+	{"backend-arches", "a backend implements ops only on its arches, and its fallback serves them all", backend_arches},
 	{"impl-arch", "code is given only for arches the implementation covers", impl_arch},
 	{"impl-form", "none only for optional ops, value only and always for fields", impl_form},
 	{"type-bits", "type sizes are positive multiples of 8", type_bits},
 	{"unused-type", "warning: every declared type is used by some signature", unused_type},
 	{NULL, NULL, NULL},
 };
+
+/* A family's checks run when one of its arches is selected (--arch narrows them). */
+static bool family_selected(const struct spec *s, const struct family *f)
+{
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		if (strcmp(a->family, f->name) == 0 && spec_selected(s, a))
+			return true;
+	}
+	return false;
+}
 
 static void run_table(const struct spec *s, const struct check *table)
 {
@@ -513,7 +551,8 @@ bool check_spec(const struct spec *s)
 
 	run_table(s, common_checks);
 	for (const struct family *const *f = families; *f; f++)
-		run_table(s, (*f)->checks);
+		if (family_selected(s, *f))
+			run_table(s, (*f)->checks);
 	return diag_error_count() == before;
 }
 

@@ -165,11 +165,14 @@ int main(int argc, char **argv)
 	}
 	if (arch_arg) {
 		arches = split_list(arch_arg);
-		for (const char **a = arches; *a; a++)
+		s->selected = 0;
+		for (const char **a = arches; *a; a++) {
 			if (!spec_arch(s, *a)) {
 				rc = usage_error("--arch: the spec has no arch '%s'", *a);
 				goto done;
 			}
+			s->selected |= 1u << spec_arch(s, *a)->index;
+		}
 	}
 	if (!tmpl_dir)
 		tmpl_dir = default_templates(spec_path);

@@ -11,8 +11,7 @@ bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 
 static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
 
-/* "const char *" + "name" -> "const char *name"; "int" + "x" -> "int x". */
-static char *declare(const char *type, const char *name)
+char *c_declare(const char *type, const char *name)
 {
 	size_t n = strlen(type);
 	return xasprintf("%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
@@ -62,7 +61,7 @@ static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 		const struct cparam *p = &sig->params[i];
 		struct tval *pm = tv_add_map(params);
 		char *name = p->name ? xstrdup(p->name) : unnamed(sig, i);
-		char *decl = declare(p->type.spelling, name);
+		char *decl = c_declare(p->type.spelling, name);
 
 		tv_set_str(pm, "type", p->type.spelling);
 		tv_set_str(pm, "name", name);
@@ -87,7 +86,7 @@ static void add_signature(struct tval *m, const struct spec_op *op)
 {
 	add_sig(m, &op->sig, "");
 	char *ptr = xasprintf("(*%s)", op->name);
-	char *head = declare(op->sig.ret.spelling, ptr);
+	char *head = c_declare(op->sig.ret.spelling, ptr);
 	tv_set_strf(m, "proto", "%s(%s)", head, tv_get(m, "param_decls")->str);
 	free(ptr);
 	free(head);
@@ -201,7 +200,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list,
 		prev = &op->config;
 		free(cname);
 		if (op->kind == OP_FIELD) {
-			char *decl = declare(op->field_type, op->name);
+			char *decl = c_declare(op->field_type, op->name);
 			tv_set_str(m, "type", op->field_type);
 			tv_set_str(m, "decl", decl);
 			free(decl);
@@ -263,7 +262,7 @@ static void add_static_calls(const struct spec *s, struct tval *root)
 		tv_set_str(m, "default", sc->dflt);
 		tv_set_str(m, "wrapper", sc->wrapper);
 		add_sig(m, &sc->sig, "");
-		head = declare(sc->sig.ret.spelling, sc->dflt);
+		head = c_declare(sc->sig.ret.spelling, sc->dflt);
 		tv_set_strf(m, "default_proto", "%s(%s)", head, tv_get(m, "param_decls")->str);
 		free(head);
 	}
@@ -353,11 +352,14 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	strset_free(&c.nested_seen);
 	add_static_calls(s, root);
 	backends = tv_set(root, "backends", tv_list());
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
+	struct vec on = {0};
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *b = on.v[i];
 		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
 
 		tv_set_str(bm, "name", b->name);
+		tv_set_bool(bm, "is_default", i == 0);
 		tv_set_str(bm, "prefix", spec_prefix(b, a));
 		tv_set_int(bm, "hypervisor_type", b->hypervisor_type);
 		tv_set_str(bm, "fallback", b->fallback ? b->fallback->name : "");
@@ -371,6 +373,7 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 			add_entries(&c, b, &t->ops, NULL, tv_set(tm, "entries", tv_list()));
 		}
 	}
+	vec_free(&on);
 	consts = tv_set(root, "constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
 		const char *name = s->constants->keys[i]->str;

@@ -50,6 +50,8 @@ struct slot {
 void model_entry(struct tval *e, const struct spec_backend *b, const struct spec_op *op, const struct spec_arch *a,
 		 const char *member, struct slot *slot);
 
+/* A C declaration: "const char *" + "name" -> "const char *name"; "int" + "x" -> "int x". */
+char *c_declare(const char *type, const char *name);
 /* Does op exist on arch a? */
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
 /* An op's name as a C identifier: pv_cpu_ops.lazy_mode.enter -> pv_cpu_ops_lazy_mode_enter. */

@@ -103,37 +103,58 @@ static char *guard_of(const char *path)
 	return g;
 }
 
+/* A template below this folder is rendered once per backend of the arch, into a folder named
+ * after the backend, with `backend` bound to that backend's map (an entry of backends[]). */
+#define PER_BACKEND "{backend}/"
+
+/* Render t into <arch>/<rel> (rel without ".tmpl"). */
+static void render_one(const struct spec *s, const struct template *t, struct tval *root, const char *arch,
+		       const char *rel, const char *spec_name, struct outset *out)
+{
+	char *path = xasprintf("%s/%.*s", arch, (int)(strlen(rel) - 5), rel);
+	char *guard = guard_of(path);
+	struct outfile *of;
+
+	tv_set_str(root, "file", path);
+	tv_set_str(root, "guard", guard);
+	of = out_add(out, path);
+	/* provenance names what made the file, not the spec's content: a change to one op
+	 * then changes only the files that mention it */
+	if (s->license)
+		buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", s->license);
+	buf_printf(&of->text,
+		   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
+		   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
+		   spec_name, t->name);
+	tmpl_render(t->t, root, &of->text);
+	free(path);
+	free(guard);
+}
+
 static void render_arch(const struct spec *s, const struct spec_arch *a, const struct family *f,
 			const struct vec *templates, const char *spec_name, struct outset *out)
 {
 	struct tval *root = f->model(s, a);
+	const struct tval *backends = tv_get(root, "backends");
 
 	out_own_dir(out, a->name);
 	for (size_t i = 0; i < templates->n; i++) {
 		const struct template *t = templates->v[i];
-		char *path = xasprintf("%s/%.*s", a->name, (int)(strlen(t->rel) - 5), t->rel);
-		char *guard = guard_of(path);
-		struct outfile *of;
 
-		if (!t->t) {
-			free(path);
-			free(guard);
+		if (!t->t)
+			continue;
+		if (strncmp(t->rel, PER_BACKEND, strlen(PER_BACKEND)) != 0) {
+			render_one(s, t, root, a->name, t->rel, spec_name, out);
 			continue;
 		}
-		tv_set_str(root, "file", path);
-		tv_set_str(root, "guard", guard);
-		of = out_add(out, path);
-		/* provenance names what made the file, not the spec's content: a change to one op
-		 * then changes only the files that mention it */
-		if (s->license)
-			buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", s->license);
-		buf_printf(&of->text,
-			   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
-			   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-			   spec_name, t->name);
-		tmpl_render(t->t, root, &of->text);
-		free(path);
-		free(guard);
+		for (size_t k = 0; backends && k < backends->n; k++) {
+			struct tval *bm = backends->items[k];
+			const struct tval *name = tv_get(bm, "name");
+			char *rel = xasprintf("%s/%s", name->str, t->rel + strlen(PER_BACKEND));
+			tv_set(root, "backend", tv_ref(bm));
+			render_one(s, t, root, a->name, rel, spec_name, out);
+			free(rel);
+		}
 	}
 	tv_free(root);
 }

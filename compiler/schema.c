@@ -55,7 +55,8 @@ static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl
 static const struct shape backend_impls = {SH_LIST, "list of implementations", NULL, &backend_impl, NULL, NULL};
 
 static const struct key backend_keys[] = {
-	{"name", &scalar, true, "backend name: native, xen"},
+	{"name", &scalar, true, "backend name: native, xen, kvm"},
+	{"arches", &names, false, "arches the backend serves (default: all); its checks and output exist only there"},
 	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
 	{"prefix", &anything, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},

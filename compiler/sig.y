@@ -29,11 +29,11 @@ struct sig_span {
 };
 
 /* Type keywords; bit numbers of sig_spec.words. */
-enum sig_word { W_VOID, W_BOOL, W_CHAR, W_SHORT, W_INT, W_LONG, W_SIGNED, W_UNSIGNED, W_STRUCT };
+enum sig_word { W_VOID, W_BOOL, W_CHAR, W_SHORT, W_INT, W_LONG, W_SIGNED, W_UNSIGNED, W_STRUCT, W_ENUM };
 
 struct sig_kw {
 	enum sig_word word;
-	struct sig_span tag; /* W_STRUCT: the tag */
+	struct sig_span tag; /* W_STRUCT, W_ENUM: the tag */
 };
 
 /* A type as written, before it is resolved into a struct ctype. */
@@ -118,7 +118,7 @@ static void error_at(struct sig_parser *p, size_t off, const char *msg);
 /* Aliases read as English in bison's "expecting ..." lists. */
 %token END 0 "end of signature"
 %token CONST "const"
-%token STRUCT "struct"
+%token <word> TAG "struct or enum"
 %token <word> TYPEKW "type keyword"
 %token IDENT "identifier"
 %token STRAY "character"
@@ -173,7 +173,7 @@ kwseq:	kw				{ $$ = (struct sig_spec){ 0 }; add_kw(p, &$$, &$1, @1); }
 	;
 
 kw:	TYPEKW				{ $$ = (struct sig_kw){ $1, { 0, 0 } }; }
-	| STRUCT IDENT			{ $$ = (struct sig_kw){ W_STRUCT, @2 }; }
+	| TAG IDENT			{ $$ = (struct sig_kw){ $1, @2 }; }
 	;
 
 ptrs:	%empty				{ $$ = 0; }
@@ -189,7 +189,7 @@ ptrs:	%empty				{ $$ = 0; }
 static const char *const word_names[] = {
 	[W_VOID] = "void", [W_BOOL] = "_Bool", [W_CHAR] = "char",
 	[W_SHORT] = "short", [W_INT] = "int", [W_LONG] = "long",
-	[W_SIGNED] = "signed", [W_UNSIGNED] = "unsigned", [W_STRUCT] = "struct",
+	[W_SIGNED] = "signed", [W_UNSIGNED] = "unsigned", [W_STRUCT] = "struct", [W_ENUM] = "enum",
 };
 
 /* Typedef-like names every signature may use: the kernel's fixed-width types, bool, size_t. */
@@ -205,13 +205,14 @@ static const struct builtin {
 
 #define BIT(w) (1u << (w))
 /* Types no other keyword combines with. */
-#define ALONE (BIT(W_VOID) | BIT(W_BOOL) | BIT(W_STRUCT))
+#define ALONE (BIT(W_VOID) | BIT(W_BOOL) | BIT(W_STRUCT) | BIT(W_ENUM))
 
 /* The keywords each keyword cannot be combined with (C11 6.7.2p2). */
 static const unsigned clashes[] = {
 	[W_VOID] = ~0u,
 	[W_BOOL] = ~0u,
 	[W_STRUCT] = ~0u,
+	[W_ENUM] = ~0u,
 	[W_CHAR] = ALONE | BIT(W_SHORT) | BIT(W_INT) | BIT(W_LONG),
 	[W_SHORT] = ALONE | BIT(W_CHAR) | BIT(W_LONG),
 	[W_INT] = ALONE | BIT(W_CHAR),
@@ -308,7 +309,7 @@ static void add_kw(struct sig_parser *p, struct sig_spec *s, const struct sig_kw
 				word_names[__builtin_ctz(clash)]);
 	} else {
 		s->words |= BIT(kw->word);
-		if (kw->word == W_STRUCT)
+		if (kw->word == W_STRUCT || kw->word == W_ENUM)
 			s->name = kw->tag;
 		return;
 	}
@@ -409,6 +410,13 @@ static void resolve(struct sig_parser *p, const struct sig_spec *s, struct sig_s
 				   t->base);
 			p->failed = true;
 		}
+		free(tag);
+	} else if (s->words & BIT(W_ENUM)) {
+		/* an enum is an int to every x86 and IA-64 ABI gcc has */
+		char *tag = text(p, s->name);
+		t->cls = CT_INT;
+		t->int_bits = 32;
+		t->base = xasprintf("enum %s", tag);
 		free(tag);
 	} else if (!empty(s->name)) { /* checked by check_name() */
 		const struct builtin *b;

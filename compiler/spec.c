@@ -377,6 +377,23 @@ static void load_prefixes(const struct spec *s, struct spec_backend *b, const st
 	}
 }
 
+bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a)
+{
+	return (b->arches >> a->index) & 1;
+}
+
+void spec_backends_on(const struct spec *s, const struct spec_arch *a, struct vec *out)
+{
+	for (size_t i = 0; i < s->backends.n; i++)
+		if (spec_backend_on(s->backends.v[i], a))
+			vec_push(out, s->backends.v[i]);
+}
+
+bool spec_selected(const struct spec *s, const struct spec_arch *a)
+{
+	return (s->selected >> a->index) & 1;
+}
+
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a)
 {
 	return b->arch_prefix[a->index] ? b->arch_prefix[a->index] : b->prefix;
@@ -395,13 +412,14 @@ static void load_backends(struct spec *s)
 		b->prefix = str_of(m, "prefix") ? xstrdup(str_of(m, "prefix")) : xasprintf("%s_", b->name);
 		load_prefixes(s, b, node_get(m, "prefix"));
 		b->hypervisor_type = int_of(m, "hypervisor_type", 0);
+		b->arches = archset_of(s, node_get(m, "arches"), ~0u);
 		EACH_MAP(node_get(m, "impl"), j, im) {
 			struct spec_impl *impl = xcalloc(1, sizeof(*impl));
 			const char *ref = str_of(im, "op");
 
 			impl->node = im;
 			impl->qname = xstrdup(ref ? ref : "");
-			impl->arches = archset_of(s, node_get(im, "arches"), ~0u);
+			impl->arches = archset_of(s, node_get(im, "arches"), b->arches);
 			impl->op = op_named(s, impl->qname, impl->arches);
 			impl->symbol = dup_of(im, "symbol", NULL);
 			impl->nop = bool_of(im, "nop");
@@ -456,6 +474,7 @@ struct spec *spec_parse(const char *name, char *text, size_t len)
 {
 	struct spec *s = xcalloc(1, sizeof(*s));
 
+	s->selected = ~0u;
 	s->src = diag_source(name, text, len);
 	sha256_hex(text, len, s->hash);
 	free(text);

@@ -113,6 +113,7 @@ struct spec_backend {
 	char *prefix;                  /* symbol prefix where no arch has its own */
 	char *arch_prefix[MAX_ARCHES]; /* per arch index, NULL: prefix (spec_prefix) */
 	long long hypervisor_type;
+	archset arches;                /* where it exists: its checks, entries and files */
 	struct spec_backend *fallback; /* ops not listed come from there; NULL: prefix + name */
 	struct vec impls;              /* struct spec_impl *, in spec order */
 };
@@ -134,6 +135,7 @@ struct spec {
 	const struct node *asm_macros; /* list; read by the arch families */
 	const struct node *registers;  /* list; read by the arch families */
 	char hash[65];                 /* sha256 of the spec text, hex */
+	archset selected;              /* arches checked and generated (--arch; default: all) */
 	const char *license;           /* SPDX identifier of the generated files, or NULL */
 };
 
@@ -154,6 +156,11 @@ const struct spec_impl *spec_impl(const struct spec_backend *b, const struct spe
 /* For an arch-keyed map (clobbers, code): the value for arch, or NULL. */
 /* Constant `name` on arch a (NULL: on any arch): its value scalar, or NULL. */
 const struct node *spec_constant(const struct spec *s, const char *name, const struct spec_arch *a);
+/* Does backend b serve arch a? Was arch a selected (--arch)? */
+bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a);
+bool spec_selected(const struct spec *s, const struct spec_arch *a);
+/* The backends serving arch a, in spec order (struct spec_backend *), into out. */
+void spec_backends_on(const struct spec *s, const struct spec_arch *a, struct vec *out);
 /* The backend's symbol prefix on arch a. */
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);

@@ -30,7 +30,7 @@ const struct spec_arch *ia64_arch(const struct spec *s)
 {
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
-		if (strcmp(a->family, "ia64") == 0)
+		if (strcmp(a->family, "ia64") == 0 && spec_selected(s, a))
 			return a;
 	}
 	return NULL;
@@ -174,9 +174,33 @@ static char *symbol_of(const struct ia64_view *v, const struct spec_backend *b, 
 
 /* getreg / setreg: a body per register (the register's own, else the backend's rule), and the
  * dispatcher that compares the number when the op is called out of line. */
+/* Does backend b say anything of its own about a getreg/setreg op: an entry, or a body for
+ * one of the registers? */
+static bool says_reg_op(const struct ia64_view *v, const struct spec_op *op, const struct spec_backend *b)
+{
+	bool reads = ia64_returns(op);
+
+	if (own_impl(b, op, v->conv.a))
+		return true;
+	for (size_t i = 0; i < v->regs.n; i++) {
+		const struct ia64_register *r = v->regs.v[i];
+		if (ia64_map_get(reads ? r->get_code : r->set_code, b->name))
+			return true;
+	}
+	return false;
+}
+
 static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const struct spec_backend *b)
 {
-	const struct spec_impl *impl = own_impl(b, op, v->conv.a);
+	const struct spec_backend *src = b;
+	int hops = 0;
+
+	/* a backend that says nothing inlines the bodies of the first fallback that does */
+	while (src && !says_reg_op(v, op, src) && hops++ < 16)
+		src = src->fallback;
+	if (!src)
+		return;
+	const struct spec_impl *impl = own_impl(src, op, v->conv.a);
 	const struct node *rule = impl ? code_for(impl->code, v->conv.a) : NULL;
 	bool reads = ia64_returns(op);
 	struct ia64_dispatch *d = xcalloc(1, sizeof(*d));
@@ -186,17 +210,19 @@ static void read_reg_op(struct ia64_view *v, const struct spec_op *op, const str
 	d->reads_reg = reads;
 	for (size_t i = 0; i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
-		const struct node *own = ia64_map_get(reads ? r->get_code : r->set_code, b->name);
+		const struct node *own = ia64_map_get(reads ? r->get_code : r->set_code, src->name);
 		const struct node *code = own && own->kind == NODE_SCALAR ? own : rule;
 		const struct node *traps = own && own->kind == NODE_SCALAR
-						   ? scalar_node(reads ? r->get_traps : r->set_traps, b->name)
+						   ? scalar_node(reads ? r->get_traps : r->set_traps, src->name)
 						   : impl ? scalar_node(impl->node, "traps") : NULL;
 		if (!code || !r->known || !r->has_number || !(reads ? r->get : r->set))
 			continue;
 		char *stem = xasprintf("%s%s_%s", spec_prefix(b, v->conv.a), reads ? "get" : "set", r->stem);
-		vec_push(&d->bodies, add_body(v, op, b, code, traps, r, reads, stem, true));
+		struct ia64_body *body = add_body(v, op, b, code, traps, r, reads, stem, true);
+		body->inherited = src != b;
+		vec_push(&d->bodies, body);
 	}
-	if (!impl && d->bodies.n == 0) { /* nothing of this backend's own: the fallback serves it */
+	if (src != b) { /* its table names the fallback's dispatcher: no dispatcher of its own */
 		vec_free(&d->bodies);
 		free(d);
 		return;
@@ -216,7 +242,7 @@ static void read_bodies(struct ia64_view *v)
 
 	for (size_t bi = 0; bi < v->s->backends.n; bi++) {
 		const struct spec_backend *b = v->s->backends.v[bi];
-		for (size_t ti = 0; ti < v->s->tables.n; ti++) {
+		for (size_t ti = 0; spec_backend_on(b, a) && ti < v->s->tables.n; ti++) {
 			const struct spec_table *t = v->s->tables.v[ti];
 			for (size_t oi = 0; oi < t->ops.n; oi++) {
 				const struct spec_op *op = t->ops.v[oi];
@@ -226,11 +252,17 @@ static void read_bodies(struct ia64_view *v)
 					read_reg_op(v, op, b);
 					continue;
 				}
-				const struct spec_impl *impl = own_impl(b, op, a);
+				const struct spec_backend *from = NULL;
+				const struct spec_impl *impl = spec_impl(b, op, a, &from);
 				const struct node *code = impl ? code_for(impl->code, a) : NULL;
-				if (code)
-					add_body(v, op, b, code, scalar_node(impl->node, "traps"), NULL, false,
-						 symbol_of(v, b, op, impl), bool_or(impl->node, "inline", true));
+				if (!code)
+					continue;
+				/* a body b inherits is copied under b's own name, for b's patch list */
+				struct ia64_body *body = add_body(v, op, b, code, scalar_node(impl->node, "traps"), NULL, false,
+								  from == b ? symbol_of(v, b, op, impl)
+									    : xasprintf("%s%s", spec_prefix(b, a), op->name),
+								  bool_or(impl->node, "inline", true));
+				body->inherited = from != b;
 			}
 		}
 		struct vec *br = xcalloc(1, sizeof(*br));
@@ -378,8 +410,17 @@ char *ia64_gas_name(const char *macro)
 	return xasprintf("__pv_%s", macro);
 }
 
-const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_backend *b)
+const struct node *ia64_own_expansion(const struct ia64_macro *m, const struct spec_backend *b)
 {
 	const struct node *n = ia64_map_get(m->expand, b->name);
 	return n && n->kind == NODE_SCALAR ? n : NULL;
+}
+
+const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_backend *b)
+{
+	/* the hop limit guards a fallback cycle, which check fallback-cycle reports */
+	for (int hops = 0; b && hops < 16; b = b->fallback, hops++)
+		if (ia64_own_expansion(m, b))
+			return ia64_own_expansion(m, b);
+	return NULL;
 }

@@ -83,7 +83,8 @@ static void each_body(const struct spec *s, const struct check *c,
 	struct seen seen = {0};
 
 	for (size_t i = 0; v && i < v->bodies.n; i++)
-		fn(v, v->bodies.v[i], c, &seen);
+		if (!((struct ia64_body *)v->bodies.v[i])->inherited) /* checked as its owner's */
+			fn(v, v->bodies.v[i], c, &seen);
 	seen_free(&seen);
 	ia64_view_free(v);
 }
@@ -589,19 +590,26 @@ static void reg_param(const struct spec *s, const struct check *c)
 	}
 }
 
-static bool is_backend(const struct spec *s, const char *name)
+static const struct spec_backend *backend_named(const struct spec *s, const char *name)
 {
 	for (size_t i = 0; i < s->backends.n; i++)
 		if (strcmp(((struct spec_backend *)s->backends.v[i])->name, name) == 0)
-			return true;
-	return false;
+			return s->backends.v[i];
+	return NULL;
 }
 
+/* Keys of a per-backend map name backends that serve the IA-64 arch. */
 static void backend_keys(const struct spec *s, const struct check *c, const struct node *map, const char *what)
 {
-	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
-		if (!is_backend(s, map->keys[i]->str))
+	const struct spec_arch *a = ia64_arch(s);
+
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
+		const struct spec_backend *b = backend_named(s, map->keys[i]->str);
+		if (!b)
 			ERR(c, map->keys[i]->pos, "%s for '%s', which is not a backend", what, map->keys[i]->str);
+		else if (a && !spec_backend_on(b, a))
+			ERR(c, map->keys[i]->pos, "%s for '%s', which does not serve %s", what, b->name, a->name);
+	}
 }
 
 static void registers(const struct spec *s, const struct check *c)
@@ -932,7 +940,7 @@ static void each_expansion(const struct spec *s, const struct check *c, enum fin
 			bad_role |= m->params[k].role == R_BAD;
 		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			struct mctx x = {v, m, b, ia64_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
+			struct mctx x = {v, m, b, ia64_own_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
 			if (x.scalar)
 				each_instance(&x);
 		}
@@ -975,9 +983,15 @@ static void macro_backend(const struct spec *s, const struct check *c)
 		backend_keys(s, c, m->expand, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
-			if (!ia64_expansion(m, b))
+			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))
+				continue;
+			if (b->fallback)
 				ERR(c, ia64_map_get(m->node, "name")->pos,
-				    "%s has no %s expansion: every macro exists in every backend", m->name, b->name);
+				    "%s has no %s expansion, nor has a backend %s falls back to", m->name, b->name, b->name);
+			else
+				ERR(c, ia64_map_get(m->node, "name")->pos,
+				    "%s has no %s expansion, and %s has no fallback to take one from", m->name, b->name,
+				    b->name);
 		}
 	}
 	ia64_view_free(v);
@@ -1008,6 +1022,6 @@ const struct check ia64_checks[] = {
 	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes},
 	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands},
 	{"ia64-macro-stacked", "expansions never name stacked registers (r32-r127)", macro_stacked},
-	{"ia64-macro-backend", "every macro has an expansion for every backend, and only for backends", macro_backend},
+	{"ia64-macro-backend", "every macro has an expansion for every IA-64 backend (its own or a fallback's), and only for those", macro_backend},
 	{NULL, NULL, NULL},
 };

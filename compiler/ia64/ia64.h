@@ -48,6 +48,7 @@ struct ia64_body {
 	char *stem;                      /* symbol: "ia64_native_fc", "xen_get_cr_itm" */
 	unsigned long long type;         /* patch type */
 	bool is_inline;                  /* copied into sites (in the patch list) */
+	bool inherited;                  /* b lists nothing for op: a copy of its fallback's body */
 	struct ia64_seq seq;
 	bool parsed;
 	int bundles;
@@ -113,8 +114,10 @@ const char *ia64_plain_operand(const struct ia64_macro *m, int k);
 /* The assembler macro that implements an ASM macro: "__pv_MOV_TO_KR" (gas macro names
  * ignore case, so they must not be mnemonics: COVER would be cover). */
 char *ia64_gas_name(const char *macro);
-/* The expansion of m for backend b (NULL when the spec gives none). */
+/* The expansion of m for backend b, through its fallbacks (NULL when none gives one); the
+ * expansion b itself gives (NULL when it inherits or has none). */
 const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_backend *b);
+const struct node *ia64_own_expansion(const struct ia64_macro *m, const struct spec_backend *b);
 
 extern const struct check ia64_checks[];
 

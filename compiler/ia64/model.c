@@ -3,14 +3,21 @@
  * Besides the common model (model.h), the root holds:
  *   return_branch, ret, gp_save, site_bundles, stub_pad[] (bundles a site has beyond the stub's 5)
  *   structs[]            struct tags the signatures use (forward declarations)
+ *   patchlists[]         name, upper: the gate patch lists (pv_patchdata's start_/end_ pairs)
+ *   has_pv_info, has_pv_patchdata, has_pv_fsys_data, has_pv_cpu_asm_switch: the spec has it
  *   patch_types[]        name ("FC", "GETREG", "BR_SWITCH_TO"), value, doc
  *   registers[]          name, cname, number, get, set
  *   branch_sites[]       name (a field with a branch patch type)
  *   macros[]             the ASM macros, for the checker: name, gas_name, gas_params,
  *                        cpp_params, cpp_args, has_params, checks[] (role, name)
  *   sensitive[]          gas_macros[] and cpp_names[]: what the checker forbids in .S code
+ *   impl_protos[]        a prototype of every function the backends' tables name, once
+ *   link_symbols[]       the linker symbols the tables' field values name, once
  *   be.<backend>         the backend's map from backends[], which gains: upper, bodies[]
  *                        (stem, lines[], bundles, bundle_word, type, what, inline, traps), patchlist[],
+ *                        definitions[] (name, var, is_asm_switch, entries[] as
+ *                        backends[].tables[] with inherited), branch_targets[] (type_name,
+ *                        value), setup (its setup function), is_default,
  *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
  *                        fallback), macros[] (as above, with lines[] and poison[])
  * Every function op gains is_patchable; patchable ones: type_name, patch_type, stub_outs[]
@@ -177,6 +184,7 @@ static struct tval *body_map(const struct ia64_body *b, struct tval *list)
 	else
 		tv_set_str(m, "what", b->op->name);
 	tv_set_bool(m, "inline", b->is_inline);
+	tv_set_bool(m, "inherited", b->inherited);
 	tv_set_str(m, "traps", b->traps ? b->traps->str : "");
 	return m;
 }
@@ -307,12 +315,106 @@ static void add_macros(const struct ia64_view *v, const struct spec_backend *b, 
 	}
 }
 
+/* The linker symbol a field's value names, "(unsigned long)ia64_native_switch_to" ->
+ * "ia64_native_switch_to"; NULL for a number, a string or any other expression. */
+static char *link_symbol(const char *value)
+{
+	const char *p = value, *start;
+
+	if (*p == '(' && !(p = strchr(p, ')')))
+		return NULL;
+	p += *value == '(';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return NULL;
+	for (start = p; isalnum((unsigned char)*p) || *p == '_'; p++)
+		;
+	return *p ? NULL : xstrndup(start, (size_t)(p - start));
+}
+
+/* What the backends' definitions name, each declared once: implementations (prototypes from
+ * their op's signature) and the linker symbols of field values (assembler labels). */
+struct decls {
+	struct strset seen;
+	struct tval *protos, *links;
+};
+
+static void declare_impl(struct decls *d, const struct spec_op *op, const char *symbol)
+{
+	struct buf params = {0};
+
+	if (!strset_add(&d->seen, symbol))
+		return;
+	for (int i = 0; i < op->sig.nparams; i++) {
+		const struct cparam *p = &op->sig.params[i];
+		char *decl = p->name ? c_declare(p->type.spelling, p->name) : xstrdup(p->type.spelling);
+		buf_printf(&params, "%s%s", i ? ", " : "", decl);
+		free(decl);
+	}
+	char *head = c_declare(op->sig.ret.spelling, symbol);
+	tv_add(d->protos, tv_strf("%s(%s)", head, params.data ? params.data : "void"));
+	free(head);
+	buf_free(&params);
+}
+
+/* Backend b's definition of every table (each slot explicit, through its fallbacks) and its
+ * branch targets (the pv_cpu_asm_switch fields that carry a patch type). */
+static void add_definitions(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm,
+			    struct decls *d)
+{
+	const struct spec_arch *a = v->conv.a;
+	struct tval *defs = tv_set(bm, "definitions", tv_list());
+	struct tval *targets = tv_set(bm, "branch_targets", tv_list());
+	const char *prefix = spec_prefix(b, a);
+
+	tv_set_strf(bm, "setup", "%ssetup_pv_ops", prefix);
+	for (size_t ti = 0; ti < v->s->tables.n; ti++) {
+		const struct spec_table *t = v->s->tables.v[ti];
+		if (!((t->arches >> a->index) & 1))
+			continue;
+		struct tval *tm = tv_add_map(defs), *entries;
+		tv_set_str(tm, "name", t->name);
+		tv_set_strf(tm, "var", "%s%s", prefix, strncmp(t->name, "pv_", 3) == 0 ? t->name + 3 : t->name);
+		tv_set_bool(tm, "is_asm_switch", strcmp(t->name, "pv_cpu_asm_switch") == 0);
+		entries = tv_set(tm, "entries", tv_list());
+		for (size_t oi = 0; oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			struct slot slot;
+			if (!op_on_arch(op, a) || op->kind == OP_GROUP) /* IA-64 tables are flat */
+				continue;
+			struct tval *e = tv_add_map(entries);
+			model_entry(e, b, op, a, op->name, &slot);
+			const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
+			long long type;
+			tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
+			if (op->kind == OP_FIELD) {
+				char *sym = link_symbol(value);
+				if (sym && strset_add(&d->seen, sym))
+					tv_add_str(d->links, sym);
+				free(sym);
+			} else if (strcmp(how, "none") != 0) {
+				declare_impl(d, op, slot.symbol);
+			}
+			if (op->kind == OP_FIELD && scalar_int(ia64_map_get(op->node, "patch_type"), &type)) {
+				struct tval *bt = tv_add_map(targets);
+				char *up = upper(op->name);
+				tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
+				tv_set_str(bt, "value", value);
+				free(up);
+			}
+			free(slot.symbol);
+		}
+	}
+}
+
 static void add_backend(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm)
 {
 	struct tval *bodies = tv_set(bm, "bodies", tv_list()), *plist = tv_set(bm, "patchlist", tv_list());
 	char *up = upper(b->name);
 
 	tv_set_str(bm, "upper", up);
+	tv_set_bool(bm, "is_default", b == native_backend(v->s));
 	free(up);
 	for (size_t i = 0; i < v->bodies.n; i++) {
 		const struct ia64_body *body = v->bodies.v[i];
@@ -363,6 +465,27 @@ static void add_structs(const struct spec *s, const struct spec_arch *a, struct 
 	vec_free(&seen);
 }
 
+/* The gate patch lists: pv_patchdata's start_X_patchlist / end_X_patchlist pairs. */
+static void add_patchlists(const struct spec *s, const struct spec_arch *a, struct tval *list)
+{
+	for (size_t ti = 0; ti < s->tables.n; ti++) {
+		const struct spec_table *t = s->tables.v[ti];
+		for (size_t oi = 0; (t->arches >> a->index) & 1 && oi < t->ops.n; oi++) {
+			const struct spec_op *op = t->ops.v[oi];
+			size_t n = strlen(op->name);
+			if (op->kind != OP_FIELD || strncmp(op->name, "start_", 6) != 0 || n < 16 ||
+			    strcmp(op->name + n - 10, "_patchlist") != 0)
+				continue;
+			struct tval *m = tv_add_map(list);
+			char *name = xstrndup(op->name + 6, n - 16), *up = upper(name);
+			tv_set_str(m, "name", name);
+			tv_set_str(m, "upper", up);
+			free(name);
+			free(up);
+		}
+	}
+}
+
 static void add_types(const struct ia64_view *v, const struct spec_arch *a, struct tval *root)
 {
 	struct tval *types = tv_set(root, "patch_types", tv_list());
@@ -403,6 +526,19 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 	for (int i = 5; i < v->conv.site_bundles; i++)
 		tv_add_str(pad, "");
 	add_structs(s, a, tv_set(root, "structs", tv_list()));
+	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
+	/* the accessors of paravirt.h read these tables, when the spec has them */
+	static const char *const accessed[] = {"pv_info", "pv_patchdata", "pv_fsys_data", "pv_cpu_asm_switch"};
+	for (size_t i = 0; i < ARRAY_SIZE(accessed); i++) {
+		bool has = false;
+		for (size_t ti = 0; ti < s->tables.n; ti++) {
+			const struct spec_table *t = s->tables.v[ti];
+			has |= (t->arches >> a->index) & 1 && strcmp(t->name, accessed[i]) == 0;
+		}
+		char key[32];
+		snprintf(key, sizeof(key), "has_%s", accessed[i]);
+		tv_set_bool(root, key, has);
+	}
 	add_types(v, a, root);
 	struct tval *regs = tv_set(root, "registers", tv_list());
 	for (size_t i = 0; i < v->regs.n; i++) {
@@ -415,11 +551,17 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		tv_set_bool(m, "set", r->set);
 	}
 	const struct tval *blist = tv_get(root, "backends");
-	for (size_t i = 0; blist && i < blist->n && i < s->backends.n; i++) {
+	struct vec on = {0};
+	struct decls d = {{0}, tv_set(root, "impl_protos", tv_list()), tv_set(root, "link_symbols", tv_list())};
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; blist && i < blist->n && i < on.n; i++) {
 		struct tval *bm = blist->items[i];
-		add_backend(v, s->backends.v[i], bm);
-		tv_set(be, ((struct spec_backend *)s->backends.v[i])->name, tv_ref(bm));
+		add_backend(v, on.v[i], bm);
+		add_definitions(v, on.v[i], bm, &d);
+		tv_set(be, ((struct spec_backend *)on.v[i])->name, tv_ref(bm));
 	}
+	strset_free(&d.seen);
+	vec_free(&on);
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
 	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());

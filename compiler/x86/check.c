@@ -57,6 +57,13 @@ static const struct x86_arch *arch_of(const struct run *r, const char *name)
 	return NULL;
 }
 
+/* An arch of the spec that --arch left out: what is said for it is not checked. */
+static bool left_out(const struct run *r, const char *name)
+{
+	const struct spec_arch *a = spec_arch(r->s, name);
+	return a && !spec_selected(r->s, a);
+}
+
 /* The op named qname on x's arch. */
 static const struct x86_opinfo *op_named(const struct x86_arch *x, const char *qname)
 {
@@ -211,6 +218,8 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 		const struct node *v = kinds->items[i];
 		const char *best;
 		bool known = false;
+		if (left_out(r, kinds->keys[i]->str))
+			continue;
 		if (!x || !op_on_arch(op, x->a)) {
 			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, kinds->keys[i]->str);
@@ -232,6 +241,8 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 		const struct x86_arch *x = arch_of(r, sb->keys[i]->str);
 		const struct x86_opinfo *in = x ? x86_info(x, op) : NULL;
 		long long v;
+		if (left_out(r, sb->keys[i]->str))
+			continue;
 		if (!in) {
 			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, sb->keys[i]->str);
@@ -427,6 +438,8 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		return;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *from = NULL;
+		if (!spec_backend_on(b, x->a))
+			continue;
 		const struct spec_impl *impl = spec_impl(b, in->op, x->a, &from);
 		if (impl && (impl->nop || impl->none || spec_for_arch(impl->code, x->a)))
 			continue;
@@ -519,7 +532,7 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	reglist_free(&shared);
 	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
 		const struct x86_arch *x = arch_of(r, clob->keys[k]->str);
-		if (!x || !x86_macro_on(mac, x->a))
+		if (!left_out(r, clob->keys[k]->str) && (!x || !x86_macro_on(mac, x->a)))
 			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
 				   mname, clob->keys[k]->str);
 	}
@@ -536,7 +549,7 @@ static void run_all(const struct spec *s, const struct check *c)
 	r->s = s;
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
-		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64))
+		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64) && spec_selected(s, a))
 			x86_arch_build(&r->xs[r->n++], s, a);
 	}
 	for (int i = 0; i < r->n; i++) {

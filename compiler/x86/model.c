@@ -730,12 +730,14 @@ static void add_backends(struct model *m, struct tval *root)
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
 	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}};
 
-	for (size_t i = 0; i < m->s->backends.n && i < list->n; i++) {
-		const struct spec_backend *b = m->s->backends.v[i];
+	struct vec on = {0};
+
+	spec_backends_on(m->s, m->x.a, &on);
+	for (size_t i = 0; i < on.n && i < list->n; i++) {
+		const struct spec_backend *b = on.v[i];
 		struct tval *bm = list->items[i], *tabs = tv_set(bm, "tables", tv_list());
 		struct tval *thunks = tv_set(bm, "thunks", tv_list()), *insns = tv_set(bm, "insns", tv_list());
 
-		tv_set_bool(bm, "is_default", i == 0);
 		for (size_t t = 0; t < m->s->tables.n; t++) {
 			const struct spec_table *tab = m->s->tables.v[t];
 			struct tval *d, *entries;
@@ -756,6 +758,7 @@ static void add_backends(struct model *m, struct tval *root)
 		}
 		tv_set_int(bm, "ninsns", (long long)insns->n);
 	}
+	vec_free(&on);
 	strset_free(&bc.seen_protos);
 	strset_free(&bc.seen_bodies);
 }

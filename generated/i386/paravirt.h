@@ -71,6 +71,8 @@
 #define __PV_OP_pv_cpu_ops_read_pmc(m) m(pv_cpu_ops.read_pmc, PARAVIRT_PATCH_pv_cpu_ops_read_pmc, 6, "")
 #define __PV_OP_pv_cpu_ops_read_tscp(m) m(pv_cpu_ops.read_tscp, PARAVIRT_PATCH_pv_cpu_ops_read_tscp, 6, "")
 #define __PV_OP_pv_cpu_ops_irq_enable_sysexit(m) m(pv_cpu_ops.irq_enable_sysexit, PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, "")
+#define __PV_OP_pv_cpu_ops_usergs_sysret64(m) m(pv_cpu_ops.usergs_sysret64, PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, "")
+#define __PV_OP_pv_cpu_ops_usergs_sysret32(m) m(pv_cpu_ops.usergs_sysret32, PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 6, "")
 #define __PV_OP_pv_cpu_ops_iret(m) m(pv_cpu_ops.iret, PARAVIRT_PATCH_pv_cpu_ops_iret, 6, "")
 #define __PV_OP_pv_cpu_ops_swapgs(m) m(pv_cpu_ops.swapgs, PARAVIRT_PATCH_pv_cpu_ops_swapgs, 6, "")
 #define __PV_OP_pv_cpu_ops_lazy_mode_enter(m) m(pv_cpu_ops.lazy_mode.enter, PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 6, "")
@@ -119,6 +121,7 @@
 #define __PV_OP_pv_mmu_ops_set_pud(m) m(pv_mmu_ops.set_pud, PARAVIRT_PATCH_pv_mmu_ops_set_pud, 6, "")
 #define __PV_OP_pv_mmu_ops_pmd_val(m) m(pv_mmu_ops.pmd_val.func, PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 6, "")
 #define __PV_OP_pv_mmu_ops_make_pmd(m) m(pv_mmu_ops.make_pmd.func, PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 6, "")
+#define __PV_OP_pv_mmu_ops_kmap_atomic_pte(m) m(pv_mmu_ops.kmap_atomic_pte, PARAVIRT_PATCH_pv_mmu_ops_kmap_atomic_pte, 6, "")
 #define __PV_OP_pv_mmu_ops_lazy_mode_enter(m) m(pv_mmu_ops.lazy_mode.enter, PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter, 6, "")
 #define __PV_OP_pv_mmu_ops_lazy_mode_leave(m) m(pv_mmu_ops.lazy_mode.leave, PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 6, "")
 #define __PV_OP_pv_lock_ops_spin_is_locked(m) m(pv_lock_ops.spin_is_locked, PARAVIRT_PATCH_pv_lock_ops_spin_is_locked, 6, "")
@@ -499,6 +502,16 @@ static inline __attribute__((noreturn)) void paravirt_irq_enable_sysexit(void)
 	PVOP_JMP(pv_cpu_ops_irq_enable_sysexit);
 }
 
+static inline __attribute__((noreturn)) void paravirt_usergs_sysret64(void)
+{
+	PVOP_JMP(pv_cpu_ops_usergs_sysret64);
+}
+
+static inline __attribute__((noreturn)) void paravirt_usergs_sysret32(void)
+{
+	PVOP_JMP(pv_cpu_ops_usergs_sysret32);
+}
+
 static inline __attribute__((noreturn)) void paravirt_iret(void)
 {
 	PVOP_JMP(pv_cpu_ops_iret);
@@ -788,6 +801,11 @@ static inline pmd_t __pmd(pmdval_t val)
 	pmd_t __v;
 	__builtin_memcpy(&__v, &__r, sizeof(__v));
 	return __v;
+}
+
+static inline void * kmap_atomic_pte(struct page *page, enum km_type type)
+{
+	return (void *)PVOP_CALL2(unsigned long, pv_mmu_ops_kmap_atomic_pte, page, type);
 }
 
 static inline void arch_enter_lazy_mmu_mode(void)

@@ -78,6 +78,8 @@ struct pv_cpu_ops pv_cpu_ops = {
 	.read_pmc = native_read_pmc,
 	.read_tscp = native_read_tscp,
 	.irq_enable_sysexit = native_irq_enable_sysexit,
+	.usergs_sysret64 = native_usergs_sysret64,
+	.usergs_sysret32 = native_usergs_sysret32,
 	.iret = native_iret,
 	.swapgs = native_swapgs,
 	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
@@ -95,8 +97,8 @@ struct pv_irq_ops pv_irq_ops = {
 };
 
 struct pv_apic_ops pv_apic_ops = {
-	.setup_boot_clock = (void *)paravirt_nop, /* does nothing */
-	.setup_secondary_clock = (void *)paravirt_nop, /* does nothing */
+	.setup_boot_clock = setup_boot_APIC_clock,
+	.setup_secondary_clock = setup_secondary_APIC_clock,
 	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
 };
 
@@ -140,6 +142,7 @@ struct pv_mmu_ops pv_mmu_ops = {
 	.set_pud = native_set_pud,
 	.pmd_val = { .func = native_pmd_val },
 	.make_pmd = { .func = native_make_pmd },
+	.kmap_atomic_pte = kmap_atomic,
 	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
 	.lazy_mode.leave = (void *)paravirt_nop, /* does nothing */
 	.set_fixmap = native_set_fixmap,
@@ -213,6 +216,8 @@ const struct pv_cpu_ops native_pv_cpu_ops = {
 	.read_pmc = native_read_pmc,
 	.read_tscp = native_read_tscp,
 	.irq_enable_sysexit = native_irq_enable_sysexit,
+	.usergs_sysret64 = native_usergs_sysret64,
+	.usergs_sysret32 = native_usergs_sysret32,
 	.iret = native_iret,
 	.swapgs = native_swapgs,
 	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
@@ -230,8 +235,8 @@ const struct pv_irq_ops native_pv_irq_ops = {
 };
 
 const struct pv_apic_ops native_pv_apic_ops = {
-	.setup_boot_clock = (void *)paravirt_nop, /* does nothing */
-	.setup_secondary_clock = (void *)paravirt_nop, /* does nothing */
+	.setup_boot_clock = setup_boot_APIC_clock,
+	.setup_secondary_clock = setup_secondary_APIC_clock,
 	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
 };
 
@@ -275,6 +280,7 @@ const struct pv_mmu_ops native_pv_mmu_ops = {
 	.set_pud = native_set_pud,
 	.pmd_val = { .func = native_pmd_val },
 	.make_pmd = { .func = native_make_pmd },
+	.kmap_atomic_pte = kmap_atomic,
 	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
 	.lazy_mode.leave = (void *)paravirt_nop, /* does nothing */
 	.set_fixmap = native_set_fixmap,
@@ -315,8 +321,6 @@ static const struct paravirt_insn native_insns[] = {
 	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, native_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: push %eax;popf */
 	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
 	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
 	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
 	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
 	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
@@ -356,7 +360,7 @@ const struct paravirt_backend native_backend = {
 	.pv_mmu_ops = &native_pv_mmu_ops,
 	.pv_lock_ops = &native_pv_lock_ops,
 	.insns = native_insns,
-	.ninsns = 40,
+	.ninsns = 38,
 };
 
 /* ---- xen (what it does not list comes from native) ---- */
@@ -418,6 +422,8 @@ const struct pv_cpu_ops xen_pv_cpu_ops = {
 	.read_pmc = native_read_pmc, /* from native */
 	.read_tscp = native_read_tscp, /* from native */
 	.irq_enable_sysexit = xen_sysexit,
+	.usergs_sysret64 = native_usergs_sysret64, /* from native */
+	.usergs_sysret32 = native_usergs_sysret32, /* from native */
 	.iret = xen_iret,
 	.swapgs = (void *)paravirt_nop, /* does nothing */
 	.lazy_mode.enter = xen_enter_lazy_cpu,
@@ -480,6 +486,7 @@ const struct pv_mmu_ops xen_pv_mmu_ops = {
 	.set_pud = xen_set_pud,
 	.pmd_val = { .func = __raw_callee_save_xen_pmd_val },
 	.make_pmd = { .func = __raw_callee_save_xen_make_pmd },
+	.kmap_atomic_pte = xen_kmap_atomic_pte,
 	.lazy_mode.enter = xen_enter_lazy_mmu,
 	.lazy_mode.leave = xen_leave_lazy_mmu,
 	.set_fixmap = xen_set_fixmap,
@@ -591,6 +598,8 @@ const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
 	[PARAVIRT_PATCH_pv_cpu_ops_read_pmc] = { "pv_cpu_ops.read_pmc", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_cpu_ops_read_tscp] = { "pv_cpu_ops.read_tscp", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit] = { "pv_cpu_ops.irq_enable_sysexit", PV_KIND_JUMP, 0x0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64] = { "pv_cpu_ops.usergs_sysret64", PV_KIND_JUMP, 0x0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32] = { "pv_cpu_ops.usergs_sysret32", PV_KIND_JUMP, 0x0 },
 	[PARAVIRT_PATCH_pv_cpu_ops_iret] = { "pv_cpu_ops.iret", PV_KIND_JUMP, 0x0 },
 	[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = { "pv_cpu_ops.swapgs", PV_KIND_PATCHABLE, 0x0 },
 	[PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter] = { "pv_cpu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x7 },
@@ -644,6 +653,7 @@ const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
 	[PARAVIRT_PATCH_pv_mmu_ops_set_pud] = { "pv_mmu_ops.set_pud", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_mmu_ops_pmd_val] = { "pv_mmu_ops.pmd_val", PV_KIND_CALLEE_SAVE, 0x5 },
 	[PARAVIRT_PATCH_pv_mmu_ops_make_pmd] = { "pv_mmu_ops.make_pmd", PV_KIND_CALLEE_SAVE, 0x5 },
+	[PARAVIRT_PATCH_pv_mmu_ops_kmap_atomic_pte] = { "pv_mmu_ops.kmap_atomic_pte", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter] = { "pv_mmu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave] = { "pv_mmu_ops.lazy_mode.leave", PV_KIND_PATCHABLE, 0x7 },
 	[PARAVIRT_PATCH_pv_mmu_ops_set_fixmap] = { "pv_mmu_ops.set_fixmap", PV_KIND_CALL, 0x7 },

@@ -73,6 +73,8 @@
 	X(pv_cpu_ops_read_pmc, pv_cpu_ops, read_pmc) \
 	X(pv_cpu_ops_read_tscp, pv_cpu_ops, read_tscp) \
 	X(pv_cpu_ops_irq_enable_sysexit, pv_cpu_ops, irq_enable_sysexit) \
+	X(pv_cpu_ops_usergs_sysret64, pv_cpu_ops, usergs_sysret64) \
+	X(pv_cpu_ops_usergs_sysret32, pv_cpu_ops, usergs_sysret32) \
 	X(pv_cpu_ops_iret, pv_cpu_ops, iret) \
 	X(pv_cpu_ops_swapgs, pv_cpu_ops, swapgs) \
 	X(pv_cpu_ops_lazy_mode_enter, pv_cpu_ops, lazy_mode.enter) \
@@ -126,6 +128,7 @@
 	X(pv_mmu_ops_set_pud, pv_mmu_ops, set_pud) \
 	X(pv_mmu_ops_pmd_val, pv_mmu_ops, pmd_val) \
 	X(pv_mmu_ops_make_pmd, pv_mmu_ops, make_pmd) \
+	X(pv_mmu_ops_kmap_atomic_pte, pv_mmu_ops, kmap_atomic_pte) \
 	X(pv_mmu_ops_lazy_mode_enter, pv_mmu_ops, lazy_mode.enter) \
 	X(pv_mmu_ops_lazy_mode_leave, pv_mmu_ops, lazy_mode.leave) \
 	X(pv_mmu_ops_set_fixmap, pv_mmu_ops, set_fixmap) \
@@ -156,6 +159,7 @@ struct desc_struct;
 struct tss_struct;
 struct mm_struct;
 struct cpumask;
+struct page;
 struct raw_spinlock;
 
 /* A pointer to code that keeps the callee-save convention (see PV_CALLEE_SAVE_REGS_THUNK):
@@ -229,6 +233,8 @@ struct pv_cpu_ops {
 	u64 (*read_pmc)(int counter);
 	unsigned long long (*read_tscp)(unsigned int *aux);
 	void (*irq_enable_sysexit)(void); /* enable interrupts and return to 32-bit user mode */
+	void (*usergs_sysret64)(void); /* user gs, then sysret to 64-bit user mode (user registers already restored) */
+	void (*usergs_sysret32)(void); /* user gs, then sysret to a 32-bit compat process */
 	void (*iret)(void); /* return from an interrupt frame */
 	void (*swapgs)(void); /* every implementation is swapgs or nothing, so its sites change no register */
 	struct pv_lazy_ops lazy_mode; /* batching of cpu state updates */
@@ -292,6 +298,7 @@ struct pv_mmu_ops {
 	void (*set_pud)(pud_t *pudp, pud_t pudval);
 	struct paravirt_callee_save pmd_val;
 	struct paravirt_callee_save make_pmd;
+	void *(*kmap_atomic_pte)(struct page *page, enum km_type type); /* map a page-table page of high memory (CONFIG_HIGHPTE, which this i386 layout has) */
 	struct pv_lazy_ops lazy_mode; /* batching of page-table updates */
 	void (*set_fixmap)(unsigned int idx, phys_addr_t phys, pgprot_t flags); /* five argument words on i386; a plain call */
 };

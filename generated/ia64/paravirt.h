@@ -6,7 +6,8 @@
 #ifndef PVOPSC_IA64_PARAVIRT_H
 #define PVOPSC_IA64_PARAVIRT_H
 
-/* pv_info's hypervisor types */
+/* pv_info's hypervisor types; DEFAULT is bare hardware (Linux's head.S tests it) */
+#define PARAVIRT_HYPERVISOR_TYPE_DEFAULT 0
 #define PARAVIRT_HYPERVISOR_TYPE_NATIVE 0
 #define PARAVIRT_HYPERVISOR_TYPE_XEN 1
 
@@ -239,6 +240,74 @@ static inline unsigned long long paravirt_sched_clock(void)
 {
 	return pv_time_ops.sched_clock();
 }
+
+static inline int paravirt_enabled(void)
+{
+	return pv_info.paravirt_enabled;
+}
+
+static inline unsigned int get_kernel_rpl(void)
+{
+	return pv_info.kernel_rpl;
+}
+
+/* The gate page's patch lists, by index: start and end of each, in pv_patchdata's order. */
+enum pv_gate_patchlist {
+	PV_GATE_START_FSYSCALL,
+	PV_GATE_END_FSYSCALL,
+	PV_GATE_START_BRL_FSYS_BUBBLE_DOWN,
+	PV_GATE_END_BRL_FSYS_BUBBLE_DOWN,
+	PV_GATE_START_VTOP,
+	PV_GATE_END_VTOP,
+	PV_GATE_START_MCKINLEY_E9,
+	PV_GATE_END_MCKINLEY_E9,
+};
+
+static inline unsigned long paravirt_get_gate_patchlist(enum pv_gate_patchlist type)
+{
+	switch (type) {
+	case PV_GATE_START_FSYSCALL:
+		return pv_patchdata.start_fsyscall_patchlist;
+	case PV_GATE_END_FSYSCALL:
+		return pv_patchdata.end_fsyscall_patchlist;
+	case PV_GATE_START_BRL_FSYS_BUBBLE_DOWN:
+		return pv_patchdata.start_brl_fsys_bubble_down_patchlist;
+	case PV_GATE_END_BRL_FSYS_BUBBLE_DOWN:
+		return pv_patchdata.end_brl_fsys_bubble_down_patchlist;
+	case PV_GATE_START_VTOP:
+		return pv_patchdata.start_vtop_patchlist;
+	case PV_GATE_END_VTOP:
+		return pv_patchdata.end_vtop_patchlist;
+	case PV_GATE_START_MCKINLEY_E9:
+		return pv_patchdata.start_mckinley_e9_patchlist;
+	case PV_GATE_END_MCKINLEY_E9:
+		return pv_patchdata.end_mckinley_e9_patchlist;
+	}
+	return 0;
+}
+
+static inline void *paravirt_get_gate_section(void)
+{
+	return pv_patchdata.gate_section;
+}
+
+static inline unsigned long *paravirt_get_fsyscall_table(void)
+{
+	return pv_fsys_data.fsyscall_table;
+}
+
+static inline char *paravirt_get_fsys_bubble_down(void)
+{
+	return (char *)pv_fsys_data.fsys_bubble_down;
+}
+
+/* Steal-time accounting is switched on by the backend (a static key each). */
+struct static_key;
+extern struct static_key paravirt_steal_enabled;
+extern struct static_key paravirt_steal_rq_enabled;
+
+/* Aim the branch sites of the entry points at a backend's (paravirt_backends.c). */
+void paravirt_cpu_asm_init(const struct pv_cpu_asm_switch *cpu_asm_switch);
 
 #endif /* __ASSEMBLY__ */
 

@@ -183,10 +183,10 @@ struct paravirt_patch_branch_target {
 	";;\n" \
 	"}\n"
 
-/* native: types it has no body for fall back to the call */
+/* native's patch list: its bodies; other types stay calls */
 extern const struct paravirt_patch_bundle_elem ia64_native_patch_bundle_elems[];
 extern const unsigned long ia64_native_patch_bundle_nelems;
-/* xen: types it has no body for fall back to native */
+/* xen's patch list: its bodies, and native's for the ops it does not list; other types stay calls */
 extern const struct paravirt_patch_bundle_elem xen_patch_bundle_elems[];
 extern const unsigned long xen_patch_bundle_nelems;
 

@@ -103,8 +103,8 @@ struct pv_irq_ops pv_irq_ops = {
 };
 
 struct pv_apic_ops pv_apic_ops = {
-	.setup_boot_clock = (void *)paravirt_nop, /* does nothing */
-	.setup_secondary_clock = (void *)paravirt_nop, /* does nothing */
+	.setup_boot_clock = setup_boot_APIC_clock,
+	.setup_secondary_clock = setup_secondary_APIC_clock,
 	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
 };
 
@@ -244,8 +244,8 @@ const struct pv_irq_ops native_pv_irq_ops = {
 };
 
 const struct pv_apic_ops native_pv_apic_ops = {
-	.setup_boot_clock = (void *)paravirt_nop, /* does nothing */
-	.setup_secondary_clock = (void *)paravirt_nop, /* does nothing */
+	.setup_boot_clock = setup_boot_APIC_clock,
+	.setup_secondary_clock = setup_secondary_APIC_clock,
 	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
 };
 
@@ -344,8 +344,6 @@ static const struct paravirt_insn native_insns[] = {
 	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
 	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
 	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_irq_ops.adjust_exception_frame */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
 	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
 	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
 	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
@@ -388,7 +386,7 @@ const struct paravirt_backend native_backend = {
 	.pv_mmu_ops = &native_pv_mmu_ops,
 	.pv_lock_ops = &native_pv_lock_ops,
 	.insns = native_insns,
-	.ninsns = 46,
+	.ninsns = 44,
 };
 
 /* ---- xen (what it does not list comes from native) ---- */

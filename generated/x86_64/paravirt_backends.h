@@ -63,6 +63,8 @@ void native_irq_disable(void);
 void native_irq_enable(void);
 void native_safe_halt(void);
 void native_halt(void);
+void setup_boot_APIC_clock(void);
+void setup_secondary_APIC_clock(void);
 void native_pagetable_setup_start(pgd_t *base);
 void native_pagetable_setup_done(pgd_t *base);
 unsigned long native_read_cr2(void);

@@ -125,6 +125,25 @@ static inline u64 div_u64(u64 n, u32 d)
 #define FIX_SLOTS 16
 extern pte_t fixmap_ptes[FIX_SLOTS];
 
+/* A page of memory. The model reaches every page at its own address (Linux: page->virtual,
+ * or the fixmap slot kmap_atomic maps it at). */
+struct page {
+	void *virtual;
+	int pinned;	/* Xen: a page-table page, which may only be mapped read-only */
+};
+
+/* A cpu's kmap_atomic slots (Linux: asm/kmap_types.h), at these fixmap entries. */
+enum km_type { KM_PTE0, KM_PTE1, KM_TYPE_NR };
+#define FIX_KMAP_BEGIN 8
+_Static_assert(FIX_KMAP_BEGIN + KM_TYPE_NR <= FIX_SLOTS, "the kmap slots are fixmap entries");
+
+#define PAGE_KERNEL 0x063ULL	/* present, writable, accessed, dirty */
+#define PAGE_KERNEL_RO 0x061ULL
+
+/* The entry of a cpu's kmap slot, and what it holds to map a page there. */
+#define kmap_slot(type) (&fixmap_ptes[FIX_KMAP_BEGIN + (type)])
+#define kmap_entry(page, prot) (((uintptr_t)(page)->virtual & PTE_PFN_MASK) | (prot))
+
 /* The per-cpu descriptor tables (one cpu). */
 extern struct desc_struct cpu_gdt[GDT_ENTRIES];
 extern gate_desc idt_table[IDT_ENTRIES];

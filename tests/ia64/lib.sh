@@ -14,6 +14,18 @@ check() { # check NAME CONDITION-COMMAND...: ok when the command succeeds
 	if "$@" >"$T/check.out" 2>&1; then ok "$name"; else nok "$name" "$(head -c 400 "$T/check.out" | tr '\n' ' ')"; fi
 }
 
+refused() { # refused NAME PATTERN COMMAND...: ok when the command fails saying PATTERN
+	local name=$1 pattern=$2
+	shift 2
+	if "$@" >"$T/refused.out" 2>&1; then
+		nok "$name" "accepted"
+	elif grep -q -- "$pattern" "$T/refused.out"; then
+		ok "$name"
+	else
+		nok "$name" "$(head -c 300 "$T/refused.out" | tr '\n' ' ')"
+	fi
+}
+
 have_toolchain() {
 	command -v "$AS" >/dev/null && command -v "$OBJDUMP" >/dev/null
 }

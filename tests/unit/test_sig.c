@@ -113,6 +113,7 @@ static void linux_paravirt(void **state)
 		{"u64 (unsigned int msr, int *err)", NULL},
 		{"int (unsigned int msr, u32 low, u32 high)", NULL},
 		{"void (phys_addr_t phys, pgprot_t flags)", NULL},
+		{"void *(struct page *page, enum km_type type)", NULL},
 		{"ia64_vector (int irq)", NULL},
 		{"unsigned long (int reg)", NULL},
 		{"void (unsigned long addr, unsigned long size)", NULL},
@@ -230,6 +231,13 @@ static void type_fields(void **state)
 	assert_string_equal(p[4].type.base, "void");
 	done(&r);
 
+	r = parse("void *(enum km_type type)");
+	assert_true(r.ok);
+	assert_int_equal(r.sig.params[0].type.cls, CT_INT);
+	assert_int_equal(r.sig.params[0].type.int_bits, 32);
+	assert_string_equal(r.sig.params[0].type.spelling, "enum km_type");
+	done(&r);
+
 	r = parse("void (void)");
 	assert_true(r.ok);
 	assert_int_equal(r.sig.ret.cls, CT_VOID);
@@ -294,9 +302,9 @@ static void errors(void **state)
 		{"void int x",
 		 "t.yaml:1:11: error: 'int' cannot be combined with 'void' [signature-syntax]"},
 		{"(void)",
-		 "t.yaml:1:6: error: unexpected '(' in return type; expected const or struct or type keyword or identifier [signature-syntax]"},
+		 "t.yaml:1:6: error: unexpected '(' in return type; expected const or struct or enum or type keyword or identifier [signature-syntax]"},
 		{"void (int,)",
-		 "t.yaml:1:16: error: unexpected ')' in parameter list; expected const or struct or type keyword or identifier [signature-syntax]"},
+		 "t.yaml:1:16: error: unexpected ')' in parameter list; expected const or struct or enum or type keyword or identifier [signature-syntax]"},
 		{"void (int x$)",
 		 "t.yaml:1:17: error: unexpected '$' in parameter list; expected ')' or ',' [signature-syntax]"},
 		{"void (int \xc3\xa9)",

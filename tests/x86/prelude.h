@@ -12,4 +12,6 @@ typedef struct { pudval_t pud; } pud_t;
 typedef struct { pgdval_t pgd; } pgd_t;
 typedef struct { u64 pgprot; } pgprot_t;
 typedef struct { unsigned long a, b; } gate_desc;
+struct page;
+enum km_type { KM_PTE0, KM_PTE1, KM_TYPE_NR };
 #endif

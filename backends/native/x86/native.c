@@ -319,7 +319,66 @@ unsigned long long native_read_tscp(unsigned int *aux)
 	return (u64)hi << 32 | lo;
 }
 
+#ifdef __i386__
+/* A 32-bit kernel has the two sysret slots (the layout is Linux's on both arches) but no
+ * sysret exit: nothing jumps there, and if something did it stops at once. */
+asm(".pushsection .text\n"
+    ".globl native_usergs_sysret64, native_usergs_sysret32\n"
+    ".type native_usergs_sysret64, @function\n"
+    ".type native_usergs_sysret32, @function\n"
+    "native_usergs_sysret64:\n"
+    "native_usergs_sysret32:\n"
+    "\tud2\n"
+    ".size native_usergs_sysret64, . - native_usergs_sysret64\n"
+    ".size native_usergs_sysret32, . - native_usergs_sysret32\n"
+    ".popsection");
+#endif
+
 /* ---- interrupts ---- */
+
+/* The local APIC (xAPIC, at its reset base) and its timer: registers, the vector Linux gives
+ * the timer, and the tick the clock events run at. */
+#define APIC_REG(off) ((volatile u32 *)(0xfee00000UL + (off)))
+#define APIC_LVTT 0x320
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
+#define APIC_TDR_DIV_16 0x3
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define LOCAL_TIMER_VECTOR 0xef
+#define TIMER_HZ 250
+
+static u32 apic_timer_count;	/* timer counts per tick, measured on the boot cpu */
+
+static void setup_APIC_timer(void)
+{
+	*APIC_REG(APIC_TDCR) = APIC_TDR_DIV_16;
+	*APIC_REG(APIC_LVTT) = APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR;
+	*APIC_REG(APIC_TMICT) = apic_timer_count;
+}
+
+/* The timer counts at the bus clock, which nothing reports: count it down, masked, for a
+ * tick's worth of TSC cycles, then make it tick periodically at that count. */
+void setup_boot_APIC_clock(void)
+{
+	u64 cycles = native_get_tsc_khz() * 1000 / TIMER_HZ, start;
+
+	*APIC_REG(APIC_TDCR) = APIC_TDR_DIV_16;
+	*APIC_REG(APIC_LVTT) = APIC_LVT_MASKED | LOCAL_TIMER_VECTOR;
+	*APIC_REG(APIC_TMICT) = 0xffffffffu;
+	start = rdtsc();
+	while (rdtsc() - start < cycles)
+		asm volatile("pause");
+	apic_timer_count = 0xffffffffu - *APIC_REG(APIC_TMCCT);
+	setup_APIC_timer();
+}
+
+/* A secondary cpu's timer ticks at the boot cpu's count: the bus clock is the same. */
+void setup_secondary_APIC_clock(void)
+{
+	setup_APIC_timer();
+}
 
 /* Mask every line of both 8259 PICs until the drivers ask for theirs. */
 void native_init_IRQ(void)
@@ -484,6 +543,15 @@ void native_pte_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
 void native_pmd_clear(pmd_t *pmdp)
 {
 	clear_entry(&pmdp->pmd);
+}
+#endif
+
+#ifdef __i386__
+/* CONFIG_HIGHPTE: a pte page in high memory is mapped as any other page. */
+void *kmap_atomic(struct page *page, enum km_type type)
+{
+	native_set_pte(kmap_slot(type), (pte_t){ kmap_entry(page, PAGE_KERNEL) });
+	return page->virtual;
 }
 #endif
 

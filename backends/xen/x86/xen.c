@@ -39,13 +39,17 @@ static union mc_arg *mc_arg(void)
  * `mode` (LAZY_NONE: never batched). */
 static void mc_issue(enum lazy mode, unsigned op, unsigned long a1, unsigned long a2)
 {
+	/* the page-table calls' last argument: whose pages (Xen refuses a domain naming itself
+	 * by its id; the real Xen 4.17 showed it) */
+	unsigned long owner = op == __HYPERVISOR_mmuext_op || op == __HYPERVISOR_mmu_update ? DOMID_SELF : 0;
+
 	if (mode == LAZY_NONE || lazy != mode) {
-		xen_hypercall(op, a1, a2, 0, 0);
+		xen_hypercall(op, a1, a2, 0, owner);
 		return;
 	}
 	if (mc_n == MC_MAX)
 		mc_flush();
-	mc_calls[mc_n++] = (struct multicall_entry){ .op = op, .args = { a1, a2, 0, 0 } };
+	mc_calls[mc_n++] = (struct multicall_entry){ .op = op, .args = { a1, a2, 0, owner } };
 }
 
 static void mmuext(enum lazy mode, unsigned cmd, unsigned long arg1, unsigned long arg2)
@@ -736,3 +740,12 @@ void xen_set_fixmap(unsigned int idx, phys_addr_t phys, pgprot_t flags)
 		__builtin_trap();	/* Linux: BUG() */
 	pt_write(&fixmap_ptes[idx].pte, pte_frames((phys & PTE_PFN_MASK) | flags.pgprot, 1), MMU_NORMAL_PT_UPDATE);
 }
+
+#ifdef __i386__
+/* A pinned pte page is Xen's to validate: the guest may only map it read-only. */
+void *xen_kmap_atomic_pte(struct page *page, enum km_type type)
+{
+	xen_set_pte(kmap_slot(type), xen_make_pte(kmap_entry(page, page->pinned ? PAGE_KERNEL_RO : PAGE_KERNEL)));
+	return page->virtual;
+}
+#endif

@@ -91,13 +91,14 @@ struct trap_info {
 	unsigned long address;	/* 0 ends the table */
 };
 
-struct multicall_entry {
+struct multicall_entry {	/* Xen's layout: six arguments, whatever a call uses */
 	unsigned long op;
 	long result;
-	unsigned long args[4];
+	unsigned long args[6];
 };
 
 #define UVMF_INVLPG 2
+#define DOMID_SELF 0x7ff0
 #define SCHEDOP_yield 0
 #define SCHEDOP_block 1
 #define VCPUOP_up 1

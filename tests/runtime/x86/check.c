@@ -66,6 +66,7 @@ static void *const not_in_user_mode[] = {
 	native_init_IRQ, native_irq_disable, native_irq_enable, native_safe_halt, native_halt,
 	native_read_cr2, native_write_cr2, native_read_cr3, native_write_cr3, native_flush_tlb_user,
 	native_flush_tlb_kernel, native_flush_tlb_single, native_flush_tlb_others,
+	setup_boot_APIC_clock, setup_secondary_APIC_clock,
 #ifdef __x86_64__
 	native_read_cr8, native_write_cr8, native_load_gs_index, native_swapgs, xen_adjust_exception_frame,
 #endif

@@ -1039,6 +1039,20 @@ PROBE(lazy_mmu)
 	xen_want(c, HC(multicall) == 1 && xen_hv.batched == 2, "in one multicall of two");
 }
 
+#ifdef __i386__
+PROBE(kmap_atomic_pte)
+{
+	static u64 ptes[512] __attribute__((aligned(4096)));
+	struct page pg = { ptes, 1 };
+	u64 pte = ((uintptr_t)ptes & PTE_PFN_MASK) | (c->xen ? PAGE_KERNEL_RO : PAGE_KERNEL);
+
+	want(c, kmap_atomic_pte(&pg, KM_PTE1) == ptes, "the page is reached at its address");
+	want(c, fixmap_ptes[FIX_KMAP_BEGIN + KM_PTE1].pte == mach(c, pte),
+	     "its kmap slot maps it, writable natively, read-only under Xen (pinned)");
+	xen_want(c, HC(mmu_update) == 1, "Xen writes the slot with mmu_update");
+}
+#endif
+
 PROBE(set_fixmap)
 {
 	__set_fixmap(3, 0x5000, (pgprot_t){ 0x63 });
@@ -1102,10 +1116,8 @@ PROBE(spin_unlock)
 	static __attribute__((used)) void j_##name(void) { wrapper(); }
 JUMP_SITE(irq_enable_sysexit, paravirt_irq_enable_sysexit)
 JUMP_SITE(iret, paravirt_iret)
-#ifdef __x86_64__
 JUMP_SITE(usergs_sysret64, paravirt_usergs_sysret64)
 JUMP_SITE(usergs_sysret32, paravirt_usergs_sysret32)
-#endif
 
 #define P(table, op) { #table "." #op, 0, p_##op }
 const struct probe probes[] = {
@@ -1124,6 +1136,7 @@ const struct probe probes[] = {
 	P(pv_cpu_ops, read_tscp), P(pv_cpu_ops, swapgs),
 	{ "pv_cpu_ops.lazy_mode.enter", 0, p_lazy_cpu }, { "pv_cpu_ops.lazy_mode.leave", 0, p_lazy_cpu },
 	{ "pv_cpu_ops.irq_enable_sysexit", 0, 0 }, { "pv_cpu_ops.iret", 0, 0 },
+	{ "pv_cpu_ops.usergs_sysret64", 0, 0 }, { "pv_cpu_ops.usergs_sysret32", 0, 0 },
 	P(pv_irq_ops, init_IRQ), P(pv_irq_ops, save_fl), P(pv_irq_ops, restore_fl), P(pv_irq_ops, irq_disable),
 	P(pv_irq_ops, irq_enable), P(pv_irq_ops, safe_halt), P(pv_irq_ops, halt),
 	{ "pv_irq_ops.irq_disable", "DISABLE_INTERRUPTS(CLBR_NONE)", p_m_irq_disable },
@@ -1144,11 +1157,11 @@ const struct probe probes[] = {
 	P(pv_mmu_ops, set_fixmap),
 #ifdef __x86_64__
 	P(pv_cpu_ops, read_cr8), P(pv_cpu_ops, write_cr8), P(pv_cpu_ops, load_gs_index),
-	{ "pv_cpu_ops.usergs_sysret64", 0, 0 }, { "pv_cpu_ops.usergs_sysret32", 0, 0 },
 	P(pv_irq_ops, adjust_exception_frame), P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
 	P(pv_mmu_ops, set_pgd),
 #else
 	P(pv_mmu_ops, set_pte_atomic), P(pv_mmu_ops, pte_clear), P(pv_mmu_ops, pmd_clear),
+	P(pv_mmu_ops, kmap_atomic_pte),
 #endif
 	P(pv_lock_ops, spin_is_locked), P(pv_lock_ops, spin_is_contended), P(pv_lock_ops, spin_lock),
 	P(pv_lock_ops, spin_lock_flags), P(pv_lock_ops, spin_trylock), P(pv_lock_ops, spin_unlock),

@@ -5,7 +5,8 @@
 #ifndef PVOPSC_IA64_PARAVIRT_H
 #define PVOPSC_IA64_PARAVIRT_H
 
-/* pv_info's hypervisor types */
+/* pv_info's hypervisor types; DEFAULT is bare hardware (Linux's head.S tests it) */
+#define PARAVIRT_HYPERVISOR_TYPE_DEFAULT 0
 #define PARAVIRT_HYPERVISOR_TYPE_NATIVE 0
 #define PARAVIRT_HYPERVISOR_TYPE_XEN 1
 
@@ -18,6 +19,11 @@ struct pv_cpu_ops {
 	void (*ssm_i)(void);
 };
 extern struct pv_cpu_ops pv_cpu_ops;
+
+/* Steal-time accounting is switched on by the backend (a static key each). */
+struct static_key;
+extern struct static_key paravirt_steal_enabled;
+extern struct static_key paravirt_steal_rq_enabled;
 
 #endif /* __ASSEMBLY__ */
 

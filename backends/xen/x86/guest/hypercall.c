@@ -1,0 +1,99 @@
+/* The real-Xen glue of guest.h. Hypercalls enter Xen through the page it filled, one 32-byte
+ * stub per hypercall, with the x86_64 convention: rdi, rsi, rdx, r10, r8; the result in rax;
+ * rcx and r11 lost. Every hypercall is counted in xen_hv.calls, as the model counts them. */
+#include "guest.h"
+#include "pv.h"
+
+struct xen_hv xen_hv;	/* here only its counts: the hypervisor is the real one */
+const struct start_info *xen_start_info;
+volatile unsigned long xen_upcalls;
+static u32 timer_port;
+
+/* vcpu 0's vcpu_info is the start of the shared page, which xen_guest_init maps over this
+ * page of the image; the model's struct shared_info is not Xen's layout and stays unused. */
+struct xen_shared_page xen_shared_page __attribute__((aligned(4096), section(".bss.xen_shared")));
+asm(".globl xen_vcpu_info\n.set xen_vcpu_info, xen_shared_page");
+struct shared_info xen_shared_info;
+
+long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	register unsigned long r10 asm("r10") = a4;
+	long ret;
+
+	if (op < XEN_NR_HYPERCALLS)
+		xen_hv.calls[op]++;
+	asm volatile("call *%[stub]"
+		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
+		     : [stub] "r"(hypercall_page + op * 32)
+		     : "rcx", "r11", "r8", "memory");
+	return ret;
+}
+
+/* A PV guest's mov to cr4 traps; Xen emulates what it allows. */
+void xen_emulate_write_cr4(unsigned long cr4)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
+long xen_guest_init(const struct start_info *si)
+{
+	xen_start_info = si;
+	/* update_va_mapping(va, pte, UVMF_INVLPG): the page, present, writable, user (ring 3 kernel) */
+	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)&xen_shared_page,
+			     si->shared_info | 7, UVMF_INVLPG, 0);
+}
+
+/* The kernel runs where Xen loaded it: virtual address = pseudo-physical address. */
+unsigned long xen_virt_to_mfn(const void *va)
+{
+	return ((const unsigned long *)xen_start_info->mfn_list)[(unsigned long)va >> PAGE_SHIFT];
+}
+
+void xen_console_write(const char *s, unsigned long n)
+{
+	xen_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n, (unsigned long)s, 0);
+}
+
+void xen_reboot(void)
+{
+	u32 reason = SHUTDOWN_reboot;
+
+	for (;;)
+		xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&reason, 0, 0);
+}
+
+long xen_bind_timer(void)
+{
+	struct {
+		u32 virq, vcpu, port;
+	} bind = { VIRQ_TIMER, 0, 0 };
+	long r = xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bind, 0, 0);
+
+	if (r)
+		return r;
+	timer_port = bind.port;
+	__atomic_and_fetch(&xen_shared_page.evtchn_mask[timer_port / 64], ~(1UL << (timer_port % 64)),
+			   __ATOMIC_SEQ_CST);
+	return timer_port;
+}
+
+/* The system time of vcpu 0, as Xen publishes it (the backend reads it the same way). */
+void xen_timer_in(u64 ns)
+{
+	xen_hypercall(__HYPERVISOR_set_timer_op, xen_sched_clock() + ns, 0, 0, 0);
+}
+
+void xen_evtchn_do_upcall(void)
+{
+	struct vcpu_info *v = &xen_shared_page.vcpu_info[0];
+
+	v->evtchn_upcall_pending = 0;
+	for (unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST); sel;
+	     sel &= sel - 1) {
+		unsigned w = (unsigned)__builtin_ctzl(sel);
+
+		__atomic_and_fetch(&xen_shared_page.evtchn_pending[w], xen_shared_page.evtchn_mask[w],
+				   __ATOMIC_SEQ_CST);
+	}
+	xen_upcalls++;
+}

@@ -1,0 +1,59 @@
+/* host.h's services for the code built as the kernel, on the machine: the TSC as the clock
+ * (its rate measured by the entry: PIT natively, Xen's published scale in the guest), the
+ * wall clock the entry read, and the boot log, kept and echoed as TAP comments. */
+#include <stdarg.h>
+
+#include "boot.h"
+#include "host.h"
+
+u64 boot_tsc_khz;	/* set by the entry */
+long boot_wall_s;	/* the wall clock at boot_tsc0 */
+u64 boot_tsc0;
+
+u64 rt_tsc_khz(void)
+{
+	return boot_tsc_khz;
+}
+
+u64 rt_now_ns(void)
+{
+	return div_u64((rdtsc() - boot_tsc0) * 1000, (u32)boot_tsc_khz) * 1000;
+}
+
+long rt_wall_s(void)
+{
+	return boot_wall_s + (long)div_u64(rt_now_ns(), 1000000000);
+}
+
+static char log_buf[2048];
+static unsigned long log_len;
+
+void rt_log(const char *fmt, ...)
+{
+	va_list ap;
+	char line[200];
+	unsigned long n;
+
+	va_start(ap, fmt);
+	n = vformat_line(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	line[n] = 0;
+	kprintf("# log: %s\n", line);
+	if (log_len + n + 2 > sizeof(log_buf))
+		return;
+	memcpy(log_buf + log_len, line, n);
+	log_len += n;
+	log_buf[log_len++] = '\n';
+	log_buf[log_len] = 0;
+}
+
+const char *rt_log_text(void)
+{
+	return log_buf;
+}
+
+void rt_log_clear(void)
+{
+	log_len = 0;
+	log_buf[0] = 0;
+}

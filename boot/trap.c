@@ -1,0 +1,34 @@
+/* Traps, natively and in the Xen guest: counts by vector, the way back from an expected
+ * fault, the timer's end of interrupt, and the Xen event upcall's work. */
+#include "boot.h"
+#include "pv.h"
+
+volatile unsigned long trap_count[256];
+volatile unsigned long trap_last_ip, trap_last_error;
+extern unsigned long catch_ip, catch_vector;
+void (*trap_hook[256])(struct trap_frame *f);
+
+void trap_handler(struct trap_frame *f)
+{
+	unsigned v = (unsigned)f->vector & 255;
+
+	trap_count[v]++;
+	if (v < 32) {
+		trap_last_ip = f->ip;
+		trap_last_error = f->error;
+	}
+	if (trap_hook[v]) {
+		trap_hook[v](f);
+		return;
+	}
+	if (v < 32 && v != 3 && v != 1) {
+		if (!catch_ip) {
+			kprintf("PANIC: unexpected trap %u at %lx error %lx (cs %lx flags %lx)\n", v, f->ip, f->error,
+				f->cs, f->flags);
+			machine_exit(3);
+		}
+		catch_vector = v;
+		f->ip = catch_ip;
+		catch_ip = 0;
+	}
+}

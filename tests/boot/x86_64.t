@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The x86_64 boot image, one ELF with two entry points: natively (qemu -cpu max, the multiboot
+# entry, the native backend in ring 0) and as dom0 of the real Xen 4.17 (qemu -cpu qemu64, the
+# Xen ELF-note entry, the Xen backend doing real hypercalls). Each runs every probe of its
+# environment unpatched and patched; see boot/.
+set -u
+. "$ROOT/tests/boot/lib.sh"
+tmpdir
+img=$BOOT_IMAGES/x86_64.elf
+if [ ! -f "$img" ]; then
+	notok "x86_64: no boot image $B/boot/x86_64.elf (make boot)"
+	exit 0
+fi
+
+# native: isa-debug-exit turns the kernel's exit(0) into qemu's status 1
+boot_run "x86_64 native" "$TMP/native" $QEMU_NATIVE -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$img"
+boot_judge "x86_64 native" "$TMP/native" 1
+
+# Xen: SCHEDOP_shutdown(reboot), which -no-reboot makes qemu's exit 0
+if ! xen=$(xen_image); then
+	notok "x86_64 xen: no Xen 4.17 hypervisor (package xen-hypervisor-4.17-amd64)"
+	exit 0
+fi
+boot_run "x86_64 xen" "$TMP/xen" $QEMU_XEN -kernel "$xen" -append "$XEN_ARGS" -initrd "$img"
+boot_judge "x86_64 xen" "$TMP/xen" 0
