@@ -81,8 +81,10 @@ check_config() {
 		fail "$2: .config" "lacks $missing"
 }
 
-sites() { # records in .parainstructions of a vmlinux: the section's size / the record's
-	readelf -SW "$1" | awk '$2 == ".parainstructions" { print strtonum("0x" $6) / 16 }'
+sites() { # records in .parainstructions of a vmlinux: the section's size / the record's 16
+	local hex
+	hex=$(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] \.parainstructions  *[A-Z]*  *[0-9a-f]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p')
+	[ -n "$hex" ] && echo $((16#$hex / 16))
 }
 text_size() { size -A "$1" | awk '$1 == ".text" { print $2 }'; }
 
@@ -95,7 +97,7 @@ fi
 own=$tree
 say "ok - Linux $version builds with its own paravirt headers"
 check_config "$own" "own headers"
-note "own headers built in $((SECONDS - t0)) s (0 if cached)"
+note "own headers built in $((SECONDS - t0)) s (a cached tree: none)"
 
 t0=$SECONDS
 for h in paravirt_types.h paravirt.h; do
@@ -109,7 +111,7 @@ fi
 ours=$tree
 say "ok - Linux $version builds with pvopsc's paravirt_types.h and paravirt.h"
 check_config "$ours" "pvopsc headers"
-note "pvopsc headers built in $((SECONDS - t0)) s (0 if cached)"
+note "pvopsc headers built in $((SECONDS - t0)) s (a cached tree: none)"
 # the objects were built from our headers: the build's dependency records name them
 if grep -q 'asm/paravirt.h' "$ours/out/arch/x86/kernel/.paravirt.o.cmd" 2>/dev/null &&
 	cmp -s "$ours/arch/x86/include/asm/paravirt.h" "$GEN/paravirt.h"; then
