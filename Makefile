@@ -16,7 +16,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror
 XCFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Icompiler -I$(B) -MMD -MP
-LDLIBS   = -lyaml
+LDLIBS   = -lyaml -lZydis
 B       ?= build
 SPEC     = spec/pvops.yaml
 PVOPSC   = $(B)/pvopsc
@@ -84,42 +84,57 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS) $(BOOT_IMAGES)
+test: $(PVOPSC) $(UNIT_TESTS) boot
 	B=$(B) tests/run
 
-# Boot images: the kernel of boot/ (tests/boot runs it under qemu, natively and as Xen's dom0),
-# built from generated/, the backends and the patcher as a kernel builds them.
-BOOT_SRCS = boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
-            runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c
-BOOT_x86_64 = $(BOOT_SRCS) $(wildcard boot/x86_64/*.S) boot/xen.c backends/xen/x86/xen.c \
-              backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
-              generated/x86_64/paravirt_backends.c generated/x86_64/paravirt_insns.S
+# Boot images: the kernel of boot/ (tests/boot runs it under qemu: x86_64 natively and as Xen's
+# dom0, i386 PAE natively), built from generated/, the backends and the patcher as a kernel
+# builds them (one calling convention throughout: no host side, so no RT_KERNEL); the negative
+# image has a save_fl that breaks its convention.
+BOOT_SRCS = boot/bench.c boot/console.c boot/host.c boot/main.c boot/native.c boot/probes.c boot/trap.c \
+            runtime/x86/patch.c runtime/x86/kernel.c backends/native/x86/native.c \
+            backends/xen/x86/xen.c backends/xen/x86/entry.S backends/xen/x86/guest/hypercall.c \
+            backends/kvm/x86/kvm.c backends/kvm/x86/kvmclock.c backends/kvm/x86/hypercall.S \
+            tests/runtime/x86/canary.c tests/runtime/x86/canary.S
+BOOT_x86_64 = boot/xen.c
+BOOT_NEGATIVE = boot/negative.c tests/runtime/x86/bad.S
 BOOT_FLAGS = -g -ffreestanding -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
-             -DRT_KERNEL -Iboot -Iruntime/x86 -Ibackends/native/x86 -Ibackends/xen/x86 \
-             -Ibackends/xen/x86/guest -MMD -MP
-BOOT_x86_64_FLAGS = -m64 -mno-red-zone -mgeneral-regs-only -mincoming-stack-boundary=3 -Igenerated/x86_64
-BOOT_IMAGES = $(B)/boot/x86_64.elf
+             -Iboot -Iruntime/x86 -Ibackends/native/x86 -Ibackends/xen/x86 \
+             -Ibackends/xen/x86/guest -Ibackends/kvm/x86 -Itests/runtime/x86 -MMD -MP
+BOOT_x86_64_FLAGS = -m64 -mno-red-zone -mgeneral-regs-only -mincoming-stack-boundary=3
+BOOT_i386_FLAGS = -m32 -march=i686 -mregparm=3 -freg-struct-return \
+                  -mincoming-stack-boundary=2
+BOOT_LINK = $(CC) -nostdlib -static -no-pie \
+            -Wl,--build-id=none,--no-warn-rwx-segments,-z,max-page-size=4096,-T,boot/boot.ld
+BOOT_IMAGES = $(B)/boot/x86_64.elf $(B)/boot/x86_64-negative.elf $(B)/boot/i386.elf
 
 boot: $(BOOT_IMAGES)
 .PHONY: boot
 -include $(shell find $(B)/boot -name '*.d' 2>/dev/null)
 
-$(B)/boot/x86_64/%.c.o: %.c
-	@mkdir -p $(@D)
-	$(CC) -O2 $(WARN) -fno-tree-loop-distribute-patterns -include kernel.h $(BOOT_FLAGS) $(BOOT_x86_64_FLAGS) -c -o $@ $<
-$(B)/boot/x86_64/%.S.o: %.S
-	@mkdir -p $(@D)
-	$(CC) $(BOOT_FLAGS) $(BOOT_x86_64_FLAGS) -c -o $@ $<
-
-$(B)/boot/x86_64.elf: $(BOOT_x86_64:%=$(B)/boot/x86_64/%.o) boot/boot.ld
-	$(CC) -m64 -nostdlib -static -no-pie -Wl,--build-id=none,--no-warn-rwx-segments,-z,max-page-size=4096,-T,boot/boot.ld \
-		-o $@ $(filter %.o,$^)
+# boot_arch ARCH: the objects of ARCH's images (sources by repo path under $(B)/boot/ARCH/)
+define boot_arch
+BOOT_OBJS_$(1) = $$(patsubst %,$(B)/boot/$(1)/%.o,$$(BOOT_SRCS) $$(BOOT_$(1)) \
+                 $$(wildcard boot/$(1)/*.[cS]) generated/$(1)/paravirt_backends.c generated/$(1)/paravirt_insns.S)
+$(B)/boot/$(1)/%.c.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) -O2 $$(WARN) -fno-tree-loop-distribute-patterns -include kernel.h $$(BOOT_FLAGS) \
+		$$(BOOT_$(1)_FLAGS) -Igenerated/$(1) -c -o $$@ $$<
+$(B)/boot/$(1)/%.S.o: %.S
+	@mkdir -p $$(@D)
+	$$(CC) $$(BOOT_FLAGS) $$(BOOT_$(1)_FLAGS) -Igenerated/$(1) -c -o $$@ $$<
+$(B)/boot/$(1).elf: $$(BOOT_OBJS_$(1)) boot/boot.ld
+	$$(BOOT_LINK) $$(BOOT_$(1)_FLAGS) -o $$@ $$(filter %.o,$$^)
+$(B)/boot/$(1)-negative.elf: $$(BOOT_OBJS_$(1)) $$(BOOT_NEGATIVE:%=$(B)/boot/$(1)/%.o) boot/boot.ld
+	$$(BOOT_LINK) $$(BOOT_$(1)_FLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach arch,x86_64 i386,$(eval $(call boot_arch,$(arch))))
 
 # README's key reference and check list come from the compiler itself.
 docs: $(PVOPSC)
 	tools/readme-sections $(PVOPSC) README.md >README.md.tmp && mv README.md.tmp README.md
 
-bench: $(PVOPSC)
+bench: $(PVOPSC) boot
 	B=$(B) tests/bench/run
 
 fuzz:

@@ -21,6 +21,8 @@
 #define VEC_XEN_UPCALL 0xf0	/* counts Xen's event upcalls */
 
 #ifndef __ASSEMBLER__
+#include <string.h>	/* boot/console.c has the few functions it declares that are used */
+
 #include "kernel.h"
 
 /* The saved state of a trap: general registers as trap.S pushes them, then the CPU's frame. */
@@ -42,7 +44,7 @@ void trap_init(void);	/* native: the IDT, all 256 vectors */
 
 /* Output: the serial port natively, the Xen console in the guest. */
 extern void (*console_write)(const char *s, unsigned long n);
-/* printf's %[0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
+/* printf's %[-][0][width][l|ll](d u x s c p) into buf; returns the length (no NUL) */
 unsigned long vformat_line(char *buf, unsigned long size, const char *fmt, __builtin_va_list ap);
 __attribute__((format(printf, 1, 2))) void kprintf(const char *fmt, ...);
 __attribute__((noreturn)) void machine_exit(int code);
@@ -54,8 +56,12 @@ void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern unsigned tap_failed;
 
 /* The probes and their driver (probes.c, main.c). */
+struct paravirt_backend;
 enum boot_env { ENV_NATIVE, ENV_XEN };
 void boot_run(enum boot_env env);
+extern const char *boot_cmdline;	/* the loader's command line for the kernel */
+/* make bench's measurements instead of the probes (command line "bench") */
+__attribute__((noreturn)) void bench_run(const struct paravirt_backend *be, enum boot_env env);
 void probes_init(enum boot_env env);
 
 struct probe_ctx {
@@ -66,18 +72,17 @@ struct probe_ctx {
 
 #define NATIVE 1
 #define XEN 2
+#define NO_CANARY 4	/* a fault inside a site, or a jump op: the canaries cannot follow it */
 struct boot_probe {
 	const char *ops;	/* the ops it runs */
 	void (*run)(struct probe_ctx *c);
-	unsigned env;	/* NATIVE | XEN: where it runs */
+	unsigned env;	/* NATIVE | XEN: where it runs; NO_CANARY */
 };
+/* The negative image replaces an implementation here (the good one has nothing to do). */
+void boot_tamper(void);
 extern const struct boot_probe boot_probes[];
 extern const unsigned nboot_probes;
 
-void *memcpy(void *d, const void *s, unsigned long n);
-void *memset(void *d, int c, unsigned long n);
-int memcmp(const void *a, const void *b, unsigned long n);
-unsigned long strlen(const char *s);
 
 static inline void outb(unsigned short port, unsigned char v)
 {

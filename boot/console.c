@@ -1,6 +1,11 @@
 /* Output and the TAP stream: a small printf onto the console the entry chose, and the way
  * out of the machine. */
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "boot.h"
 
@@ -15,14 +20,14 @@ static void put(char **o, char *end, char c)
 		*(*o)++ = c;
 }
 
-/* %[0][width][l|ll](d u x s c p), enough for the kernel's lines */
+/* %[-][0][width][l|ll](d u x s c p), enough for the kernel's lines */
 unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list ap)
 {
 	char *o = buf, *end = buf + size;
 
 	for (; *f; f++) {
 		char digits[24], pad = ' ';
-		unsigned width = 0, longs = 0, n = 0, base = 10;
+		unsigned width = 0, longs = 0, n = 0, base = 10, left = 0;
 		unsigned long long v;
 		int neg = 0;
 
@@ -30,7 +35,9 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 			put(&o, end, *f);
 			continue;
 		}
-		if (*++f == '0')
+		if (*++f == '-')
+			left = 1, f++;
+		if (*f == '0')
 			pad = '0', f++;
 		while (*f >= '0' && *f <= '9')
 			width = width * 10 + (unsigned)(*f++ - '0');
@@ -42,10 +49,12 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 
 			for (n = 0; s[n]; n++)
 				;
-			while (width > n)
+			while (!left && width > n)
 				put(&o, end, ' '), width--;
 			while (*s)
 				put(&o, end, *s++);
+			while (left && width > n)
+				put(&o, end, ' '), width--;
 			continue;
 		}
 		case 'c':
@@ -72,9 +81,11 @@ unsigned long vformat_line(char *buf, unsigned long size, const char *f, va_list
 			put(&o, end, *f);
 			continue;
 		}
-		do {
-			digits[n++] = "0123456789abcdef"[v % base];
-			v /= base;
+		do {	/* div_u64: no libgcc division on i386 */
+			unsigned long long q = div_u64(v, base);
+
+			digits[n++] = "0123456789abcdef"[v - q * base];
+			v = q;
 		} while (v);
 		if (neg)
 			digits[n++] = '-';
@@ -134,7 +145,7 @@ void machine_exit(int code)
 
 /* ---- what gcc may call, and the two calls of the patcher's text protection ---- */
 
-void *memcpy(void *d, const void *s, unsigned long n)
+void *memcpy(void *d, const void *s, size_t n)
 {
 	unsigned char *o = d;
 	const unsigned char *i = s;
@@ -144,7 +155,7 @@ void *memcpy(void *d, const void *s, unsigned long n)
 	return d;
 }
 
-void *memset(void *d, int c, unsigned long n)
+void *memset(void *d, int c, size_t n)
 {
 	unsigned char *o = d;
 
@@ -153,7 +164,7 @@ void *memset(void *d, int c, unsigned long n)
 	return d;
 }
 
-int memcmp(const void *a, const void *b, unsigned long n)
+int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
@@ -163,9 +174,9 @@ int memcmp(const void *a, const void *b, unsigned long n)
 	return 0;
 }
 
-unsigned long strlen(const char *s)
+size_t strlen(const char *s)
 {
-	unsigned long n = 0;
+	size_t n = 0;
 
 	while (s[n])
 		n++;
@@ -174,7 +185,7 @@ unsigned long strlen(const char *s)
 
 /* The kernel's text is writable as the boot page tables map it (natively, and as Xen builds
  * dom0): the patcher's protection changes have nothing to do. */
-int mprotect(void *addr, unsigned long len, int prot)
+int mprotect(void *addr, size_t len, int prot)
 {
 	(void)addr, (void)len, (void)prot;
 	return 0;
@@ -184,4 +195,102 @@ long sysconf(int name)
 {
 	(void)name;
 	return 4096;	/* the only thing asked: _SC_PAGESIZE */
+}
+
+/* ---- what the canary harness (tests/runtime/x86/canary.c, shared with the user-space
+ * tests) takes from libc ---- */
+
+FILE *stderr;
+
+static unsigned char heap[64 << 10] __attribute__((aligned(16)));
+static size_t heap_used;
+
+void *calloc(size_t n, size_t size)
+{
+	size_t bytes = (n * size + 15) & ~15UL;
+	void *p;
+
+	if (bytes > sizeof(heap) - heap_used)
+		return 0;
+	p = heap + heap_used;
+	heap_used += bytes;
+	return memset(p, 0, bytes);
+}
+
+/* insertion sort: a few hundred records, once */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char *b = base, tmp[64];
+
+	if (size > sizeof(tmp))
+		abort();
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j && cmp(b + (j - 1) * size, b + j * size) > 0; j--) {
+			memcpy(tmp, b + j * size, size);
+			memcpy(b + j * size, b + (j - 1) * size, size);
+			memcpy(b + (j - 1) * size, tmp, size);
+		}
+}
+
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+	      int (*cmp)(const void *, const void *))
+{
+	const unsigned char *b = base;
+
+	while (n) {
+		const unsigned char *mid = b + n / 2 * size;
+		int c = cmp(key, mid);
+
+		if (!c)
+			return (void *)mid;
+		if (c > 0) {
+			b = mid + size;
+			n -= n / 2 + 1;
+		} else {
+			n /= 2;
+		}
+	}
+	return 0;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long n;
+
+	if (!size)
+		return 0;
+	va_start(ap, fmt);
+	n = vformat_line(buf, size - 1, fmt, ap);
+	va_end(ap);
+	buf[n] = 0;
+	return (int)n;
+}
+
+int fprintf(FILE *f, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	unsigned long n;
+
+	(void)f;
+	va_start(ap, fmt);
+	n = vformat_line(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write("PANIC: ", 7);
+	console_write(buf, n);
+	return (int)n;
+}
+
+void abort(void)
+{
+	kprintf("PANIC: abort\n");
+	machine_exit(3);
 }

@@ -10,17 +10,17 @@ u64 boot_tsc_khz;	/* set by the entry */
 long boot_wall_s;	/* the wall clock at boot_tsc0 */
 u64 boot_tsc0;
 
-u64 rt_tsc_khz(void)
+RT_HOST u64 rt_tsc_khz(void)
 {
 	return boot_tsc_khz;
 }
 
-u64 rt_now_ns(void)
+RT_HOST u64 rt_now_ns(void)
 {
 	return div_u64((rdtsc() - boot_tsc0) * 1000, (u32)boot_tsc_khz) * 1000;
 }
 
-long rt_wall_s(void)
+RT_HOST long rt_wall_s(void)
 {
 	return boot_wall_s + (long)div_u64(rt_now_ns(), 1000000000);
 }
@@ -28,7 +28,7 @@ long rt_wall_s(void)
 static char log_buf[2048];
 static unsigned long log_len;
 
-void rt_log(const char *fmt, ...)
+RT_HOST void rt_log(const char *fmt, ...)
 {
 	va_list ap;
 	char line[200];
@@ -47,12 +47,12 @@ void rt_log(const char *fmt, ...)
 	log_buf[log_len] = 0;
 }
 
-const char *rt_log_text(void)
+RT_HOST const char *rt_log_text(void)
 {
 	return log_buf;
 }
 
-void rt_log_clear(void)
+RT_HOST void rt_log_clear(void)
 {
 	log_len = 0;
 	log_buf[0] = 0;

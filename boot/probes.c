@@ -4,6 +4,7 @@
  * page read through a new mapping), or Xen's (an event delivered, a handler run). A probe's
  * digest sums up what it saw, so the driver can compare the unpatched and the patched runs. */
 #include "boot.h"
+#include "desc.h"
 #include "host.h"
 #include "patch.h"
 #include "guest.h"
@@ -37,7 +38,10 @@ static inline unsigned long raw_flags(void)
 		asm volatile("mov %%cr" #n ", %0" : "=r"(v));          \
 		return v;                                              \
 	}
-RAW_CR(0) RAW_CR(2) RAW_CR(3) RAW_CR(4) RAW_CR(8)
+RAW_CR(0) RAW_CR(2) RAW_CR(3) RAW_CR(4)
+#ifdef __x86_64__
+RAW_CR(8)
+#endif
 
 static inline u64 raw_rdmsr(u32 msr)
 {
@@ -265,6 +269,7 @@ PROBE(clts)
 		want(c, !(raw_cr0() & X86_CR0_TS), "clts clears TS");
 }
 
+#ifdef __x86_64__
 /* Under Xen, write_cr0's TS is fpu_taskswitch; read_cr0 is emulated. */
 PROBE(xen_cr0)
 {
@@ -276,6 +281,7 @@ PROBE(xen_cr0)
 	write_cr0(v & ~(unsigned long)X86_CR0_TS);
 	want(c, trap_catch(fnop, 0) == -1, "write_cr0 without TS: the FPU runs");
 }
+#endif
 
 PROBE(read_cr2)
 {
@@ -305,6 +311,7 @@ PROBE(write_cr4)
 	want(c, raw_cr4() == v, "write_cr4 puts it back");
 }
 
+#ifdef __x86_64__
 PROBE(read_cr8)
 {
 	asm volatile("mov %0, %%cr8" : : "r"(5UL));
@@ -319,6 +326,8 @@ PROBE(write_cr8)
 	write_cr8(0);
 	want(c, raw_cr8() == 0, "and clears it");
 }
+
+#endif
 
 /* The machine's leaves; in Xen's guest leaf 1 may hide features (never add one), and hides
  * the local APIC, which is Xen's. */
@@ -343,27 +352,34 @@ PROBE(cpuid)
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_GS_BASE 0xc0000101
 #define MSR_TSC_AUX 0xc0000103
+/* an MSR the probes may write freely: nothing runs in user mode here */
+#ifdef __x86_64__
+#define PROBE_MSR MSR_KERNEL_GS_BASE
+#else
+#define PROBE_MSR 0x175	/* SYSENTER_ESP */
+#endif
 
 PROBE(read_msr)
 {
 	int err = 1;
 	u64 v;
 
-	raw_wrmsr(MSR_KERNEL_GS_BASE, 0x123456789000ULL);
-	v = paravirt_read_msr(MSR_KERNEL_GS_BASE, &err);
-	want(c, v == 0x123456789000ULL && err == 0, "read_msr reads the MSR");
+	raw_wrmsr(PROBE_MSR, 0x12345000ULL);
+	v = paravirt_read_msr(PROBE_MSR, &err);
+	want(c, v == 0x12345000ULL && err == 0, "read_msr reads the MSR");
 	err = 1;
-	v = paravirt_read_msr_amd(MSR_KERNEL_GS_BASE, &err);
-	want(c, v == 0x123456789000ULL && err == 0, "read_msr_amd reads it too");
-	raw_wrmsr(MSR_KERNEL_GS_BASE, 0);
+	v = paravirt_read_msr_amd(PROBE_MSR, &err);
+	want(c, v == 0x12345000ULL && err == 0, "read_msr_amd reads it too");
+	raw_wrmsr(PROBE_MSR, 0);
 }
 
 PROBE(write_msr)
 {
-	int r = paravirt_write_msr(MSR_KERNEL_GS_BASE, 0x9000, 0x42);
+	u32 hi = sizeof(long) == 8 ? 0x42 : 0;	/* SYSENTER_ESP holds an address */
+	int r = paravirt_write_msr(PROBE_MSR, 0x9000, hi);
 
-	want(c, r == 0 && raw_rdmsr(MSR_KERNEL_GS_BASE) == 0x4200009000ULL, "write_msr writes the MSR");
-	raw_wrmsr(MSR_KERNEL_GS_BASE, 0);
+	want(c, r == 0 && raw_rdmsr(PROBE_MSR) == ((u64)hi << 32 | 0x9000), "write_msr writes the MSR");
+	raw_wrmsr(PROBE_MSR, 0);
 }
 
 static void rdmsr_bad(void *err)
@@ -458,16 +474,13 @@ PROBE(write_gdt_entry)
 	asm volatile("mov %0, %%fs" : : "r"(0));
 }
 
-extern void pack_tss_desc(struct desc_struct *d, unsigned long base, u32 limit);
-extern char boot_tss[];
-
 /* The TSS descriptor written available, ltr marks it busy; str gives the selector. */
 PROBE(load_tr_desc)
 {
 	struct desc_struct d[2];
+	int size = (int)pack_tss_desc(d);
 
-	pack_tss_desc(d, (unsigned long)boot_tss, 103);
-	write_gdt_entry(cpu_gdt, GDT_ENTRY_TSS, d, 16);
+	write_gdt_entry(cpu_gdt, GDT_ENTRY_TSS, d, size);
 	load_TR_desc();
 	want(c, (cpu_gdt[GDT_ENTRY_TSS].b >> 8 & 0xf) == 0xb, "ltr marks the TSS busy");
 	want(c, paravirt_store_tr() == GDT_ENTRY_TSS * 8, "store_tr gives its selector");
@@ -534,7 +547,7 @@ PROBE(load_tls)
 PROBE(load_sp0)
 {
 	struct tss_struct tss = { 0, 0 };
-	struct thread_struct t = { .sp0 = 0xffff880000123000UL };
+	struct thread_struct t = { .sp0 = 0x123000UL };
 
 	load_sp0(&tss, &t);
 	want(c, tss.sp0 == t.sp0, "load_sp0 sets the TSS's sp0");
@@ -548,6 +561,7 @@ PROBE(set_iopl_mask)
 	want(c, (raw_flags() & X86_EFLAGS_IOPL) == 0, "IOPL 0 again");
 }
 
+#ifdef __x86_64__
 PROBE(load_gs_index)
 {
 	u16 gs;
@@ -571,6 +585,8 @@ PROBE(swapgs)
 	raw_wrmsr(MSR_GS_BASE, 0);
 	raw_wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
+
+#endif
 
 PROBE(debugreg)
 {
@@ -607,9 +623,15 @@ PROBE(io_delay)
 	want(c, rdtsc() > t, "io_delay runs");
 }
 
-/* ---- page tables: a fresh 4-level branch for the address PROBE_VA, built with the ops ---- */
+/* ---- page tables: a fresh branch for the address PROBE_VA, built with the ops (x86_64: 4
+ * levels from an empty pgd slot; i386 PAE: 3 levels from the pdpt slot head.S leaves empty,
+ * which the CPU reads at each cr3 load) ---- */
 
-#define PROBE_VA 0x0000008000000000UL	/* pgd slot 1: nothing there at boot */
+#ifdef __x86_64__
+#define PROBE_VA 0x0000008000000000UL	/* pgd slot 1 */
+#else
+#define PROBE_VA 0x40000000UL		/* pdpt slot 1 */
+#endif
 static u64 pt_pud[512] __attribute__((aligned(4096)));
 static u64 pt_pmd[512] __attribute__((aligned(4096)));
 static u64 pt_pte[512] __attribute__((aligned(4096)));
@@ -618,12 +640,32 @@ static u64 page_b[512] __attribute__((aligned(4096)));
 
 static u64 *pgd_now(void)
 {
-	return (u64 *)(raw_cr3() & PTE_PFN_MASK);
+	return (u64 *)(unsigned long)(raw_cr3() & (sizeof(long) == 8 ? PTE_PFN_MASK : ~31UL));
 }
 
+/* one word read at va (a u64 on i386 could be read high word first) */
 static void touch(void *va)
 {
-	(void)*(volatile u64 *)va;
+	(void)*(volatile unsigned long *)va;
+}
+
+static u64 pa(const void *p)
+{
+	return (u64)(unsigned long)p;
+}
+
+/* The branch's top entry, written through the op: the pgd (x86_64), the pdpt's pud (PAE:
+ * present is the only flag it takes; the CPU reads it at the next cr3 load). */
+static void set_top(u64 *pgd, int on)
+{
+#ifdef __x86_64__
+	set_pgd((pgd_t *)&pgd[1], __pgd(on ? pa(pt_pud) | 3 : 0));
+	if (on)
+		set_pud((pud_t *)&pt_pud[0], __pud(pa(pt_pmd) | 3));
+#else
+	set_pud((pud_t *)&pgd[1], (pud_t){ on ? pa(pt_pmd) | 1 : 0 });
+	__flush_tlb();
+#endif
 }
 
 PROBE(page_tables)
@@ -632,22 +674,20 @@ PROBE(page_tables)
 
 	page_a[0] = 0xaaaa;
 	page_b[0] = 0xbbbb;
-	set_pgd((pgd_t *)&pgd[1], __pgd((u64)(unsigned long)pt_pud | 3));
-	set_pud((pud_t *)&pt_pud[0], __pud((u64)(unsigned long)pt_pmd | 3));
-	set_pmd((pmd_t *)&pt_pmd[0], __pmd((u64)(unsigned long)pt_pte | 3));
-	set_pte((pte_t *)&pt_pte[0], __pte((u64)(unsigned long)page_a | 3));
+	set_top(pgd, 1);
+	set_pmd((pmd_t *)&pt_pmd[0], __pmd(pa(pt_pte) | 3));
+	set_pte((pte_t *)&pt_pte[0], __pte(pa(page_a) | 3));
 	__flush_tlb_single(PROBE_VA);
-	want(c, pgd[1] == ((u64)(unsigned long)pt_pud | 3) && pt_pte[0] == ((u64)(unsigned long)page_a | 3),
-	     "set_pgd/pud/pmd/pte write the entries");
+	want(c, pt_pmd[0] == (pa(pt_pte) | 3) && pt_pte[0] == (pa(page_a) | 3), "set_pgd/pud/pmd/pte write the entries");
 	want(c, *(volatile u64 *)PROBE_VA == 0xaaaa, "the new mapping reads page A");
 	/* the TLB holds the translation until flushed: each flush makes the new entry seen */
-	set_pte((pte_t *)&pt_pte[0], __pte((u64)(unsigned long)page_b | 3));
+	set_pte((pte_t *)&pt_pte[0], __pte(pa(page_b) | 3));
 	__flush_tlb_single(PROBE_VA);
 	want(c, *(volatile u64 *)PROBE_VA == 0xbbbb, "after flush_tlb_single it reads page B");
-	set_pte_at(0, PROBE_VA, (pte_t *)&pt_pte[0], __pte((u64)(unsigned long)page_a | 3));
+	set_pte_at(0, PROBE_VA, (pte_t *)&pt_pte[0], __pte(pa(page_a) | 3));
 	__flush_tlb();
 	want(c, *(volatile u64 *)PROBE_VA == 0xaaaa, "after set_pte_at and flush_tlb_user, page A");
-	set_pte((pte_t *)&pt_pte[0], __pte((u64)(unsigned long)page_b | 3 | 0x100));	/* global */
+	set_pte((pte_t *)&pt_pte[0], __pte(pa(page_b) | 3 | 0x100));	/* global */
 	__flush_tlb_global();
 	touch((void *)PROBE_VA);
 	want(c, *(volatile u64 *)PROBE_VA == 0xbbbb, "after flush_tlb_kernel, page B (global)");
@@ -656,7 +696,7 @@ PROBE(page_tables)
 	want(c, trap_catch(touch, (void *)PROBE_VA) == 14 && raw_cr2() == PROBE_VA,
 	     "cleared, the page faults at its address");
 	want(c, read_cr2() == PROBE_VA, "read_cr2 gives the fault's address");
-	set_pgd((pgd_t *)&pgd[1], __pgd(0));
+	set_top(pgd, 0);
 	__flush_tlb_global();
 }
 
@@ -667,11 +707,15 @@ PROBE(cr3)
 	unsigned long old = read_cr3();
 
 	want(c, old == raw_cr3(), "read_cr3 is cr3");
-	memcpy(pgd_copy, pgd_now(), sizeof(pgd_copy));
-	pt_pte[0] = (u64)(unsigned long)page_a | 3;
-	pt_pmd[0] = (u64)(unsigned long)pt_pte | 3;
-	pt_pud[0] = (u64)(unsigned long)pt_pmd | 3;
-	pgd_copy[1] = (u64)(unsigned long)pt_pud | 3;
+	memcpy(pgd_copy, pgd_now(), sizeof(long) == 8 ? sizeof(pgd_copy) : 32);
+	pt_pte[0] = pa(page_a) | 3;
+	pt_pmd[0] = pa(pt_pte) | 3;
+#ifdef __x86_64__
+	pt_pud[0] = pa(pt_pmd) | 3;
+	pgd_copy[1] = pa(pt_pud) | 3;
+#else
+	pgd_copy[1] = pa(pt_pmd) | 1;
+#endif
 	write_cr3((unsigned long)pgd_copy);
 	want(c, raw_cr3() == (unsigned long)pgd_copy, "write_cr3 loads cr3");
 	want(c, *(volatile u64 *)PROBE_VA == 0xaaaa, "the new page tables are the ones used");
@@ -684,8 +728,10 @@ PROBE(identity)
 {
 	want(c, pte_val(__pte(0x8000000123456067ULL)) == 0x8000000123456067ULL, "pte_val(__pte(v)) is v");
 	want(c, __pte(0x5067).pte == 0x5067, "an entry holds the value itself");
-	want(c, pmd_val(__pmd(0x1067)) == 0x1067 && pud_val(__pud(0x2067)) == 0x2067 && pgd_val(__pgd(0x3067)) == 0x3067,
-	     "pmd, pud, pgd too");
+	want(c, pmd_val(__pmd(0x1067)) == 0x1067 && pgd_val(__pgd(0x3067)) == 0x3067, "pmd, pgd too");
+#ifdef __x86_64__
+	want(c, pud_val(__pud(0x2067)) == 0x2067, "pud too");
+#endif
 }
 
 /* iret to a frame built by iret_to (iret.S): it lands at its label with the flags given */
@@ -747,6 +793,7 @@ PROBE(spinlock)
 }
 
 #define P(name, ops, env) { ops, p_##name, env }
+#ifdef __x86_64__
 /* ---- Xen's own paths, checked by their effect ---- */
 
 static void inb_61(void *unused)
@@ -881,6 +928,8 @@ PROBE(xen_sp0)
 	     "load_sp0: the TSS field, and stack_switch");
 }
 
+#endif
+
 const struct boot_probe boot_probes[] = {
 	P(save_fl, "save_fl", NATIVE | XEN),
 	P(restore_fl, "restore_fl", NATIVE | XEN),
@@ -895,15 +944,13 @@ const struct boot_probe boot_probes[] = {
 	P(write_cr2, "write_cr2", NATIVE),
 	P(read_cr4, "read_cr4, read_cr4_safe", NATIVE),
 	P(write_cr4, "write_cr4", NATIVE),
-	P(read_cr8, "read_cr8", NATIVE),
-	P(write_cr8, "write_cr8", NATIVE),
 	P(cpuid, "cpuid", NATIVE | XEN),
 	P(read_msr, "read_msr, read_msr_amd", NATIVE),
 	P(write_msr, "write_msr", NATIVE),
-	P(read_msr_fault, "read_msr of a missing MSR (#GP)", NATIVE),
+	P(read_msr_fault, "read_msr of a missing MSR (#GP)", NATIVE | NO_CANARY),
 	P(read_tsc, "read_tsc", NATIVE | XEN),
 	P(read_tscp, "read_tscp", NATIVE),
-	P(read_pmc, "read_pmc", NATIVE),
+	P(read_pmc, "read_pmc", NATIVE | NO_CANARY),
 	P(gdt, "load_gdt, store_gdt", NATIVE),
 	P(write_gdt_entry, "write_gdt_entry", NATIVE),
 	P(load_tr_desc, "load_tr_desc, store_tr", NATIVE),
@@ -911,6 +958,21 @@ const struct boot_probe boot_probes[] = {
 	P(ldt, "set_ldt, write_ldt_entry", NATIVE),
 	P(load_tls, "load_tls", NATIVE),
 	P(load_sp0, "load_sp0", NATIVE),
+	P(set_iopl_mask, "set_iopl_mask", NATIVE),
+	P(debugreg, "get_debugreg, set_debugreg (a breakpoint taken)", NATIVE),
+	P(wbinvd, "wbinvd", NATIVE),
+	P(io_delay, "io_delay", NATIVE | XEN),
+	P(page_tables, "set_pgd, set_pud, set_pmd, set_pte, set_pte_at, flush_tlb_single/user/kernel", NATIVE),
+	P(cr3, "read_cr3, write_cr3", NATIVE),
+	P(identity, "pte_val, make_pte, pmd_val, make_pmd, pud_val, make_pud, pgd_val, make_pgd", NATIVE),
+	P(iret, "iret (to a frame it built)", NATIVE | XEN | NO_CANARY),
+	P(lazy, "lazy_mode enter/leave (cpu and mmu)", NATIVE),
+	P(time, "sched_clock, get_tsc_khz, get_wallclock", NATIVE),
+	P(banner, "banner", NATIVE | XEN),
+	P(spinlock, "spin_lock, spin_unlock, spin_trylock, spin_is_locked", NATIVE | XEN),
+#ifdef __x86_64__
+	P(read_cr8, "read_cr8", NATIVE),
+	P(write_cr8, "write_cr8", NATIVE),
 	P(xen_sp0, "load_sp0 (stack_switch)", XEN),
 	P(xen_cr0, "read_cr0, write_cr0 (fpu_taskswitch: #NM)", XEN),
 	P(xen_iopl, "set_iopl_mask (physdev_op set_iopl: a port read)", XEN),
@@ -919,20 +981,9 @@ const struct boot_probe boot_probes[] = {
 	P(xen_idt, "load_idt, write_idt_entry (set_trap_table: int3)", XEN),
 	P(xen_tlb, "flush_tlb_single/user/kernel (mmuext_op, after update_va_mapping)", XEN),
 	P(xen_lazy_cpu, "lazy cpu mode: clts, load_sp0 batched in one multicall", XEN),
-	P(set_iopl_mask, "set_iopl_mask", NATIVE),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
-	P(debugreg, "get_debugreg, set_debugreg (a breakpoint taken)", NATIVE),
-	P(wbinvd, "wbinvd", NATIVE),
-	P(io_delay, "io_delay", NATIVE | XEN),
-	P(page_tables, "set_pgd, set_pud, set_pmd, set_pte, set_pte_at, flush_tlb_single/user/kernel", NATIVE),
-	P(cr3, "read_cr3, write_cr3", NATIVE),
-	P(identity, "pte_val, make_pte, pmd_val, make_pmd, pud_val, make_pud, pgd_val, make_pgd", NATIVE),
-	P(iret, "iret (to a frame it built)", NATIVE | XEN),
-	P(lazy, "lazy_mode enter/leave (cpu and mmu)", NATIVE),
-	P(time, "sched_clock, get_tsc_khz, get_wallclock", NATIVE),
-	P(banner, "banner", NATIVE | XEN),
-	P(spinlock, "spin_lock, spin_unlock, spin_trylock, spin_is_locked", NATIVE | XEN),
+#endif
 };
 const unsigned nboot_probes = sizeof(boot_probes) / sizeof(boot_probes[0]);
 

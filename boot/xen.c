@@ -65,8 +65,11 @@ void xen_start(const struct start_info *si)
 	boot_tsc0 = rdtsc();
 	boot_tsc_khz = xen_get_tsc_khz();
 	boot_wall_s = (long)xen_shared_page.wc_sec + (long)div_u64(xen_sched_clock(), 1000000000);
+	/* the probes' one-shot timer is the only event: no periodic tick */
+	xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0);
 	r = xen_bind_timer();
 	kprintf("# VIRQ_TIMER on port %ld\n", r);
+	boot_cmdline = si->cmd_line;
 	pv_activate(&xen_backend);
 	boot_run(ENV_XEN);
 }

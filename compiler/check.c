@@ -10,11 +10,11 @@
 
 #define ERR(c, pos, ...) diag_error(pos, (c)->name, __VA_ARGS__)
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", NULL};
 static const char *const type_kinds[] = {"int", "struct", "pointer", NULL};
 
-static void spec_version(const struct spec *s, const struct check *c)
+static void spec_version(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const struct node *v = node_get(s->root, "pvopsc");
 	long long n;
 
@@ -24,8 +24,9 @@ static void spec_version(const struct spec *s, const struct check *c)
 
 /* An SPDX expression: identifiers (letters, digits, '.', '-', '+') joined by AND, OR, WITH
  * and parentheses. Nothing else may reach the comment line it is written into. */
-static void spdx_license(const struct spec *s, const struct check *c)
+static void spdx_license(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const struct node *n = node_get(s->root, "license");
 
 	if (!n || n->kind != NODE_SCALAR)
@@ -40,8 +41,9 @@ static void spdx_license(const struct spec *s, const struct check *c)
 		ERR(c, n->pos, "the SPDX license identifier is empty");
 }
 
-static void arch_family(const struct spec *s, const struct check *c)
+static void arch_family(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const char *names[8];
 	size_t n = 0;
 
@@ -60,8 +62,9 @@ static void arch_family(const struct spec *s, const struct check *c)
 	}
 }
 
-static void arch_word(const struct spec *s, const struct check *c)
+static void arch_word(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->arches.n; i++) {
 		const struct spec_arch *a = s->arches.v[i];
 		const struct node *w = node_get(a->node, "word_bits");
@@ -102,8 +105,9 @@ static void op_arch_names(struct spec_op *op, void *ctx)
 	arch_names(p[0], p[1], op->clobbers);
 }
 
-static void unknown_arch(const struct spec *s, const struct check *c)
+static void unknown_arch(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const void *ctx[2] = {s, c};
 
 	for (size_t i = 0; i < s->types.n; i++) {
@@ -147,11 +151,12 @@ static void one_word(const struct check *c, const struct node *n, const char *wh
 
 static void op_kind(struct spec_op *op, void *ctx)
 {
-	one_word(ctx, node_get(op->node, "kind"), "op kind", kind_words);
+	one_word(ctx, node_get(op->node, "kind"), "op kind", op_written_kinds);
 }
 
-static void unknown_kind(const struct spec *s, const struct check *c)
+static void unknown_kind(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	spec_each_op(s, op_kind, (void *)c);
 	for (size_t i = 0; i < s->types.n; i++)
 		one_word(c, node_get(((struct spec_type *)s->types.v[i])->node, "kind"), "type kind", type_kinds);
@@ -180,8 +185,9 @@ static void op_form1(struct spec_op *op, void *ctx)
 		ERR(c, node_get(op->node, "ops")->pos, "'ops' belongs to a nested table (one with 'struct')");
 }
 
-static void op_form(const struct spec *s, const struct check *c)
+static void op_form(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	spec_each_op(s, op_form1, (void *)c);
 }
 
@@ -203,15 +209,17 @@ static void op_arches1(struct spec_op *op, void *ctx)
 	}
 }
 
-static void op_arches(const struct spec *s, const struct check *c)
+static void op_arches(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const void *ctx[2] = {s, c};
 
 	spec_each_op(s, op_arches1, ctx);
 }
 
-static void duplicate_table(const struct spec *s, const struct check *c)
+static void duplicate_table(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->tables.n; i++) {
 		const struct spec_table *t = s->tables.v[i];
 		for (size_t j = 0; j < i; j++) {
@@ -256,8 +264,9 @@ static void wrapper1(struct spec_op *op, void *ctx)
 	}
 }
 
-static void duplicate_wrapper(const struct spec *s, const struct check *c)
+static void duplicate_wrapper(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	struct wrap_ctx w = {s, c, {0}};
 
 	spec_each_op(s, wrapper1, &w);
@@ -293,8 +302,9 @@ static void report_wrapper(struct wrap_ctx *w, const struct spec_op *op, size_t 
 	diag_note(f.first->node->pos, "'%s' is defined here", f.first->qname);
 }
 
-static void backend_refs(const struct spec *s, const struct check *c)
+static void backend_refs(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	const char *names[64];
 	size_t n = 0;
 
@@ -309,8 +319,9 @@ static void backend_refs(const struct spec *s, const struct check *c)
 	}
 }
 
-static void fallback_cycle(const struct spec *s, const struct check *c)
+static void fallback_cycle(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i], *p = b->fallback;
 		for (size_t hops = 0; p && hops <= s->backends.n; hops++, p = p->fallback) {
@@ -328,8 +339,9 @@ static void names_of_ops(struct spec_op *op, void *ctx)
 	vec_push(ctx, op->qname);
 }
 
-static void impl_refs(const struct spec *s, const struct check *c)
+static void impl_refs(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	struct vec qnames = {0};
 
 	spec_each_op(s, names_of_ops, &qnames);
@@ -367,8 +379,9 @@ static void where1(struct spec_op *op, void *ctx)
 }
 
 /* An implementation (or its code) given for an arch where no op of that name exists. */
-static void impl_arch(const struct spec *s, const struct check *c)
+static void impl_arch(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
@@ -394,8 +407,9 @@ static void impl_arch(const struct spec *s, const struct check *c)
 	}
 }
 
-static void impl_form(const struct spec *s, const struct check *c)
+static void impl_form(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
@@ -417,8 +431,29 @@ static void impl_form(const struct spec *s, const struct check *c)
 	}
 }
 
-static void type_bits(const struct spec *s, const struct check *c)
+/* The schema parsed every value; a string literal fits only a char pointer field. */
+static void value_slot(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const char *t = impl->op ? impl->op->field_type : NULL;
+			size_t n;
+			if (!t || !impl->value || impl->value->kind != NODE_SCALAR || !lex_has_string(impl->value->str))
+				continue;
+			n = strlen(t);
+			if (n < 5 || t[n - 1] != '*' || !strstr(t, "char"))
+				ERR(c, impl->value->pos, "'%s' is a '%s', not a char pointer: its value cannot be a string literal",
+				    impl->op->qname, t);
+		}
+	}
+}
+
+static void type_bits(const struct check_ctx *x, const struct check *c)
+{
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->types.n; i++) {
 		const struct spec_type *t = s->types.v[i];
 		const struct node *bits = node_get(t->node, "bits");
@@ -452,8 +487,9 @@ static void type_use1(struct spec_op *op, void *ctx)
 }
 
 /* A warning, not an error: an unused type is harmless, but usually a typo elsewhere. */
-static void unused_type(const struct spec *s, const struct check *c)
+static void unused_type(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->types.n; i++) {
 		const struct spec_type *t = s->types.v[i];
 		struct use_ctx u = {t->name, false};
@@ -466,8 +502,9 @@ static void unused_type(const struct spec *s, const struct check *c)
 
 /* A backend lives on its arches: what it implements, and the backend it falls back to, are
  * there too. */
-static void backend_arches(const struct spec *s, const struct check *c)
+static void backend_arches(const struct check_ctx *x, const struct check *c)
 {
+	const struct spec *s = x->s;
 	for (size_t i = 0; i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
@@ -489,70 +526,166 @@ static void backend_arches(const struct spec *s, const struct check *c)
 	}
 }
 
-static const struct check common_checks[] = {
-	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL},
-	{"duplicate-key", "no mapping repeats a key (loader)", NULL},
-	{"yaml-alias", "no anchors or aliases (loader)", NULL},
-	{"yaml-documents", "the spec is one YAML document (loader)", NULL},
-	{"yaml-empty", "the spec is not empty (loader)", NULL},
-	{"yaml-key", "mapping keys are plain strings (loader)", NULL},
-	{"yaml-depth", "nesting stays within the loader's limit (loader)", NULL},
-	{"yaml-nul", "no NUL character inside a scalar (loader)", NULL},
-	{"yaml-line-break", "lines end with \\n or \\r\\n, not NEL, LS, PS or a lone CR (loader)", NULL},
-	{"unknown-key", "every key is one the schema knows (schema)", NULL},
-	{"missing-key", "every required key is there (schema)", NULL},
-	{"wrong-kind", "every value has the kind its key expects (schema)", NULL},
-	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL},
-	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL},
-	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL},
-	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL},
-	{"spec-version", "the spec is format 1", spec_version},
-	{"spdx-license", "license is an SPDX identifier (GPL-2.0)", spdx_license},
-	{"unknown-family", "every arch names a family the compiler has", arch_family},
-	{"word-bits", "word_bits is 32 or 64", arch_word},
-	{"unknown-arch", "every arch reference names a declared arch", unknown_arch},
-	{"unknown-kind", "op and type kinds are known words", unknown_kind},
-	{"op-form", "an op is exactly one of a function, a data field or a nested table", op_form},
-	{"op-arches", "an op's arches are a subset of its table's", op_arches},
-	{"duplicate-table", "a table is defined once per arch", duplicate_table},
-	{"duplicate-wrapper", "two ops of an arch never share a wrapper name", duplicate_wrapper},
-	{"unknown-backend", "a fallback names a declared backend", backend_refs},
-	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle},
-	{"unknown-op", "a backend implements only ops some table declares", impl_refs},
-	{"backend-arches", "a backend implements ops only on its arches, and its fallback serves them all", backend_arches},
-	{"impl-arch", "code is given only for arches the implementation covers", impl_arch},
-	{"impl-form", "none only for optional ops, value only and always for fields", impl_form},
-	{"type-bits", "type sizes are positive multiples of 8", type_bits},
-	{"unused-type", "warning: every declared type is used by some signature", unused_type},
-	{NULL, NULL, NULL},
+static const char *const policy_words[] = {"inline", "call", "indirect", "nops", NULL};
+
+struct policy_ctx {
+	const struct spec *s;
+	const struct check *c;
+	const struct spec_backend *b;
 };
 
-/* A family's checks run when one of its arches is selected (--arch narrows them). */
-static bool family_selected(const struct spec *s, const struct family *f)
+/* Does b, through its fallbacks, give op a sequence on some arch? */
+static bool has_code(const struct spec *s, const struct spec_backend *b, const struct spec_op *op)
 {
 	for (size_t i = 0; i < s->arches.n; i++) {
-		const struct spec_arch *a = s->arches.v[i];
-		if (strcmp(a->family, f->name) == 0 && spec_selected(s, a))
+		const struct spec_impl *impl = spec_impl(b, op, s->arches.v[i], NULL);
+		if (impl && spec_for_arch(impl->code, s->arches.v[i]))
 			return true;
 	}
 	return false;
 }
 
-static void run_table(const struct spec *s, const struct check *table)
+static void policy_of_op(struct spec_op *op, void *ctx)
 {
-	for (const struct check *c = table; c->name; c++)
-		if (c->run)
-			c->run(s, c);
+	const struct policy_ctx *p = ctx;
+	const struct node *where = NULL;
+	const char *how = op->kind == OP_GROUP || op->kind == OP_FIELD ? NULL : spec_policy(p->b, op, &where);
+	bool known = false;
+
+	const struct node *groups = node_get(p->b->node, "patch");
+	bool of_group = false;
+
+	if (!how || !(op->arches & p->b->arches))
+		return;
+	/* a group's word is checked once, for the group, and says nothing for its plain calls */
+	for (size_t k = 0; groups && groups->kind == NODE_MAP && k < groups->n; k++)
+		of_group |= groups->items[k] == where;
+	if (of_group)
+		return;
+	for (const char *const *w = policy_words; *w; w++)
+		known |= strcmp(*w, how) == 0;
+	if (!known)
+		one_word(p->c, where, "patch policy", policy_words);
+	else if (op->kind == OP_CALL)
+		ERR(p->c, where->pos, "'%s' is a plain call: it has no patch sites for a policy", op->qname);
+	else if (strcmp(how, "nops") == 0 && (op->kind == OP_JUMP || op->sig.ret.cls != CT_VOID || op->sig.ret.ptr))
+		ERR(p->c, where->pos, "'%s' %s: its sites cannot become NOPs", op->qname,
+		    op->kind == OP_JUMP ? "never returns" : "returns a value");
+	else if (strcmp(how, "inline") == 0 && !has_code(p->s, p->b, op))
+		ERR(p->c, where->pos, "backend '%s' has no sequence for '%s' to inline", p->b->name, op->qname);
 }
 
-bool check_spec(const struct spec *s)
+/* Is name a table or a group of ops (a prefix a `patch` key may name)? */
+static void group_named(struct spec_op *op, void *ctx)
+{
+	const char **name = ctx;
+	if (*name && op->kind == OP_GROUP && strcmp(op->qname, *name) == 0)
+		*name = NULL;
+}
+
+/* A backend's patch policy: known words, only for ops with sites (NOPs only where nothing
+ * is returned, inline only where there is a sequence), groups that exist. */
+static void patch_policy(const struct check_ctx *x, const struct check *c)
+{
+	const struct spec *s = x->s;
+
+	for (size_t i = 0; i < s->backends.n; i++) {
+		struct policy_ctx p = {s, c, s->backends.v[i]};
+		const struct node *groups = node_get(p.b->node, "patch");
+		spec_each_op(s, policy_of_op, &p);
+		for (size_t k = 0; groups && groups->kind == NODE_MAP && k < groups->n; k++) {
+			const char *name = groups->keys[k]->str;
+			for (size_t t = 0; name && t < s->tables.n; t++)
+				if (strcmp(((struct spec_table *)s->tables.v[t])->name, name) == 0)
+					name = NULL;
+			spec_each_op(s, group_named, &name);
+			if (name)
+				ERR(c, groups->keys[k]->pos, "'%s' is neither a table nor a group of ops", name);
+			else
+				one_word(c, groups->items[k], "patch policy", policy_words);
+		}
+	}
+}
+
+static const struct check common_checks[] = {
+	{"yaml-syntax", "the spec is well-formed YAML (reported by the loader)", NULL, NULL},
+	{"duplicate-key", "no mapping repeats a key (loader)", NULL, NULL},
+	{"yaml-alias", "no anchors or aliases (loader)", NULL, NULL},
+	{"yaml-documents", "the spec is one YAML document (loader)", NULL, NULL},
+	{"yaml-empty", "the spec is not empty (loader)", NULL, NULL},
+	{"yaml-key", "mapping keys are plain strings (loader)", NULL, NULL},
+	{"yaml-depth", "nesting stays within the loader's limit (loader)", NULL, NULL},
+	{"yaml-nul", "no NUL character inside a scalar (loader)", NULL, NULL},
+	{"yaml-line-break", "lines end with \\n or \\r\\n, not NEL, LS, PS or a lone CR (loader)", NULL, NULL},
+	{"unknown-key", "every key is one the schema knows (schema)", NULL, NULL},
+	{"missing-key", "every required key is there (schema)", NULL, NULL},
+	{"wrong-kind", "every value has the kind its key expects (schema)", NULL, NULL},
+	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL, NULL},
+	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL, NULL},
+	{"signature-unknown-type", "signatures use built-in or declared types (signature grammar)", NULL, NULL},
+	{"identifier", "every name that becomes a C or assembler identifier is one: [A-Za-z_][A-Za-z0-9_]* (schema)", NULL, NULL},
+	{"comment-text", "text copied into a generated comment cannot end it: no '*/', '/*', '//' or control characters (schema)", NULL, NULL},
+	{"expression", "values are expressions of numbers, names, operators and parentheses; a data field's value may add casts, and a string literal if the field is a char pointer", value_slot, NULL},
+	{"register-syntax", "register lists hold names or ascending ranges (register grammar)", NULL, NULL},
+	{"spec-version", "the spec is format 1", spec_version, NULL},
+	{"spdx-license", "license is an SPDX identifier (GPL-2.0)", spdx_license, NULL},
+	{"unknown-family", "every arch names a family the compiler has", arch_family, NULL},
+	{"word-bits", "word_bits is 32 or 64", arch_word, NULL},
+	{"unknown-arch", "every arch reference names a declared arch", unknown_arch, NULL},
+	{"unknown-kind", "op and type kinds are known words", unknown_kind, NULL},
+	{"op-form", "an op is exactly one of a function, a data field or a nested table", op_form, NULL},
+	{"op-arches", "an op's arches are a subset of its table's", op_arches, NULL},
+	{"duplicate-table", "a table is defined once per arch", duplicate_table, NULL},
+	{"duplicate-wrapper", "two ops of an arch never share a wrapper name", duplicate_wrapper, NULL},
+	{"unknown-backend", "a fallback names a declared backend", backend_refs, NULL},
+	{"fallback-cycle", "fallbacks end at a backend without one", fallback_cycle, NULL},
+	{"unknown-op", "a backend implements only ops some table declares", impl_refs, NULL},
+	{"backend-arches", "a backend implements ops only on its arches, and its fallback serves them all", backend_arches, NULL},
+	{"patch-policy", "a backend's patch policy names inline, call, indirect or nops, for ops with sites (nops: ones that return nothing; inline: ones it has a sequence for) or their tables and groups", patch_policy, NULL},
+	{"impl-arch", "code is given only for arches the implementation covers", impl_arch, NULL},
+	{"impl-form", "none only for optional ops, value only and always for fields", impl_form, NULL},
+	{"type-bits", "type sizes are positive multiples of 8", type_bits, NULL},
+	{"unused-type", "warning: every declared type is used by some signature", unused_type, NULL},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* Has a check of this run, named in `prereqs`, failed? */
+static bool prereq_failed(const char *const *prereqs, const struct strset *failed)
+{
+	for (const char *const *p = prereqs; p && *p; p++)
+		if (strset_has(failed, *p))
+			return true;
+	return false;
+}
+
+static void run_table(const struct check_ctx *x, const struct check *table)
+{
+	struct strset failed = {0};
+
+	for (const struct check *c = table; c->name; c++) {
+		int before = diag_error_count();
+		if (!c->run || prereq_failed(c->prereqs, &failed))
+			continue;
+		c->run(x, c);
+		if (diag_error_count() > before)
+			strset_add(&failed, c->name);
+	}
+	strset_free(&failed);
+}
+
+bool check_spec(const struct spec *s, const struct analysis *an)
 {
 	int before = diag_error_count();
+	struct check_ctx common = {s, NULL, NULL};
 
-	run_table(s, common_checks);
-	for (const struct family *const *f = families; *f; f++)
-		if (family_selected(s, *f))
-			run_table(s, (*f)->checks);
+	run_table(&common, common_checks);
+	for (size_t i = 0; i < an->n; i++) {
+		struct check_ctx x = {s, an->v[i].a, an->v[i].view};
+		/* NULL: the arch is too broken to analyse, and a common check said why; an arch
+		 * --arch leaves out is not checked */
+		if (x.view && spec_selected(s, x.a))
+			run_table(&x, an->v[i].f->checks);
+	}
 	return diag_error_count() == before;
 }
 

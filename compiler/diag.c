@@ -16,6 +16,9 @@ struct diag {
 };
 
 static struct vec diags;
+static struct strset said;  /* every error and warning so far, as text: each is kept once */
+static bool dropped;        /* the last one was a repeat: its notes go too */
+static int repeats;         /* errors dropped as repeats: they were still reported */
 static struct vec sources;
 static bool werror;
 static int max_errors;
@@ -100,12 +103,29 @@ static size_t source_rank(const char *file)
 	return (size_t)-1;
 }
 
+/* Collect a diagnostic; NULL when the same one (place, severity, rule, text) was collected
+ * before: a rule that family checks run for each arch of a family says it once. */
 static struct diag *add(struct pos p, enum severity sev, const char *check, const char *fmt, va_list ap)
 {
-	struct diag *d = xcalloc(1, sizeof(*d));
+	struct diag *d;
 	struct buf b = {0};
+	char *key;
+	bool fresh = true;
 
 	buf_vprintf(&b, fmt, ap);
+	if (sev != SEV_NOTE) {
+		key = xasprintf("%s:%d:%d:%d:%s:%s", p.file ? p.file : "", p.line, p.col, (int)sev,
+				check ? check : "", b.data);
+		fresh = strset_add(&said, key);
+		free(key);
+		dropped = !fresh;
+		repeats += !fresh && sev == SEV_ERROR;
+	}
+	if (!fresh || (sev == SEV_NOTE && dropped)) {
+		buf_free(&b);
+		return NULL;
+	}
+	d = xcalloc(1, sizeof(*d));
 	d->pos = p;
 	d->sev = sev;
 	d->check = check;
@@ -115,12 +135,17 @@ static struct diag *add(struct pos p, enum severity sev, const char *check, cons
 	return d;
 }
 
+void diag_verror(struct pos p, const char *check, const char *fmt, va_list ap)
+{
+	add(p, SEV_ERROR, check, fmt, ap);
+}
+
 void diag_error(struct pos p, const char *check, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	add(p, SEV_ERROR, check, fmt, ap);
+	diag_verror(p, check, fmt, ap);
 	va_end(ap);
 }
 
@@ -148,10 +173,16 @@ void diag_note(struct pos p, const char *fmt, ...)
 	va_start(ap, fmt);
 	d = add(p, SEV_NOTE, NULL, fmt, ap);
 	va_end(ap);
-	d->parent = parent;
+	if (d)
+		d->parent = parent;
 }
 
 int diag_error_count(void)
+{
+	return diag_distinct_errors() + repeats;
+}
+
+int diag_distinct_errors(void)
 {
 	int n = 0;
 
@@ -245,6 +276,9 @@ static void forget_diags(void)
 		free(d);
 	}
 	vec_free(&diags);
+	strset_free(&said);
+	dropped = false;
+	repeats = 0;
 }
 
 void diag_flush(FILE *out)

@@ -6,6 +6,7 @@
 #ifndef PVOPSC_DIAG_H
 #define PVOPSC_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,12 +36,18 @@ struct pos source_pos(const struct source *s, size_t off);
 /* Byte offset where line `line` (1-based) starts; len if past the end. */
 size_t source_line_offset(const struct source *s, size_t line);
 
+/* Each error or warning is kept once: the same place, rule and text again is dropped (with
+ * its notes). */
 void diag_error(struct pos p, const char *check, const char *fmt, ...) PRINTF(3, 4);
+void diag_verror(struct pos p, const char *check, const char *fmt, va_list ap) PRINTF(3, 0);
 void diag_warning(struct pos p, const char *check, const char *fmt, ...) PRINTF(3, 4);
 /* A note attaches to the diagnostic reported just before it. */
 void diag_note(struct pos p, const char *fmt, ...) PRINTF(2, 3);
 
-int diag_error_count(void);    /* errors, plus warnings under -Werror */
+/* Errors reported (repeats too: a stage that reported one failed), plus warnings under
+ * -Werror; diag_distinct_errors: those that will be printed. */
+int diag_error_count(void);
+int diag_distinct_errors(void);
 void diag_set_werror(bool on);
 void diag_set_max_errors(int n); /* 0 = no limit; stops printing after n errors */
 

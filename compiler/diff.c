@@ -274,7 +274,8 @@ static void constant_facts(const struct spec *s, const struct spec_arch *a, stru
 static void arch_facts(const struct spec *s, const struct spec_arch *a, struct facts *f)
 {
 	const struct family *fam = family_find(a->family);
-	struct tval *root = fam->model(s, a);
+	void *view = fam->analyze(s, a);
+	struct tval *root = fam->model(s, a, view);
 
 	op_facts(root, f);
 	for (size_t i = 0; i < s->backends.n; i++) {
@@ -284,6 +285,7 @@ static void arch_facts(const struct spec *s, const struct spec_arch *a, struct f
 	macro_facts(s, a, f);
 	constant_facts(s, a, f);
 	tv_free(root);
+	fam->view_free(view);
 }
 
 /* ---- comparing ---- */
@@ -560,8 +562,12 @@ static struct spec *load_checked(const char *path)
 	int before = diag_error_count();
 	struct spec *s = spec_load(path);
 
-	if (s)
-		check_spec(s);
+	if (s) {
+		struct analysis an;
+		family_analyze(s, &an);
+		check_spec(s, &an);
+		family_analysis_free(&an);
+	}
 	if (s && diag_error_count() != before) {
 		spec_free(s);
 		s = NULL;

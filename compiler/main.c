@@ -1,5 +1,7 @@
-/* main.c: the command line; runs the pipeline load -> check -> model -> render -> output. */
+/* main.c: the command line; runs the stages load -> schema -> spec -> analyze -> check -> model
+ * -> render -> output, by name, in compile() and main(). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "check.h"
 #include "diag.h"
 #include "diff.h"
+#include "family.h"
 #include "out.h"
 #include "render.h"
 #include "schema.h"
@@ -20,8 +23,8 @@ static const char usage[] =
 	"       pvopsc diff [--format=text|json] OLD NEW   (see pvopsc diff --help)\n"
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
-	"  -o DIR            output root (default: generated); files go to DIR/<arch>/...\n"
-	"  -t, --templates DIR  template root (default: templates/ beside the spec's folder)\n"
+	"  -o DIR            output root (default: ROOT/generated); files go to DIR/<arch>/...\n"
+	"  -t, --templates DIR  template root (default: ROOT/templates)\n"
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
 	"      --arch LIST   only these arches (comma-separated, e.g. x86_64,i386)\n"
@@ -35,7 +38,9 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success (with --check: up to date), 1 errors in the spec or templates\n"
 	"(with --check: differences), 2 usage or I/O error. Nothing is written when there is an\n"
-	"error. Diagnostics: FILE:LINE:COL: error: MESSAGE [check-name].\n";
+	"error. Diagnostics: FILE:LINE:COL: error: MESSAGE [check-name].\n"
+	"ROOT is the folder above the spec's folder (for spec/pvops.yaml: the folder holding spec/);\n"
+	"generated files name the spec by its path from ROOT, wherever pvopsc runs.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -45,31 +50,38 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* The spec's name in provenance comments: never an absolute path (output must not depend on
- * where the tree is checked out), so an absolute path is cut to its last two components. */
-static const char *spec_name_of(const char *path)
+/* The project root of a spec: the folder above the spec's folder (spec/pvops.yaml -> .). The
+ * -o and -t defaults are folders of it, and provenance names the spec by its path from it, so
+ * that neither depends on the working directory or on how the spec's path was spelt. */
+static char *root_of(const char *spec)
 {
-	const char *p = path + strlen(path);
-	int slashes = 0;
+	char *real = realpath(spec, NULL), *slash;
 
-	if (path[0] != '/')
-		return path;
-	while (p > path && slashes < 2)
-		if (*--p == '/')
-			slashes++;
-	return p + 1;
+	if (!real)
+		return NULL;
+	slash = strrchr(real, '/');
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (slash)
+		*(slash == real ? slash + 1 : slash) = '\0';
+	return real;
 }
 
-static char *default_templates(const char *spec)
+/* "spec/pvops.yaml": the spec's last two path components, its path from root_of(). */
+static char *spec_name_of(const char *spec)
 {
-	const char *slash = strrchr(spec, '/');
-	struct stat st;
-	char *dir = slash ? xasprintf("%.*s/../templates", (int)(slash - spec), spec) : xstrdup("../templates");
+	char *real = realpath(spec, NULL), *p, *name;
+	int slashes = 0;
 
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return dir;
-	free(dir);
-	return xstrdup("templates");
+	if (!real)
+		return xstrdup(spec);
+	p = real + strlen(real);
+	while (p > real && slashes < 2)
+		if (*--p == '/')
+			slashes++;
+	name = xstrdup(*p == '/' ? p + 1 : p);
+	free(real);
+	return name;
 }
 
 /* Print the diagnostics; after `errors` errors, say that nothing was written. */
@@ -80,7 +92,64 @@ static void report(int errors)
 		fprintf(stderr, "pvopsc: %d error%s; nothing written\n", errors, errors == 1 ? "" : "s");
 }
 
-/* "a,b,c" -> NULL-terminated list (in place). */
+/* The model and render stages, arch by arch (family by family, as templates/ is laid out),
+ * for a clean spec: a model of a broken one would only add noise. Only the arches --arch
+ * selects were analysed. */
+static void generate(const struct spec *s, const struct analysis *an, const char *spec_name, const char *tmpl_dir,
+		     struct outset *out)
+{
+	struct renderer *r = render_open(s, spec_name, tmpl_dir);
+
+	for (const struct family *const *f = families; *f; f++)
+		for (size_t i = 0; i < an->n; i++) {
+			const struct analyzed *x = &an->v[i];
+			struct tval *model;
+			if (x->f != *f)
+				continue;
+			model = x->f->model(s, x->a, x->view); /* model */
+			render_arch(r, x->f, x->a, model, out); /* render */
+			tv_free(model);
+		}
+	render_close(r);
+}
+
+/* What compile() met besides the spec's own errors. */
+enum { COMPILED, NO_SUCH_ARCH, NO_TEMPLATES };
+
+/* load -> schema -> spec -> analyze -> check -> model -> render; the output stage is the
+ * caller's. NULL when the spec could not be read or loaded (reported). */
+static struct spec *compile(const char *spec_path, const char *spec_name, const char *tmpl_dir,
+			    const char *const *arches, struct outset *out, int *status)
+{
+	struct spec *s = spec_read(spec_path); /* load */
+	struct analysis an = {0};
+
+	*status = COMPILED;
+	if (!s)
+		return NULL;
+	schema_validate(s->root); /* schema */
+	spec_type(s);             /* spec */
+	if (arches) /* --arch narrows checks and output */
+		s->selected = 0;
+	for (const char *const *a = arches; a && *a; a++) {
+		if (!spec_arch(s, *a)) {
+			usage_error("--arch: the spec has no arch '%s'", *a);
+			*status = NO_SUCH_ARCH;
+			return s;
+		}
+		s->selected |= (archset)1 << spec_arch(s, *a)->index;
+	}
+	family_analyze(s, &an); /* analyze */
+	check_spec(s, &an);     /* check */
+	if (diag_error_count() == 0 && !render_templates_exist(s, tmpl_dir))
+		*status = NO_TEMPLATES;
+	else if (diag_error_count() == 0)
+		generate(s, &an, spec_name, tmpl_dir, out);
+	family_analysis_free(&an);
+	return s;
+}
+
+/* "a,b,c" -> NULL-terminated list (in place); NULL if any item is empty. */
 static const char **split_list(char *s)
 {
 	size_t n = 1;
@@ -90,9 +159,36 @@ static const char **split_list(char *s)
 		n += *p == ',';
 	v = xcalloc(n + 1, sizeof(*v));
 	n = 0;
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ","))
-		v[n++] = tok;
-	return v;
+	for (char *p = s;; p++) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*p) {
+			free(v);
+			return NULL;
+		}
+		v[n++] = p;
+		if (!comma)
+			return v;
+		p = comma;
+	}
+}
+
+/* A decimal count 0..INT_MAX, written as digits only; -1 otherwise. */
+static int count_of(const char *s)
+{
+	long long n = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (*s - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	return (int)n;
 }
 
 int main(int argc, char **argv)
@@ -111,10 +207,11 @@ int main(int argc, char **argv)
 		{"Werror", no_argument, NULL, OPT_WERROR},
 		{NULL, 0, NULL, 0},
 	};
-	const char *outdir = "generated", *spec_path;
-	char *tmpl_dir = NULL, *arch_arg = NULL;
+	const char *spec_path;
+	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *root = NULL, *spec_name = NULL;
 	const char **arches = NULL;
 	bool check = false, quiet = false;
+	int status;
 	struct spec *s;
 	struct outset out = {0};
 	int c, rc = 0;
@@ -128,10 +225,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "-Werror") == 0)
 			argv[i] = "--Werror";
 	while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
-		char *end;
-		long n;
+		int n;
 		switch (c) {
-		case 'o': outdir = optarg; break;
+		case 'o': free(outdir); outdir = xstrdup(optarg); break;
 		case 't': free(tmpl_dir); tmpl_dir = xstrdup(optarg); break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -142,10 +238,10 @@ int main(int argc, char **argv)
 		case OPT_LIST: check_list(stdout); return 0;
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
 		case OPT_MAX:
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 0)
-				return usage_error("--max-errors wants a number, not '%s'", optarg);
-			diag_set_max_errors((int)n);
+			n = count_of(optarg);
+			if (n < 0)
+				return usage_error("--max-errors wants a number from 0 to 2147483647, not '%s'", optarg);
+			diag_set_max_errors(n);
 			break;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -153,35 +249,45 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
+	if ((outdir && !outdir[0]) || (tmpl_dir && !tmpl_dir[0]))
+		return usage_error("%s wants a folder, not an empty name", outdir && !outdir[0] ? "-o" : "-t");
 	spec_path = argv[optind];
 
-	s = spec_load(spec_path);
+	if (arch_arg) {
+		arch_copy = xstrdup(arch_arg);
+		arches = split_list(arch_copy);
+		if (!arches) {
+			free(tmpl_dir);
+			free(outdir);
+			free(arch_copy);
+			return usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
+		}
+	}
+	root = root_of(spec_path);
+	if (!tmpl_dir)
+		tmpl_dir = xasprintf("%s/templates", root);
+	if (!outdir)
+		outdir = xasprintf("%s/generated", root);
+	spec_name = spec_name_of(spec_path);
+	s = compile(spec_path, spec_name, tmpl_dir, arches, &out, &status);
 	if (!s) {
 		/* An unreadable spec is an I/O error (2); one that does not parse is a spec error. */
 		int io = diag_find_source(spec_path) == NULL;
-		report(io ? 0 : diag_error_count());
-		free(tmpl_dir);
-		return io ? EXIT_USAGE : EXIT_SPEC;
+		report(io ? 0 : diag_distinct_errors());
+		rc = io ? EXIT_USAGE : EXIT_SPEC;
+		goto done;
 	}
-	if (arch_arg) {
-		arches = split_list(arch_arg);
-		s->selected = 0;
-		for (const char **a = arches; *a; a++) {
-			if (!spec_arch(s, *a)) {
-				rc = usage_error("--arch: the spec has no arch '%s'", *a);
-				goto done;
-			}
-			s->selected |= 1u << spec_arch(s, *a)->index;
-		}
+	if (status == NO_SUCH_ARCH) {
+		rc = EXIT_USAGE;
+		goto done;
 	}
-	if (!tmpl_dir)
-		tmpl_dir = default_templates(spec_path);
-	check_spec(s);
-	/* Only a clean spec is modelled: a model of a broken one would only add noise. */
-	if (diag_error_count() == 0)
-		render_all(s, spec_name_of(spec_path), tmpl_dir, arches, &out);
+	if (status == NO_TEMPLATES) {
+		report(0);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (diag_error_count() > 0) {
-		report(diag_error_count());
+		report(diag_distinct_errors());
 		rc = EXIT_SPEC;
 		goto done;
 	}
@@ -199,6 +305,10 @@ done:
 	out_free(&out);
 	spec_free(s);
 	free(arches);
+	free(arch_copy);
 	free(tmpl_dir);
+	free(outdir);
+	free(root);
+	free(spec_name);
 	return rc;
 }

@@ -4,12 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexeme.h"
+
 bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 {
 	return (op->arches >> a->index) & 1;
 }
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", "field", "group"};
+void model_doc(struct tval *m, const struct node *doc)
+{
+	char *line = lex_comment_line(doc && doc->kind == NODE_SCALAR ? doc->str : "");
+
+	tv_set_str(m, "doc", line);
+	free(line);
+}
+
 
 char *c_declare(const char *type, const char *name)
 {
@@ -187,8 +196,8 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list,
 		tv_set_str(m, "qname", op->qname);
 		tv_set_str(m, "cname", cname);
 		tv_set_str(m, "table", op->table->name);
-		tv_set_str(m, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
-		tv_set_str(m, "kind", kind_words[op->kind]);
+		model_doc(m, doc);
+		tv_set_str(m, "kind", op_kind_words[op->kind]);
 		tv_set_bool(m, "is_field", op->kind == OP_FIELD);
 		tv_set_bool(m, "is_group", op->kind == OP_GROUP);
 		tv_set_bool(m, "is_func", op->kind != OP_FIELD && op->kind != OP_GROUP);
@@ -340,7 +349,7 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 			continue;
 		tm = tv_add_map(tables);
 		tv_set_str(tm, "name", t->name);
-		tv_set_str(tm, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
+		model_doc(tm, doc);
 		tv_set_str(tm, "struct", t->struct_name);
 		set_cond_step(tm, "if_open", &no_conds, &t->config);
 		set_cond_step(tm, "if_close", &t->config, &no_conds);

@@ -1,10 +1,13 @@
-/* out.c: write generated files atomically and only when changed; compare for --check. */
+/* out.c: write the generated tree all at once or not at all, only what changed, never through
+ * a link or into anything but a regular file; compare for --check. */
 #include "out.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,32 +42,104 @@ void out_free(struct outset *set)
 	vec_free(&set->dirs);
 }
 
-static int mkdirs(const char *path)
+/* Every path is DIR/<arch>/<template path>: relative, and no part of it empty, "." or "..". */
+static bool plain_path(const char *rel)
 {
-	char *p = xstrdup(path);
+	const char *p = rel;
 
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
+	if (!*p)
+		return false;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (!slash)
+			return true;
+		p = slash + 1;
 	}
-	free(p);
-	return 0;
 }
 
-static bool same_as_file(const char *path, const struct buf *text)
-{
-	size_t len;
-	char *old = read_file(path, &len);
-	bool same = old && len == text->len && memcmp(old, text->data, len) == 0;
+/* What went wrong with one path; the caller prints it once, with the file it was for. */
+struct fail {
+	char *path; /* root-relative path that failed */
+	const char *why;
+};
 
-	free(old);
-	return same;
+static bool failed(struct fail *f, const char *root, const char *rel, size_t n, const char *why)
+{
+	if (!f->path) {
+		f->path = xasprintf("%s/%.*s", root, (int)n, rel);
+		f->why = why ? why : strerror(errno);
+	}
+	return false;
+}
+
+/* Open root/<the folders of rel> without following any link below root; with `created`,
+ * make the missing ones (recorded, so that a failed run can remove them again). -1 on error;
+ * with `absent`, a missing folder is not an error and *absent says so. */
+static int open_dir_of(int rootfd, const char *root, const char *rel, struct vec *created, bool *absent,
+		       struct fail *f)
+{
+	int fd = dup(rootfd);
+
+	for (const char *p = rel, *slash; fd >= 0 && (slash = strchr(p, '/')); p = slash + 1) {
+		char *name = xstrndup(p, (size_t)(slash - p));
+		int sub;
+		if (created && mkdirat(fd, name, 0777) == 0)
+			vec_push(created, xstrndup(rel, (size_t)(slash - rel)));
+		sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			struct stat st;
+			bool link = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+			if (absent && errno == ENOENT)
+				*absent = true;
+			else
+				failed(f, root, rel, (size_t)(slash - rel),
+				       link ? "a symbolic link (pvopsc never follows one)" : NULL);
+		}
+		free(name);
+		close(fd);
+		fd = sub;
+	}
+	return fd;
+}
+
+/* The regular file dirfd/name, read whole: 1 read, 0 absent, -1 error (a link, a FIFO, a
+ * device, anything but a regular file, is an error: it is never opened for reading). */
+static int read_regular(int dirfd, const char *name, char **text, size_t *len, const char **why)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	struct buf b = {0};
+	char chunk[65536];
+	ssize_t n;
+
+	*why = NULL;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		*why = errno == ELOOP ? "a symbolic link (pvopsc never follows one)" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return -1;
+	}
+	buf_puts(&b, "");
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	if (n < 0)
+		*why = strerror(errno);
+	close(fd);
+	if (n < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	*len = b.len;
+	*text = buf_steal(&b);
+	return 1;
 }
 
 static bool produced(const struct outset *set, const char *rel)
@@ -75,17 +150,31 @@ static bool produced(const struct outset *set, const char *rel)
 	return false;
 }
 
-static bool is_generated(const char *path)
+/* The provenance comment is at the top; only a regular file can carry it. */
+static bool is_generated(int dirfd, const char *name)
 {
 	char head[256] = {0};
-	FILE *f = fopen(path, "rb");
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
 
-	if (!f)
+	if (fd < 0)
 		return false;
-	if (!fread(head, 1, sizeof(head) - 1, f))
-		head[0] = '\0';
-	fclose(f);
+	n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof(head) - 1) : -1;
+	close(fd);
+	if (n <= 0)
+		return false;
+	head[n] = '\0';
 	return strstr(head, OUT_MARKER) != NULL;
+}
+
+/* Temporary files are ".NAME.pvopsc-XXXXXX" beside their target. */
+#define TMP_TAG ".pvopsc-"
+
+static bool is_temp_name(const char *name)
+{
+	const char *tag = strstr(name, TMP_TAG);
+	return name[0] == '.' && tag && strlen(tag) == strlen(TMP_TAG) + 6;
 }
 
 static int by_name(const void *a, const void *b)
@@ -93,94 +182,268 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files under root/dir that a previous run generated and this one does not (sorted). */
-static void stale_files(const struct outset *set, const char *root, const char *dir, struct vec *out)
+/* Regular files under the folder dir (open as dirfd, relative path rel) that a previous run
+ * generated and this one does not, and temporary files a killed run left (sorted). Links are
+ * never followed, into folders or files. */
+static void stale_in(const struct outset *set, int dirfd, const char *rel, struct vec *out)
 {
-	char *full = xasprintf("%s/%s", root, dir);
-	DIR *d = opendir(full);
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	struct vec names = {0};
 
-	if (d) {
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.')
-				vec_push(&names, xstrdup(e->d_name));
-		closedir(d);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
 	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			vec_push(&names, xstrdup(e->d_name));
+	closedir(d);
 	if (names.n)
 		qsort(names.v, names.n, sizeof(*names.v), by_name);
 	for (size_t i = 0; i < names.n; i++) {
-		char *rel = xasprintf("%s/%s", dir, (char *)names.v[i]);
-		char *path = xasprintf("%s/%s", root, rel);
+		const char *name = names.v[i];
+		char *sub = xasprintf("%s/%s", rel, name);
 		struct stat st;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			stale_files(set, root, rel, out);
-		else if (!produced(set, rel) && is_generated(path))
-			vec_push(out, xstrdup(rel));
-		free(rel);
-		free(path);
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			/* gone meanwhile */
+		} else if (S_ISDIR(st.st_mode) && name[0] != '.') {
+			int subfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (subfd >= 0) {
+				stale_in(set, subfd, sub, out);
+				close(subfd);
+			}
+		} else if (S_ISREG(st.st_mode) && is_temp_name(name)) {
+			vec_push(out, xstrdup(sub));
+		} else if (S_ISREG(st.st_mode) && name[0] != '.' && !produced(set, sub) && is_generated(dirfd, name)) {
+			vec_push(out, xstrdup(sub));
+		}
+		free(sub);
 		free(names.v[i]);
 	}
 	vec_free(&names);
-	free(full);
 }
 
-static void all_stale(const struct outset *set, const char *root, struct vec *out)
+static void all_stale(const struct outset *set, int rootfd, struct vec *out)
 {
-	for (size_t i = 0; i < set->dirs.n; i++)
-		stale_files(set, root, set->dirs.v[i], out);
+	for (size_t i = 0; i < set->dirs.n; i++) {
+		const char *dir = set->dirs.v[i];
+		char *probe = xasprintf("%s/", dir);
+		bool absent = false;
+		struct fail f = {0};
+		int fd = plain_path(dir) ? open_dir_of(rootfd, "", probe, NULL, &absent, &f) : -1;
+		if (fd >= 0) {
+			stale_in(set, fd, dir, out);
+			close(fd);
+		}
+		free(f.path);
+		free(probe);
+	}
+}
+
+static const char *base_of(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	return slash ? slash + 1 : rel;
+}
+
+/* A fresh temporary file beside `name` in dirfd: O_EXCL and no link followed, so a planted
+ * name is never written through. */
+static int make_temp(int dirfd, const char *name, char **tmp_name)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char r[6];
+		char suffix[7];
+		int fd;
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		for (int i = 0; i < 6; i++)
+			suffix[i] = digits[r[i] % (sizeof(digits) - 1)];
+		suffix[6] = '\0';
+		*tmp_name = xasprintf(".%s" TMP_TAG "%s", name, suffix);
+		fd = openat(dirfd, *tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+		free(*tmp_name);
+		*tmp_name = NULL;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static bool write_all(int fd, const struct buf *text)
+{
+	for (size_t done = 0; done < text->len;) {
+		ssize_t n = write(fd, text->data + done, text->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			errno = n < 0 ? errno : ENOSPC;
+			return false;
+		}
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/* One file of the run: where it goes, and its temporary file once written. */
+struct pending {
+	const struct outfile *f;
+	int dirfd;
+	char *tmp; /* NULL: unchanged, nothing to rename */
+};
+
+/* Open the output root, making it and its missing parents when `made` is given (recorded,
+ * outermost first, so that a failed run can remove them again). */
+static int open_root(const char *root, struct vec *made, struct fail *f)
+{
+	int fd;
+
+	if (made) {
+		char *p = xstrdup(root);
+		for (char *s = p + 1;; s++) {
+			if (*s != '/' && *s)
+				continue;
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) == 0)
+				vec_push(made, xstrdup(p));
+			*s = c;
+			if (!c)
+				break;
+		}
+		free(p);
+	}
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && !f->path) {
+		f->path = xstrdup(root);
+		f->why = strerror(errno);
+	}
+	return fd;
+}
+
+static void print_fail(const struct fail *f)
+{
+	fprintf(stderr, "pvopsc: cannot write %s: %s\n", f->path, f->why);
 }
 
 int out_write(const struct outset *set, const char *root, FILE *log)
 {
-	int changed = 0, removed = 0;
-	struct vec stale = {0};
+	struct pending *p = xcalloc(set->files.n + 1, sizeof(*p));
+	struct vec stale = {0}, created = {0}, made = {0};
+	struct fail f = {0};
+	size_t changed = 0, removed = 0, i;
+	bool ok = true;
+	int rootfd = open_root(root, &made, &f);
 
-	for (size_t i = 0; i < set->files.n; i++) {
-		const struct outfile *f = set->files.v[i];
-		char *path = xasprintf("%s/%s", root, f->path);
-		char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-		FILE *fp;
-		int ok;
+	for (i = 0; i < set->files.n; i++)
+		p[i].dirfd = -1;
+	ok = rootfd >= 0;
+	/* 1: every changed file into a temporary file beside it; nothing is replaced yet */
+	for (i = 0; ok && i < set->files.n; i++) {
+		const struct outfile *of = set->files.v[i];
+		const char *name = base_of(of->path), *why;
+		char *old = NULL;
+		size_t len = 0;
+		int fd, r;
 
-		if (same_as_file(path, &f->text)) {
-			free(path);
-			free(tmp);
+		p[i].f = of;
+		if (!plain_path(of->path)) {
+			ok = failed(&f, root, of->path, strlen(of->path), "not a path inside the output folder");
+			break;
+		}
+		p[i].dirfd = open_dir_of(rootfd, root, of->path, &created, NULL, &f);
+		if (p[i].dirfd < 0) {
+			ok = false;
+			break;
+		}
+		r = read_regular(p[i].dirfd, name, &old, &len, &why);
+		if (r < 0) {
+			ok = failed(&f, root, of->path, strlen(of->path), why);
+			break;
+		}
+		if (r == 1 && len == of->text.len && memcmp(old, of->text.data, len) == 0) {
+			free(old);
 			continue;
 		}
-		ok = mkdirs(path) == 0 && (fp = fopen(tmp, "wb")) != NULL;
-		if (ok) {
-			ok = fwrite(f->text.data, 1, f->text.len, fp) == f->text.len;
-			ok = (fclose(fp) == 0) && ok;
-			ok = ok && rename(tmp, path) == 0;
-			if (!ok)
-				unlink(tmp);
+		free(old);
+		fd = make_temp(p[i].dirfd, name, &p[i].tmp);
+		if (fd < 0) {
+			ok = failed(&f, root, of->path, strlen(of->path), NULL);
+			break;
 		}
-		if (!ok) {
-			fprintf(stderr, "pvopsc: cannot write %s: %s\n", path, strerror(errno));
-			free(path);
-			free(tmp);
-			return 2;
-		}
-		changed++;
-		free(path);
-		free(tmp);
+		ok = write_all(fd, &of->text);
+		if (!ok)
+			failed(&f, root, of->path, strlen(of->path), NULL);
+		if (close(fd) != 0 && ok)
+			ok = failed(&f, root, of->path, strlen(of->path), NULL);
 	}
-	all_stale(set, root, &stale);
-	for (size_t i = 0; i < stale.n; i++) {
-		char *path = xasprintf("%s/%s", root, (char *)stale.v[i]);
-		if (unlink(path) == 0) {
-			if (log)
-				fprintf(log, "pvopsc: removed %s (no longer generated)\n", path);
+	/* 2: all written; only now replace, then remove what is stale */
+	for (i = 0; ok && i < set->files.n; i++) {
+		if (!p[i].tmp)
+			continue;
+		if (renameat(p[i].dirfd, p[i].tmp, p[i].dirfd, base_of(p[i].f->path)) != 0) {
+			ok = failed(&f, root, p[i].f->path, strlen(p[i].f->path), NULL);
+			break;
+		}
+		free(p[i].tmp);
+		p[i].tmp = NULL;
+		changed++;
+	}
+	if (ok)
+		all_stale(set, rootfd, &stale);
+	for (i = 0; i < stale.n; i++) {
+		const char *rel = stale.v[i];
+		struct fail g = {0};
+		int dirfd = open_dir_of(rootfd, root, rel, NULL, NULL, &g);
+		if (dirfd >= 0 && unlinkat(dirfd, base_of(rel), 0) == 0) {
+			if (log && !is_temp_name(base_of(rel)))
+				fprintf(log, "pvopsc: removed %s/%s (no longer generated)\n", root, rel);
+			if (log && is_temp_name(base_of(rel)))
+				fprintf(log, "pvopsc: removed %s/%s (left by an interrupted run)\n", root, rel);
 			removed++;
 		}
-		free(path);
+		if (dirfd >= 0)
+			close(dirfd);
+		free(g.path);
 		free(stale.v[i]);
 	}
 	vec_free(&stale);
+	/* on failure: every temporary file and every folder this run made go again */
+	for (i = 0; i < set->files.n; i++) {
+		if (p[i].tmp)
+			unlinkat(p[i].dirfd, p[i].tmp, 0);
+		free(p[i].tmp);
+		if (p[i].dirfd >= 0)
+			close(p[i].dirfd);
+	}
+	for (i = created.n; i-- > 0;) {
+		if (!ok)
+			unlinkat(rootfd, created.v[i], AT_REMOVEDIR);
+		free(created.v[i]);
+	}
+	vec_free(&created);
+	free(p);
+	if (rootfd >= 0)
+		close(rootfd);
+	for (i = made.n; i-- > 0;) {
+		if (!ok)
+			rmdir(made.v[i]);
+		free(made.v[i]);
+	}
+	vec_free(&made);
+	if (!ok) {
+		print_fail(&f);
+		free(f.path);
+		return 2;
+	}
 	if (log)
-		fprintf(log, "pvopsc: %zu files, %d written, %zu unchanged%s\n", set->files.n, changed,
-		set->files.n - (size_t)changed, removed ? ", stale ones removed" : "");
+		fprintf(log, "pvopsc: %zu files, %zu written, %zu unchanged%s\n", set->files.n, changed,
+			set->files.n - changed, removed ? ", stale ones removed" : "");
 	return 0;
 }
 
@@ -188,17 +451,40 @@ int out_check(const struct outset *set, const char *root, FILE *diff)
 {
 	int differ = 0;
 	struct vec stale = {0};
+	struct fail f = {0};
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	if (rootfd < 0 && errno != ENOENT) {
+		fprintf(stderr, "pvopsc: cannot read %s: %s\n", root, strerror(errno));
+		return 2;
+	}
 	for (size_t i = 0; i < set->files.n; i++) {
-		const struct outfile *f = set->files.v[i];
-		char *path = xasprintf("%s/%s", root, f->path);
+		const struct outfile *of = set->files.v[i];
+		char *path = xasprintf("%s/%s", root, of->path), *old = NULL;
+		const char *why = NULL;
 		size_t len = 0;
-		char *old = read_file(path, &len);
+		bool absent = rootfd < 0;
+		int dirfd = -1, r = 0;
 
-		if (!old || len != f->text.len || memcmp(old, f->text.data, len) != 0) {
-			char *la = old ? xasprintf("a/%s", path) : xstrdup("/dev/null");
+		if (!plain_path(of->path))
+			why = "not a path inside the output folder";
+		else if (!absent && (dirfd = open_dir_of(rootfd, root, of->path, NULL, &absent, &f)) < 0 && !absent)
+			why = f.why;
+		if (!why && dirfd >= 0)
+			r = read_regular(dirfd, base_of(of->path), &old, &len, &why);
+		if (dirfd >= 0)
+			close(dirfd);
+		if (why || r < 0) {
+			fprintf(stderr, "pvopsc: cannot read %s: %s\n", f.path ? f.path : path, why);
+			free(path);
+			free(f.path);
+			close(rootfd);
+			return 2;
+		}
+		if (r == 0 || len != of->text.len || memcmp(old, of->text.data, len) != 0) {
+			char *la = r ? xasprintf("a/%s", path) : xstrdup("/dev/null");
 			char *lb = xasprintf("b/%s", path);
-			out_diff(old ? old : "", old ? len : 0, f->text.data, f->text.len, la, lb, diff);
+			out_diff(old ? old : "", r ? len : 0, of->text.data, of->text.len, la, lb, diff);
 			free(la);
 			free(lb);
 			differ = 1;
@@ -206,13 +492,20 @@ int out_check(const struct outset *set, const char *root, FILE *diff)
 		free(old);
 		free(path);
 	}
-	all_stale(set, root, &stale);
+	if (rootfd >= 0)
+		all_stale(set, rootfd, &stale);
 	for (size_t i = 0; i < stale.n; i++) {
-		char *path = xasprintf("%s/%s", root, (char *)stale.v[i]);
+		const char *rel = stale.v[i];
+		char *path = xasprintf("%s/%s", root, rel), *old = NULL;
+		const char *why;
 		size_t len = 0;
-		char *old = read_file(path, &len);
+		int dirfd = open_dir_of(rootfd, root, rel, NULL, NULL, &f);
 		char *la = xasprintf("a/%s", path);
+		if (dirfd < 0 || read_regular(dirfd, base_of(rel), &old, &len, &why) != 1)
+			len = 0;
 		out_diff(old ? old : "", len, "", 0, la, "/dev/null", diff);
+		if (dirfd >= 0)
+			close(dirfd);
 		free(la);
 		free(old);
 		free(path);
@@ -220,6 +513,9 @@ int out_check(const struct outset *set, const char *root, FILE *diff)
 		differ = 1;
 	}
 	vec_free(&stale);
+	free(f.path);
+	if (rootfd >= 0)
+		close(rootfd);
 	return differ;
 }
 

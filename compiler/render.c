@@ -1,4 +1,4 @@
-/* render.c: model each arch, render its family's templates, collect the files. */
+/* render.c: render a family's templates for one arch from its model, collect the files. */
 #include "render.h"
 
 #include <ctype.h>
@@ -84,16 +84,6 @@ static void free_templates(struct vec *v)
 	vec_free(v);
 }
 
-static bool wanted(const char *arch, const char *const *arches)
-{
-	if (!arches)
-		return true;
-	for (; *arches; arches++)
-		if (strcmp(*arches, arch) == 0)
-			return true;
-	return false;
-}
-
 /* "x86_64/native/inst.h" -> "PVOPSC_X86_64_NATIVE_INST_H" */
 static char *guard_of(const char *path)
 {
@@ -103,13 +93,44 @@ static char *guard_of(const char *path)
 	return g;
 }
 
+struct renderer {
+	const struct spec *s;
+	const char *spec_name;
+	struct vec templates[8]; /* by family, in families[] order */
+};
+
+struct renderer *render_open(const struct spec *s, const char *spec_name, const char *tmpl_dir)
+{
+	struct renderer *r = xcalloc(1, sizeof(*r));
+
+	r->s = s;
+	r->spec_name = spec_name;
+	for (size_t i = 0; families[i] && i < ARRAY_SIZE(r->templates); i++) {
+		/* a spec may name its own template set (a kernel's drop-in files) */
+		const char *set = s->template_set ? s->template_set : families[i]->name;
+		char *dir = xasprintf("%s/%s", tmpl_dir, set);
+		char *shown = xasprintf("templates/%s", set);
+		find_templates(dir, "", shown, &r->templates[i]);
+		free(dir);
+		free(shown);
+	}
+	return r;
+}
+
+void render_close(struct renderer *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(r->templates); i++)
+		free_templates(&r->templates[i]);
+	free(r);
+}
+
 /* A template below this folder is rendered once per backend of the arch, into a folder named
  * after the backend, with `backend` bound to that backend's map (an entry of backends[]). */
 #define PER_BACKEND "{backend}/"
 
 /* Render t into <arch>/<rel> (rel without ".tmpl"). */
-static void render_one(const struct spec *s, const struct template *t, struct tval *root, const char *arch,
-		       const char *rel, const char *spec_name, struct outset *out)
+static void render_one(const struct renderer *r, const struct template *t, struct tval *root, const char *arch,
+		       const char *rel, struct outset *out)
 {
 	char *path = xasprintf("%s/%.*s", arch, (int)(strlen(rel) - 5), rel);
 	char *guard = guard_of(path);
@@ -120,31 +141,38 @@ static void render_one(const struct spec *s, const struct template *t, struct tv
 	of = out_add(out, path);
 	/* provenance names what made the file, not the spec's content: a change to one op
 	 * then changes only the files that mention it */
-	if (s->license)
-		buf_printf(&of->text, "/* SPDX-License-Identifier: %s */\n", s->license);
+	/* in the file's own comment syntax: a sed script takes # lines */
+	size_t pl = strlen(path);
+	bool sed = pl > 4 && strcmp(path + pl - 4, ".sed") == 0;
+	const char *open = sed ? "# " : "/* ", *mid = sed ? "# " : " * ", *close = sed ? "" : " */";
+	if (r->s->license)
+		buf_printf(&of->text, "%sSPDX-License-Identifier: %s%s\n", open, r->s->license, close);
 	buf_printf(&of->text,
-		   "/* " OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
-		   " * Do not edit: change the spec or the template, then run `make gen`. */\n",
-		   spec_name, t->name);
+		   "%s" OUT_MARKER " " PVOPSC_VERSION " from %s and %s.\n"
+		   "%sDo not edit: change the spec or the template, then run `make gen`.%s\n",
+		   open, r->spec_name, t->name, mid, close);
 	tmpl_render(t->t, root, &of->text);
 	free(path);
 	free(guard);
 }
 
-static void render_arch(const struct spec *s, const struct spec_arch *a, const struct family *f,
-			const struct vec *templates, const char *spec_name, struct outset *out)
+void render_arch(struct renderer *r, const struct family *f, const struct spec_arch *a, struct tval *root,
+		 struct outset *out)
 {
-	struct tval *root = f->model(s, a);
+	const struct vec *templates = NULL;
 	const struct tval *backends = tv_get(root, "backends");
 
+	for (size_t i = 0; families[i] && i < ARRAY_SIZE(r->templates); i++)
+		if (families[i] == f)
+			templates = &r->templates[i];
 	out_own_dir(out, a->name);
-	for (size_t i = 0; i < templates->n; i++) {
+	for (size_t i = 0; templates && i < templates->n; i++) {
 		const struct template *t = templates->v[i];
 
 		if (!t->t)
 			continue;
 		if (strncmp(t->rel, PER_BACKEND, strlen(PER_BACKEND)) != 0) {
-			render_one(s, t, root, a->name, t->rel, spec_name, out);
+			render_one(r, t, root, a->name, t->rel, out);
 			continue;
 		}
 		for (size_t k = 0; backends && k < backends->n; k++) {
@@ -152,34 +180,59 @@ static void render_arch(const struct spec *s, const struct spec_arch *a, const s
 			const struct tval *name = tv_get(bm, "name");
 			char *rel = xasprintf("%s/%s", name->str, t->rel + strlen(PER_BACKEND));
 			tv_set(root, "backend", tv_ref(bm));
-			render_one(s, t, root, a->name, rel, spec_name, out);
+			render_one(r, t, root, a->name, rel, out);
 			free(rel);
 		}
 	}
-	tv_free(root);
 }
 
-bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_dir,
-		const char *const *arches, struct outset *out)
+/* Does dir hold a *.tmpl at any depth (links not followed)? */
+static bool has_template(const char *dir)
 {
-	int before = diag_error_count();
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
 
-	for (const struct family *const *f = families; *f; f++) {
-		struct vec templates = {0};
-		/* a spec may name its own template set (a kernel's drop-in files) */
-		const char *set = s->template_set ? s->template_set : (*f)->name;
-		char *dir = xasprintf("%s/%s", tmpl_dir, set);
-		char *shown = xasprintf("templates/%s", set);
-
-		find_templates(dir, "", shown, &templates);
-		for (size_t i = 0; i < s->arches.n; i++) {
-			const struct spec_arch *a = s->arches.v[i];
-			if (strcmp(a->family, (*f)->name) == 0 && wanted(a->name, arches))
-				render_arch(s, a, *f, &templates, spec_name, out);
-		}
-		free_templates(&templates);
-		free(dir);
-		free(shown);
+	while (d && !found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *path;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			found = has_template(path);
+		else
+			found = n > 5 && strcmp(e->d_name + n - 5, ".tmpl") == 0;
+		free(path);
 	}
-	return diag_error_count() == before;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+bool render_templates_exist(const struct spec *s, const char *tmpl_dir)
+{
+	struct stat st;
+
+	if (stat(tmpl_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pvopsc: template folder %s: %s\n", tmpl_dir,
+			stat(tmpl_dir, &st) != 0 ? strerror(errno) : "not a folder");
+		return false;
+	}
+	for (size_t i = 0; i < s->arches.n; i++) {
+		const struct spec_arch *a = s->arches.v[i];
+		char *dir;
+		bool found;
+		if (!spec_selected(s, a) || !family_find(a->family))
+			continue;
+		dir = xasprintf("%s/%s", tmpl_dir, s->template_set ? s->template_set : a->family);
+		found = has_template(dir);
+		free(dir);
+		if (found)
+			return true;
+	}
+	fprintf(stderr, "pvopsc: template folder %s holds no templates (FAMILY/*.tmpl, or the spec's set) for the arches to generate\n",
+		tmpl_dir);
+	return false;
 }

@@ -8,9 +8,19 @@
 
 #define PVOPSC_VERSION "0.1.0"
 
-/* arches: NULL for all, else a NULL-terminated list of arch names. spec_name is the name the
- * provenance comment gives the spec (no absolute path). False after reporting errors. */
-bool render_all(const struct spec *s, const char *spec_name, const char *tmpl_dir,
-		const char *const *arches, struct outset *out);
+struct family;
+struct tval;
+
+/* Every family's templates, read and parsed (their errors reported); spec_name is the name the
+ * provenance comment gives the spec (no absolute path). */
+struct renderer *render_open(const struct spec *s, const char *spec_name, const char *tmpl_dir);
+/* Render family f's templates for arch a from its model into out. */
+void render_arch(struct renderer *r, const struct family *f, const struct spec_arch *a, struct tval *model,
+		 struct outset *out);
+void render_close(struct renderer *r);
+
+/* The template folder exists and holds templates for a family of the arches to render;
+ * else false after saying why on stderr (an I/O error: nothing may be touched). */
+bool render_templates_exist(const struct spec *s, const char *tmpl_dir);
 
 #endif

@@ -5,22 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct shape scalar = {SH_SCALAR, "string", NULL, NULL, NULL, NULL};
-static const struct shape integer = {SH_INT, "integer", NULL, NULL, NULL, NULL};
-static const struct shape boolean = {SH_BOOL, "boolean", NULL, NULL, NULL, NULL};
-static const struct shape names = {SH_NAMES, "list of names", NULL, NULL, NULL, NULL};
-static const struct shape anything = {SH_ANY, "value", NULL, NULL, NULL, NULL};
-static const struct shape per_arch_names = {SH_DICT, "map of arch to registers", NULL, &names, NULL, NULL};
-static const struct shape per_arch_code = {SH_DICT, "map of arch to code", NULL, &scalar, NULL, NULL};
-static const struct shape per_key_scalar = {SH_DICT, "map of name to value", NULL, &scalar, NULL, NULL};
-static const struct shape per_arch_int = {SH_DICT, "map of arch to integer", NULL, &integer, NULL, NULL};
-static const struct shape per_arch_word = {SH_DICT, "map of arch to word", NULL, &scalar, NULL, NULL};
+static const struct shape scalar = {.kind = SH_SCALAR, .what = "string"};
+static const struct shape integer = {.kind = SH_INT, .what = "integer"};
+static const struct shape boolean = {.kind = SH_BOOL, .what = "boolean"};
+static const struct shape names = {.kind = SH_NAMES, .what = "list of names"};
+static const struct shape anything = {.kind = SH_ANY, .what = "value"};
+static const struct shape ident = {.kind = SH_SCALAR, .what = "identifier", .lex = LEX_IDENT};
+static const struct shape doc_text = {.kind = SH_SCALAR, .what = "comment text", .lex = LEX_COMMENT};
+static const struct shape c_type = {.kind = SH_SCALAR, .what = "C type", .lex = LEX_CTYPE};
+static const struct shape c_init = {.kind = SH_SCALAR, .what = "C expression", .lex = LEX_C_EXPR};
+static const struct shape expr = {.kind = SH_SCALAR, .what = "expression", .lex = LEX_EXPR};
+static const struct shape suffix = {.kind = SH_SCALAR, .what = "identifier suffix", .lex = LEX_SUFFIX};
+static const struct shape prefix_one = {.kind = SH_SCALAR, .what = "identifier prefix", .lex = LEX_PREFIX};
+static const struct shape per_arch_prefix = {.kind = SH_DICT, .what = "map of arch to prefix", .item = &prefix_one};
+static const struct shape prefix = {.kind = SH_SCALAR, .what = "identifier prefix", .alt = &per_arch_prefix, .lex = LEX_PREFIX};
+static const struct shape per_arch_names = {.kind = SH_DICT, .what = "map of arch to registers", .item = &names};
+static const struct shape per_arch_code = {.kind = SH_DICT, .what = "map of arch to code", .item = &scalar};
+static const struct shape per_key_scalar = {.kind = SH_DICT, .what = "map of name to value", .item = &scalar};
+static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &integer};
+static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch to word", .item = &scalar};
 
-#define DOC {"doc", &scalar, false, "free text, copied into generated comments"}
+#define DOC {"doc", &doc_text, false, "free text, copied into generated comments"}
 #define END {NULL, NULL, false, NULL}
 
 static const struct key arch_keys[] = {
-	{"name", &scalar, true, "arch name: x86_64, i386, ia64"},
+	{"name", &ident, true, "arch name: x86_64, i386, ia64"},
 	{"family", &scalar, true, "the compiler's arch code that handles it: x86 or ia64"},
 	{"word_bits", &integer, true, "bits in a machine word (and a pointer)"},
 	{"features", &names, false, "conditions ops may require (pae, 4level)"},
@@ -32,43 +41,46 @@ static const struct key arch_keys[] = {
 	{"clobber_mask", &names, false, "bit i of a patch site's clobber mask is register i"},
 	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
-	{"sensitive", &names, false, "IA-64: instructions .S code must reach through the macros"},
+	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
 	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
 	DOC,
 	END};
-static const struct shape arch = {SH_MAP, "arch", arch_keys, NULL, NULL, NULL};
+static const struct shape arch = {.kind = SH_MAP, .what = "arch", .keys = arch_keys};
 
 static const struct key backend_impl_keys[] = {
 	{"op", &scalar, true, "qualified op: table.op or table.group.op"},
 	{"arches", &names, false, "restrict to these arches (default: every arch of the op)"},
-	{"symbol", &scalar, false, "implementing symbol (default: backend prefix + op name)"},
+	{"symbol", &ident, false, "implementing symbol (default: backend prefix + op name)"},
 	{"nop", &boolean, false, "the implementation does nothing: a patched site becomes NOPs"},
 	{"none", &boolean, false, "explicitly NULL; only for ops marked optional"},
 	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
-	{"value", &scalar, false, "data member: its initial value (a C expression)"},
+	{"value", &c_init, false, "data member: its initial value (a C expression)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
 	{"unless_feature", &scalar, false, "x86: the kernel's alternatives put `code` at the site unless the CPU has this feature"},
+	{"patch", &scalar, false, "how the backend's sites of the op are patched: inline, call, indirect or nops (default: the patcher decides)"},
 	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
 	DOC,
 	END};
-static const struct shape backend_impl = {SH_MAP, "implementation", backend_impl_keys, NULL, NULL, NULL};
-static const struct shape backend_impls = {SH_LIST, "list of implementations", NULL, &backend_impl, NULL, NULL};
+static const struct shape backend_impl = {.kind = SH_MAP, .what = "implementation", .keys = backend_impl_keys};
+static const struct shape backend_impls = {.kind = SH_LIST, .what = "list of implementations", .item = &backend_impl};
 
 static const struct key backend_keys[] = {
-	{"name", &scalar, true, "backend name: native, xen, kvm"},
+	{"name", &ident, true, "backend name: native, xen, kvm"},
 	{"arches", &names, false, "arches the backend serves (default: all); its checks and output exist only there"},
 	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
-	{"prefix", &anything, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
+	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
+	{"asm_aliases", &per_key_scalar, false, "IA-64: names (NAME or NAME(params)) its inst.h defines for Linux's .S files, and what each stands for"},
 	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
+	{"patch", &per_key_scalar, false, "per table or group (pv_mmu_ops, pv_cpu_ops.lazy_mode): how its sites are patched, as an impl's `patch`"},
 	DOC,
 	END};
-static const struct shape backend = {SH_MAP, "backend", backend_keys, NULL, NULL, NULL};
+static const struct shape backend = {.kind = SH_MAP, .what = "backend", .keys = backend_keys};
 
 static const struct key type_keys[] = {
-	{"name", &scalar, true, "C type name usable in signatures"},
+	{"name", &ident, true, "C type name usable in signatures"},
 	{"kind", &scalar, true, "int, struct (a value wrapped in a struct) or pointer"},
 	{"bits", &anything, true, "size in bits: a number, or a map of arch to number"},
 	{"raw", &scalar, false, "struct: the integer type of its value (pte_t: pteval_t)"},
@@ -76,25 +88,26 @@ static const struct key type_keys[] = {
 	{"make", &scalar, false, "struct: the function that makes one from a raw value (native_make_pte)"},
 	DOC,
 	END};
-static const struct shape type = {SH_MAP, "type", type_keys, NULL, NULL, NULL};
+static const struct shape type = {.kind = SH_MAP, .what = "type", .keys = type_keys};
 
 static const struct key wrapper_keys[] = {
-	{"name", &scalar, true, "the wrapper's name"},
+	{"name", &ident, true, "the wrapper's name"},
 	{"sig", &scalar, false, "its C signature, where it differs from the op's"},
 	{"args", &names, false, "C expressions the op gets (default: the wrapper's parameters)"},
 	{"inline", &scalar, false, "'always': __always_inline (default: inline)"},
 	{"config", &scalar, false, "the build condition of the wrapper, where it differs from the op's"},
 	DOC,
 	END};
-static const struct shape wrapper_map = {SH_MAP, "wrapper", wrapper_keys, NULL, NULL, NULL};
-static const struct shape wrapper = {SH_SCALAR, "name or {name, sig, args, ...}", NULL, NULL, NULL, &wrapper_map};
+static const struct shape wrapper_map = {.kind = SH_MAP, .what = "wrapper", .keys = wrapper_keys};
+static const struct shape wrapper = {.kind = SH_SCALAR, .what = "identifier or {name, sig, args, ...}", .lex = LEX_IDENT,
+				     .alt = &wrapper_map};
 
 extern const struct shape op_list;
 static const struct key op_keys[] = {
-	{"name", &scalar, true, "member name in the table struct"},
+	{"name", &ident, true, "member name in the table struct"},
 	{"sig", &scalar, false, "C signature 'RET (PARAMS)': makes the member a function pointer"},
-	{"type", &scalar, false, "C type: makes the member a data field"},
-	{"struct", &scalar, false, "struct tag: makes the member a nested struct of `ops`"},
+	{"type", &c_type, false, "C type: makes the member a data field"},
+	{"struct", &ident, false, "struct tag: makes the member a nested struct of `ops`"},
 	{"ops", &op_list, false, "members of a nested struct"},
 	{"kind", &scalar, false, "call (default), patchable, callee_save or jump"},
 	{"wrapper", &wrapper, false, "the generated wrapper: its name (default: the op name), or a mapping"},
@@ -110,25 +123,25 @@ static const struct key op_keys[] = {
 	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
 	DOC,
 	END};
-static const struct shape op = {SH_MAP, "op", op_keys, NULL, "name", NULL};
-const struct shape op_list = {SH_LIST, "list of ops", NULL, &op, "name", NULL};
+static const struct shape op = {.kind = SH_MAP, .what = "op", .keys = op_keys, .unique_key = "name"};
+const struct shape op_list = {.kind = SH_LIST, .what = "list of ops", .item = &op, .unique_key = "name"};
 
 static const struct key table_keys[] = {
-	{"name", &scalar, true, "C struct and global name"},
-	{"struct", &scalar, false, "the struct's tag, where it differs from the global's name"},
+	{"name", &ident, true, "C struct and global name"},
+	{"struct", &ident, false, "the struct's tag, where it differs from the global's name"},
 	{"config", &scalar, false, "build condition of the whole table (see ops' config)"},
 	{"arches", &names, false, "arches that have the table (default: all)"},
 	{"ops", &op_list, true, "members in order"},
 	DOC,
 	END};
-static const struct shape table = {SH_MAP, "table", table_keys, NULL, NULL, NULL};
+static const struct shape table = {.kind = SH_MAP, .what = "table", .keys = table_keys};
 
 static const struct key register_keys[] = {
 	{"name", &scalar, true, "register name as the assembler writes it"},
 	{"number", &integer, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
 	{"get", &boolean, false, "getreg is paravirtualized (default true)"},
 	{"set", &boolean, false, "setreg is paravirtualized (default true)"},
-	{"cname", &scalar, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},
+	{"cname", &suffix, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},
 	{"set_name", &scalar, false, "assembler name when written, if not `name` (psr: psr.l)"},
 	{"get_code", &per_key_scalar, false, "per backend: this register's getreg body"},
 	{"set_code", &per_key_scalar, false, "per backend: this register's setreg body"},
@@ -137,19 +150,19 @@ static const struct key register_keys[] = {
 	{"arches", &names, false, "arches that have it"},
 	DOC,
 	END};
-static const struct shape reg = {SH_MAP, "register", register_keys, NULL, NULL, NULL};
+static const struct shape reg = {.kind = SH_MAP, .what = "register", .keys = register_keys};
 
 static const struct key macro_param_keys[] = {
-	{"name", &scalar, true, "parameter name"},
+	{"name", &ident, true, "parameter name"},
 	{"role", &scalar, true, "in, out, pred, clob, pred_clob or const"},
-	{"prefix", &scalar, false, "const: what the C preprocessor pastes before the operand"},
+	{"prefix", &prefix_one, false, "const: what the C preprocessor pastes before the operand"},
 	DOC,
 	END};
-static const struct shape macro_param = {SH_MAP, "macro parameter", macro_param_keys, NULL, NULL, NULL};
-static const struct shape macro_params = {SH_LIST, "list of parameters", NULL, &macro_param, "name", NULL};
+static const struct shape macro_param = {.kind = SH_MAP, .what = "macro parameter", .keys = macro_param_keys};
+static const struct shape macro_params = {.kind = SH_LIST, .what = "list of parameters", .item = &macro_param, .unique_key = "name"};
 
 static const struct key macro_keys[] = {
-	{"name", &scalar, true, "macro name"},
+	{"name", &ident, true, "macro name"},
 	{"arches", &names, false, "arches that have it"},
 	{"params", &macro_params, false, "parameters, in order"},
 	{"expand", &per_key_scalar, false, "per backend: the expansion"},
@@ -158,31 +171,31 @@ static const struct key macro_keys[] = {
 	{"writes", &names, false, "IA-64: registers the macro changes by design, beyond out and clob"},
 	DOC,
 	END};
-static const struct shape macro = {SH_MAP, "asm macro", macro_keys, NULL, NULL, NULL};
+static const struct shape macro = {.kind = SH_MAP, .what = "asm macro", .keys = macro_keys};
 
-static const struct shape arches = {SH_LIST, "list of arches", NULL, &arch, "name", NULL};
-static const struct shape backends = {SH_LIST, "list of backends", NULL, &backend, "name", NULL};
-static const struct shape types = {SH_LIST, "list of types", NULL, &type, "name", NULL};
-static const struct shape tables = {SH_LIST, "list of tables", NULL, &table, NULL, NULL};
-static const struct shape registers = {SH_LIST, "list of registers", NULL, &reg, NULL, NULL};
-static const struct shape macros = {SH_LIST, "list of asm macros", NULL, &macro, NULL, NULL};
+static const struct shape arches = {.kind = SH_LIST, .what = "list of arches", .item = &arch, .unique_key = "name"};
+static const struct shape backends = {.kind = SH_LIST, .what = "list of backends", .item = &backend, .unique_key = "name"};
+static const struct shape types = {.kind = SH_LIST, .what = "list of types", .item = &type, .unique_key = "name"};
+static const struct shape tables = {.kind = SH_LIST, .what = "list of tables", .item = &table};
+static const struct shape registers = {.kind = SH_LIST, .what = "list of registers", .item = &reg};
+static const struct shape macros = {.kind = SH_LIST, .what = "list of asm macros", .item = &macro};
 static const struct key static_call_keys[] = {
-	{"name", &scalar, true, "the static call's key"},
+	{"name", &ident, true, "the static call's key"},
 	{"sig", &scalar, true, "C signature of the functions it calls"},
-	{"default", &scalar, true, "the function it calls until a backend updates it"},
-	{"wrapper", &scalar, false, "name of the generated inline function that calls it"},
+	{"default", &ident, true, "the function it calls until a backend updates it"},
+	{"wrapper", &ident, false, "name of the generated inline function that calls it"},
 	DOC,
 	END};
-static const struct shape static_call = {SH_MAP, "static call", static_call_keys, NULL, NULL, NULL};
-static const struct shape static_calls = {SH_LIST, "list of static calls", NULL, &static_call, "name", NULL};
+static const struct shape static_call = {.kind = SH_MAP, .what = "static call", .keys = static_call_keys};
+static const struct shape static_calls = {.kind = SH_LIST, .what = "list of static calls", .item = &static_call, .unique_key = "name"};
 static const struct key constant_keys[] = {
-	{"value", &scalar, true, "the value"},
+	{"value", &expr, true, "the value"},
 	{"arches", &names, false, "arches that have it (default: all)"},
 	DOC,
 	END};
-static const struct shape constant_map = {SH_MAP, "constant", constant_keys, NULL, NULL, NULL};
-static const struct shape constant = {SH_SCALAR, "value or {value, arches}", NULL, NULL, NULL, &constant_map};
-static const struct shape constants = {SH_DICT, "map of constants", NULL, &constant, NULL, NULL};
+static const struct shape constant_map = {.kind = SH_MAP, .what = "constant", .keys = constant_keys};
+static const struct shape constant = {.kind = SH_SCALAR, .what = "value or {value, arches}", .alt = &constant_map, .lex = LEX_EXPR};
+static const struct shape constants = {.kind = SH_DICT, .what = "map of constants", .item = &constant, .key_lex = LEX_IDENT};
 
 static const struct key spec_keys[] = {
 	{"pvopsc", &integer, true, "spec format version: 1"},
@@ -198,7 +211,7 @@ static const struct key spec_keys[] = {
 	{"templates", &scalar, false, "template set under templates/ (default: each arch's family)"},
 	DOC,
 	END};
-const struct shape spec_shape = {SH_MAP, "spec", spec_keys, NULL, NULL, NULL};
+const struct shape spec_shape = {.kind = SH_MAP, .what = "spec", .keys = spec_keys};
 
 bool scalar_int(const struct node *n, long long *v)
 {
@@ -272,6 +285,29 @@ static void check_unique(const struct node *list, const char *key, const char *w
 	}
 }
 
+/* Text pasted into generated code must have its rule's shape: check `identifier` for names,
+ * `comment-text` for docs, `expression` for values; the caret is on the first bad character. */
+static void check_text(const struct node *n, enum lexeme rule, const char *key)
+{
+	static const char *const check_of[] = {
+		[LEX_IDENT] = "identifier", [LEX_PREFIX] = "identifier", [LEX_SUFFIX] = "identifier",
+		[LEX_COMMENT] = "comment-text", [LEX_CTYPE] = "expression", [LEX_EXPR] = "expression",
+		[LEX_C_EXPR] = "expression"};
+	const char *why;
+	size_t bad;
+
+	if (rule == LEX_TEXT || n->kind != NODE_SCALAR)
+		return;
+	bad = lex_check(rule, n->str, &why);
+	if (bad == LEX_OK)
+		return;
+	if (n->str[bad])
+		diag_error(node_pos_at(n, bad), check_of[rule], "'%s' must be %s: %s (%s)", key, lex_what(rule), why,
+			   lex_char(n->str + bad));
+	else
+		diag_error(node_pos_at(n, bad), check_of[rule], "'%s' must be %s: %s", key, lex_what(rule), why);
+}
+
 static const char *kind_word(enum shape_kind k)
 {
 	switch (k) {
@@ -330,8 +366,13 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 		check_map(n, sh);
 		break;
 	case SH_DICT:
-		for (size_t i = 0; i < n->n; i++)
+		for (size_t i = 0; i < n->n; i++) {
+			check_text(n->keys[i], sh->key_lex, "name");
 			check_kind(n->items[i], sh->item, n->keys[i]->str);
+		}
+		break;
+	case SH_SCALAR:
+		check_text(n, sh->lex, key);
 		break;
 	case SH_LIST:
 		for (size_t i = 0; i < n->n; i++)

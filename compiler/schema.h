@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "lexeme.h"
 #include "node.h"
 
 enum shape_kind {
@@ -34,6 +35,8 @@ struct shape {
 	const struct shape *item; /* SH_LIST, SH_DICT */
 	const char *unique_key;   /* SH_LIST of maps: this key's value must be unique */
 	const struct shape *alt;  /* a mapping is also accepted, validated as this shape */
+	enum lexeme lex;          /* SH_SCALAR: the text's rule (it is pasted into generated code) */
+	enum lexeme key_lex;      /* SH_DICT: the rule of its keys */
 };
 
 extern const struct shape spec_shape;

@@ -226,15 +226,23 @@ static bool is_declared_type(const char *name, void *ctx)
 	return false;
 }
 
+#define WRITTEN_KINDS "call", "patchable", "callee_save", "jump" /* OP_CALL .. OP_JUMP */
+const char *const op_kind_words[] = {WRITTEN_KINDS, "field", "group", NULL};
+const char *const op_written_kinds[] = {WRITTEN_KINDS, NULL};
+
+int spec_kind_of_word(const char *word)
+{
+	for (int i = 0; word && op_written_kinds[i]; i++)
+		if (strcmp(word, op_written_kinds[i]) == 0)
+			return i;
+	return -1;
+}
+
 static enum op_kind kind_of(const struct node *m)
 {
-	static const char *const words[] = {"call", "patchable", "callee_save", "jump"};
-	const char *k = str_of(m, "kind");
+	int k = spec_kind_of_word(str_of(m, "kind"));
 
-	for (size_t i = 0; k && i < ARRAY_SIZE(words); i++)
-		if (strcmp(k, words[i]) == 0)
-			return (enum op_kind)i;
-	return OP_CALL; /* an unknown word is check unknown-kind's to report */
+	return k < 0 ? OP_CALL : (enum op_kind)k; /* an unknown word is check unknown-kind's to report */
 }
 
 /* `wrapper: NAME` or `wrapper: {name, sig, args, inline, config}`. */
@@ -377,6 +385,35 @@ static void load_prefixes(const struct spec *s, struct spec_backend *b, const st
 	}
 }
 
+const char *spec_policy(const struct spec_backend *b, const struct spec_op *op, const struct node **where)
+{
+	const struct node *groups = node_get(b->node, "patch"), *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < b->impls.n; i++) {
+		const struct spec_impl *impl = b->impls.v[i];
+		const struct node *p = node_get(impl->node, "patch");
+		if (p && p->kind == NODE_SCALAR && strcmp(impl->qname, op->qname) == 0 && (impl->arches & op->arches)) {
+			if (where)
+				*where = p;
+			return p->str;
+		}
+	}
+	/* the innermost group: the longest key that is op's qname up to a dot */
+	for (size_t i = 0; groups && groups->kind == NODE_MAP && i < groups->n; i++) {
+		const char *k = groups->keys[i]->str;
+		size_t n = strlen(k);
+		if (n > best_len && strncmp(op->qname, k, n) == 0 && op->qname[n] == '.' &&
+		    groups->items[i]->kind == NODE_SCALAR) {
+			best = groups->items[i];
+			best_len = n;
+		}
+	}
+	if (where)
+		*where = best;
+	return best ? best->str : NULL;
+}
+
 bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a)
 {
 	return (b->arches >> a->index) & 1;
@@ -458,7 +495,7 @@ static void load_static_calls(struct spec *s)
 	}
 }
 
-struct spec *spec_load(const char *path)
+struct spec *spec_read(const char *path)
 {
 	size_t len;
 	char *text = read_file(path, &len);
@@ -467,10 +504,10 @@ struct spec *spec_load(const char *path)
 		diag_error((struct pos){path, 0, 0}, "io", "cannot read the spec: %s", strerror(errno));
 		return NULL;
 	}
-	return spec_parse(path, text, len);
+	return spec_read_text(path, text, len);
 }
 
-struct spec *spec_parse(const char *name, char *text, size_t len)
+struct spec *spec_read_text(const char *name, char *text, size_t len)
 {
 	struct spec *s = xcalloc(1, sizeof(*s));
 
@@ -485,7 +522,11 @@ struct spec *spec_parse(const char *name, char *text, size_t len)
 		spec_free(s);
 		return NULL;
 	}
-	schema_validate(s->root);
+	return s;
+}
+
+void spec_type(struct spec *s)
+{
 	s->constants = node_get(s->root, "constants");
 	s->asm_macros = node_get(s->root, "asm_macros");
 	s->registers = node_get(s->root, "registers");
@@ -496,7 +537,25 @@ struct spec *spec_parse(const char *name, char *text, size_t len)
 	load_backends(s);
 	load_static_calls(s);
 	s->template_set = dup_of(s->root, "templates", NULL);
+}
+
+static struct spec *validate_and_type(struct spec *s)
+{
+	if (s) {
+		schema_validate(s->root);
+		spec_type(s);
+	}
 	return s;
+}
+
+struct spec *spec_load(const char *path)
+{
+	return validate_and_type(spec_read(path));
+}
+
+struct spec *spec_parse(const char *name, char *text, size_t len)
+{
+	return validate_and_type(spec_read_text(name, text, len));
 }
 
 static void free_op(struct spec_op *op)

@@ -58,6 +58,12 @@ enum op_kind {
 	OP_GROUP        /* a nested struct of ops (pv_lazy_ops lazy_mode) */
 };
 
+/* The words of the kinds, by enum op_kind, NULL-terminated; op_written_kinds: those a spec
+ * may write (`kind:`, `kinds:`), OP_CALL .. OP_JUMP. */
+extern const char *const op_kind_words[], *const op_written_kinds[];
+/* The kind a word names (of those a spec may write), or -1. */
+int spec_kind_of_word(const char *word);
+
 struct spec_table;
 
 struct spec_op {
@@ -139,7 +145,13 @@ struct spec {
 	const char *license;           /* SPDX identifier of the generated files, or NULL */
 };
 
-/* Load, validate and type a spec; NULL after reporting every error found. */
+/* The first three stages, one by one: read the file and load its YAML into the node tree
+ * (load; NULL after reporting why), then schema_validate(s->root) (schema), then spec_type
+ * (spec: the typed view of the tree). */
+struct spec *spec_read(const char *path);
+struct spec *spec_read_text(const char *name, char *text, size_t len); /* takes text (malloc'ed) */
+void spec_type(struct spec *s);
+/* All three: load, validate and type a spec; NULL after reporting every error found. */
 struct spec *spec_load(const char *path);
 /* The same from memory; takes ownership of text (malloc'ed). */
 struct spec *spec_parse(const char *name, char *text, size_t len);
@@ -161,6 +173,10 @@ bool spec_backend_on(const struct spec_backend *b, const struct spec_arch *a);
 bool spec_selected(const struct spec *s, const struct spec_arch *a);
 /* The backends serving arch a, in spec order (struct spec_backend *), into out. */
 void spec_backends_on(const struct spec *s, const struct spec_arch *a, struct vec *out);
+/* How backend b wants the sites of op patched: its own entry's `patch`, else its `patch` word
+ * for the innermost table or group holding op; NULL: the patcher decides. *where (if given)
+ * is the node saying it. */
+const char *spec_policy(const struct spec_backend *b, const struct spec_op *op, const struct node **where);
 /* The backend's symbol prefix on arch a. */
 const char *spec_prefix(const struct spec_backend *b, const struct spec_arch *a);
 const struct node *spec_for_arch(const struct node *archmap, const struct spec_arch *a);

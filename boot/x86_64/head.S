@@ -40,6 +40,7 @@ mb_entry:
 	cli
 	cld
 	mov $boot_stack_top, %esp
+	mov %ebx, mb_info		/* the multiboot information */
 	/* identity-map the first 4 GiB with 2 MiB pages: the image, and the local APIC */
 	xor %ecx, %ecx
 1:	mov %ecx, %eax
@@ -114,6 +115,10 @@ boot_gdt_ptr:
 	.long boot_gdt
 
 	.section .bss
+	.balign 4
+	.globl mb_info
+mb_info:
+	.skip 4
 	.balign 4096
 boot_pml4:
 	.skip 4096

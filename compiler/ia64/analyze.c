@@ -424,3 +424,13 @@ const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_
 			return ia64_own_expansion(m, b);
 	return NULL;
 }
+
+void *ia64_analyze(const struct spec *s, const struct spec_arch *a)
+{
+	return ia64_view(s, a);
+}
+
+void ia64_view_release(void *view)
+{
+	ia64_view_free(view);
+}

@@ -555,6 +555,26 @@ static bool privileged_mov(const struct opnd *d, const struct opnd *s)
 				    strcmp(d->reg, "ar.ruc") == 0);
 }
 
+bool ia64_sensitive(const struct ia64_insn *in)
+{
+	static const char *const unpriv[] = {"thash", "ttag", "fc", "cover", NULL};
+	static const char *const regs[] = {"cpuid", "pmd", "ar.itc", "ar.eflag", NULL};
+
+	if (in->privileged)
+		return true;
+	for (const char *const *u = unpriv; *u; u++)
+		if (strcmp(in->mnem, *u) == 0)
+			return true;
+	for (int i = 0; strncmp(in->mnem, "mov", 3) == 0 && i < in->reads.n; i++)
+		for (const char *const *r = regs; *r; r++)
+			if (strcmp(in->reads.r[i].name, *r) == 0)
+				return true;
+	for (int i = 0; strncmp(in->mnem, "mov", 3) == 0 && i < in->writes.n; i++)
+		if (strcmp(in->writes.r[i].name, "ar.eflag") == 0)
+			return true;
+	return false;
+}
+
 static const struct mdesc *find_mnemonic(const char *m)
 {
 	const char *dot = strchr(m, '.');

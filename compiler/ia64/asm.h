@@ -83,6 +83,10 @@ bool ia64_is_mnemonic(const char *m);
 
 /* Canonical name of a register operand, or false if `s` (length n) is not one. */
 bool ia64_reg_canon(const char *s, size_t n, char *out);
+/* Does the instruction behave differently, or fault, when the kernel runs deprivileged: a
+ * privileged instruction, or one of the unprivileged but sensitive ones (thash, ttag, fc,
+ * cover, and reads of cpuid, pmd, ar.itc, ar.eflag)? */
+bool ia64_sensitive(const struct ia64_insn *in);
 /* Is the canonical register one no instruction may write (ip, ar.bsp, cr.ivr, cr.irr0-3)? */
 bool ia64_reg_read_only(const char *canon);
 /* General register number of a canonical name "rN", or -1. */

@@ -2,6 +2,7 @@
  * roles and effects of every ASM macro expansion, patch types and the getreg/setreg registers. */
 #include "ia64.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,18 +76,17 @@ static char *body_name(const struct ia64_body *b)
 }
 
 /* Run fn over every body of the arch's view. */
-static void each_body(const struct spec *s, const struct check *c,
+static void each_body(const struct check_ctx *cx, const struct check *c,
 		      void (*fn)(const struct ia64_view *, const struct ia64_body *, const struct check *,
 				 struct seen *))
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct ia64_view *v = cx->view;
 	struct seen seen = {0};
 
 	for (size_t i = 0; v && i < v->bodies.n; i++)
 		if (!((struct ia64_body *)v->bodies.v[i])->inherited) /* checked as its owner's */
 			fn(v, v->bodies.v[i], c, &seen);
 	seen_free(&seen);
-	ia64_view_free(v);
 }
 
 /* ---- patch bodies -------------------------------------------------------------------------- */
@@ -412,7 +412,7 @@ static void body_result(const struct ia64_view *v, const struct ia64_body *b, co
 }
 
 #define BODY_CHECK(fn)                                                                               \
-	static void run_##fn(const struct spec *s, const struct check *c) { each_body(s, c, fn); }
+	static void run_##fn(const struct check_ctx *cx, const struct check *c) { each_body(cx, c, fn); }
 BODY_CHECK(body_syntax)
 BODY_CHECK(body_stacked)
 BODY_CHECK(body_alloc)
@@ -428,9 +428,10 @@ BODY_CHECK(body_args)
 BODY_CHECK(body_result)
 
 /* Code given for an op that is never patched is never used: say so. */
-static void code_kind(const struct spec *s, const struct check *c)
+static void code_kind(const struct check_ctx *cx, const struct check *c)
 {
-	const struct spec_arch *a = ia64_arch(s);
+	const struct spec *s = cx->s;
+	const struct spec_arch *a = cx->a;
 
 	for (size_t i = 0; a && i < s->backends.n; i++) {
 		const struct spec_backend *b = s->backends.v[i];
@@ -446,9 +447,10 @@ static void code_kind(const struct spec *s, const struct check *c)
 
 /* ---- the convention, patch types, registers ---------------------------------------------- */
 
-static void convention(const struct spec *s, const struct check *c)
+static void convention(const struct check_ctx *cx, const struct check *c)
 {
-	const struct spec_arch *a = ia64_arch(s);
+	const struct spec *s = cx->s;
+	const struct spec_arch *a = cx->a;
 	char canon[IA64_REG_LEN];
 
 	if (!a)
@@ -460,7 +462,7 @@ static void convention(const struct spec *s, const struct check *c)
 	if (rb && rb->kind == NODE_SCALAR && (!ia64_reg_canon(rb->str, strlen(rb->str), canon) || canon[0] != 'b'))
 		ERR(c, rb->pos, "return_branch must be a branch register (b1-b7), not '%s'", rb->str);
 	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
-	struct ia64_view *v = ia64_view(s, a);
+	const struct ia64_view *v = cx->view;
 	const char *used[] = {"r2", "r3", v->conv.gp_save, "r17", "b7", "p6", v->conv.rbranch};
 	const struct node *gs = ia64_map_get(a->node, "gp_save");
 	int gsn = gs && gs->kind == NODE_SCALAR && ia64_reg_canon(gs->str, strlen(gs->str), canon)
@@ -472,7 +474,6 @@ static void convention(const struct spec *s, const struct check *c)
 			ERR(c, ia64_map_get(a->node, "call_clobbers") ? ia64_map_get(a->node, "call_clobbers")->pos
 								      : a->node->pos,
 			    "call_clobbers lacks %s, which the call stub (or a dispatcher) changes", used[i]);
-	ia64_view_free(v);
 	const struct reglist *lists[] = {&a->arg_regs, &a->ret_regs, &a->call_clobbers};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		for (int k = 0; k < lists[i]->n; k++)
@@ -500,9 +501,10 @@ static void add_type(struct vec *v, unsigned long long type, const struct node *
 	vec_push(v, t);
 }
 
-static void patch_type(const struct spec *s, const struct check *c)
+static void patch_type(const struct check_ctx *cx, const struct check *c)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct spec *s = cx->s;
+	const struct ia64_view *v = cx->view;
 	struct vec types = {0};
 
 	for (size_t ti = 0; v && ti < s->tables.n; ti++) {
@@ -550,12 +552,12 @@ static void patch_type(const struct spec *s, const struct check *c)
 	for (size_t i = 0; i < types.n; i++)
 		free(types.v[i]);
 	vec_free(&types);
-	ia64_view_free(v);
 }
 
-static void reg_param(const struct spec *s, const struct check *c)
+static void reg_param(const struct check_ctx *cx, const struct check *c)
 {
-	const struct spec_arch *a = ia64_arch(s);
+	const struct spec *s = cx->s;
+	const struct spec_arch *a = cx->a;
 	char canon[IA64_REG_LEN];
 
 	for (size_t ti = 0; a && ti < s->tables.n; ti++) {
@@ -599,9 +601,10 @@ static const struct spec_backend *backend_named(const struct spec *s, const char
 }
 
 /* Keys of a per-backend map name backends that serve the IA-64 arch. */
-static void backend_keys(const struct spec *s, const struct check *c, const struct node *map, const char *what)
+static void backend_keys(const struct check_ctx *cx, const struct check *c, const struct node *map, const char *what)
 {
-	const struct spec_arch *a = ia64_arch(s);
+	const struct spec *s = cx->s;
+	const struct spec_arch *a = cx->a;
 
 	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
 		const struct spec_backend *b = backend_named(s, map->keys[i]->str);
@@ -612,9 +615,9 @@ static void backend_keys(const struct spec *s, const struct check *c, const stru
 	}
 }
 
-static void registers(const struct spec *s, const struct check *c)
+static void registers(const struct check_ctx *cx, const struct check *c)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct ia64_view *v = cx->view;
 	char canon[IA64_REG_LEN];
 
 	for (size_t i = 0; v && i < v->regs.n; i++) {
@@ -631,8 +634,8 @@ static void registers(const struct spec *s, const struct check *c)
 				diag_note(ia64_map_get(o->node, "name")->pos, "first listed here");
 			}
 		}
-		backend_keys(s, c, r->get_code, "a getreg body");
-		backend_keys(s, c, r->set_code, "a setreg body");
+		backend_keys(cx, c, r->get_code, "a getreg body");
+		backend_keys(cx, c, r->set_code, "a setreg body");
 		if (r->get_code && !r->get)
 			ERR(c, r->get_code->pos, "getreg of '%s' is not paravirtualized (get: false), so this "
 			    "body is never used", r->name);
@@ -640,12 +643,11 @@ static void registers(const struct spec *s, const struct check *c)
 			ERR(c, r->set_code->pos, "setreg of '%s' is not paravirtualized (set: false), so this "
 			    "body is never used", r->name);
 	}
-	ia64_view_free(v);
 }
 
-static void register_number(const struct spec *s, const struct check *c)
+static void register_number(const struct check_ctx *cx, const struct check *c)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct ia64_view *v = cx->view;
 
 	for (size_t i = 0; v && i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
@@ -667,7 +669,6 @@ static void register_number(const struct spec *s, const struct check *c)
 			}
 		}
 	}
-	ia64_view_free(v);
 }
 
 /* ---- ASM macros ---------------------------------------------------------------------------- */
@@ -928,9 +929,10 @@ static void each_instance(struct mctx *x)
 	}
 }
 
-static void each_expansion(const struct spec *s, const struct check *c, enum finding want)
+static void each_expansion(const struct check_ctx *cx, const struct check *c, enum finding want)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct spec *s = cx->s;
+	const struct ia64_view *v = cx->view;
 	struct seen seen = {0};
 
 	for (size_t i = 0; v && i < v->macros.n; i++) {
@@ -946,17 +948,16 @@ static void each_expansion(const struct spec *s, const struct check *c, enum fin
 		}
 	}
 	seen_free(&seen);
-	ia64_view_free(v);
 }
 
-static void macro_syntax(const struct spec *s, const struct check *c) { each_expansion(s, c, F_SYNTAX); }
-static void macro_writes(const struct spec *s, const struct check *c) { each_expansion(s, c, F_WRITES); }
-static void macro_operands(const struct spec *s, const struct check *c) { each_expansion(s, c, F_OPERANDS); }
-static void macro_stacked(const struct spec *s, const struct check *c) { each_expansion(s, c, F_STACKED); }
+static void macro_syntax(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_SYNTAX); }
+static void macro_writes(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_WRITES); }
+static void macro_operands(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_OPERANDS); }
+static void macro_stacked(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_STACKED); }
 
-static void macro_role(const struct spec *s, const struct check *c)
+static void macro_role(const struct check_ctx *cx, const struct check *c)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct ia64_view *v = cx->view;
 
 	for (size_t i = 0; v && i < v->macros.n; i++) {
 		const struct ia64_macro *m = v->macros.v[i];
@@ -970,17 +971,17 @@ static void macro_role(const struct spec *s, const struct check *c)
 				ERR(c, prefix->pos, "only a const operand takes a prefix");
 		}
 	}
-	ia64_view_free(v);
-	each_expansion(s, c, F_ROLE);
+	each_expansion(cx, c, F_ROLE);
 }
 
-static void macro_backend(const struct spec *s, const struct check *c)
+static void macro_backend(const struct check_ctx *cx, const struct check *c)
 {
-	struct ia64_view *v = ia64_view(s, NULL);
+	const struct spec *s = cx->s;
+	const struct ia64_view *v = cx->view;
 
 	for (size_t i = 0; v && i < v->macros.n; i++) {
 		const struct ia64_macro *m = v->macros.v[i];
-		backend_keys(s, c, m->expand, "an expansion");
+		backend_keys(cx, c, m->expand, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
 			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))
@@ -994,34 +995,80 @@ static void macro_backend(const struct spec *s, const struct check *c)
 				    b->name);
 		}
 	}
-	ia64_view_free(v);
+}
+
+/* An alias is "NAME" or "NAME(a, b)", names being C identifiers, and no macro's name. */
+static bool alias_head(const char *k)
+{
+	const char *p = k;
+	bool params = false;
+
+	for (;;) {
+		if (!isalpha((unsigned char)*p) && *p != '_')
+			return false;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		if (!params && *p == '(')
+			params = true;
+		else if (params && *p == ',')
+			;
+		else
+			return params ? p[0] == ')' && p[1] == '\0' : *p == '\0';
+		for (p++; *p == ' '; p++)
+			;
+	}
+}
+
+static void asm_alias(const struct check_ctx *cx, const struct check *c)
+{
+	const struct spec *s = cx->s;
+	const struct ia64_view *v = cx->view;
+
+	for (size_t i = 0; v && i < s->backends.n; i++) {
+		const struct node *al = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "asm_aliases");
+		for (size_t k = 0; al && al->kind == NODE_MAP && k < al->n; k++) {
+			const char *name = al->keys[k]->str;
+			size_t n = strcspn(name, "(");
+			if (!alias_head(name)) {
+				ERR(c, al->keys[k]->pos, "'%s' is not a name for the preprocessor (NAME or NAME(a, b))", name);
+				continue;
+			}
+			for (size_t m = 0; m < v->macros.n; m++) {
+				const struct ia64_macro *mac = v->macros.v[m];
+				if (strlen(mac->name) == n && strncmp(mac->name, name, n) == 0)
+					ERR(c, al->keys[k]->pos, "'%.*s' is an ASM macro already: an alias would redefine it",
+					    (int)n, name);
+			}
+		}
+	}
 }
 
 const struct check ia64_checks[] = {
-	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register, and the calls declare what the stub changes", convention},
-	{"ia64-patch-type", "every patchable op has a patch type, and no two sites share one (getreg/setreg add the register number)", patch_type},
-	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param},
-	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers},
-	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number},
-	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax},
-	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind},
-	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber},
-	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live},
-	{"ia64-body-read-only", "a body never writes a register the architecture makes read-only (ip, ar.bsp, cr.ivr, cr.irr0-3, cpuid): a read-only register is `set: false`", run_body_read_only},
-	{"ia64-body-privileged", "a body of a `deprivileged` backend uses no privileged instruction, unless the body is marked `traps` with the reason; `traps` only where one traps", run_body_privileged},
-	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc},
-	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked},
-	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp},
-	{"ia64-body-b0", "a body never writes b0", run_body_b0},
-	{"ia64-body-branch", "a body branches only to the return branch register (b6) or inside itself", run_body_branch},
-	{"ia64-body-size", "an inlinable body fits the site (5 bundles), counted as the assembler bundles it", run_body_size},
-	{"ia64-body-args", "a body reads a clobbered general or predicate register only after writing it, unless it is one of its arguments", run_body_args},
-	{"ia64-body-result", "the body of an op that returns a value writes the result register", run_body_result},
-	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any operands", macro_syntax},
-	{"ia64-macro-role", "macro operands have a known role and are used as it says: inputs and predicates are not changed, outs and clobs not read before written", macro_role},
-	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes},
-	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands},
-	{"ia64-macro-stacked", "expansions never name stacked registers (r32-r127)", macro_stacked},
-	{"ia64-macro-backend", "every macro has an expansion for every IA-64 backend (its own or a fallback's), and only for those", macro_backend},
-	{NULL, NULL, NULL},
+	{"ia64-convention", "the IA-64 stub convention: registers are IA-64 registers, the site has at least 5 bundles, the return branch is a branch register, and the calls declare what the stub changes", convention, NULL},
+	{"ia64-patch-type", "every patchable op has a patch type, and no two sites share one (getreg/setreg add the register number)", patch_type, NULL},
+	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param, NULL},
+	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers, NULL},
+	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number, NULL},
+	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax, NULL},
+	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind, NULL},
+	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber, NULL},
+	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live, NULL},
+	{"ia64-body-read-only", "a body never writes a register the architecture makes read-only (ip, ar.bsp, cr.ivr, cr.irr0-3, cpuid): a read-only register is `set: false`", run_body_read_only, NULL},
+	{"ia64-body-privileged", "a body of a `deprivileged` backend uses no privileged instruction, unless the body is marked `traps` with the reason; `traps` only where one traps", run_body_privileged, NULL},
+	{"ia64-asm-alias", "a backend's asm_aliases are NAME or NAME(params), and no ASM macro's name", asm_alias, NULL},
+	{"ia64-body-alloc", "a body never uses alloc: it runs in the caller's register frame", run_body_alloc, NULL},
+	{"ia64-stacked-register", "bodies never name stacked registers (r32-r127)", run_body_stacked, NULL},
+	{"ia64-body-gp", "a body never reads or writes gp (the stub swaps it around out-of-line calls)", run_body_gp, NULL},
+	{"ia64-body-b0", "a body never writes b0", run_body_b0, NULL},
+	{"ia64-body-branch", "a body branches only to the return branch register (b6) or inside itself", run_body_branch, NULL},
+	{"ia64-body-size", "an inlinable body fits the site (5 bundles), counted as the assembler bundles it", run_body_size, NULL},
+	{"ia64-body-args", "a body reads a clobbered general or predicate register only after writing it, unless it is one of its arguments", run_body_args, NULL},
+	{"ia64-body-result", "the body of an op that returns a value writes the result register", run_body_result, NULL},
+	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any operands", macro_syntax, NULL},
+	{"ia64-macro-role", "macro operands have a known role and are used as it says: inputs and predicates are not changed, outs and clobs not read before written", macro_role, NULL},
+	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes, NULL},
+	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands, NULL},
+	{"ia64-macro-stacked", "expansions never name stacked registers (r32-r127)", macro_stacked, NULL},
+	{"ia64-macro-backend", "every macro has an expansion for every IA-64 backend (its own or a fallback's), and only for those", macro_backend, NULL},
+	{NULL, NULL, NULL, NULL},
 };

@@ -96,6 +96,9 @@ struct ia64_view {
 /* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
 struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a);
 void ia64_view_free(struct ia64_view *v);
+/* The family's analysis stage (struct family): the view of arch a, and its free. */
+void *ia64_analyze(const struct spec *s, const struct spec_arch *a);
+void ia64_view_release(void *view);
 
 const struct spec_arch *ia64_arch(const struct spec *s);
 const struct node *ia64_map_get(const struct node *map, const char *key);

@@ -10,14 +10,16 @@
  *   branch_sites[]       name (a field with a branch patch type)
  *   macros[]             the ASM macros, for the checker: name, gas_name, gas_params,
  *                        cpp_params, cpp_args, has_params, checks[] (role, name)
- *   sensitive[]          gas_macros[] and cpp_names[]: what the checker forbids in .S code
+ *   sensitive[]          gas_macros[] and cpp_names[]: what the spec's `sensitive` adds
+ *   pvcheck[]            form, regex (POSIX ERE), use: each sensitive form a backend replaces
  *   impl_protos[]        a prototype of every function the backends' tables name, once
  *   link_symbols[]       the linker symbols the tables' field values name, once
  *   be.<backend>         the backend's map from backends[], which gains: upper, bodies[]
  *                        (stem, lines[], bundles, bundle_word, type, what, inline, traps), patchlist[],
  *                        definitions[] (name, var, is_asm_switch, entries[] as
  *                        backends[].tables[] with inherited), branch_targets[] (type_name,
- *                        value), setup (its setup function), is_default,
+ *                        value), setup (its setup function), is_default, asm_aliases[]
+ *                        (name, value: the entry points' and fsys names, then the spec's),
  *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
  *                        fallback), macros[] (as above, with lines[] and poison[])
  * Every function op gains is_patchable; patchable ones: type_name, patch_type, stub_outs[]
@@ -368,6 +370,7 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 	struct tval *targets = tv_set(bm, "branch_targets", tv_list());
 	const char *prefix = spec_prefix(b, a);
 
+	struct tval *aliases = tv_set(bm, "asm_aliases", tv_list());
 	tv_set_strf(bm, "setup", "%ssetup_pv_ops", prefix);
 	for (size_t ti = 0; ti < v->s->tables.n; ti++) {
 		const struct spec_table *t = v->s->tables.v[ti];
@@ -392,6 +395,15 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 				char *sym = link_symbol(value);
 				if (sym && strset_add(&d->seen, sym))
 					tv_add_str(d->links, sym);
+				/* .S files name an entry point or the fsys table through its generic name */
+				const char *generic = strcmp(t->name, "pv_cpu_asm_switch") == 0 ? "__paravirt_"
+						      : strcmp(t->name, "pv_fsys_data") == 0    ? "paravirt_"
+												: NULL;
+				if (sym && generic) {
+					struct tval *al = tv_add_map(aliases);
+					tv_set_strf(al, "name", "%s%s", generic, op->name);
+					tv_set_str(al, "value", sym);
+				}
 				free(sym);
 			} else if (strcmp(how, "none") != 0) {
 				declare_impl(d, op, slot.symbol);
@@ -405,6 +417,14 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 			}
 			free(slot.symbol);
 		}
+	}
+	const struct node *own = ia64_map_get(b->node, "asm_aliases");
+	for (size_t i = 0; own && own->kind == NODE_MAP && i < own->n; i++) {
+		if (own->items[i]->kind != NODE_SCALAR)
+			continue;
+		struct tval *al = tv_add_map(aliases);
+		tv_set_str(al, "name", own->keys[i]->str);
+		tv_set_str(al, "value", own->items[i]->str);
 	}
 }
 
@@ -511,9 +531,184 @@ static void add_types(const struct ia64_view *v, const struct spec_arch *a, stru
 	}
 }
 
-static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
+/* ---- the checker's rules: each sensitive form a backend replaces, and what replaces it ---- */
+
+struct pvrule {
+	char *key;     /* "mov from cr.ifa", "ssm psr.i", "itc.i" */
+	char *regex;   /* POSIX ERE matching a statement that uses the form */
+	struct vec by; /* char *: the macros (or intrinsics) to use instead */
+};
+
+static void rule_add(struct vec *rules, char *key, char *regex, const char *by)
 {
-	struct ia64_view *v = ia64_view(s, a);
+	struct pvrule *r = NULL;
+
+	for (size_t i = 0; i < rules->n && !r; i++)
+		if (strcmp(((struct pvrule *)rules->v[i])->key, key) == 0)
+			r = rules->v[i];
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		r->key = key;
+		r->regex = regex;
+		vec_push(rules, r);
+	} else {
+		free(key);
+		free(regex);
+	}
+	for (size_t i = 0; i < r->by.n; i++)
+		if (strcmp(r->by.v[i], by) == 0)
+			return;
+	vec_push(&r->by, xstrdup(by));
+}
+
+/* A register operand as a regex: "cr.ifa" -> "cr\.ifa"; "rr[r8]" -> "rr\[" (any index);
+ * "ar.k6" -> "ar\.k[0-7]" (MOV_TO_KR's kr is any kernel register). */
+static char *reg_regex(const char *text, size_t n)
+{
+	struct buf b = {0};
+	const char *lb = memchr(text, '[', n);
+
+	if (lb)
+		n = (size_t)(lb - text) + 1;
+	if (n == 5 && strncmp(text, "ar.k", 4) == 0 && isdigit((unsigned char)text[4]))
+		return xstrdup("ar\\.k[0-7]");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%c", text[i] == '.' || text[i] == '[' ? "\\" : "", text[i]);
+	return buf_steal(&b);
+}
+
+static bool plain_reg(const char *text, size_t n)
+{
+	char canon[IA64_REG_LEN];
+	return ia64_reg_canon(text, n, canon) && (ia64_gr_num(canon) >= 0 || canon[0] == 'p' || canon[0] == 'b') &&
+	       strncmp(canon, "psr", 3) != 0 && strncmp(canon, "pr", 2) != 0;
+}
+
+/* Statement boundaries: what may precede a mnemonic, and what follows a name. */
+#define BEFORE "(^|[^A-Za-z0-9_.])"
+#define AFTER "([^A-Za-z0-9_.]|$)"
+
+/* The rules one sensitive instruction of a native form gives (text: the statement). */
+static void insn_rules(struct vec *rules, const struct ia64_insn *in, const char *text, const char *by)
+{
+	const char *ops = text + strlen(in->mnem), *end = text + in->len, *eq = memchr(ops, '=', (size_t)(end - ops));
+
+	if (strncmp(in->mnem, "mov", 3) == 0 && eq) {
+		struct span2 {
+			const char *b, *e;
+		} side[2] = {{ops, eq}, {eq + 1, end}};
+		for (int k = 0; k < 2; k++) {
+			while (side[k].b < side[k].e && isspace((unsigned char)*side[k].b))
+				side[k].b++;
+			while (side[k].e > side[k].b && isspace((unsigned char)side[k].e[-1]))
+				side[k].e--;
+		}
+		for (int k = 0; k < 2; k++) {
+			size_t n = (size_t)(side[k].e - side[k].b);
+			if (n == 0 || plain_reg(side[k].b, n))
+				continue;
+			char *re = reg_regex(side[k].b, n);
+			const char *lb = memchr(side[k].b, '[', n);
+			size_t shown = lb ? (size_t)(lb - side[k].b) : n;
+			bool file = lb != NULL;
+			bool any_kr = shown == 5 && strncmp(side[k].b, "ar.k", 4) == 0; /* the regex takes any */
+			char *key = any_kr ? xasprintf("mov %s ar.k0-ar.k7", k ? "from" : "to")
+					   : xasprintf("mov %s %.*s", k ? "from" : "to", (int)shown, side[k].b);
+			char *regex = k ? xasprintf(BEFORE "mov(\\.[a-z]+)?[[:space:]]+[^;=]*=[[:space:]]*%s%s", re,
+						    file ? "" : AFTER)
+					: xasprintf(BEFORE "mov(\\.[a-z]+)?[[:space:]]+%s%s[[:space:]]*=", re,
+						    file ? "[^]]*\\]" : "");
+			rule_add(rules, key, regex, by);
+			free(re);
+		}
+		return;
+	}
+	if (strcmp(in->mnem, "ssm") == 0 || strcmp(in->mnem, "rsm") == 0) {
+		for (const char *p = ops; (p = strstr(p, "psr.")) && p < end;) {
+			const char *b = p + 4, *e = b;
+			while (e < end && isalnum((unsigned char)*e))
+				e++;
+			char *key = xasprintf("%s psr.%.*s", in->mnem, (int)(e - b), b);
+			char *regex = xasprintf(BEFORE "%s[[:space:]]+[^;]*psr\\.%.*s" AFTER, in->mnem, (int)(e - b), b);
+			rule_add(rules, key, regex, by);
+			p = e;
+		}
+		return;
+	}
+	char *re = reg_regex(in->mnem, strlen(in->mnem));
+	rule_add(rules, xstrdup(in->mnem), xasprintf(BEFORE "%s" AFTER, re), by);
+	free(re);
+}
+
+static void seq_rules(struct vec *rules, const char *text, const char *by)
+{
+	struct ia64_seq seq = {0};
+
+	if (ia64_parse(text, &seq, NULL, NULL))
+		for (int i = 0; i < seq.n; i++)
+			if (ia64_sensitive(&seq.v[i]))
+				insn_rules(rules, &seq.v[i], text + seq.v[i].off, by);
+	ia64_seq_free(&seq);
+}
+
+/* Every sensitive instruction of a native form that another backend replaces must be reached
+ * through what replaces it: the macro for .S code (or the intrinsic, for a pv_cpu_ops body);
+ * sensitive instructions no backend changes stay legal. */
+static void add_pvcheck(const struct ia64_view *v, const struct vec *on, struct tval *list)
+{
+	const struct spec_backend *nat = native_backend(v->s);
+	struct vec rules = {0};
+
+	for (size_t i = 0; nat && i < v->macros.n; i++) {
+		const struct ia64_macro *m = v->macros.v[i];
+		const struct node *e = ia64_expansion(m, nat);
+		bool replaced = false;
+		for (size_t b = 0; e && b < on->n; b++) {
+			const struct node *o = on->v[b] != nat ? ia64_expansion(m, on->v[b]) : NULL;
+			replaced |= o && strcmp(o->str, e->str) != 0;
+		}
+		const char *args[8];
+		struct ia64_text t = {0};
+		for (int k = 0; k < m->nparams; k++)
+			args[k] = ia64_plain_operand(m, k);
+		const struct ia64_macro_def def = {m->name, m->names, m->nparams, e ? e->str : ""};
+		if (replaced && ia64_expand(&def, args, NULL, NULL, &t, NULL, NULL, NULL) == EXPAND_OK)
+			seq_rules(&rules, t.buf.data, m->name);
+		ia64_text_free(&t);
+	}
+	for (size_t i = 0; nat && i < v->bodies.n; i++) {
+		const struct ia64_body *b = v->bodies.v[i];
+		bool replaced = false;
+		for (size_t k = 0; b->b == nat && k < v->bodies.n; k++) {
+			const struct ia64_body *o = v->bodies.v[k];
+			replaced |= o->b != nat && o->type == b->type;
+		}
+		if (replaced)
+			seq_rules(&rules, b->text.buf.data, b->op->wrapper);
+	}
+	for (size_t i = 0; i < rules.n; i++) {
+		struct pvrule *r = rules.v[i];
+		struct tval *m = tv_add_map(list);
+		struct buf by = {0};
+		for (size_t k = 0; k < r->by.n; k++) {
+			buf_printf(&by, "%s%s", k == 0 ? "" : k + 1 == r->by.n ? " or " : ", ", (char *)r->by.v[k]);
+			free(r->by.v[k]);
+		}
+		tv_set_str(m, "form", r->key);
+		tv_set_str(m, "regex", r->regex);
+		tv_set_str(m, "use", by.data);
+		buf_free(&by);
+		vec_free(&r->by);
+		free(r->key);
+		free(r->regex);
+		free(r);
+	}
+	vec_free(&rules);
+}
+
+static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
+{
+	const struct ia64_view *v = view;
 	struct hook_ctx h = {v, native_backend(s)};
 	struct tval *root = model_common(s, a, op_hook, &h);
 	struct tval *be = tv_set(root, "be", tv_map());
@@ -561,6 +756,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		tv_set(be, ((struct spec_backend *)on.v[i])->name, tv_ref(bm));
 	}
 	strset_free(&d.seen);
+	add_pvcheck(v, &on, tv_set(root, "pvcheck", tv_list()));
 	vec_free(&on);
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
@@ -573,8 +769,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a)
 		/* a mnemonic is caught by a gas macro of its name, a register file by cpp */
 		tv_add_str(ia64_is_mnemonic(item->str) ? gas : cpp, item->str);
 	}
-	ia64_view_free(v);
 	return root;
 }
 
-const struct family ia64_family = {"ia64", ia64_checks, ia64_model};
+const struct family ia64_family = {"ia64", ia64_checks, ia64_analyze, ia64_view_release, ia64_model};

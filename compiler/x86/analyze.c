@@ -12,7 +12,6 @@
 #include "model.h"
 #include "schema.h"
 
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump"};
 
 static bool set_of(const struct reglist *l, int bits, unsigned *set)
 {
@@ -93,10 +92,9 @@ enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a)
 
 	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !k || k->kind != NODE_SCALAR)
 		return op->kind;
-	for (size_t i = 0; i < ARRAY_SIZE(kind_words); i++)
-		if (strcmp(k->str, kind_words[i]) == 0)
-			return (enum op_kind)i;
-	return op->kind; /* an unknown word: check x86-kinds reports it */
+	int kind = spec_kind_of_word(k->str);
+
+	return kind < 0 ? op->kind : (enum op_kind)kind; /* an unknown word: check x86-kinds reports it */
 }
 
 bool x86_is_site(enum op_kind k)
@@ -106,7 +104,7 @@ bool x86_is_site(enum op_kind k)
 
 const char *x86_kind_word(enum op_kind k)
 {
-	return k <= OP_JUMP ? kind_words[k] : "?";
+	return k <= OP_JUMP ? op_kind_words[k] : "?";
 }
 
 int x86_type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a)
@@ -238,6 +236,11 @@ static int by_op(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+static int by_qname(const void *pa, const void *pb)
+{
+	return strcmp(sort_arch->ops[*(const int *)pa].op->qname, sort_arch->ops[*(const int *)pb].op->qname);
+}
+
 void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_arch *a)
 {
 	struct walk w = {x, 0};
@@ -262,6 +265,9 @@ void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_
 		x->index[i] = i;
 	sort_arch = x;
 	qsort(x->index, (size_t)x->nops, sizeof(*x->index), by_op);
+	x->by_qname = xmalloc((size_t)(x->nops ? x->nops : 1) * sizeof(*x->by_qname));
+	memcpy(x->by_qname, x->index, (size_t)x->nops * sizeof(*x->by_qname));
+	qsort(x->by_qname, (size_t)x->nops, sizeof(*x->by_qname), by_qname);
 	for (int i = 0; i < x->nops; i++) {
 		struct x86_opinfo *in = &x->ops[i];
 		if (in->type < 0)
@@ -288,12 +294,104 @@ const struct x86_opinfo *x86_info(const struct x86_arch *x, const struct spec_op
 	return NULL;
 }
 
+/* The first op of that qname in spec order, as a linear search would find it. */
+const struct x86_opinfo *x86_info_named(const struct x86_arch *x, const char *qname)
+{
+	int lo = 0, hi = x->nops, found = -1;
+
+	while (lo < hi) { /* the first of that qname in the sorted index */
+		int mid = (lo + hi) / 2;
+		if (strcmp(x->ops[x->by_qname[mid]].op->qname, qname) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < x->nops && strcmp(x->ops[x->by_qname[i]].op->qname, qname) == 0; i++)
+		if (found < 0 || x->by_qname[i] < found)
+			found = x->by_qname[i];
+	return found < 0 ? NULL : &x->ops[found];
+}
+
+static int by_node(const void *pa, const void *pb)
+{
+	const struct node *a = ((const struct x86_impl_code *)pa)->node, *b = ((const struct x86_impl_code *)pb)->node;
+	return a < b ? -1 : a > b;
+}
+
+/* Every backend sequence given for an op of the arch (with an implementation that applies to
+ * it), assembled once; its errors are reported here, at the character. */
+static void assemble_codes(struct x86_arch *x)
+{
+	const struct spec *s = x->s;
+	int cap = 0;
+
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *code = impl->code ? node_get(impl->code, x->a->name) : NULL;
+			const struct x86_opinfo *in;
+			if (!code || code->kind != NODE_SCALAR || impl->code->kind != NODE_MAP ||
+			    !(impl->arches >> x->a->index & 1))
+				continue;
+			in = x86_info_named(x, impl->qname);
+			if (!in || in->type < 0) /* no op there: check impl-arch says so */
+				continue;
+			if (x->ncodes == cap) {
+				cap = cap ? 2 * cap : 16;
+				x->codes = xrealloc(x->codes, (size_t)cap * sizeof(*x->codes));
+			}
+			struct x86_impl_code *ic = &x->codes[x->ncodes++];
+			ic->node = code;
+			ic->ok = x86_assemble_code(s, code, x->a, &ic->code);
+		}
+	}
+	if (x->ncodes > 1)
+		qsort(x->codes, (size_t)x->ncodes, sizeof(*x->codes), by_node);
+}
+
+const struct x86_code *x86_code_of(const struct x86_arch *x, const struct node *code)
+{
+	struct x86_impl_code key = {.node = code};
+	const struct x86_impl_code *ic;
+
+	if (!code || !x->ncodes)
+		return NULL;
+	ic = bsearch(&key, x->codes, (size_t)x->ncodes, sizeof(*x->codes), by_node);
+	return ic && ic->ok ? &ic->code : NULL;
+}
+
+void *x86_analyze(const struct spec *s, const struct spec_arch *a)
+{
+	struct x86_arch *x;
+
+	if (a->word_bits != 32 && a->word_bits != 64)
+		return NULL;
+	x = xmalloc(sizeof(*x));
+	x86_arch_build(x, s, a);
+	assemble_codes(x);
+	return x;
+}
+
+void x86_view_free(void *view)
+{
+	if (!view)
+		return;
+	x86_arch_free(view);
+	free(view);
+}
+
 void x86_arch_free(struct x86_arch *x)
 {
 	for (int i = 0; i < x->nops; i++)
 		reglist_free(&x->ops[i].regs);
+	for (int i = 0; i < x->ncodes; i++)
+		if (x->codes[i].ok)
+			x86_code_free(&x->codes[i].code);
+	free(x->codes);
 	free(x->ops);
 	free(x->index);
+	free(x->by_qname);
 	memset(x, 0, sizeof(*x));
 }
 

@@ -6,11 +6,14 @@
  * anything is written. It encodes what gas encodes for the same text (the x86 tests compare
  * byte for byte), for the instructions paravirt sequences use: moves and arithmetic on general
  * registers and memory, stack and flag instructions, control and system instructions, local
- * labels and branches, calls and jumps to symbols. Anything else is an error, never a guess.
+ * labels and branches, calls and jumps to symbols; and `.byte` data, for what it does not
+ * encode. Anything else is an error, never a guess. What each instruction writes comes from
+ * decoding its bytes (decode.c), for `.byte` data as for the assembler's own encodings.
  *
  * Statements are separated by newlines or ';'; '#' starts a comment. Operands may use the
  * spec's constants by name; another name is a symbol, which becomes a relocation. */
 #include "x86.h"
+#include "decode.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -21,11 +24,7 @@
 #define MAX_OPS 3
 #define MAX_LABELS 64
 #define MAX_INSNS 256
-
-#define AX (1u << 0)
-#define CX (1u << 1)
-#define DX (1u << 2)
-#define BX (1u << 3)
+#define MAX_DATA 24 /* bytes of one instruction's encoding, or of one .byte statement */
 
 static const char *const names64[X86_NGPR] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
 					      "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
@@ -104,7 +103,7 @@ struct opnd {
 
 enum form {
 	F_FIXED, F_ALU, F_TEST, F_MOV, F_PUSH, F_POP, F_INCDEC, F_UNARY, F_SHIFT, F_LEA, F_MOVX,
-	F_SETCC, F_JCC, F_JMP, F_CALL, F_SYS, F_XCHG, F_BT
+	F_SETCC, F_JCC, F_JMP, F_CALL, F_SYS, F_XCHG, F_BT, F_RDPID, F_BYTES
 };
 
 struct insn {
@@ -113,7 +112,8 @@ struct insn {
 	int op;            /* the form's sub-opcode */
 	int size;          /* operand size in bytes, 0 until known */
 	const char *fixed; /* F_FIXED: hex bytes; F_MOVX: its source size in op */
-	unsigned writes;   /* F_FIXED: implicit writes */
+	unsigned char *data; /* F_BYTES: the bytes */
+	int ndata;
 	int stack;         /* F_FIXED: words pushed (-) or popped (+) */
 	bool stops;        /* F_FIXED: does not fall through */
 	bool near;         /* a branch to a local label uses rel32 */
@@ -457,39 +457,40 @@ static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o
 
 /* ---- the instruction set ---- */
 
+/* What an instruction writes is not listed: decode.c reads it from the encoding. */
 struct fixed {
 	const char *name, *b32, *b64; /* hex; NULL: not in that mode */
-	unsigned writes;
 	int stack;
 	bool stops;
 };
 
 static const struct fixed fixed[] = {
-	{"cli", "fa", "fa", 0, 0, false},        {"sti", "fb", "fb", 0, 0, false},
-	{"clts", "0f06", "0f06", 0, 0, false},   {"wbinvd", "0f09", "0f09", 0, 0, false},
-	{"invd", "0f08", "0f08", 0, 0, false},   {"rdtsc", "0f31", "0f31", AX | DX, 0, false},
-	{"rdtscp", "0f01f9", "0f01f9", AX | CX | DX, 0, false},
-	{"rdmsr", "0f32", "0f32", AX | DX, 0, false}, {"wrmsr", "0f30", "0f30", 0, 0, false},
-	{"rdpmc", "0f33", "0f33", AX | DX, 0, false}, {"cpuid", "0fa2", "0fa2", AX | BX | CX | DX, 0, false},
-	{"swapgs", NULL, "0f01f8", 0, 0, false}, {"sysexit", "0f35", NULL, 0, 0, true},
-	{"sysexitl", "0f35", "0f35", 0, 0, true}, {"sysexitq", NULL, "480f35", 0, 0, true},
-	{"sysretl", NULL, "0f07", 0, 0, true},   {"sysretq", NULL, "480f07", 0, 0, true},
-	{"iret", "cf", "cf", 0, 0, true},        {"iretl", "cf", "cf", 0, 0, true},
-	{"iretq", NULL, "48cf", 0, 0, true},     {"pushf", "9c", "9c", 0, -1, false},
-	{"pushfl", "9c", NULL, 0, -1, false},    {"pushfq", NULL, "9c", 0, -1, false},
-	{"popf", "9d", "9d", 0, 1, false},       {"popfl", "9d", NULL, 0, 1, false},
-	{"popfq", NULL, "9d", 0, 1, false},      {"nop", "90", "90", 0, 0, false},
-	{"hlt", "f4", "f4", 0, 0, false},        {"ret", "c3", "c3", 0, 1, true},
-	{"retl", "c3", NULL, 0, 1, true},        {"retq", NULL, "c3", 0, 1, true},
-	{"int3", "cc", "cc", 0, 0, false},       {"pause", "f390", "f390", 0, 0, false},
-	{"lfence", "0faee8", "0faee8", 0, 0, false}, {"mfence", "0faef0", "0faef0", 0, 0, false},
-	{"sfence", "0faef8", "0faef8", 0, 0, false}, {"cld", "fc", "fc", 0, 0, false},
-	{"std", "fd", "fd", 0, 0, false},        {"clc", "f8", "f8", 0, 0, false},
-	{"stc", "f9", "f9", 0, 0, false},        {"cmc", "f5", "f5", 0, 0, false},
-	{"sahf", "9e", "9e", 0, 0, false},       {"lahf", "9f", "9f", AX, 0, false},
-	{"cltd", "99", "99", DX, 0, false},      {"cqto", NULL, "4899", DX, 0, false},
-	{"cwtl", "98", "98", AX, 0, false},      {"cltq", NULL, "4898", AX, 0, false},
-	{"ud2", "0f0b", "0f0b", 0, 0, true},
+	{"cli", "fa", "fa", 0, false},        {"sti", "fb", "fb", 0, false},
+	{"clts", "0f06", "0f06", 0, false},   {"wbinvd", "0f09", "0f09", 0, false},
+	{"invd", "0f08", "0f08", 0, false},   {"rdtsc", "0f31", "0f31", 0, false},
+	{"rdtscp", "0f01f9", "0f01f9", 0, false},
+	{"rdmsr", "0f32", "0f32", 0, false}, {"wrmsr", "0f30", "0f30", 0, false},
+	{"rdpmc", "0f33", "0f33", 0, false}, {"cpuid", "0fa2", "0fa2", 0, false},
+	{"swapgs", NULL, "0f01f8", 0, false}, {"sysexit", "0f35", NULL, 0, true},
+	{"sysexitl", "0f35", "0f35", 0, true}, {"sysexitq", NULL, "480f35", 0, true},
+	{"sysretl", NULL, "0f07", 0, true},   {"sysretq", NULL, "480f07", 0, true},
+	{"iret", "cf", "cf", 0, true},        {"iretl", "cf", "cf", 0, true},
+	{"iretq", NULL, "48cf", 0, true},     {"pushf", "9c", "9c", -1, false},
+	{"pushfl", "9c", NULL, -1, false},    {"pushfq", NULL, "9c", -1, false},
+	{"popf", "9d", "9d", 1, false},       {"popfl", "9d", NULL, 1, false},
+	{"popfq", NULL, "9d", 1, false},      {"nop", "90", "90", 0, false},
+	{"hlt", "f4", "f4", 0, false},        {"ret", "c3", "c3", 1, true},
+	{"retl", "c3", NULL, 1, true},        {"retq", NULL, "c3", 1, true},
+	{"int3", "cc", "cc", 0, false},       {"pause", "f390", "f390", 0, false},
+	{"lfence", "0faee8", "0faee8", 0, false}, {"mfence", "0faef0", "0faef0", 0, false},
+	{"sfence", "0faef8", "0faef8", 0, false}, {"cld", "fc", "fc", 0, false},
+	{"std", "fd", "fd", 0, false},        {"clc", "f8", "f8", 0, false},
+	{"stc", "f9", "f9", 0, false},        {"cmc", "f5", "f5", 0, false},
+	{"sahf", "9e", "9e", 0, false},       {"lahf", "9f", "9f", 0, false},
+	{"cltd", "99", "99", 0, false},      {"cqto", NULL, "4899", 0, false},
+	{"cwtl", "98", "98", 0, false},      {"cltq", NULL, "4898", 0, false},
+	{"ud2", "0f0b", "0f0b", 0, true},
+	{"wbnoinvd", "f30f09", "f30f09", 0, false}, {"serialize", "0f01e8", "0f01e8", 0, false},
 };
 
 struct family_name {
@@ -559,7 +560,6 @@ static bool lookup(struct asmctx *c, const char *m, struct insn *in)
 				return false;
 			in->form = F_FIXED;
 			in->fixed = b;
-			in->writes = fixed[i].writes;
 			in->stack = fixed[i].stack;
 			in->stops = fixed[i].stops;
 			return true;
@@ -570,6 +570,10 @@ static bool lookup(struct asmctx *c, const char *m, struct insn *in)
 			in->op = (int)i;
 			return true;
 		}
+	if (strcmp(m, ".byte") == 0 || strcmp(m, "rdpid") == 0) {
+		in->form = m[0] == '.' ? F_BYTES : F_RDPID;
+		return true;
+	}
 	if (strcmp(m, "jmp") == 0 || strcmp(m, c->bits == 64 ? "jmpq" : "jmpl") == 0) {
 		in->form = F_JMP;
 		return true;
@@ -646,6 +650,45 @@ static void free_operands(struct insn *in)
 		free(in->o[k].e.sym);
 		in->o[k].e.sym = NULL;
 	}
+	free(in->data);
+	in->data = NULL;
+}
+
+/* `.byte` data: constant expressions, each a byte (-128 .. 255). */
+static bool parse_bytes(struct asmctx *c, size_t i, size_t end, struct insn *in)
+{
+	if (i == end) {
+		fail(c, i, ".byte needs at least one value");
+		return false;
+	}
+	while (i < end) {
+		size_t j = i, e;
+		struct expr x = {0};
+		while (j < end && c->text[j] != ',')
+			j++;
+		e = j;
+		while (e > i && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
+			e--;
+		if (!parse_expr(c, i, e, &x))
+			return false;
+		if (x.sym || x.label >= 0 || x.val < -128 || x.val > 255) {
+			fail(c, i, "a .byte value is a constant from -128 to 255");
+			free(x.sym);
+			return false;
+		}
+		if (in->ndata == MAX_DATA) {
+			fail(c, i, "at most %d values in one .byte statement", MAX_DATA);
+			return false;
+		}
+		in->data = xrealloc(in->data, (size_t)in->ndata + 1);
+		in->data[in->ndata++] = (unsigned char)x.val;
+		if (j < end && skip_space(c->text, j + 1, end) == end) {
+			fail(c, j, "expected a value after ','");
+			return false;
+		}
+		i = j < end ? skip_space(c->text, j + 1, end) : j;
+	}
+	return true;
 }
 
 static void parse_statement(struct asmctx *c, size_t i, size_t end)
@@ -688,11 +731,17 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 	in->off = m0;
 	snprintf(mnem, sizeof(mnem), "%.*s", (int)(i - m0), c->text + m0);
 	if (i - m0 >= sizeof(mnem) || !lookup(c, mnem, in)) {
-		fail(c, m0, "'%.*s' is not an instruction this assembler knows for %d-bit code", (int)(i - m0),
+		fail(c, m0, "'%.*s' is not an instruction this assembler knows for %d-bit code (its bytes may be "
+		     "given with .byte)", (int)(i - m0),
 		     c->text + m0, c->bits);
 		return;
 	}
 	i = skip_space(c->text, i, end);
+	if (in->form == F_BYTES) {
+		if (parse_bytes(c, i, end, in))
+			c->ninsns++;
+		return;
+	}
 	while (i < end) {
 		size_t j = i;
 		int depth = 0;
@@ -744,7 +793,7 @@ static void resolve_labels(struct asmctx *c)
 /* ---- encoding ---- */
 
 struct enc {
-	unsigned char b[24];
+	unsigned char b[MAX_DATA];
 	int n;
 	struct x86_reloc rel[2];
 	int nrel;
@@ -943,10 +992,8 @@ static bool byte_regs_ok(struct asmctx *c, const struct insn *in)
 
 static int rnum(const struct opnd *o) { return o->high8 ? o->reg + 4 : o->reg; }
 
-/* Which register an operand writes when it is a destination (its full register). */
-static unsigned dest_writes(const struct opnd *o) { return o->kind == O_REG ? 1u << o->reg : 0; }
 
-static bool enc_alu(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_alu(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
 	int size;
@@ -958,8 +1005,6 @@ static bool enc_alu(struct asmctx *c, struct insn *in, struct enc *e, unsigned *
 		fail(c, in->off, "operands must be: $imm, %%reg or memory; then %%reg or memory (not two memory)");
 		return false;
 	}
-	if (in->op != 7)
-		*w |= dest_writes(d);
 	if (s->kind == O_IMM) {
 		long long v = s->e.val;
 		bool acc = is_reg(d) && d->reg == 0 && !d->high8;
@@ -1030,7 +1075,7 @@ static bool enc_test(struct asmctx *c, struct insn *in, struct enc *e)
 			 s->rex8 || d->rex8);
 }
 
-static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
 	int size;
@@ -1047,8 +1092,6 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e, unsigned *
 			     x->kind == O_CR ? "control" : "debug", c->bits);
 			return false;
 		}
-		if (from)
-			*w |= dest_writes(g);
 		const char *opc2 = x->kind == O_CR ? (from ? "0f20" : "0f22") : (from ? "0f21" : "0f23");
 		return encode_op(c, e, 4, true, opc2, (struct modrm){x->reg, g, 0}, 0, false);
 	}
@@ -1058,7 +1101,6 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e, unsigned *
 		fail(c, in->off, "operands must be: $imm, %%reg or memory; then %%reg or memory (not two memory)");
 		return false;
 	}
-	*w |= dest_writes(d);
 	if (!byte_regs_ok(c, in))
 		return false;
 	if (in->op == 1 && (s->kind != O_IMM || !is_reg(d) || size != 8)) {
@@ -1112,7 +1154,7 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e, unsigned *
 	return encode_op(c, e, size, false, opc, (struct modrm){rnum(d), s, 0}, 0, d->rex8);
 }
 
-static bool enc_pushpop(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w, int *stack)
+static bool enc_pushpop(struct asmctx *c, struct insn *in, struct enc *e, int *stack)
 {
 	struct opnd *o = &in->o[0];
 	bool push = in->form == F_PUSH;
@@ -1140,8 +1182,6 @@ static bool enc_pushpop(struct asmctx *c, struct insn *in, struct enc *e, unsign
 			fail(c, o->off, "push and pop move %d-bit registers here", c->bits);
 			return false;
 		}
-		if (!push)
-			*w |= dest_writes(o);
 		snprintf(opc, sizeof(opc), "%02x", (push ? 0x50 : 0x58) + (o->reg & 7));
 		return encode_op(c, e, 4, true, opc, (struct modrm){-1, NULL, o->reg}, 0, false);
 	}
@@ -1151,7 +1191,7 @@ static bool enc_pushpop(struct asmctx *c, struct insn *in, struct enc *e, unsign
 	return false;
 }
 
-static bool enc_unary(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_unary(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *o = &in->o[0];
 	int size;
@@ -1163,7 +1203,6 @@ static bool enc_unary(struct asmctx *c, struct insn *in, struct enc *e, unsigned
 		fail(c, o->off, "expected a register or memory");
 		return false;
 	}
-	*w |= dest_writes(o);
 	if (in->form == F_INCDEC && c->bits == 32 && is_reg(o) && size != 1) { /* 40+r, 48+r */
 		snprintf(opc, sizeof(opc), "%02x", (in->op ? 0x48 : 0x40) + o->reg);
 		return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, o->reg}, 0, false);
@@ -1173,7 +1212,7 @@ static bool enc_unary(struct asmctx *c, struct insn *in, struct enc *e, unsigned
 	return encode_op(c, e, size, false, size == 1 ? "f6" : "f7", (struct modrm){in->op, o, 0}, 0, o->rex8);
 }
 
-static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd one = {.kind = O_IMM, .e = {.val = 1, .label = -1}};
 	struct opnd *cnt, *d;
@@ -1187,7 +1226,6 @@ static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e, unsigned
 	d = &in->o[in->nops - 1];
 	if (!(size = op_size(c, in, in->nops - 1, in->nops - 1)) || !is_rm(d))
 		return false;
-	*w |= dest_writes(d);
 	if (cnt->kind == O_REG && cnt->reg == 1 && cnt->size == 1 && !cnt->high8)
 		return encode_op(c, e, size, false, size == 1 ? "d2" : "d3", (struct modrm){in->op, d, 0}, 0, d->rex8);
 	if (cnt->kind != O_IMM || cnt->e.sym || cnt->e.val < 0 || cnt->e.val > 255) {
@@ -1200,7 +1238,7 @@ static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e, unsigned
 	       put_imm(c, e, cnt, 1);
 }
 
-static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
 	int size;
@@ -1214,7 +1252,6 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e, unsign
 				fail(c, in->off, "lea takes memory and a 16-, 32- or 64-bit register");
 			return false;
 		}
-		*w |= dest_writes(d);
 		return encode_op(c, e, size, false, "8d", (struct modrm){d->reg, s, 0}, 0, false);
 	case F_MOVX:
 		if (!is_rm(s) || !is_reg(d) || d->size != in->size || (is_reg(s) && s->size != in->op)) {
@@ -1222,7 +1259,6 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e, unsign
 			     in->size);
 			return false;
 		}
-		*w |= dest_writes(d);
 		if (in->op == 4)
 			return encode_op(c, e, 8, false, "63", (struct modrm){d->reg, s, 0}, 0, false);
 		return encode_op(c, e, in->size, false, in->sx ? (in->op == 1 ? "0fbe" : "0fbf") : (in->op == 1 ? "0fb6" : "0fb7"),
@@ -1234,7 +1270,6 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e, unsign
 				fail(c, in->off, "xchg takes two registers, or a register and memory");
 			return false;
 		}
-		*w |= dest_writes(s) | dest_writes(d);
 		if (is_reg(s) && is_reg(d) && size != 1 && (s->reg == 0 || d->reg == 0) &&
 		    !(c->bits == 64 && size == 4 && s->reg == 0 && d->reg == 0)) {
 			char opc[3];
@@ -1255,8 +1290,6 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e, unsign
 				fail(c, in->off, "bt takes $imm or a register, then a 16-, 32- or 64-bit operand");
 			return false;
 		}
-		if (in->op != 4)
-			*w |= dest_writes(d);
 		if (s->kind == O_IMM) {
 			if (s->e.sym || s->e.val < 0 || s->e.val > 255) {
 				fail(c, s->off, "the bit number is $0..255");
@@ -1361,7 +1394,7 @@ static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int her
 	return true;
 }
 
-static bool enc_sys(struct asmctx *c, struct insn *in, struct enc *e, unsigned *w)
+static bool enc_sys(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *o = &in->o[0];
 
@@ -1371,16 +1404,15 @@ static bool enc_sys(struct asmctx *c, struct insn *in, struct enc *e, unsigned *
 		fail(c, o->off, sys[in->op].mem_only ? "expected a memory operand" : "expected memory or a 16/32-bit register");
 		return false;
 	}
-	if (sys[in->op].writes)
-		*w |= dest_writes(o);
 	/* only the stores to a 16-bit register take an operand-size prefix */
 	int size = is_reg(o) && o->size == 2 && sys[in->op].writes ? 2 : 4;
 	return encode_op(c, e, size, false, sys[in->op].opcode ? "0f01" : "0f00",
 			 (struct modrm){sys[in->op].digit, o, 0}, 0, false);
 }
 
+/* What the encoder knows of an instruction's control flow; the registers it writes come from
+ * decoding the bytes. */
 struct effect {
-	unsigned writes;
 	int stack;
 	bool stops, calls;
 };
@@ -1393,18 +1425,17 @@ static bool encode(struct asmctx *c, struct insn *in, int here, struct enc *e, s
 	case F_FIXED:
 		if (!want(c, in, 0))
 			return false;
-		fx->writes = in->writes;
 		fx->stack = in->stack;
 		fx->stops = in->stops;
 		return encode_op(c, e, 4, true, in->fixed, (struct modrm){-1, NULL, -1}, 0, false);
-	case F_ALU: return enc_alu(c, in, e, &fx->writes);
+	case F_ALU: return enc_alu(c, in, e);
 	case F_TEST: return enc_test(c, in, e);
-	case F_MOV: return enc_mov(c, in, e, &fx->writes);
+	case F_MOV: return enc_mov(c, in, e);
 	case F_PUSH:
-	case F_POP: return enc_pushpop(c, in, e, &fx->writes, &fx->stack);
+	case F_POP: return enc_pushpop(c, in, e, &fx->stack);
 	case F_INCDEC:
-	case F_UNARY: return enc_unary(c, in, e, &fx->writes);
-	case F_SHIFT: return enc_shift(c, in, e, &fx->writes);
+	case F_UNARY: return enc_unary(c, in, e);
+	case F_SHIFT: return enc_shift(c, in, e);
 	case F_SETCC:
 		if (!want(c, in, 1))
 			return false;
@@ -1412,15 +1443,27 @@ static bool encode(struct asmctx *c, struct insn *in, int here, struct enc *e, s
 			fail(c, in->o[0].off, "set%s takes a byte register or memory", conds[in->op]);
 			return false;
 		}
-		fx->writes = dest_writes(&in->o[0]);
 		char opc[5];
 		snprintf(opc, sizeof(opc), "0f%02x", 0x90 + in->op);
 		return encode_op(c, e, 1, false, opc, (struct modrm){0, &in->o[0], 0}, 0, in->o[0].rex8);
 	case F_JCC:
 	case F_JMP:
 	case F_CALL: return enc_branch(c, in, e, here, &fx->stops, &fx->calls);
-	case F_SYS: return enc_sys(c, in, e, &fx->writes);
-	default: return enc_two_reg(c, in, e, &fx->writes);
+	case F_SYS: return enc_sys(c, in, e);
+	case F_RDPID: /* rdpid reg: f3 0f c7 /7, the mandatory prefix before any REX */
+		if (!want(c, in, 1))
+			return false;
+		if (!is_reg(&in->o[0]) || in->o[0].size != c->bits / 8) {
+			fail(c, in->o[0].off, "rdpid takes a %d-bit register", c->bits);
+			return false;
+		}
+		put(e, 0xf3);
+		return encode_op(c, e, 4, true, "0fc7", (struct modrm){7, &in->o[0], 0}, 0, false);
+	case F_BYTES:
+		for (int k = 0; k < in->ndata; k++)
+			put(e, in->data[k]);
+		return true;
+	default: return enc_two_reg(c, in, e);
 	}
 }
 
@@ -1451,6 +1494,54 @@ static bool layout(struct asmctx *c, bool *stable)
 			in->near = true;
 			*stable = false;
 		}
+	}
+	return true;
+}
+
+static void add_step(struct x86_code *out, size_t off, unsigned writes, bool calls, const char *what)
+{
+	out->steps = xrealloc(out->steps, sizeof(*out->steps) * (size_t)(out->nsteps + 1));
+	out->steps[out->nsteps++] = (struct x86_step){off, writes, calls, what ? xstrdup(what) : NULL};
+	out->writes |= writes;
+	out->calls |= calls;
+}
+
+/* An instruction the assembler encoded: what it writes, as the decoder reads the bytes; its
+ * stack and control flow, as its form says. */
+static bool assembled_effects(struct asmctx *c, const struct insn *in, const unsigned char *b, int n,
+			      const struct effect *fx, struct x86_code *out)
+{
+	struct x86_decoded d;
+
+	if (!x86_decode(b, n, c->bits, &d) || d.len != n) {
+		fail(c, in->off, "the decoder does not read this instruction's encoding as one instruction");
+		return false;
+	}
+	add_step(out, in->off, d.writes, fx->calls, NULL);
+	out->stack += fx->stack * (c->bits / 8);
+	out->falls_through = !fx->stops;
+	return true;
+}
+
+/* The .byte statements first..last (consecutive), whose bytes start at b: decoded into
+ * instructions, each a step at the statement its first byte belongs to. */
+static bool decode_data(struct asmctx *c, int first, int last, const unsigned char *b, struct x86_code *out)
+{
+	int total = c->insns[last].at + c->insns[last].len - c->insns[first].at;
+
+	for (int at = 0, k = first; at < total;) {
+		struct x86_decoded d;
+		while (k < last && c->insns[k + 1].at - c->insns[first].at <= at)
+			k++;
+		if (!x86_decode(b + at, total - at, c->bits, &d)) {
+			fail(c, c->insns[k].off, "byte %d of this data does not start an instruction the decoder "
+			     "knows for %d-bit code", at - (c->insns[k].at - c->insns[first].at), c->bits);
+			return false;
+		}
+		add_step(out, c->insns[k].off, d.writes, d.calls, d.text);
+		out->stack += d.stack * (c->bits / 8);
+		out->falls_through = !d.stops;
+		at += d.len;
 	}
 	return true;
 }
@@ -1503,12 +1594,17 @@ bool x86_assemble(const char *text, int bits, const struct node *src, struct pos
 									 xstrdup(e.rel[r].sym), e.rel[r].addend};
 		}
 		buf_add(&bytes, (const char *)e.b, (size_t)e.n);
-		out->steps = xrealloc(out->steps, sizeof(*out->steps) * (size_t)(out->nsteps + 1));
-		out->steps[out->nsteps++] = (struct x86_step){in->off, fx.writes, fx.calls};
-		out->writes |= fx.writes;
-		out->stack += fx.stack * (bits / 8);
-		out->calls |= fx.calls;
-		out->falls_through = !fx.stops;
+		if (ok && in->form == F_BYTES) {
+			int last = i;
+			while (last + 1 < c->ninsns && c->insns[last + 1].form == F_BYTES) {
+				last++;
+				buf_add(&bytes, (const char *)c->insns[last].data, (size_t)c->insns[last].ndata);
+			}
+			ok = decode_data(c, i, last, (const unsigned char *)bytes.data + in->at, out);
+			i = last;
+		} else if (ok) {
+			ok = assembled_effects(c, in, e.b, e.n, &fx, out);
+		}
 	}
 	for (int i = 0; i < c->nlabels; i++)
 		free(c->labels[i].name);
@@ -1532,6 +1628,8 @@ void x86_code_free(struct x86_code *c)
 	for (int i = 0; i < c->nrelocs; i++)
 		free(c->relocs[i].sym);
 	free(c->relocs);
+	for (int i = 0; i < c->nsteps; i++)
+		free(c->steps[i].what);
 	free(c->steps);
 	free(c->bytes);
 	free(c->text);

@@ -1,10 +1,7 @@
-/* check.c: the x86 family's named checks.
- *
- * One pass computes, per x86 arch, what the model will (x86_arch_build: kinds, bindings,
- * clobbers, type numbers, site lengths) and assembles every backend sequence once; each rule
- * reports under its own name, at the YAML node or the character it is about. The pass is one
- * function because the parses it shares report their own syntax errors: running them once per
- * rule would report those again. */
+/* check.c: the x86 family's named checks, run for each x86 arch on its view (analyze.c:
+ * kinds, bindings, clobbers, type numbers, site lengths, every backend sequence assembled).
+ * Each rule reports under its own name, at the YAML node or the character it is about. A rule
+ * about an op rather than an arch says the same for each arch; diag keeps it once. */
 #include "x86.h"
 
 #include <stdlib.h>
@@ -13,27 +10,8 @@
 #include "model.h"
 #include "schema.h"
 
-#define MAX_X86 MAX_ARCHES
+#define VIEW(cx) ((const struct x86_arch *)(cx)->view)
 
-struct run {
-	const struct spec *s;
-	struct x86_arch xs[MAX_X86];
-	int n;
-	struct vec said; /* rules about an op, not an arch: reported for its first x86 arch only */
-};
-
-/* True the first time (op, rule) comes up. */
-static bool once(struct run *r, const void *op, const char *rule)
-{
-	for (size_t i = 0; i + 1 < r->said.n; i += 2)
-		if (r->said.v[i] == op && r->said.v[i + 1] == rule)
-			return false;
-	vec_push(&r->said, (void *)op);
-	vec_push(&r->said, (void *)rule);
-	return true;
-}
-
-static const char *const kind_words[] = {"call", "patchable", "callee_save", "jump", NULL};
 
 /* "eax, edx" for a register set */
 static char *regs_text(const struct x86_arch *x, unsigned set)
@@ -49,28 +27,21 @@ static char *regs_text(const struct x86_arch *x, unsigned set)
 	return buf_steal(&b);
 }
 
-static const struct x86_arch *arch_of(const struct run *r, const char *name)
-{
-	for (int i = 0; i < r->n; i++)
-		if (strcmp(r->xs[i].a->name, name) == 0)
-			return &r->xs[i];
-	return NULL;
-}
-
 /* An arch of the spec that --arch left out: what is said for it is not checked. */
-static bool left_out(const struct run *r, const char *name)
+static bool left_out(const struct x86_arch *x, const char *name)
 {
-	const struct spec_arch *a = spec_arch(r->s, name);
-	return a && !spec_selected(r->s, a);
+	const struct spec_arch *a = spec_arch(x->s, name);
+	return a && !spec_selected(x->s, a);
 }
 
-/* The op named qname on x's arch. */
-static const struct x86_opinfo *op_named(const struct x86_arch *x, const char *qname)
+/* Is this key of a per-arch map an analysed x86 arch other than x's? */
+static const struct spec_arch *other_x86(const struct x86_arch *x, const char *name)
 {
-	for (int i = 0; i < x->nops; i++)
-		if (strcmp(x->ops[i].op->qname, qname) == 0)
-			return &x->ops[i];
-	return NULL;
+	const struct spec_arch *a = spec_arch(x->s, name);
+
+	if (!a || a == x->a || strcmp(a->family, "x86") != 0 || (a->word_bits != 32 && a->word_bits != 64))
+		return NULL;
+	return a;
 }
 
 /* ---- the convention ---- */
@@ -84,18 +55,15 @@ static void reg_names(const struct x86_arch *x, const struct reglist *l, const c
 				   x86_gpr(l->r[i].name, 96 - x->conv.bits) >= 0 ? " (that is the other mode's name)" : "");
 }
 
-static void convention(const struct x86_arch *x)
+static void convention(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
 	const struct spec_arch *a = x->a;
 	const struct x86_conv *c = &x->conv;
 	unsigned ret = c->ret[0] | c->ret[1], masked = 0;
 	struct pos at = a->node->pos;
 
-	reg_names(x, &a->arg_regs, "arg_regs");
-	reg_names(x, &a->ret_regs, "ret_regs");
-	reg_names(x, &a->call_clobbers, "call_clobbers");
-	reg_names(x, &a->callee_save_clobbers, "callee_save_clobbers");
-	reg_names(x, &a->clobber_mask, "clobber_mask");
+	(void)chk;
 	if (!x->conv_ok)
 		return;
 	for (int i = 0; i < a->arg_regs.n; i++) {
@@ -143,51 +111,105 @@ static void convention(const struct x86_arch *x)
 
 /* ---- ops ---- */
 
-static void op_rules(struct run *r, const struct x86_arch *x, const struct x86_opinfo *in)
+/* fn for every function op of the view's arch (sites only if `sites`). */
+static void each_func(const struct x86_arch *x, bool sites, void (*fn)(const struct x86_arch *, const struct x86_opinfo *))
 {
-	const struct spec_op *op = in->op;
-	const struct spec_arch *a = x->a;
-	bool site = x86_is_site(in->kind);
+	for (int k = 0; k < x->nops; k++) {
+		const struct x86_opinfo *in = &x->ops[k];
+		if (in->op->kind == OP_FIELD || in->op->kind == OP_GROUP || !in->op->has_sig)
+			continue;
+		if (!sites || x86_is_site(in->kind))
+			fn(x, in);
+	}
+}
 
-	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !op->has_sig)
-		return;
-	/* declared clobbers: names, then the convention's bounds */
+static void op_regs(const struct x86_arch *x, const struct x86_opinfo *in)
+{
 	for (int i = 0; i < in->regs.n; i++)
 		if (x86_gpr(in->regs.r[i].name, x->conv.bits) < 0)
 			diag_error(in->regs.r[i].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
-				   in->regs.r[i].name, x->conv.bits, a->name);
-	if (in->declared && x->conv_ok) {
-		struct pos at = node_pos_of(op->clobbers, a->name);
-		unsigned bound = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
-		unsigned need = 0;
-		for (int w = 0; w < in->bind.ret_words && w < x->conv.nret; w++)
-			need |= x->conv.ret[w];
-		if (in->kind == OP_JUMP) {
-			diag_error(at, "x86-clobber-set", "'%s' is a jump: control never returns to its site, so it "
-				   "declares no clobbers", op->qname);
-		} else if (in->clobbers & ~bound) {
-			char *extra = regs_text(x, in->clobbers & ~bound), *all = regs_text(x, bound);
-			diag_error(at, "x86-clobber-set", "%s op '%s' declares clobbers beyond the %s set of %s (%s): %s",
-				   in->kind == OP_CALLEE_SAVE ? "callee-save" : "the", op->qname,
-				   in->kind == OP_CALLEE_SAVE ? "callee-save" : "call", a->name, all, extra);
-			free(extra);
-			free(all);
-		} else if (need & ~in->clobbers) {
-			char *miss = regs_text(x, need & ~in->clobbers);
-			diag_error(at, "x86-clobber-set", "'%s' returns its value in %s, which its clobbers must include",
-				   op->qname, miss);
-			free(miss);
-		}
-	}
-	if (!site)
+				   in->regs.r[i].name, x->conv.bits, x->a->name);
+}
+
+/* The arch's register lists and every op's declared clobbers (macros: check x86-macro). */
+static void clobber_register(const struct check_ctx *cx, const struct check *chk)
+{
+	const struct x86_arch *x = VIEW(cx);
+	const struct spec_arch *a = x->a;
+
+	(void)chk;
+	reg_names(x, &a->arg_regs, "arg_regs");
+	reg_names(x, &a->ret_regs, "ret_regs");
+	reg_names(x, &a->call_clobbers, "call_clobbers");
+	reg_names(x, &a->callee_save_clobbers, "callee_save_clobbers");
+	reg_names(x, &a->clobber_mask, "clobber_mask");
+	each_func(x, false, op_regs);
+}
+
+/* Declared clobbers within the convention's bounds. */
+static void op_clobbers(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+	const struct spec_arch *a = x->a;
+	struct pos at = node_pos_of(op->clobbers, a->name);
+	unsigned bound = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
+	unsigned need = 0;
+
+	if (!in->declared || !x->conv_ok)
 		return;
-	if (op->sig.nparams > 4) {
-		if (once(r, op, "x86-arity"))
-			diag_error(op->sig.params[4].pos, "x86-arity",
-				   "'%s' takes %d arguments; a patch site passes at most 4 (make it kind: call)", op->qname,
-				   op->sig.nparams);
-		return;
+	for (int w = 0; w < in->bind.ret_words && w < x->conv.nret; w++)
+		need |= x->conv.ret[w];
+	if (in->kind == OP_JUMP) {
+		diag_error(at, "x86-clobber-set", "'%s' is a jump: control never returns to its site, so it "
+			   "declares no clobbers", op->qname);
+	} else if (in->clobbers & ~bound) {
+		char *extra = regs_text(x, in->clobbers & ~bound), *all = regs_text(x, bound);
+		diag_error(at, "x86-clobber-set", "%s op '%s' declares clobbers beyond the %s set of %s (%s): %s",
+			   in->kind == OP_CALLEE_SAVE ? "callee-save" : "the", op->qname,
+			   in->kind == OP_CALLEE_SAVE ? "callee-save" : "call", a->name, all, extra);
+		free(extra);
+		free(all);
+	} else if (need & ~in->clobbers) {
+		char *miss = regs_text(x, need & ~in->clobbers);
+		diag_error(at, "x86-clobber-set", "'%s' returns its value in %s, which its clobbers must include",
+			   op->qname, miss);
+		free(miss);
 	}
+}
+
+static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in);
+
+static void clobber_set(const struct check_ctx *cx, const struct check *chk)
+{
+	(void)chk;
+	each_func(VIEW(cx), false, op_clobbers);
+	each_func(VIEW(cx), true, narrow_impls);
+}
+
+static void op_arity(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+
+	(void)x;
+	if (op->sig.nparams > 4)
+		diag_error(op->sig.params[4].pos, "x86-arity",
+			   "'%s' takes %d arguments; a patch site passes at most 4 (make it kind: call)", op->qname,
+			   op->sig.nparams);
+}
+
+static void arity(const struct check_ctx *cx, const struct check *chk)
+{
+	(void)chk;
+	each_func(VIEW(cx), true, op_arity);
+}
+
+static void op_binding(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+	const struct spec_arch *a = x->a;
+
+	if (op->sig.nparams > 4) /* x86-arity says why */
+		return;
 	if (in->bind.error) {
 		struct pos at = in->bind.error_param < 0 ? op->sig.ret.pos : op->sig.params[in->bind.error_param].pos;
 		char *hint = in->bind.error_param >= 0 ? xasprintf(" (a plain call can take them: kinds: {%s: call})", a->name)
@@ -198,29 +220,60 @@ static void op_rules(struct run *r, const struct x86_arch *x, const struct x86_o
 		diag_error(op->sig.pos, "x86-binding", "callee-save op '%s' needs the stack for its arguments on %s; its "
 			   "thunk could not preserve them", op->qname, a->name);
 	}
-	if (in->kind == OP_JUMP && (op->sig.nparams || op->sig.ret.cls != CT_VOID || op->sig.ret.ptr) &&
-	    once(r, op, "x86-jump-form"))
+}
+
+static void binding(const struct check_ctx *cx, const struct check *chk)
+{
+	(void)chk;
+	each_func(VIEW(cx), true, op_binding);
+}
+
+static void op_jump_sig(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+
+	(void)x;
+	if (in->kind == OP_JUMP && op->sig.nparams <= 4 && (op->sig.nparams || op->sig.ret.cls != CT_VOID || op->sig.ret.ptr))
 		diag_error(op->sig.pos, "x86-jump-form", "jump op '%s' is 'void (void)': nothing comes back to its site",
 			   op->qname);
+}
+
+static void op_patch_type(const struct x86_arch *x, const struct x86_opinfo *in)
+{
+	const struct spec_op *op = in->op;
+
 	if (in->type > 255)
 		diag_error(node_pos_of(op->node, "name"), "x86-patch-type",
 			   "'%s' has patch type %d on %s; a patch record holds the type in one byte (at most 255)",
-			   op->qname, in->type, a->name);
+			   op->qname, in->type, x->a->name);
 }
 
-/* `kinds` and `site_bytes`: per-arch maps on ops */
-static void arch_maps(const struct run *r, const struct spec_op *op)
+static void patch_type(const struct check_ctx *cx, const struct check *chk)
 {
-	const struct node *kinds = node_get(op->node, "kinds"), *sb = node_get(op->node, "site_bytes");
+	(void)chk;
+	each_func(VIEW(cx), true, op_patch_type);
+}
+
+/* `kinds` and `site_bytes`: per-arch maps on ops. A key naming this arch is checked here; one
+ * naming no x86 arch is reported (once, whichever arch runs first). */
+static bool map_key(const struct x86_arch *x, const struct node *key)
+{
+	if (strcmp(key->str, x->a->name) == 0)
+		return true;
+	return !other_x86(x, key->str) && !left_out(x, key->str);
+}
+
+static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
+{
+	const struct node *kinds = node_get(op->node, "kinds");
 
 	for (size_t i = 0; kinds && kinds->kind == NODE_MAP && i < kinds->n; i++) {
-		const struct x86_arch *x = arch_of(r, kinds->keys[i]->str);
 		const struct node *v = kinds->items[i];
 		const char *best;
 		bool known = false;
-		if (left_out(r, kinds->keys[i]->str))
+		if (!map_key(x, kinds->keys[i]))
 			continue;
-		if (!x || !op_on_arch(op, x->a)) {
+		if (strcmp(kinds->keys[i]->str, x->a->name) != 0 || !op_on_arch(op, x->a)) {
 			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, kinds->keys[i]->str);
 			continue;
@@ -229,20 +282,26 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
 			continue;
 		}
-		for (const char *const *w = kind_words; *w && v->kind == NODE_SCALAR; w++)
+		for (const char *const *w = op_written_kinds; *w && v->kind == NODE_SCALAR; w++)
 			known |= strcmp(*w, v->str) == 0;
 		if (v->kind == NODE_SCALAR && !known) {
-			best = suggest(v->str, kind_words);
+			best = suggest(v->str, op_written_kinds);
 			diag_error(v->pos, "x86-kinds", "unknown op kind '%s'%s%s%s", v->str, best ? "; did you mean '" : "",
 				   best ? best : "", best ? "'?" : "");
 		}
 	}
+}
+
+static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op)
+{
+	const struct node *sb = node_get(op->node, "site_bytes");
+
 	for (size_t i = 0; sb && sb->kind == NODE_MAP && i < sb->n; i++) {
-		const struct x86_arch *x = arch_of(r, sb->keys[i]->str);
-		const struct x86_opinfo *in = x ? x86_info(x, op) : NULL;
+		const struct x86_opinfo *in;
 		long long v;
-		if (left_out(r, sb->keys[i]->str))
+		if (!map_key(x, sb->keys[i]))
 			continue;
+		in = strcmp(sb->keys[i]->str, x->a->name) == 0 ? x86_info(x, op) : NULL;
 		if (!in) {
 			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, sb->keys[i]->str);
@@ -264,13 +323,28 @@ static void arch_maps(const struct run *r, const struct spec_op *op)
 	}
 }
 
-static void each_op_maps(const struct run *r, const struct vec *ops)
+static void each_op_maps(const struct x86_arch *x, const struct vec *ops,
+			 void (*fn)(const struct x86_arch *, const struct spec_op *))
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
-		arch_maps(r, op);
-		each_op_maps(r, &op->ops);
+		fn(x, op);
+		each_op_maps(x, &op->ops, fn);
 	}
+}
+
+static void kinds(const struct check_ctx *cx, const struct check *chk)
+{
+	(void)chk;
+	for (size_t t = 0; t < cx->s->tables.n; t++)
+		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_kinds);
+}
+
+static void site_bytes(const struct check_ctx *cx, const struct check *chk)
+{
+	(void)chk;
+	for (size_t t = 0; t < cx->s->tables.n; t++)
+		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_site_bytes);
 }
 
 /* ---- tables ---- */
@@ -291,12 +365,14 @@ static bool same_members(const struct vec *a, const struct vec *b)
 	return true;
 }
 
-static void table_layout(struct run *r, const struct x86_arch *x)
+static void table_layout(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
 	const struct spec *s = x->s;
 	const struct spec_op *groups[64];
 	int ngroups = 0;
 
+	(void)chk;
 	for (size_t t = 0; t < s->tables.n; t++) {
 		const struct spec_table *tab = s->tables.v[t];
 		if (!(tab->arches >> x->a->index & 1) || !x86_table_has_funcs(&tab->ops, x->a))
@@ -305,7 +381,7 @@ static void table_layout(struct run *r, const struct x86_arch *x)
 			const struct spec_op *op = x->ops[i].op;
 			if (op->table != tab)
 				continue;
-			if (op->kind == OP_FIELD && once(r, op, "x86-table-layout"))
+			if (op->kind == OP_FIELD)
 				diag_error(node_pos_of(op->node, "type"), "x86-table-layout",
 					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
 					   "data belongs in a table of its own (like pv_info)", op->qname);
@@ -326,93 +402,139 @@ static void table_layout(struct run *r, const struct x86_arch *x)
 
 /* ---- backend sequences ---- */
 
-static void code_rules(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *impl,
-		       const struct node *code)
-{
-	const struct x86_opinfo *in = op_named(x, impl->qname);
-	struct x86_code c;
+/* fn for every backend sequence of the arch that assembled, with its op. */
+typedef void code_rule(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
+		       const struct node *code, const struct x86_code *c);
 
-	if (!in || in->type < 0) /* no op there: check impl-arch says so */
-		return;
-	if (!x86_assemble_code(x->s, code, x->a, &c))
-		return;
+static void each_code(const struct check_ctx *cx, code_rule *fn)
+{
+	const struct x86_arch *x = VIEW(cx);
+	const struct spec *s = x->s;
+
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *code = impl->code ? node_get(impl->code, x->a->name) : NULL;
+			const struct x86_code *c = x86_code_of(x, code);
+			if (c)
+				fn(x, b, x86_info_named(x, impl->qname), code, c);
+		}
+	}
+}
+
+static void code_fit(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
+		     const struct node *code, const struct x86_code *c)
+{
 	if (!x86_is_site(in->kind)) {
 		diag_error(code->pos, "x86-site-fit", "'%s' is a plain call on %s: it has no patch site to inline "
 			   "code into", in->op->qname, x->a->name);
-	} else if (c.len > in->site) {
+	} else if (c->len > in->site) {
 		diag_error(code->pos, "x86-site-fit",
 			   "the %s sequence of '%s' is %d bytes; its patch site on %s has %d (a %d-byte %s%s); reserve "
-			   "more with site_bytes", b->name, in->op->qname, c.len, x->a->name, in->site, in->site - in->pad,
+			   "more with site_bytes", b->name, in->op->qname, c->len, x->a->name, in->site, in->site - in->pad,
 			   in->kind == OP_JUMP ? "jump" : "call", in->pad ? " and its padding" : "");
 	}
-	if (in->kind == OP_JUMP) {
-		if (c.falls_through)
-			diag_error(code->pos, "x86-jump-form", "'%s' is a jump op: its %s sequence must leave (end with "
-				   "iret, sysret, sysexit or a jmp), not run on past its site", in->op->qname, b->name);
-		x86_code_free(&c);
-		return;
-	}
+}
+
+static void code_leaves(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
+			const struct node *code, const struct x86_code *c)
+{
+	(void)x;
+	if (in->kind == OP_JUMP && c->falls_through)
+		diag_error(code->pos, "x86-jump-form", "'%s' is a jump op: its %s sequence must leave (end with "
+			   "iret, sysret, sysexit or a jmp), not run on past its site", in->op->qname, b->name);
+}
+
+static void code_clobbers(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
+			  const struct node *code, const struct x86_code *c)
+{
 	unsigned allowed = in->clobbers;
-	for (int i = 0; i < c.nsteps; i++) {
+
+	(void)b;
+	if (in->kind == OP_JUMP)
+		return;
+	for (int i = 0; i < c->nsteps; i++) {
 		/* a call inside a sequence goes to a function that keeps the callee-save promise */
-		unsigned w = c.steps[i].writes | (c.steps[i].calls ? x->conv.callee : 0);
+		unsigned w = c->steps[i].writes | (c->steps[i].calls ? x->conv.callee : 0);
 		if (w & ~allowed) {
 			char *bad = regs_text(x, w & ~allowed), *ok = regs_text(x, allowed);
-			diag_error(node_pos_at(code, c.steps[i].off), "x86-code-clobbers",
+			/* .byte data: say which instruction the bytes are */
+			char *what = c->steps[i].what ? xasprintf("instruction (%s)", c->steps[i].what)
+						      : xstrdup(c->steps[i].calls ? "call" : "instruction");
+			diag_error(node_pos_at(code, c->steps[i].off), "x86-code-clobbers",
 				   "this %s writes %s, which a site of '%s' on %s may not change (it may change: %s)",
-				   c.steps[i].calls ? "call" : "instruction", bad, in->op->qname, x->a->name, ok);
+				   what, bad, in->op->qname, x->a->name, ok);
+			free(what);
 			free(bad);
 			free(ok);
 			break;
 		}
 	}
-	if (c.falls_through && c.stack)
-		diag_error(code->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d bytes; "
-			   "the code after its site expects it unchanged", b->name, in->op->qname, c.stack);
-	x86_code_free(&c);
 }
+
+static void code_stack(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
+		       const struct node *code, const struct x86_code *c)
+{
+	(void)x;
+	if (in->kind != OP_JUMP && c->falls_through && c->stack)
+		diag_error(code->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d bytes; "
+			   "the code after its site expects it unchanged", b->name, in->op->qname, c->stack);
+}
+
+static void site_fit(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_fit); }
+static void clobbers_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_clobbers); }
+static void stack_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_stack); }
 
 /* `unless_feature`: the kernel's alternatives replace a call site with the implementation's
- * code, so there must be code for every x86 arch of the op, and a call site to replace. */
-static void alternative_rules(const struct run *r, const struct spec_impl *impl)
+ * code, so there must be code for the arch, and a call site to replace. */
+static void alternatives(const struct check_ctx *cx, const struct check *chk)
 {
-	const struct node *f = node_get(impl->node, "unless_feature");
+	const struct x86_arch *x = VIEW(cx);
+	const struct spec *s = x->s;
 
-	for (int i = 0; f && impl->op && i < r->n; i++) {
-		const struct x86_arch *x = &r->xs[i];
-		const struct x86_opinfo *in = op_named(x, impl->qname);
-		if (!in || !(impl->arches >> x->a->index & 1) || !op_on_arch(impl->op, x->a))
-			continue;
-		if (spec_for_arch(impl->code, x->a))
-			continue; /* code on an op without a call site is x86-site-fit's */
-		if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
-			diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
-				   "alternatives to replace", impl->qname, in->kind == OP_JUMP ? "a jump" : "a plain call",
-				   x->a->name);
-		else
-			diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has %s, "
-				   "but this implementation gives no code for %s", impl->qname, f->str, x->a->name);
+	(void)chk;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *f = node_get(impl->node, "unless_feature");
+			const struct x86_opinfo *in = f && impl->op ? x86_info_named(x, impl->qname) : NULL;
+
+			/* code on an op without a call site is x86-site-fit's */
+			if (!in || !(impl->arches >> x->a->index & 1) || spec_for_arch(impl->code, x->a))
+				continue;
+			if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
+				diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
+					   "alternatives to replace", impl->qname,
+					   in->kind == OP_JUMP ? "a jump" : "a plain call", x->a->name);
+			else
+				diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has "
+					   "%s, but this implementation gives no code for %s", impl->qname, f->str,
+					   x->a->name);
+		}
 	}
 }
 
-static void impl_rules(const struct run *r, const struct spec_backend *b, const struct spec_impl *impl)
+/* A jump op: void (void), its sequences leave, and no backend makes it a no-op (a jump never
+ * returns: a backend cannot make it do nothing). */
+static void jump_form(const struct check_ctx *cx, const struct check *chk)
 {
-	const struct node *code = impl->code;
-	const struct spec_op *op = impl->op;
+	const struct x86_arch *x = VIEW(cx);
+	const struct spec *s = x->s;
 
-	for (size_t k = 0; code && code->kind == NODE_MAP && k < code->n; k++) {
-		const struct x86_arch *x = arch_of(r, code->keys[k]->str);
-		if (x && code->items[k]->kind == NODE_SCALAR && (impl->arches >> x->a->index & 1))
-			code_rules(x, b, impl, code->items[k]);
-	}
-	alternative_rules(r, impl);
-	/* a jump never returns: a backend cannot make it do nothing */
-	for (int i = 0; op && impl->nop && i < r->n; i++) {
-		const struct x86_opinfo *in = op_named(&r->xs[i], impl->qname);
-		if (in && in->kind == OP_JUMP && (impl->arches >> r->xs[i].a->index & 1)) {
-			diag_error(node_pos_of(impl->node, "nop"), "x86-jump-form",
-				   "'%s' is a jump op: control never comes back from it, so it cannot do nothing", impl->qname);
-			break;
+	(void)chk;
+	each_func(x, true, op_jump_sig);
+	each_code(cx, code_leaves);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct x86_opinfo *in = impl->op && impl->nop ? x86_info_named(x, impl->qname) : NULL;
+			if (in && in->kind == OP_JUMP && (impl->arches >> x->a->index & 1))
+				diag_error(node_pos_of(impl->node, "nop"), "x86-jump-form",
+					   "'%s' is a jump op: control never comes back from it, so it cannot do nothing",
+					   impl->qname);
 		}
 	}
 }
@@ -456,17 +578,58 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 
 /* ---- .S macros ---- */
 
-static void macro_rules(const struct run *r, const struct node *mac, const struct node **seen, size_t nseen)
+/* The part of an x86 macro's rules that is about its arch: its op there, its clobbers there. */
+static void macro_site(const struct x86_arch *x, const struct node *mac, const struct reglist *shared,
+		       const struct node **seen, size_t nseen)
+{
+	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op");
+	const struct node *clob = node_get(mac, "clobbers");
+	const char *param = x86_macro_clob_param(mac);
+	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
+	const struct x86_opinfo *in;
+
+	for (size_t k = 0; k < nseen; k++)
+		if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
+			diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
+			diag_note(node_pos_of(seen[k], "name"), "first defined here");
+			break;
+		}
+	in = x86_info_named(x, opn->str);
+	if (!in) {
+		diag_error(opn->pos, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", mname,
+			   x->a->name, opn->str);
+		return;
+	}
+	if (!x86_is_site(in->kind)) {
+		diag_error(opn->pos, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
+			   "or jump op", opn->str, in->type < 0 ? "not a function" : "a plain call", x->a->name);
+		return;
+	}
+	struct reglist own = {0};
+	const struct reglist *l = shared;
+	const struct node *cl = x86_macro_clobbers(mac, x->a);
+	if (clob && clob->kind == NODE_MAP) {
+		if (cl)
+			regs_parse(cl, &own);
+		l = &own;
+	}
+	for (int k = 0; k < l->n; k++)
+		if (x86_gpr(l->r[k].name, x->conv.bits) < 0)
+			diag_error(l->r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
+				   l->r[k].name, x->conv.bits, x->a->name);
+	if (in->kind == OP_JUMP && (param || l->n))
+		diag_error(param ? node_pos_of(mac, "params") : cl->pos, "x86-macro",
+			   "'%s' jumps: control never comes back to its site, so it has no clobbers", mname);
+	reglist_free(&own);
+}
+
+static void macro_rules(const struct x86_arch *x, const struct node *mac, const struct node **seen, size_t nseen)
 {
 	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op"), *params = node_get(mac, "params");
 	const struct node *clob = node_get(mac, "clobbers");
 	const char *param = x86_macro_clob_param(mac);
 	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
-	bool any = false;
-
-	for (int i = 0; i < r->n; i++)
-		any |= x86_macro_on(mac, r->xs[i].a);
-	if (!any)
+	if (!x86_macro_on(mac, x->a))
 		return;
 	if (!opn || opn->kind != NODE_SCALAR) {
 		diag_error(mac->pos, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", mname);
@@ -486,123 +649,60 @@ static void macro_rules(const struct run *r, const struct node *mac, const struc
 	if (param && clob)
 		diag_error(node_pos_of(mac, "clobbers"), "x86-macro",
 			   "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'", mname, param);
-	/* a list applies to every arch of the macro: parsed (and its syntax reported) once */
+	/* a list applies to every arch of the macro (its syntax errors: diag keeps one of each) */
 	struct reglist shared = {0};
 	if (clob && clob->kind != NODE_MAP)
 		regs_parse(clob, &shared);
-	for (int i = 0; i < r->n; i++) {
-		const struct x86_arch *x = &r->xs[i];
-		const struct x86_opinfo *in;
-		if (!x86_macro_on(mac, x->a))
-			continue;
-		for (size_t k = 0; k < nseen; k++)
-			if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
-				diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
-				diag_note(node_pos_of(seen[k], "name"), "first defined here");
-				break;
-			}
-		in = op_named(x, opn->str);
-		if (!in) {
-			diag_error(opn->pos, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", mname,
-				   x->a->name, opn->str);
-			continue;
-		}
-		if (!x86_is_site(in->kind)) {
-			diag_error(opn->pos, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
-				   "or jump op", opn->str, in->type < 0 ? "not a function" : "a plain call", x->a->name);
-			continue;
-		}
-		struct reglist own = {0};
-		const struct reglist *l = &shared;
-		const struct node *cl = x86_macro_clobbers(mac, x->a);
-		if (clob && clob->kind == NODE_MAP) {
-			if (cl)
-				regs_parse(cl, &own);
-			l = &own;
-		}
-		for (int k = 0; k < l->n; k++)
-			if (x86_gpr(l->r[k].name, x->conv.bits) < 0)
-				diag_error(l->r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
-					   l->r[k].name, x->conv.bits, x->a->name);
-		if (in->kind == OP_JUMP && (param || l->n))
-			diag_error(param ? node_pos_of(mac, "params") : cl->pos, "x86-macro",
-				   "'%s' jumps: control never comes back to its site, so it has no clobbers", mname);
-		reglist_free(&own);
-	}
+	macro_site(x, mac, &shared, seen, nseen);
 	reglist_free(&shared);
 	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
-		const struct x86_arch *x = arch_of(r, clob->keys[k]->str);
-		if (!left_out(r, clob->keys[k]->str) && (!x || !x86_macro_on(mac, x->a)))
+		const struct spec_arch *a = strcmp(clob->keys[k]->str, x->a->name) == 0 ? x->a : other_x86(x, clob->keys[k]->str);
+		if (left_out(x, clob->keys[k]->str))
+			continue;
+		if (!a || !x86_macro_on(mac, a))
 			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
 				   mname, clob->keys[k]->str);
 	}
 }
 
-/* ---- the pass ---- */
-
-static void run_all(const struct spec *s, const struct check *c)
+static void macros(const struct check_ctx *cx, const struct check *chk)
 {
-	struct run *r = xcalloc(1, sizeof(*r));
-	const struct node *macs = s->asm_macros;
+	const struct node *macs = cx->s->asm_macros;
 
-	(void)c;
-	r->s = s;
-	for (size_t i = 0; i < s->arches.n; i++) {
-		const struct spec_arch *a = s->arches.v[i];
-		if (strcmp(a->family, "x86") == 0 && (a->word_bits == 32 || a->word_bits == 64) && spec_selected(s, a))
-			x86_arch_build(&r->xs[r->n++], s, a);
-	}
-	for (int i = 0; i < r->n; i++) {
-		convention(&r->xs[i]);
-		for (int k = 0; k < r->xs[i].nops; k++) {
-			op_rules(r, &r->xs[i], &r->xs[i].ops[k]);
-			narrow_impls(&r->xs[i], &r->xs[i].ops[k]);
-		}
-		table_layout(r, &r->xs[i]);
-	}
-	for (size_t t = 0; r->n && t < s->tables.n; t++)
-		each_op_maps(r, &((struct spec_table *)s->tables.v[t])->ops);
-	for (size_t i = 0; r->n && i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
-		for (size_t j = 0; j < b->impls.n; j++)
-			impl_rules(r, b, b->impls.v[j]);
-	}
-	for (size_t i = 0; r->n && macs && macs->kind == NODE_SEQ && i < macs->n; i++)
+	(void)chk;
+	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
 		if (macs->items[i]->kind == NODE_MAP)
-			macro_rules(r, macs->items[i], (const struct node **)macs->items, i);
-	for (int i = 0; i < r->n; i++)
-		x86_arch_free(&r->xs[i]);
-	vec_free(&r->said);
-	free(r);
+			macro_rules(VIEW(cx), macs->items[i], (const struct node **)macs->items, i);
 }
 
-#define BY_PASS NULL /* reported by the x86 pass, which runs with the first check */
+/* With registers the convention cannot use, what an op's site may change is not known. */
+static const char *const after_convention[] = {"x86-convention", NULL};
 
 const struct check x86_checks[] = {
 	{"x86-convention", "an x86 arch's registers make a usable convention: argument and return registers gcc "
 			   "can name, returns within callee_save_clobbers within call_clobbers within clobber_mask",
-	 run_all},
-	{"x86-clobber-register", "every register an x86 arch, op or macro names is a register of that arch", BY_PASS},
+	 convention, NULL},
+	{"x86-clobber-register", "every register an x86 arch, op or macro names is a register of that arch", clobber_register, NULL},
 	{"x86-clobber-set", "an op's declared clobbers stay within its kind's set (callee-save: "
 			    "callee_save_clobbers), include its return registers, and if fewer than a C function may "
-			    "change, every backend implements it with code or a no-op", BY_PASS},
+			    "change, every backend implements it with code or a no-op", clobber_set, after_convention},
 	{"x86-binding", "every argument and return value of a site op fits the arch's registers (i386: 64-bit "
-			"values take two, and one word may go on the stack)", BY_PASS},
-	{"x86-arity", "a patchable, callee-save or jump op takes at most 4 arguments", BY_PASS},
-	{"x86-kinds", "an op's per-arch kinds name its arches and known kinds", BY_PASS},
-	{"x86-site-bytes", "site_bytes is given for site ops, at least the call, at most 255", BY_PASS},
-	{"x86-patch-type", "every op's patch type number fits the record's byte", BY_PASS},
-	{"x86-table-layout", "tables of ops hold no data fields; nested tables sharing a struct agree", BY_PASS},
-	{"x86-code", "every backend sequence assembles (at the character)", BY_PASS},
-	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", BY_PASS},
+			"values take two, and one word may go on the stack)", binding, after_convention},
+	{"x86-arity", "a patchable, callee-save or jump op takes at most 4 arguments", arity, NULL},
+	{"x86-kinds", "an op's per-arch kinds name its arches and known kinds", kinds, NULL},
+	{"x86-site-bytes", "site_bytes is given for site ops, at least the call, at most 255", site_bytes, NULL},
+	{"x86-patch-type", "every op's patch type number fits the record's byte", patch_type, NULL},
+	{"x86-table-layout", "tables of ops hold no data fields; nested tables sharing a struct agree", table_layout, NULL},
+	{"x86-code", "every backend sequence assembles (at the character; reported by the analysis)", NULL, NULL},
+	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", site_fit, NULL},
 	{"x86-alternative", "an implementation applied by the kernel's alternatives (unless_feature) has code for "
-			    "each x86 arch of its op, and the op has a call site", BY_PASS},
+			    "each x86 arch of its op, and the op has a call site", alternatives, NULL},
 	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
-			      "the callee-save clobbers)", BY_PASS},
-	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", BY_PASS},
+			      "the callee-save clobbers)", clobbers_of_code, after_convention},
+	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", stack_of_code, NULL},
 	{"x86-jump-form", "a jump op is void (void), its sequences leave (iret, sysret, jmp), and no backend makes "
-			  "it a no-op", BY_PASS},
-	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", BY_PASS},
-	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for", BY_PASS},
-	{NULL, NULL, NULL},
+			  "it a no-op", jump_form, NULL},
+	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", macros, NULL},
+	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for (with x86-macro)", NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };

@@ -23,7 +23,7 @@ struct conv {
 
 struct model {
 	const struct spec *s;
-	struct x86_arch x;
+	const struct x86_arch *x; /* the analysis of the arch */
 	struct conv *convs; /* conventions of ops that declare their own clobbers */
 	int nconvs;
 };
@@ -66,7 +66,7 @@ static char *declare(const char *type, const char *name)
 
 static const char *reg(const struct model *m, int r)
 {
-	return x86_gpr_name(r, m->x.conv.bits);
+	return x86_gpr_name(r, m->x->conv.bits);
 }
 
 static const struct spec_type *declared_type(const struct spec *s, const struct ctype *t)
@@ -111,7 +111,7 @@ static void add_once(struct tval *list, const char *s)
 
 static const char *conv_name(struct model *m, const struct x86_opinfo *in, const char *cname)
 {
-	unsigned dflt = in->kind == OP_CALLEE_SAVE ? m->x.conv.callee : m->x.conv.call;
+	unsigned dflt = in->kind == OP_CALLEE_SAVE ? m->x->conv.callee : m->x->conv.call;
 
 	if (!in->declared || in->clobbers == dflt)
 		return in->kind == OP_CALLEE_SAVE ? "callee" : "call";
@@ -125,7 +125,7 @@ static const char *conv_name(struct model *m, const struct x86_opinfo *in, const
 
 static void add_conv(struct model *m, struct tval *list, const char *name, unsigned set, const char *doc)
 {
-	const struct x86_conv *c = &m->x.conv;
+	const struct x86_conv *c = &m->x->conv;
 	struct tval *cv = tv_add_map(list);
 	struct buf vars = {0}, outs = {0}, clobs = {0};
 	int lo = c->nret > 0 && (set & c->ret[0]) ? __builtin_ctz(c->ret[0]) : -1;
@@ -169,7 +169,7 @@ static void add_conv(struct model *m, struct tval *list, const char *name, unsig
  * them; the rest of a normal call's clobbers are plain clobbers (pv_scratch). */
 static void add_register_args(struct model *m, struct tval *root)
 {
-	const struct x86_conv *c = &m->x.conv;
+	const struct x86_conv *c = &m->x->conv;
 	struct buf vars = {0}, outs = {0}, scratch = {0};
 	unsigned args = 0;
 	int ret = __builtin_ctz(c->ret[0] ? c->ret[0] : 1);
@@ -199,7 +199,7 @@ static void add_register_args(struct model *m, struct tval *root)
 /* The argument registers by position, and per arity the macro parameters and operands. */
 static void add_machinery(struct model *m, struct tval *root)
 {
-	const struct x86_conv *c = &m->x.conv;
+	const struct x86_conv *c = &m->x->conv;
 	struct tval *args = tv_set(root, "arg_defs", tv_list()), *ar = tv_set(root, "arities", tv_list());
 	struct tval *convs = tv_set(root, "convs", tv_list());
 	int max = c->nargs + c->stack_args;
@@ -396,7 +396,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		    void *ctx)
 {
 	struct model *md = ctx;
-	const struct x86_opinfo *in = x86_info(&md->x, op);
+	const struct x86_opinfo *in = x86_info(md->x, op);
 	const char *kw;
 
 	if (!in)
@@ -425,7 +425,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	tv_set_int(m, "offset", in->offset);
 	tv_set_str(m, "path", strchr(op->qname, '.') + 1); /* the member inside its table */
 	tv_set_strf(m, "slot", "%s%s", op->qname, in->kind == OP_CALLEE_SAVE ? ".func" : "");
-	tv_set_strf(m, "mask", "0x%x", x86_mask_of(&md->x.conv, in->clobbers));
+	tv_set_strf(m, "mask", "0x%x", x86_mask_of(&md->x->conv, in->clobbers));
 	if (in->kind == OP_CALLEE_SAVE)
 		tv_set_strf(m, "member_decl", "struct paravirt_callee_save %s", op->name);
 	else
@@ -473,14 +473,14 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 
 static void add_arch(struct model *m, struct tval *root)
 {
-	const struct x86_conv *c = &m->x.conv;
+	const struct x86_conv *c = &m->x->conv;
 	struct tval *regs = tv_set(root, "clobber_regs", tv_list());
 	unsigned ret = c->ret[0] | c->ret[1];
 
 	tv_set_bool(root, "is64", c->bits == 64);
 	tv_set_int(root, "word_bytes", c->bits / 8);
 	tv_set_str(root, "ptr_directive", c->bits == 64 ? ".quad" : ".long");
-	tv_set_int(root, "nslots", m->x.nslots);
+	tv_set_int(root, "nslots", m->x->nslots);
 	for (int i = 0; i < c->nmask; i++) {
 		struct tval *r = tv_add_map(regs);
 		char *u = upper(reg(m, c->mask_reg[i]));
@@ -504,8 +504,8 @@ static void add_types(struct model *m, struct tval *root)
 	struct tval *groups = tv_set(root, "groups", tv_list()), *tabs = tv_set(root, "op_tables", tv_list());
 	struct tval *seen = tv_list();
 
-	for (int i = 0; i < m->x.nops; i++) {
-		const struct spec_op *op = m->x.ops[i].op;
+	for (int i = 0; i < m->x->nops; i++) {
+		const struct spec_op *op = m->x->ops[i].op;
 		if (op->kind == OP_GROUP)
 			continue;
 		for (int p = -1; op->has_sig && p < op->sig.nparams; p++) {
@@ -513,15 +513,15 @@ static void add_types(struct model *m, struct tval *root)
 			const struct spec_type *st = declared_type(s, t);
 			if (strncmp(t->base, "struct ", 7) == 0)
 				add_once(structs, t->base + 7);
-			if (st && st->bits[m->x.a->index]) {
-				char *v = xasprintf("%s %d", st->name, st->bits[m->x.a->index]);
+			if (st && st->bits[m->x->a->index]) {
+				char *v = xasprintf("%s %d", st->name, st->bits[m->x->a->index]);
 				size_t before = seen->n;
 				add_once(seen, v);
 				if (seen->n > before) {
 					struct tval *vt = tv_add_map(vals);
 					tv_set_str(vt, "name", st->name);
-					tv_set_int(vt, "bytes", st->bits[m->x.a->index] / 8);
-					tv_set_int(vt, "bits", st->bits[m->x.a->index]);
+					tv_set_int(vt, "bytes", st->bits[m->x->a->index] / 8);
+					tv_set_int(vt, "bits", st->bits[m->x->a->index]);
 				}
 				free(v);
 			}
@@ -554,6 +554,7 @@ static void add_types(struct model *m, struct tval *root)
 struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
+	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
 	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
 };
 
@@ -656,7 +657,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	char *member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 	struct slot slot;
 
-	model_entry(e, b, op, m->x.a, member, &slot);
+	model_entry(e, b, op, m->x->a, member, &slot);
 	free(member);
 	tv_set_str(e, "comment", "");
 	if (op->kind == OP_FIELD || (slot.impl && slot.impl->none)) {
@@ -670,9 +671,9 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	const struct spec_impl *impl = slot.impl;
 	const struct spec_backend *owner = slot.owner;
 	char *sym = slot.symbol;
-	const struct node *codenode = impl ? spec_for_arch(impl->code, m->x.a) : NULL;
-	struct x86_code code;
-	bool has_code = codenode && x86_assemble_code(m->s, codenode, m->x.a, &code);
+	const struct node *codenode = impl ? spec_for_arch(impl->code, m->x->a) : NULL;
+	const struct x86_code *code = x86_code_of(m->x, codenode);
+	bool has_code = code != NULL;
 
 	if (impl && impl->nop) {
 		tv_set_str(e, "value", "paravirt_nop");
@@ -695,12 +696,22 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	/* what a patcher may inline: the sequence, or nothing at all for a no-op */
 	if (x86_is_site(in->kind) && (has_code || (impl && impl->nop && in->kind != OP_JUMP))) {
 		struct x86_code none = {.text = (char *)"", .falls_through = true};
-		add_insn(insns, in, has_code ? &code : &none, has_code ? sym : "paravirt_nop", owner->name);
+		add_insn(insns, in, has_code ? code : &none, has_code ? sym : "paravirt_nop", owner->name);
 	}
 	if (has_code && owner == b)
-		add_body(bc, b, in, &code, sym);
-	if (has_code)
-		x86_code_free(&code);
+		add_body(bc, b, in, code, sym);
+	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
+	if (how) {
+		struct tval *pe = tv_add_map(bc->policy);
+		char *cname = cname_of(op->qname), *up = xstrdup(how);
+		for (char *q = up; *q; q++)
+			*q = (char)(*q - 'a' + 'A');
+		tv_set_str(pe, "cname", cname);
+		tv_set_str(pe, "qname", op->qname);
+		tv_set_str(pe, "how", up);
+		free(cname);
+		free(up);
+	}
 	free(sym);
 }
 
@@ -710,7 +721,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
 		const struct x86_opinfo *in;
-		if (!op_on_arch(op, bc->m->x.a) || !(in = x86_info(&bc->m->x, op)))
+		if (!op_on_arch(op, bc->m->x->a) || !(in = x86_info(bc->m->x, op)))
 			continue;
 		if (op->kind == OP_GROUP) {
 			char *sub = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
@@ -728,25 +739,27 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), {0}, {0}};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}};
 
 	struct vec on = {0};
 
-	spec_backends_on(m->s, m->x.a, &on);
+	spec_backends_on(m->s, m->x->a, &on);
 	for (size_t i = 0; i < on.n && i < list->n; i++) {
 		const struct spec_backend *b = on.v[i];
 		struct tval *bm = list->items[i], *tabs = tv_set(bm, "tables", tv_list());
 		struct tval *thunks = tv_set(bm, "thunks", tv_list()), *insns = tv_set(bm, "insns", tv_list());
 
+		bc.policy = tv_set(bm, "policy", tv_list());
+
 		for (size_t t = 0; t < m->s->tables.n; t++) {
 			const struct spec_table *tab = m->s->tables.v[t];
 			struct tval *d, *entries;
-			if (!(tab->arches >> m->x.a->index & 1))
+			if (!(tab->arches >> m->x->a->index & 1))
 				continue;
 			d = tv_add_map(tabs);
 			tv_set_str(d, "name", tab->name);
-			tv_set_strf(d, "var", "%s%s", spec_prefix(b, m->x.a), tab->name);
-			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, spec_prefix(b, m->x.a), tab->name);
+			tv_set_strf(d, "var", "%s%s", spec_prefix(b, m->x->a), tab->name);
+			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, spec_prefix(b, m->x->a), tab->name);
 			entries = tv_set(d, "entries", tv_list());
 			walk_entries(&bc, b, &tab->ops, NULL, entries, thunks, insns);
 			if (i == 0) { /* the globals start as the default backend's tables */
@@ -817,30 +830,30 @@ static void add_macros(struct model *m, struct tval *root)
 		struct tval *mm, *lines;
 		unsigned keep = 0;
 
-		if (!x86_macro_on(mac, m->x.a) || !opn || opn->kind != NODE_SCALAR)
+		if (!x86_macro_on(mac, m->x->a) || !opn || opn->kind != NODE_SCALAR)
 			continue;
-		for (int k = 0; k < m->x.nops && !in; k++)
-			if (strcmp(m->x.ops[k].op->qname, opn->str) == 0 && m->x.ops[k].type >= 0)
-				in = &m->x.ops[k];
+		for (int k = 0; k < m->x->nops && !in; k++)
+			if (strcmp(m->x->ops[k].op->qname, opn->str) == 0 && m->x->ops[k].type >= 0)
+				in = &m->x->ops[k];
 		if (!in)
 			continue;
 		mm = tv_add_map(list);
 		lines = tv_set(mm, "lines", tv_list());
 		tv_set_str(mm, "name", node_get(mac, "name")->str);
 		tv_set_strf(mm, "params", param ? "(%s)" : "%s", param ? param : "");
-		tv_set_str(mm, "doc", doc && doc->kind == NODE_SCALAR ? doc->str : "");
+		model_doc(mm, doc);
 		tv_set_str(mm, "qname", in->op->qname);
 		char *cname = cname_of(in->op->qname);
 		tv_set_strf(mm, "type", "PARAVIRT_PATCH_%s", cname);
 		free(cname);
 		if (!param) {
 			struct reglist l = {0};
-			const struct node *cl = x86_macro_clobbers(mac, m->x.a);
+			const struct node *cl = x86_macro_clobbers(mac, m->x->a);
 			if (cl)
 				regs_parse(cl, &l);
-			keep = x86_regset(&l, m->x.conv.bits);
+			keep = x86_regset(&l, m->x->conv.bits);
 			reglist_free(&l);
-			tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x.conv, keep));
+			tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, keep));
 		} else {
 			tv_set_strf(mm, "mask", "(%s)", param);
 		}
@@ -852,8 +865,8 @@ static void add_macros(struct model *m, struct tval *root)
 				const char *verb = pass ? "pop" : "push";
 				if (!(saved >> r & 1))
 					continue;
-				for (int b = 0; b < m->x.conv.nmask; b++)
-					bit = m->x.conv.mask_reg[b] == r ? b : bit;
+				for (int b = 0; b < m->x->conv.nmask; b++)
+					bit = m->x->conv.mask_reg[b] == r ? b : bit;
 				if (param && bit >= 0)
 					add_fmt(lines, ".if (~(%s)) & (1 << %d); %s %%%s; .endif", param, bit, verb, reg(m, r));
 				else
@@ -861,7 +874,7 @@ static void add_macros(struct model *m, struct tval *root)
 			}
 			if (pass)
 				break;
-			char *insn = x86_site_insn_named(&m->x, in, SITE_ASM);
+			char *insn = x86_site_insn_named(m->x, in, SITE_ASM);
 			tv_add_str(lines, insn);
 			free(insn);
 			if (in->pad) {
@@ -873,13 +886,13 @@ static void add_macros(struct model *m, struct tval *root)
 	}
 }
 
-static struct tval *x86_model(const struct spec *s, const struct spec_arch *a)
+static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, const void *view)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
 	struct tval *root, *consts;
 
 	m->s = s;
-	x86_arch_build(&m->x, s, a);
+	m->x = view;
 	root = model_common(s, a, op_hook, m);
 	add_arch(m, root);
 	add_types(m, root);
@@ -901,9 +914,8 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a)
 	for (int i = 0; i < m->nconvs; i++)
 		free(m->convs[i].name);
 	free(m->convs);
-	x86_arch_free(&m->x);
 	free(m);
 	return root;
 }
 
-const struct family x86_family = {"x86", x86_checks, x86_model};
+const struct family x86_family = {"x86", x86_checks, x86_analyze, x86_view_free, x86_model};

@@ -32,8 +32,9 @@ struct x86_reloc {
 /* What one instruction does, for diagnostics at its place. */
 struct x86_step {
 	size_t off;      /* of the instruction in the text */
-	unsigned writes; /* general registers it writes */
+	unsigned writes; /* general registers it writes (as the decoder reads its bytes) */
 	bool calls;
+	char *what;      /* `.byte` data: the instruction decoded from it ("rdpid %rax"), else NULL */
 };
 
 struct x86_code {
@@ -140,6 +141,14 @@ struct x86_opinfo {
 	int site;           /* length of its site in C, padding included */
 };
 
+/* A backend's sequence for the arch, assembled once (analysis). */
+struct x86_impl_code {
+	const struct node *node; /* the YAML scalar */
+	bool ok;                 /* it assembled; code is valid */
+	struct x86_code code;
+};
+
+/* The family's view of one arch: what its checks and its model read. */
 struct x86_arch {
 	const struct spec *s;
 	const struct spec_arch *a;
@@ -148,13 +157,25 @@ struct x86_arch {
 	struct x86_opinfo *ops;  /* every op on the arch (groups and fields too), in spec order */
 	int nops, nslots;
 	int *index;              /* ops sorted by op, for x86_info */
+	int *by_qname;           /* ops sorted by qname, for x86_info_named */
+	struct x86_impl_code *codes; /* every backend sequence of the arch, sorted by node */
+	int ncodes;
 };
 
-/* Parses each op's declared clobbers for the arch, which reports their syntax errors: the
- * checks build once per arch; the model builds again from a clean spec. */
+/* Parses each op's declared clobbers for the arch, which reports their syntax errors. */
 void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_arch *a);
 const struct x86_opinfo *x86_info(const struct x86_arch *x, const struct spec_op *op);
+const struct x86_opinfo *x86_info_named(const struct x86_arch *x, const char *qname);
 void x86_arch_free(struct x86_arch *x);
+
+/* The family's analysis (struct family): x86_arch_build, then every backend sequence given
+ * for an op of the arch assembled (check x86-code reports what does not). NULL for an arch
+ * whose word_bits is not 32 or 64 (check word-bits says so). */
+void *x86_analyze(const struct spec *s, const struct spec_arch *a);
+void x86_view_free(void *view);
+/* The sequence of a code scalar, assembled by the analysis; NULL if it did not assemble or
+ * is not the arch's. */
+const struct x86_code *x86_code_of(const struct x86_arch *x, const struct node *code);
 
 enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file */
 

@@ -176,5 +176,20 @@ void *xen_kmap_atomic_pte(struct page *page, enum km_type type);
 void xen_enter_lazy_mmu(void);
 void xen_leave_lazy_mmu(void);
 void xen_set_fixmap(unsigned int idx, phys_addr_t phys, pgprot_t flags);
+unsigned int kvm_patch(u8 type, u16 clobber, void *insnbuf, unsigned long addr, unsigned int len);
+unsigned long kvm_get_wallclock(void);
+int kvm_set_wallclock(unsigned long now);
+unsigned long long kvm_clock_read(void);
+void kvm_flush_tlb(void);
+void kvm_release_pt(unsigned long pfn);
+void kvm_set_pte(pte_t *ptep, pte_t pteval);
+void kvm_set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pteval);
+void kvm_set_pmd(pmd_t *pmdp, pmd_t pmdval);
+void kvm_set_pte_atomic(pte_t *ptep, pte_t pteval);
+void kvm_pte_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep);
+void kvm_pmd_clear(pmd_t *pmdp);
+void kvm_set_pud(pud_t *pudp, pud_t pudval);
+void kvm_enter_lazy_mmu(void);
+void kvm_leave_lazy_mmu(void);
 
 #endif

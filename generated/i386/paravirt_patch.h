@@ -17,7 +17,16 @@ struct paravirt_op_info {
 	const char *name;       /* "pv_cpu_ops.iret" */
 	unsigned char kind;     /* PV_KIND_* */
 	unsigned short clobbers; /* CLBR_* an implementation may change */
+	unsigned char returns;  /* it returns a value: its sites never become NOPs by a policy */
 };
+
+/* How a backend (or a table handed to the patcher at boot) wants the sites of a patch type
+ * patched: a byte per type. */
+#define PV_POLICY_DEFAULT 0  /* as the patcher decides: inline, NOPs, a call or left */
+#define PV_POLICY_INLINE 1   /* inline the backend's sequence when it fits (the default's choice) */
+#define PV_POLICY_CALL 2     /* a direct call even where a sequence could be inlined */
+#define PV_POLICY_INDIRECT 3 /* leave the indirect call through the table */
+#define PV_POLICY_NOPS 4     /* nothing at all: the hypervisor has the op done otherwise */
 extern const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT];
 
 /* A relocated field of a sequence: its 4 bytes are 0 in `bytes`; copy them from `src`, the
@@ -51,6 +60,7 @@ struct paravirt_backend {
 	const struct pv_lock_ops *pv_lock_ops;
 	const struct paravirt_insn *insns;
 	unsigned ninsns;
+	const unsigned char *policy; /* [PARAVIRT_PATCH_COUNT]: PV_POLICY_* */
 };
 
 extern const struct paravirt_backend native_backend;
@@ -71,6 +81,15 @@ extern const struct pv_irq_ops xen_pv_irq_ops;
 extern const struct pv_apic_ops xen_pv_apic_ops;
 extern const struct pv_mmu_ops xen_pv_mmu_ops;
 extern const struct pv_lock_ops xen_pv_lock_ops;
+extern const struct paravirt_backend kvm_backend;
+extern const struct pv_info kvm_pv_info;
+extern const struct pv_init_ops kvm_pv_init_ops;
+extern const struct pv_time_ops kvm_pv_time_ops;
+extern const struct pv_cpu_ops kvm_pv_cpu_ops;
+extern const struct pv_irq_ops kvm_pv_irq_ops;
+extern const struct pv_apic_ops kvm_pv_apic_ops;
+extern const struct pv_mmu_ops kvm_pv_mmu_ops;
+extern const struct pv_lock_ops kvm_pv_lock_ops;
 
 /* Out-of-line code the tables point to besides the backends' own functions. */
 void paravirt_nop(void);

@@ -374,6 +374,11 @@ static const struct paravirt_insn native_insns[] = {
 	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.lazy_mode.leave */
 };
 
+/* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char native_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
 const struct paravirt_backend native_backend = {
 	.name = "native",
 	.hypervisor_type = 0,
@@ -387,6 +392,7 @@ const struct paravirt_backend native_backend = {
 	.pv_lock_ops = &native_pv_lock_ops,
 	.insns = native_insns,
 	.ninsns = 44,
+	.policy = native_policy,
 };
 
 /* ---- xen (what it does not list comes from native) ---- */
@@ -568,6 +574,11 @@ static const struct paravirt_insn xen_insns[] = {
 	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
 };
 
+/* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char xen_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
 const struct paravirt_backend xen_backend = {
 	.name = "xen",
 	.hypervisor_type = 1,
@@ -581,118 +592,347 @@ const struct paravirt_backend xen_backend = {
 	.pv_lock_ops = &xen_pv_lock_ops,
 	.insns = xen_insns,
 	.ninsns = 13,
+	.policy = xen_policy,
+};
+
+/* ---- kvm (what it does not list comes from native) ---- */
+
+const struct pv_info kvm_pv_info = {
+	.kernel_rpl = 0,
+	.shared_kernel_pmd = 1,
+	.paravirt_enabled = 1,
+	.name = "KVM",
+};
+
+const struct pv_init_ops kvm_pv_init_ops = {
+	.patch = kvm_patch,
+	.arch_setup = (void *)paravirt_nop, /* does nothing */
+	.memory_setup = native_memory_setup, /* from native */
+	.post_allocator_init = NULL, /* optional: callers test for NULL */
+	.banner = native_banner, /* from native */
+};
+
+const struct pv_time_ops kvm_pv_time_ops = {
+	.time_init = native_time_init, /* from native */
+	.get_wallclock = kvm_get_wallclock,
+	.set_wallclock = kvm_set_wallclock,
+	.sched_clock = kvm_clock_read,
+	.get_tsc_khz = native_get_tsc_khz, /* from native */
+};
+
+const struct pv_cpu_ops kvm_pv_cpu_ops = {
+	.get_debugreg = native_get_debugreg, /* from native */
+	.set_debugreg = native_set_debugreg, /* from native */
+	.clts = native_clts, /* from native */
+	.read_cr0 = native_read_cr0, /* from native */
+	.write_cr0 = native_write_cr0, /* from native */
+	.read_cr4_safe = native_read_cr4_safe, /* from native */
+	.read_cr4 = native_read_cr4, /* from native */
+	.write_cr4 = native_write_cr4, /* from native */
+	.read_cr8 = native_read_cr8, /* from native */
+	.write_cr8 = native_write_cr8, /* from native */
+	.load_tr_desc = native_load_tr_desc, /* from native */
+	.load_gdt = native_load_gdt, /* from native */
+	.load_idt = native_load_idt, /* from native */
+	.store_gdt = native_store_gdt, /* from native */
+	.store_idt = native_store_idt, /* from native */
+	.set_ldt = native_set_ldt, /* from native */
+	.store_tr = native_store_tr, /* from native */
+	.load_tls = native_load_tls, /* from native */
+	.load_gs_index = native_load_gs_index, /* from native */
+	.write_ldt_entry = native_write_ldt_entry, /* from native */
+	.write_gdt_entry = native_write_gdt_entry, /* from native */
+	.write_idt_entry = native_write_idt_entry, /* from native */
+	.alloc_ldt = (void *)paravirt_nop, /* does nothing */
+	.free_ldt = (void *)paravirt_nop, /* does nothing */
+	.load_sp0 = native_load_sp0, /* from native */
+	.set_iopl_mask = native_set_iopl_mask, /* from native */
+	.wbinvd = native_wbinvd, /* from native */
+	.io_delay = (void *)paravirt_nop, /* does nothing */
+	.cpuid = native_cpuid, /* from native */
+	.read_msr_amd = native_read_msr_amd, /* from native */
+	.read_msr = native_read_msr, /* from native */
+	.write_msr = native_write_msr, /* from native */
+	.read_tsc = native_read_tsc, /* from native */
+	.read_pmc = native_read_pmc, /* from native */
+	.read_tscp = native_read_tscp, /* from native */
+	.irq_enable_sysexit = native_irq_enable_sysexit, /* from native */
+	.usergs_sysret64 = native_usergs_sysret64, /* from native */
+	.usergs_sysret32 = native_usergs_sysret32, /* from native */
+	.iret = native_iret, /* from native */
+	.swapgs = native_swapgs, /* from native */
+	.lazy_mode.enter = (void *)paravirt_nop, /* does nothing */
+	.lazy_mode.leave = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_irq_ops kvm_pv_irq_ops = {
+	.init_IRQ = native_init_IRQ, /* from native */
+	.save_fl = { .func = native_save_fl }, /* from native */
+	.restore_fl = { .func = native_restore_fl }, /* from native */
+	.irq_disable = { .func = native_irq_disable }, /* from native */
+	.irq_enable = { .func = native_irq_enable }, /* from native */
+	.safe_halt = native_safe_halt, /* from native */
+	.halt = native_halt, /* from native */
+	.adjust_exception_frame = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_apic_ops kvm_pv_apic_ops = {
+	.setup_boot_clock = setup_boot_APIC_clock, /* from native */
+	.setup_secondary_clock = setup_secondary_APIC_clock, /* from native */
+	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_mmu_ops kvm_pv_mmu_ops = {
+	.pagetable_setup_start = native_pagetable_setup_start, /* from native */
+	.pagetable_setup_done = native_pagetable_setup_done, /* from native */
+	.read_cr2 = native_read_cr2, /* from native */
+	.write_cr2 = native_write_cr2, /* from native */
+	.read_cr3 = native_read_cr3, /* from native */
+	.write_cr3 = native_write_cr3, /* from native */
+	.activate_mm = (void *)paravirt_nop, /* does nothing */
+	.dup_mmap = (void *)paravirt_nop, /* does nothing */
+	.exit_mmap = (void *)paravirt_nop, /* does nothing */
+	.flush_tlb_user = kvm_flush_tlb,
+	.flush_tlb_kernel = native_flush_tlb_kernel, /* from native */
+	.flush_tlb_single = native_flush_tlb_single, /* from native */
+	.flush_tlb_others = native_flush_tlb_others, /* from native */
+	.pgd_alloc = native_pgd_alloc, /* from native */
+	.pgd_free = (void *)paravirt_nop, /* does nothing */
+	.alloc_pte = (void *)paravirt_nop, /* does nothing */
+	.alloc_pmd = (void *)paravirt_nop, /* does nothing */
+	.alloc_pmd_clone = (void *)paravirt_nop, /* does nothing */
+	.alloc_pud = (void *)paravirt_nop, /* does nothing */
+	.release_pte = kvm_release_pt,
+	.release_pmd = kvm_release_pt,
+	.release_pud = kvm_release_pt,
+	.set_pte = kvm_set_pte,
+	.set_pte_at = kvm_set_pte_at,
+	.set_pmd = kvm_set_pmd,
+	.pte_update = (void *)paravirt_nop, /* does nothing */
+	.pte_update_defer = (void *)paravirt_nop, /* does nothing */
+	.ptep_modify_prot_start = native_ptep_modify_prot_start, /* from native */
+	.ptep_modify_prot_commit = native_ptep_modify_prot_commit, /* from native */
+	.pte_val = { .func = native_pte_val }, /* from native */
+	.make_pte = { .func = native_make_pte }, /* from native */
+	.pgd_val = { .func = native_pgd_val }, /* from native */
+	.make_pgd = { .func = native_make_pgd }, /* from native */
+	.set_pud = kvm_set_pud,
+	.pmd_val = { .func = native_pmd_val }, /* from native */
+	.make_pmd = { .func = native_make_pmd }, /* from native */
+	.pud_val = { .func = native_pud_val }, /* from native */
+	.make_pud = { .func = native_make_pud }, /* from native */
+	.set_pgd = kvm_set_pgd,
+	.lazy_mode.enter = kvm_enter_lazy_mmu,
+	.lazy_mode.leave = kvm_leave_lazy_mmu,
+	.set_fixmap = native_set_fixmap, /* from native */
+};
+
+const struct pv_lock_ops kvm_pv_lock_ops = {
+	.spin_is_locked = native_spin_is_locked, /* from native */
+	.spin_is_contended = native_spin_is_contended, /* from native */
+	.spin_lock = native_spin_lock, /* from native */
+	.spin_lock_flags = native_spin_lock_flags, /* from native */
+	.spin_trylock = native_spin_trylock, /* from native */
+	.spin_unlock = native_spin_unlock, /* from native */
+};
+
+static const unsigned char kvm_bytes_pv_cpu_ops_clts[2] = { 0x0f, 0x06 };
+static const unsigned char kvm_bytes_pv_cpu_ops_wbinvd[2] = { 0x0f, 0x09 };
+static const unsigned char kvm_bytes_pv_cpu_ops_irq_enable_sysexit[6] = { 0x0f, 0x01, 0xf8, 0xfb, 0x0f, 0x35 };
+static const unsigned char kvm_bytes_pv_cpu_ops_usergs_sysret64[6] = { 0x0f, 0x01, 0xf8, 0x48, 0x0f, 0x07 };
+static const unsigned char kvm_bytes_pv_cpu_ops_usergs_sysret32[5] = { 0x0f, 0x01, 0xf8, 0x0f, 0x07 };
+static const unsigned char kvm_bytes_pv_cpu_ops_iret[2] = { 0x48, 0xcf };
+static const unsigned char kvm_bytes_pv_cpu_ops_swapgs[3] = { 0x0f, 0x01, 0xf8 };
+static const unsigned char kvm_bytes_pv_irq_ops_save_fl[2] = { 0x9c, 0x58 };
+static const unsigned char kvm_bytes_pv_irq_ops_restore_fl[2] = { 0x57, 0x9d };
+static const unsigned char kvm_bytes_pv_irq_ops_irq_disable[1] = { 0xfa };
+static const unsigned char kvm_bytes_pv_irq_ops_irq_enable[1] = { 0xfb };
+static const unsigned char kvm_bytes_pv_mmu_ops_read_cr2[3] = { 0x0f, 0x20, 0xd0 };
+static const unsigned char kvm_bytes_pv_mmu_ops_read_cr3[3] = { 0x0f, 0x20, 0xd8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_write_cr3[3] = { 0x0f, 0x22, 0xdf };
+static const unsigned char kvm_bytes_pv_mmu_ops_flush_tlb_single[3] = { 0x0f, 0x01, 0x3f };
+static const unsigned char kvm_bytes_pv_mmu_ops_pte_val[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_make_pte[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_pgd_val[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_make_pgd[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_pmd_val[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_make_pmd[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_pud_val[3] = { 0x48, 0x89, 0xf8 };
+static const unsigned char kvm_bytes_pv_mmu_ops_make_pud[3] = { 0x48, 0x89, 0xf8 };
+
+static const struct paravirt_insn kvm_insns[] = {
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, kvm_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: swapgs;sti;sysexitl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, 0, kvm_bytes_pv_cpu_ops_usergs_sysret64, (const void *)native_usergs_sysret64, NULL }, /* pv_cpu_ops.usergs_sysret64: swapgs;sysretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 5, 0, kvm_bytes_pv_cpu_ops_usergs_sysret32, (const void *)native_usergs_sysret32, NULL }, /* pv_cpu_ops.usergs_sysret32: swapgs;sysretl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, kvm_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs: swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: pushq %rdi;popfq */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_irq_ops.adjust_exception_frame */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: movq %rdi, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single, 3, 0, kvm_bytes_pv_mmu_ops_flush_tlb_single, (const void *)native_flush_tlb_single, NULL }, /* pv_mmu_ops.flush_tlb_single: invlpg (%rdi) */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 3, 0, kvm_bytes_pv_mmu_ops_pte_val, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, kvm_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 3, 0, kvm_bytes_pv_mmu_ops_pgd_val, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 3, 0, kvm_bytes_pv_mmu_ops_make_pgd, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 3, 0, kvm_bytes_pv_mmu_ops_pmd_val, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 3, 0, kvm_bytes_pv_mmu_ops_make_pmd, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pud_val, 3, 0, kvm_bytes_pv_mmu_ops_pud_val, (const void *)native_pud_val, NULL }, /* pv_mmu_ops.pud_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pud, 3, 0, kvm_bytes_pv_mmu_ops_make_pud, (const void *)native_make_pud, NULL }, /* pv_mmu_ops.make_pud: mov %rdi, %rax */
+};
+
+/* kvm's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char kvm_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
+const struct paravirt_backend kvm_backend = {
+	.name = "kvm",
+	.hypervisor_type = 2,
+	.pv_info = &kvm_pv_info,
+	.pv_init_ops = &kvm_pv_init_ops,
+	.pv_time_ops = &kvm_pv_time_ops,
+	.pv_cpu_ops = &kvm_pv_cpu_ops,
+	.pv_irq_ops = &kvm_pv_irq_ops,
+	.pv_apic_ops = &kvm_pv_apic_ops,
+	.pv_mmu_ops = &kvm_pv_mmu_ops,
+	.pv_lock_ops = &kvm_pv_lock_ops,
+	.insns = kvm_insns,
+	.ninsns = 39,
+	.policy = kvm_policy,
 };
 
 const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
-	[PARAVIRT_PATCH_pv_init_ops_patch] = { "pv_init_ops.patch", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_init_ops_arch_setup] = { "pv_init_ops.arch_setup", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_init_ops_memory_setup] = { "pv_init_ops.memory_setup", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_init_ops_post_allocator_init] = { "pv_init_ops.post_allocator_init", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_init_ops_banner] = { "pv_init_ops.banner", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_time_ops_time_init] = { "pv_time_ops.time_init", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_time_ops_get_wallclock] = { "pv_time_ops.get_wallclock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_time_ops_set_wallclock] = { "pv_time_ops.set_wallclock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_time_ops_sched_clock] = { "pv_time_ops.sched_clock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_time_ops_get_tsc_khz] = { "pv_time_ops.get_tsc_khz", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_get_debugreg] = { "pv_cpu_ops.get_debugreg", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_set_debugreg] = { "pv_cpu_ops.set_debugreg", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_clts] = { "pv_cpu_ops.clts", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_cr0] = { "pv_cpu_ops.read_cr0", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_cr0] = { "pv_cpu_ops.write_cr0", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_cr4_safe] = { "pv_cpu_ops.read_cr4_safe", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_cr4] = { "pv_cpu_ops.read_cr4", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_cr4] = { "pv_cpu_ops.write_cr4", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_cr8] = { "pv_cpu_ops.read_cr8", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_cr8] = { "pv_cpu_ops.write_cr8", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc] = { "pv_cpu_ops.load_tr_desc", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_gdt] = { "pv_cpu_ops.load_gdt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_idt] = { "pv_cpu_ops.load_idt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_store_gdt] = { "pv_cpu_ops.store_gdt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_store_idt] = { "pv_cpu_ops.store_idt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_set_ldt] = { "pv_cpu_ops.set_ldt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_store_tr] = { "pv_cpu_ops.store_tr", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_tls] = { "pv_cpu_ops.load_tls", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_gs_index] = { "pv_cpu_ops.load_gs_index", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_ldt_entry] = { "pv_cpu_ops.write_ldt_entry", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_gdt_entry] = { "pv_cpu_ops.write_gdt_entry", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_idt_entry] = { "pv_cpu_ops.write_idt_entry", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt] = { "pv_cpu_ops.alloc_ldt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_free_ldt] = { "pv_cpu_ops.free_ldt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_load_sp0] = { "pv_cpu_ops.load_sp0", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_set_iopl_mask] = { "pv_cpu_ops.set_iopl_mask", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_wbinvd] = { "pv_cpu_ops.wbinvd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_io_delay] = { "pv_cpu_ops.io_delay", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_cpuid] = { "pv_cpu_ops.cpuid", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_msr_amd] = { "pv_cpu_ops.read_msr_amd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_msr] = { "pv_cpu_ops.read_msr", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_write_msr] = { "pv_cpu_ops.write_msr", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_tsc] = { "pv_cpu_ops.read_tsc", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_pmc] = { "pv_cpu_ops.read_pmc", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_read_tscp] = { "pv_cpu_ops.read_tscp", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit] = { "pv_cpu_ops.irq_enable_sysexit", PV_KIND_JUMP, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64] = { "pv_cpu_ops.usergs_sysret64", PV_KIND_JUMP, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32] = { "pv_cpu_ops.usergs_sysret32", PV_KIND_JUMP, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_iret] = { "pv_cpu_ops.iret", PV_KIND_JUMP, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = { "pv_cpu_ops.swapgs", PV_KIND_PATCHABLE, 0x0 },
-	[PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter] = { "pv_cpu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave] = { "pv_cpu_ops.lazy_mode.leave", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_irq_ops_init_IRQ] = { "pv_irq_ops.init_IRQ", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_irq_ops_save_fl] = { "pv_irq_ops.save_fl", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_irq_ops_restore_fl] = { "pv_irq_ops.restore_fl", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = { "pv_irq_ops.irq_disable", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_irq_ops_irq_enable] = { "pv_irq_ops.irq_enable", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_irq_ops_safe_halt] = { "pv_irq_ops.safe_halt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_irq_ops_halt] = { "pv_irq_ops.halt", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame] = { "pv_irq_ops.adjust_exception_frame", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock] = { "pv_apic_ops.setup_boot_clock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock] = { "pv_apic_ops.setup_secondary_clock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook] = { "pv_apic_ops.startup_ipi_hook", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pagetable_setup_start] = { "pv_mmu_ops.pagetable_setup_start", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pagetable_setup_done] = { "pv_mmu_ops.pagetable_setup_done", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_read_cr2] = { "pv_mmu_ops.read_cr2", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_write_cr2] = { "pv_mmu_ops.write_cr2", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_read_cr3] = { "pv_mmu_ops.read_cr3", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_write_cr3] = { "pv_mmu_ops.write_cr3", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_activate_mm] = { "pv_mmu_ops.activate_mm", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_dup_mmap] = { "pv_mmu_ops.dup_mmap", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_exit_mmap] = { "pv_mmu_ops.exit_mmap", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_user] = { "pv_mmu_ops.flush_tlb_user", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_kernel] = { "pv_mmu_ops.flush_tlb_kernel", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single] = { "pv_mmu_ops.flush_tlb_single", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_others] = { "pv_mmu_ops.flush_tlb_others", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pgd_alloc] = { "pv_mmu_ops.pgd_alloc", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pgd_free] = { "pv_mmu_ops.pgd_free", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pte] = { "pv_mmu_ops.alloc_pte", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd] = { "pv_mmu_ops.alloc_pmd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone] = { "pv_mmu_ops.alloc_pmd_clone", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pud] = { "pv_mmu_ops.alloc_pud", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_release_pte] = { "pv_mmu_ops.release_pte", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_release_pmd] = { "pv_mmu_ops.release_pmd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_release_pud] = { "pv_mmu_ops.release_pud", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pte] = { "pv_mmu_ops.set_pte", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pte_at] = { "pv_mmu_ops.set_pte_at", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pmd] = { "pv_mmu_ops.set_pmd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pte_update] = { "pv_mmu_ops.pte_update", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer] = { "pv_mmu_ops.pte_update_defer", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_ptep_modify_prot_start] = { "pv_mmu_ops.ptep_modify_prot_start", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_ptep_modify_prot_commit] = { "pv_mmu_ops.ptep_modify_prot_commit", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pte_val] = { "pv_mmu_ops.pte_val", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_make_pte] = { "pv_mmu_ops.make_pte", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_pgd_val] = { "pv_mmu_ops.pgd_val", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_make_pgd] = { "pv_mmu_ops.make_pgd", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pud] = { "pv_mmu_ops.set_pud", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_pmd_val] = { "pv_mmu_ops.pmd_val", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_make_pmd] = { "pv_mmu_ops.make_pmd", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_pud_val] = { "pv_mmu_ops.pud_val", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_make_pud] = { "pv_mmu_ops.make_pud", PV_KIND_CALLEE_SAVE, 0x1 },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_pgd] = { "pv_mmu_ops.set_pgd", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter] = { "pv_mmu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave] = { "pv_mmu_ops.lazy_mode.leave", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_mmu_ops_set_fixmap] = { "pv_mmu_ops.set_fixmap", PV_KIND_CALL, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_is_locked] = { "pv_lock_ops.spin_is_locked", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_is_contended] = { "pv_lock_ops.spin_is_contended", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_lock] = { "pv_lock_ops.spin_lock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_lock_flags] = { "pv_lock_ops.spin_lock_flags", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_trylock] = { "pv_lock_ops.spin_trylock", PV_KIND_PATCHABLE, 0x1ff },
-	[PARAVIRT_PATCH_pv_lock_ops_spin_unlock] = { "pv_lock_ops.spin_unlock", PV_KIND_PATCHABLE, 0x1ff },
+	[PARAVIRT_PATCH_pv_init_ops_patch] = { "pv_init_ops.patch", PV_KIND_CALL, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_init_ops_arch_setup] = { "pv_init_ops.arch_setup", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_init_ops_memory_setup] = { "pv_init_ops.memory_setup", PV_KIND_CALL, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_init_ops_post_allocator_init] = { "pv_init_ops.post_allocator_init", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_init_ops_banner] = { "pv_init_ops.banner", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_time_ops_time_init] = { "pv_time_ops.time_init", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_time_ops_get_wallclock] = { "pv_time_ops.get_wallclock", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_time_ops_set_wallclock] = { "pv_time_ops.set_wallclock", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_time_ops_sched_clock] = { "pv_time_ops.sched_clock", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_time_ops_get_tsc_khz] = { "pv_time_ops.get_tsc_khz", PV_KIND_CALL, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_get_debugreg] = { "pv_cpu_ops.get_debugreg", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_set_debugreg] = { "pv_cpu_ops.set_debugreg", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_clts] = { "pv_cpu_ops.clts", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_cr0] = { "pv_cpu_ops.read_cr0", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_cr0] = { "pv_cpu_ops.write_cr0", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_cr4_safe] = { "pv_cpu_ops.read_cr4_safe", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_cr4] = { "pv_cpu_ops.read_cr4", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_cr4] = { "pv_cpu_ops.write_cr4", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_cr8] = { "pv_cpu_ops.read_cr8", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_cr8] = { "pv_cpu_ops.write_cr8", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc] = { "pv_cpu_ops.load_tr_desc", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_gdt] = { "pv_cpu_ops.load_gdt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_idt] = { "pv_cpu_ops.load_idt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_store_gdt] = { "pv_cpu_ops.store_gdt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_store_idt] = { "pv_cpu_ops.store_idt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_set_ldt] = { "pv_cpu_ops.set_ldt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_store_tr] = { "pv_cpu_ops.store_tr", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_tls] = { "pv_cpu_ops.load_tls", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_gs_index] = { "pv_cpu_ops.load_gs_index", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_ldt_entry] = { "pv_cpu_ops.write_ldt_entry", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_gdt_entry] = { "pv_cpu_ops.write_gdt_entry", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_idt_entry] = { "pv_cpu_ops.write_idt_entry", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt] = { "pv_cpu_ops.alloc_ldt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_free_ldt] = { "pv_cpu_ops.free_ldt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_load_sp0] = { "pv_cpu_ops.load_sp0", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_set_iopl_mask] = { "pv_cpu_ops.set_iopl_mask", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_wbinvd] = { "pv_cpu_ops.wbinvd", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_io_delay] = { "pv_cpu_ops.io_delay", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_cpuid] = { "pv_cpu_ops.cpuid", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_msr_amd] = { "pv_cpu_ops.read_msr_amd", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_msr] = { "pv_cpu_ops.read_msr", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_write_msr] = { "pv_cpu_ops.write_msr", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_tsc] = { "pv_cpu_ops.read_tsc", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_pmc] = { "pv_cpu_ops.read_pmc", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_read_tscp] = { "pv_cpu_ops.read_tscp", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit] = { "pv_cpu_ops.irq_enable_sysexit", PV_KIND_JUMP, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64] = { "pv_cpu_ops.usergs_sysret64", PV_KIND_JUMP, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32] = { "pv_cpu_ops.usergs_sysret32", PV_KIND_JUMP, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_iret] = { "pv_cpu_ops.iret", PV_KIND_JUMP, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = { "pv_cpu_ops.swapgs", PV_KIND_PATCHABLE, 0x0, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter] = { "pv_cpu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave] = { "pv_cpu_ops.lazy_mode.leave", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_init_IRQ] = { "pv_irq_ops.init_IRQ", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_save_fl] = { "pv_irq_ops.save_fl", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_irq_ops_restore_fl] = { "pv_irq_ops.restore_fl", PV_KIND_CALLEE_SAVE, 0x1, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = { "pv_irq_ops.irq_disable", PV_KIND_CALLEE_SAVE, 0x1, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_irq_enable] = { "pv_irq_ops.irq_enable", PV_KIND_CALLEE_SAVE, 0x1, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_safe_halt] = { "pv_irq_ops.safe_halt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_halt] = { "pv_irq_ops.halt", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame] = { "pv_irq_ops.adjust_exception_frame", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock] = { "pv_apic_ops.setup_boot_clock", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock] = { "pv_apic_ops.setup_secondary_clock", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook] = { "pv_apic_ops.startup_ipi_hook", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pagetable_setup_start] = { "pv_mmu_ops.pagetable_setup_start", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pagetable_setup_done] = { "pv_mmu_ops.pagetable_setup_done", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_read_cr2] = { "pv_mmu_ops.read_cr2", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_write_cr2] = { "pv_mmu_ops.write_cr2", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_read_cr3] = { "pv_mmu_ops.read_cr3", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_write_cr3] = { "pv_mmu_ops.write_cr3", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_activate_mm] = { "pv_mmu_ops.activate_mm", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_dup_mmap] = { "pv_mmu_ops.dup_mmap", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_exit_mmap] = { "pv_mmu_ops.exit_mmap", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_user] = { "pv_mmu_ops.flush_tlb_user", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_kernel] = { "pv_mmu_ops.flush_tlb_kernel", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single] = { "pv_mmu_ops.flush_tlb_single", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_others] = { "pv_mmu_ops.flush_tlb_others", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pgd_alloc] = { "pv_mmu_ops.pgd_alloc", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pgd_free] = { "pv_mmu_ops.pgd_free", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pte] = { "pv_mmu_ops.alloc_pte", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd] = { "pv_mmu_ops.alloc_pmd", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone] = { "pv_mmu_ops.alloc_pmd_clone", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_alloc_pud] = { "pv_mmu_ops.alloc_pud", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_release_pte] = { "pv_mmu_ops.release_pte", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_release_pmd] = { "pv_mmu_ops.release_pmd", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_release_pud] = { "pv_mmu_ops.release_pud", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pte] = { "pv_mmu_ops.set_pte", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pte_at] = { "pv_mmu_ops.set_pte_at", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pmd] = { "pv_mmu_ops.set_pmd", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pte_update] = { "pv_mmu_ops.pte_update", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer] = { "pv_mmu_ops.pte_update_defer", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_ptep_modify_prot_start] = { "pv_mmu_ops.ptep_modify_prot_start", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_ptep_modify_prot_commit] = { "pv_mmu_ops.ptep_modify_prot_commit", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pte_val] = { "pv_mmu_ops.pte_val", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_make_pte] = { "pv_mmu_ops.make_pte", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pgd_val] = { "pv_mmu_ops.pgd_val", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_make_pgd] = { "pv_mmu_ops.make_pgd", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pud] = { "pv_mmu_ops.set_pud", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pmd_val] = { "pv_mmu_ops.pmd_val", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_make_pmd] = { "pv_mmu_ops.make_pmd", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_pud_val] = { "pv_mmu_ops.pud_val", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_make_pud] = { "pv_mmu_ops.make_pud", PV_KIND_CALLEE_SAVE, 0x1, 1 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_pgd] = { "pv_mmu_ops.set_pgd", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter] = { "pv_mmu_ops.lazy_mode.enter", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave] = { "pv_mmu_ops.lazy_mode.leave", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_mmu_ops_set_fixmap] = { "pv_mmu_ops.set_fixmap", PV_KIND_CALL, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_is_locked] = { "pv_lock_ops.spin_is_locked", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_is_contended] = { "pv_lock_ops.spin_is_contended", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_lock] = { "pv_lock_ops.spin_lock", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_lock_flags] = { "pv_lock_ops.spin_lock_flags", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_trylock] = { "pv_lock_ops.spin_trylock", PV_KIND_PATCHABLE, 0x1ff, 1 },
+	[PARAVIRT_PATCH_pv_lock_ops_spin_unlock] = { "pv_lock_ops.spin_unlock", PV_KIND_PATCHABLE, 0x1ff, 0 },
 };

@@ -50,21 +50,22 @@ rt_mflag() { [ "$1" = x86_64 ] && echo -m64 || echo -m32; }
 # rt_cc ARCH HDR SRC OBJ: compile one source by its kind
 rt_cc() {
 	local arch=$1 hdr=$2 src=$3 obj=$4 kind=host pre=""
-	local inc="-I$RT_DIR -I$hdr/$arch -I$ROOT/backends/native/x86 -I$ROOT/backends/xen/x86"
+	local inc="-I$RT_DIR -I$hdr/$arch -I$ROOT/backends/native/x86 -I$ROOT/backends/xen/x86 -I$ROOT/backends/kvm/x86"
 	case $src in
 	*.S) gcc $(rt_mflag "$arch") $inc -c "$src" -o "$obj"; return ;;
 	# generated code names the kernel types without including them, as a kernel's build has them
 	*/paravirt_backends.c) kind=kernel pre="-include kernel.h" ;;
-	*.k.c | "$ROOT"/backends/*.c | "$RT_DIR"/kernel.c | "$RT_DIR"/hypervisor.c) kind=kernel ;;
+	*.k.c | "$ROOT"/backends/*.c | "$RT_DIR"/kernel.c | "$RT_DIR"/hypervisor.c | "$RT_DIR"/kvm_hv.c) kind=kernel ;;
 	esac
 	# shellcheck disable=SC2046,SC2086
 	gcc $(rt_cflags "$arch" $kind) $inc $pre -c "$src" -o "$obj"
 }
 
 # The runtime's sources for an arch and header root, kernel-built ones marked by path.
+# KVM's vmcall and wrmsr (backends/kvm/x86/hypercall.S) are the model's, kvm_hv.c, here.
 rt_sources() {
-	echo "$RT_DIR/patch.c" "$RT_DIR/host.c" "$RT_DIR/kernel.c" "$RT_DIR/hypervisor.c"
-	echo "$ROOT"/backends/native/x86/*.[cS] "$ROOT"/backends/xen/x86/*.[cS]
+	echo "$RT_DIR/patch.c" "$RT_DIR/host.c" "$RT_DIR/kernel.c" "$RT_DIR/hypervisor.c" "$RT_DIR/kvm_hv.c"
+	echo "$ROOT"/backends/native/x86/*.[cS] "$ROOT"/backends/xen/x86/*.[cS] "$ROOT"/backends/kvm/x86/*.c
 	echo "$2/$1/paravirt_backends.c" "$2/$1/paravirt_insns.S"
 }
 
@@ -73,7 +74,7 @@ rt_build() {
 	mkdir -p "$dir"
 	echo "$hdr" >"$dir/hdr"
 	stamp=$(cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
-		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h 2>/dev/null | sha256sum)
+		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h "$ROOT"/backends/kvm/x86/*.h 2>/dev/null | sha256sum)
 	[ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && return 0
 	rm -f "$dir/stamp" "$dir"/*.o
 	for src in $(rt_sources "$arch" "$hdr"); do

@@ -50,6 +50,7 @@ void pv_patcher_init(struct pv_patcher *p, const struct paravirt_backend *be)
 {
 	memset(p, 0, sizeof(*p));
 	p->be = be;
+	p->policy = be->policy;
 	for (unsigned i = 0; i < be->ninsns; i++)
 		if (be->insns[i].type < PARAVIRT_PATCH_COUNT)
 			p->insn[be->insns[i].type] = &be->insns[i];
@@ -125,6 +126,7 @@ struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsign
 	const struct paravirt_op_info *op;
 	const struct paravirt_insn *in;
 	struct pv_result r;
+	unsigned policy;
 	int32_t v;
 	void *fn;
 
@@ -135,9 +137,16 @@ struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsign
 		return keep("the op is a plain call: it has no patch sites");
 	in = p->insn[type];
 	fn = pv_impl(p->be, type);
-	if (fn == (void *)paravirt_nop || (in && in->src == (const void *)paravirt_nop)) {
+	policy = p->policy ? p->policy[type] : PV_POLICY_DEFAULT;
+	if (policy == PV_POLICY_INDIRECT)
+		return keep("the policy leaves the indirect call");
+	if (policy == PV_POLICY_NOPS && (op->returns || op->kind == PV_KIND_JUMP))
+		return keep("the policy asks for NOPs, but the op returns");
+	if (policy == PV_POLICY_NOPS) {
+		r = (struct pv_result){ PV_NOPS, 0, "the policy makes it NOPs" };
+	} else if (policy != PV_POLICY_CALL && (fn == (void *)paravirt_nop || (in && in->src == (const void *)paravirt_nop))) {
 		r = (struct pv_result){ PV_NOPS, 0, "the op does nothing" };
-	} else if (in && in->len <= len && put_insn(in, code, addr)) {
+	} else if (policy != PV_POLICY_CALL && in && in->len <= len && put_insn(in, code, addr)) {
 		r = (struct pv_result){ PV_INLINE, in->len,
 					in->len ? "the backend's sequence fits" : "the backend's sequence is empty" };
 	} else if (!fn) {
@@ -154,6 +163,7 @@ struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsign
 		memcpy(code + 1, &v, sizeof(v));
 		r = (struct pv_result){ op->kind == PV_KIND_JUMP ? PV_JMP : PV_CALL, 5,
 					!in ? "no inline sequence" :
+					policy == PV_POLICY_CALL ? "the policy asks for a call" :
 					in->len > len ? "the sequence does not fit the site" :
 					"a relocated field of the sequence would not reach" };
 	}
@@ -199,6 +209,8 @@ int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begi
 	struct pv_patcher p;
 
 	pv_patcher_init(&p, be);
+	if (a && a->policy)
+		p.policy = a->policy;
 	if (pv_text_writable(begin, end, 1))
 		return -1;
 	for (struct paravirt_patch_site *s = begin; s < end; s++) {

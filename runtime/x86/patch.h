@@ -5,7 +5,10 @@
  *     when the site lets a call change what the op's implementation may change;
  *   - NOPs when the implementation is paravirt_nop (a no-op);
  *   - otherwise the site is left as it is, and the result says why.
- * Identity ops are inline sequences in the spec (a register move, or nothing on i386). */
+ * Identity ops are inline sequences in the spec (a register move, or nothing on i386).
+ * A policy (PV_POLICY_*, a byte per patch type: the backend's from the spec, or a table a
+ * hypervisor hands over at boot) may ask per type for a call instead of the sequence, for the
+ * indirect call to stay, or for NOPs (only for ops that return nothing). */
 #ifndef RT_X86_PATCH_H
 #define RT_X86_PATCH_H
 
@@ -31,10 +34,11 @@ struct pv_result {
 	const char *why;
 };
 
-/* A backend, and its inline sequences indexed by patch type. */
+/* A backend, its inline sequences indexed by patch type, and the policy it patches by. */
 struct pv_patcher {
 	const struct paravirt_backend *be;
 	const struct paravirt_insn *insn[PARAVIRT_PATCH_COUNT];
+	const unsigned char *policy;	/* [PARAVIRT_PATCH_COUNT] PV_POLICY_*; NULL: all default */
 };
 
 RT_HOST void pv_patcher_init(struct pv_patcher *p, const struct paravirt_backend *be);
@@ -68,6 +72,7 @@ struct pv_apply {
 	unsigned char *save;	/* if set: receives every site's original bytes, in record order */
 	pv_report_fn *report;	/* if set: called for every site */
 	void *ctx;
+	const unsigned char *policy;	/* if set: this policy instead of the backend's */
 	unsigned count[PV_NHOW];	/* out: sites by outcome */
 };
 

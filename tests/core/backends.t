@@ -18,14 +18,15 @@ awk '/^asm_macros:/ && !done {
 	print "    hypervisor_type: 9"
 	print "    arches: [x86_64, i386]"
 	print "    fallback: native"
+	print "    patch: {pv_irq_ops: indirect}"
 	print "    impl:"
 	print "      - {op: pv_cpu_ops.io_delay}"
-	print "      - {op: pv_time_ops.sched_clock}"
+	print "      - {op: pv_time_ops.sched_clock, patch: call}"
 	print ""
 	done = 1
 }
 { print }' "$ROOT/spec/pvops.yaml" >"$spec"
-[ "$(diff "$ROOT/spec/pvops.yaml" "$spec" | grep -c '^>')" -eq 8 ] || { notok "backends: the spec copy adds 8 lines"; exit 1; }
+[ "$(diff "$ROOT/spec/pvops.yaml" "$spec" | grep -c '^>')" -eq 9 ] || { notok "backends: the spec copy adds 9 lines"; exit 1; }
 
 out=$TMP/out
 if "$PVOPSC" -q -t "$ROOT/templates" -o "$out" "$spec" 2>"$TMP/gen.err" && [ ! -s "$TMP/gen.err" ]; then
@@ -40,6 +41,15 @@ for arch in x86_64 i386; do
 		grep -q '^	\.clts = native_clts, /\* from native \*/' "$out/$arch/paravirt_backends.c" &&
 		ok "backends: $arch: testbk's tables name its two ops and fall back to native for the rest" ||
 		notok "backends: $arch: testbk's tables"
+	# its patch policy: sched_clock by its own entry, every pv_irq_ops site by the table's word
+	pol=$(sed -n '/^static const unsigned char testbk_policy\[/,/^};/p' "$out/$arch/paravirt_backends.c" | grep -c 'PV_POLICY_[A-Z]*, /\*')
+	irq=$(grep -c '^      - {name: [a-z_]*, sig:\|^      - name: ' <(sed -n '/^  - name: pv_irq_ops$/,/^  - name: /p' "$ROOT/spec/pvops.yaml"))
+	grep -q '^	\[PARAVIRT_PATCH_pv_time_ops_sched_clock\] = PV_POLICY_CALL, /\* pv_time_ops.sched_clock \*/$' "$out/$arch/paravirt_backends.c" &&
+		grep -q '^	\[PARAVIRT_PATCH_pv_irq_ops_irq_disable\] = PV_POLICY_INDIRECT, /\* pv_irq_ops.irq_disable \*/$' "$out/$arch/paravirt_backends.c" &&
+		grep -q '^	.policy = testbk_policy,$' "$out/$arch/paravirt_backends.c" &&
+		! sed -n '/^static const unsigned char native_policy\[/,/^};/p' "$out/$arch/paravirt_backends.c" | grep -q 'PV_POLICY_[A-Z]*, /\*' &&
+		ok "backends: $arch: testbk's patch policy: $pol types (sched_clock a call, pv_irq_ops' sites left indirect; the spec's pv_irq_ops has $irq ops), none for native" ||
+		notok "backends: $arch: testbk's policy table ($pol entries)"
 done
 if [ ! -e "$out/ia64/testbk" ] && ! grep -rq testbk "$out/ia64"; then
 	ok "backends: ia64: nothing of testbk, which does not serve it"

@@ -26,6 +26,12 @@ expect "--max-errors wants a number (2)" 2 "wants a number" "$PVOPSC" --max-erro
 expect "a missing spec is an I/O error (2)" 2 'nothing.yaml: error: cannot read the spec: No such file' \
 	"$PVOPSC" -o "$TMP/o" nothing.yaml
 expect "--arch with an unknown arch (2)" 2 "no arch 'sparc'" "$PVOPSC" --arch sparc -o "$TMP/o" spec/pvops.yaml
+expect "--arch '' is a usage error (2)" 2 "comma-separated list" "$PVOPSC" --check --arch '' spec/pvops.yaml
+expect "--arch , is a usage error (2)" 2 "comma-separated list" "$PVOPSC" --check --arch , spec/pvops.yaml
+expect "--arch x86_64, (an empty item) is a usage error (2)" 2 "comma-separated list" "$PVOPSC" --check --arch x86_64, spec/pvops.yaml
+expect "--max-errors=4294967297 is out of range (2)" 2 "from 0 to 2147483647, not '4294967297'" "$PVOPSC" --max-errors=4294967297 spec/pvops.yaml
+expect "--max-errors= is a usage error (2)" 2 "wants a number" "$PVOPSC" --max-errors= spec/pvops.yaml
+expect "--max-errors=-1 is a usage error (2)" 2 "wants a number" "$PVOPSC" --max-errors=-1 spec/pvops.yaml
 expect "--list-checks names the checks" 0 'unknown-key +every key' "$PVOPSC" --list-checks
 expect "--schema prints the key reference" 0 '^\| `arches.arg_regs` \|' "$PVOPSC" --schema
 

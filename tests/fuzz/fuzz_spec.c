@@ -19,13 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	s = spec_parse("fuzz.yaml", text, size);
-	if (s && check_spec(s) && diag_error_count() == 0) {
-		for (size_t i = 0; i < s->arches.n; i++) {
-			const struct spec_arch *a = s->arches.v[i];
-			const struct family *f = family_find(a->family);
-			if (f)
-				tv_free(f->model(s, a));
-		}
+	if (s) {
+		struct analysis an;
+		family_analyze(s, &an);
+		if (check_spec(s, &an) && diag_error_count() == 0)
+			for (size_t i = 0; i < an.n; i++)
+				tv_free(an.v[i].f->model(s, an.v[i].a, an.v[i].view));
+		family_analysis_free(&an);
 	}
 	diag_flush(sink); /* prints every message: exercises positions and carets */
 	spec_free(s);

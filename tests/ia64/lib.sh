@@ -33,7 +33,7 @@ have_toolchain() {
 # Build a C helper from tests/ia64/ against the compiler library: helper NAME
 helper() {
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT/compiler" \
-		-o "$T/$1" "$ROOT/tests/ia64/$1.c" "$ROOT/$B/libpvopsc.a" -lyaml
+		-o "$T/$1" "$ROOT/tests/ia64/$1.c" "$ROOT/$B/libpvopsc.a" -lyaml -lZydis
 }
 
 # Assemble explicit-mode IA-64 code with every warning (dependency violations) fatal.

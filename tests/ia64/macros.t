@@ -49,7 +49,7 @@ else
 fi
 
 # macros.S uses every macro the spec defines
-missing=$(sed -n 's/^#define \([A-Z0-9_]*\)[( ].*/\1/p' "$G/native/inst.h" | grep -v '^PARAVIRT_' |
+missing=$(sed -n 's/^#define \([A-Z0-9_]*\)[( ].* __pv_.*/\1/p' "$G/native/inst.h" |
 	while read -r m; do grep -q "^M[0-9]*:[[:space:]]*$m\b" "$S" || echo "$m"; done | tr '\n' ' ')
 [ -z "$missing" ] && ok macros-S-uses-every-macro || nok macros-S-uses-every-macro "unused: $missing"
 
@@ -61,4 +61,35 @@ for pair in "r9, r9" "r8, r8" "r2, r2"; do
 	preprocess "$T/kr.S" "$T/kr.s" || { nok "$name" "does not preprocess"; continue; }
 	refused "$name" 'Error: MOV_TO_KR: clob0 and clob1 must be two registers' \
 		timeout 20 "$AS" -xexplicit -o "$T/kr.o" "$T/kr.s"
+done
+
+# The names Linux's .S files use for a backend's entry points and forms (the entry.S and ivt.S
+# aliases, XEN_HYPER_*, MASK_TO_PEND_OFS, XEN_BSW_1) resolve to that backend's.
+NM=${IA64_NM:-ia64-linux-gnu-nm}
+for b in native xen; do
+	{
+		echo '#include INST_H'
+		echo '	.text'
+		echo '	.global ia64_ivt'
+		echo 'ia64_ivt:'
+		echo '	movl r2 = __paravirt_switch_to'
+		echo '	movl r3 = paravirt_fsyscall_table'
+		echo '	;;'
+		if [ $b = xen ]; then
+			echo '	adds r2 = MASK_TO_PEND_OFS, r2'
+			echo '	XEN_HYPER_SSM_I'
+			echo '	;;'
+			echo '	XEN_BSW_1(r2)'
+		fi
+	} >"$T/alias-$b.S"
+	want="ia64_ivt ia64_native_switch_to fsyscall_table"
+	[ $b = xen ] && want="xen_ivt xen_switch_to xen_fsyscall_table"
+	if preprocess "$T/alias-$b.S" "$T/alias-$b.s" -DINST_H="\"$b/inst.h\"" &&
+		assemble "$T/alias-$b.s" "$T/alias-$b.o" 2>"$T/alias-$b.err"; then
+		syms=$("$NM" "$T/alias-$b.o" | awk '{ print $NF }' | sort | tr '\n' ' ')
+		miss=$(for w in $want; do case " $syms" in *" $w "*) ;; *) echo "$w" ;; esac; done | tr '\n' ' ')
+		[ -z "$miss" ] && ok "$b-linux-names-resolve" || nok "$b-linux-names-resolve" "missing $miss (have $syms)"
+	else
+		nok "$b-linux-names-resolve" "$(head -3 "$T/alias-$b.err" | tr '\n' ' ')"
+	fi
 done

@@ -18,12 +18,24 @@ for arch in $X86_ARCHES; do
 	# shellcheck disable=SC2086
 	nm --defined-only $objs | awk 'NF == 3 { print $3 }' | sort -u >"$TMP/defined"
 	kernel=$(for o in $objs; do case $o in
-		*/native.c.o | */xen.c.o | */hypervisor.c.o | */kernel.c.o | */paravirt_backends.c.o | *.probes.k.c.o) echo "$o" ;;
+		*/native.c.o | */xen.c.o | */hypervisor.c.o | */kernel.c.o | */paravirt_backends.c.o | *.probes.k.c.o | \
+			*/kvm.c.o | */kvmclock.c.o | */kvm_hv.c.o) echo "$o" ;;
 		esac; done)
-	[ "$(echo "$kernel" | wc -w)" -eq 6 ] || notok "build: $arch: expected 6 kernel-built objects, found: $kernel"
+	[ "$(echo "$kernel" | wc -w)" -eq 9 ] || notok "build: $arch: expected 9 kernel-built objects, found: $kernel"
 	# shellcheck disable=SC2086
 	imports=$(nm -u $kernel | awk '{ print $2 }' | sort -u | comm -23 - "$TMP/defined")
 	[ -z "$imports" ] && ok "build: $arch: kernel-built code imports nothing from libc or libgcc" ||
 		notok "build: $arch: kernel-built code imports $(echo $imports)"
+	# what a kernel links instead of the KVM model: the two ways into KVM, for real
+	hc=$ROOT/backends/kvm/x86/hypercall.S
+	if gcc "$(rt_mflag "$arch")" -c "$hc" -o "$TMP/hc.o" 2>"$TMP/err"; then
+		insns=$(objdump -d "$TMP/hc.o" | grep -cE '\s(vmcall|wrmsr)\s*$')
+		syms=$(nm --defined-only "$TMP/hc.o" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')
+		[ "$insns" -eq 2 ] && [ "$syms" = "kvm_hypercall3 kvm_write_msr " ] &&
+			ok "build: $arch: backends/kvm/x86/hypercall.S assembles: kvm_hypercall3 (vmcall) and kvm_write_msr (wrmsr), what the model stands in for" ||
+			notok "build: $arch: hypercall.S: $insns vmcall/wrmsr, defines $syms"
+	else
+		notok "build: $arch: hypercall.S does not assemble"; head -3 "$TMP/err"
+	fi
 done
 exit 0

@@ -83,7 +83,7 @@ check_padding() {
 
 for arch in $X86_ARCHES; do
 	exe=$(rt_program "$arch" 2>"$TMP/err") || { notok "ops: $arch: build"; head "$TMP/err"; continue; }
-	for be in native xen; do
+	for be in native xen kvm; do
 		rt_run "$exe" $be "$TMP/$arch.$be"
 		grep -q '^site ' "$TMP/$arch.$be" || { notok "ops: $arch $be: no sites reported"; continue; }
 		check_padding "$arch" $be "$TMP/$arch.$be"

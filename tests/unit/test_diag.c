@@ -181,6 +181,28 @@ static void notes_follow_their_diagnostic(void **state)
 		      "b.yaml:2:1: note: note of late too\n");
 }
 
+/* The same error again (a rule of a family checked for each of its arches) is printed once,
+ * its notes with it, but still counts as reported; another text at the same place is kept. */
+static void repeats_print_once(void **state)
+{
+	(void)state;
+	add_numbered("b.yaml", 3);
+	diag_error(P("b.yaml", 2, 1), "c", "twice");
+	diag_note(P("b.yaml", 1, 1), "first");
+	diag_error(P("b.yaml", 2, 1), "c", "twice");
+	diag_note(P("b.yaml", 3, 1), "of the repeat");
+	diag_error(P("b.yaml", 2, 1), "other", "twice");
+	diag_error(P("b.yaml", 2, 1), "c", "twice but not the same");
+	assert_int_equal(diag_error_count(), 4);
+	assert_int_equal(diag_distinct_errors(), 3);
+	check_headers("b.yaml:2:1: error: twice [c]\n"
+		      "b.yaml:1:1: note: first\n"
+		      "b.yaml:2:1: error: twice [other]\n"
+		      "b.yaml:2:1: error: twice but not the same [c]\n");
+	diag_error(P("b.yaml", 2, 1), "c", "twice"); /* a flush forgets what was said */
+	assert_int_equal(diag_distinct_errors(), 1);
+}
+
 /* Files in registration order (not by name), then line, then column, then report order;
  * file-level diagnostics first in their file; no file or an unknown one last. */
 static void sort_order(void **state)
@@ -438,6 +460,7 @@ int main(void)
 		cmocka_unit_test_teardown(wide_gutter, reset),
 		cmocka_unit_test_teardown(warnings_and_notes, reset),
 		cmocka_unit_test_teardown(notes_follow_their_diagnostic, reset),
+		cmocka_unit_test_teardown(repeats_print_once, reset),
 		cmocka_unit_test_teardown(sort_order, reset),
 		cmocka_unit_test_teardown(headers_without_a_line, reset),
 		cmocka_unit_test_teardown(werror, reset),

@@ -567,10 +567,32 @@ static void write_error(void **state)
 	add(&set, "x86_64/a.h", gen_a);
 	err = stderr_of(write_gen_quietly, &set, &rc);
 	assert_int_equal(rc, 2);
-	assert_string_equal(err, "pvopsc: cannot write gen/x86_64/a.h: Not a directory\n");
+	assert_string_equal(err, "pvopsc: cannot write gen: Not a directory\n");
 	check_file("gen", "a file, not a folder\n");
 	free(err);
 	out_free(&set);
+}
+
+/* A path is only ever DIR/<arch>/<template path>: "..", "." or an empty part never goes out. */
+static void write_refuses_paths_out(void **state)
+{
+	static const char *const bad[] = {"../escaped/a.h", "./a.h", "x86_64//a.h", "/abs.h", "x86_64/..", ""};
+	int rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct outset set = {0};
+		char *err;
+		add(&set, "x86_64/a.h", gen_a);
+		add(&set, bad[i], gen_a);
+		err = stderr_of(write_gen_quietly, &set, &rc);
+		assert_int_equal(rc, 2);
+		assert_non_null(strstr(err, "not a path inside the output folder"));
+		assert_int_equal(access("gen/x86_64/a.h", F_OK), -1); /* all or nothing */
+		assert_int_equal(access("escaped", F_OK), -1);
+		free(err);
+		out_free(&set);
+	}
 }
 
 /* --- out_check --- */
@@ -680,6 +702,7 @@ int main(void)
 		TMP_TEST(write_only_what_changed),
 		TMP_TEST(write_removes_stale),
 		TMP_TEST(write_error),
+		TMP_TEST(write_refuses_paths_out),
 		TMP_TEST(check_same),
 		TMP_TEST(check_changed),
 		TMP_TEST(check_missing),

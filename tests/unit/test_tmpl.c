@@ -510,7 +510,7 @@ static void deep_nesting(void **state)
 }
 
 /* A template is parsed once and rendered for every arch: each render appends to its buffer
- * and reports its own errors. */
+ * and fails on its own errors; diag prints a message repeated by the second render once. */
 static void render_twice(void **state)
 {
 	static const char text[] = "{{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n";
@@ -535,9 +535,6 @@ static void render_twice(void **state)
 	diag_flush(f);
 	fclose(f);
 	assert_string_equal(diags,
-			    "t.tmpl:1:28: error: unknown variable 'nope'; did you mean 'none'? [template-unknown-variable]\n"
-			    "    1 | {{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n"
-			    "      |                            ^\n"
 			    "t.tmpl:1:28: error: unknown variable 'nope'; did you mean 'none'? [template-unknown-variable]\n"
 			    "    1 | {{#if yes}}{{arch}}{{else}}{{nope}}{{/if}}\n"
 			    "      |                            ^\n");

@@ -174,10 +174,74 @@ static void sequences(void **state)
 	diag_reset();
 }
 
+#define RAX (1u << 0)
+#define RCX (1u << 1)
+#define RDX (1u << 2)
+#define RBX (1u << 3)
+#define R8 (1u << 8)
+
+/* What an instruction writes, as the architecture defines it (the SDM's operand lists), read
+ * from its bytes by the decoder: implicit destinations too, the stack pointer only as an
+ * operand; .byte data the same way, each decoded instruction a step with its name. */
+static void decoded_effects(void **state)
+{
+	static const struct {
+		const char *text;
+		int bits;
+		unsigned writes;
+		int stack;
+	} cases[] = {
+		{"cpuid", 64, RAX | RBX | RCX | RDX, 0},
+		{"rdtsc", 64, RAX | RDX, 0},
+		{"rdtscp", 64, RAX | RCX | RDX, 0},
+		{"rdmsr", 32, RAX | RDX, 0},
+		{"wrmsr", 64, 0, 0},
+		{"wbnoinvd; serialize", 64, 0, 0},
+		{"rdpid %r8", 64, R8, 0},
+		{"rdpid %ecx", 32, RCX, 0},
+		{"push %rax; pop %rcx", 64, RCX, 0},
+		{"pushfq", 64, 0, -8},
+		{"xchg %rax, %rdx", 64, RAX | RDX, 0},
+		{"mov %ah, %bl", 64, RBX, 0},
+		{"cltd", 32, RDX, 0},
+		{".byte 0x0f, 0xa2", 64, RAX | RBX | RCX | RDX, 0},
+		{".byte 0xf3, 0x0f, 0xc7, 0xf8", 64, RAX, 0},
+		{".byte 0x50; .byte 0x59", 64, RCX, 0},
+		{".byte 0x9c", 32, 0, -4},
+	};
+	struct x86_code c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		c = assemble(cases[i].text, cases[i].bits);
+		if (c.writes != cases[i].writes || c.stack != cases[i].stack)
+			fail_msg("'%s': writes %#x, stack %d; want %#x, %d", cases[i].text, c.writes, c.stack,
+				 cases[i].writes, cases[i].stack);
+		x86_code_free(&c);
+	}
+	/* one .byte statement, two instructions: two steps at that statement, named */
+	c = assemble("nop; .byte 0x0f, 0x31, 0x0f, 0xa2", 64);
+	assert_int_equal(c.nsteps, 3);
+	assert_null(c.steps[0].what);
+	assert_string_equal(c.steps[1].what, "rdtsc");
+	assert_string_equal(c.steps[2].what, "cpuid");
+	assert_int_equal(c.steps[1].off, 5);
+	assert_int_equal(c.steps[2].writes, RAX | RBX | RCX | RDX);
+	assert_int_equal(c.len, 5);
+	x86_code_free(&c);
+	/* data that ends inside an instruction, or is not a byte, is refused */
+	assert_false(x86_assemble(".byte 0x0f", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte 0x100", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte sym", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_int_equal(diag_error_count(), 3);
+	diag_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(binding_i386),
+		cmocka_unit_test(decoded_effects),
 		cmocka_unit_test(numbering_x86_64),
 		cmocka_unit_test(sequences),
 	};

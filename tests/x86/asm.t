@@ -6,7 +6,7 @@ set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
 cc -std=c11 -D_GNU_SOURCE -I"$ROOT/compiler" -I"$ROOT/$B" -o "$TMP/drv" "$ROOT/tests/x86/asmdrv.c" \
-	"$ROOT/$B/libpvopsc.a" -lyaml || { notok "asm: build the driver"; exit 1; }
+	"$ROOT/$B/libpvopsc.a" -lyaml -lZydis || { notok "asm: build the driver"; exit 1; }
 
 grep -v '^#' "$ROOT/tests/x86/asm_corpus" >"$TMP/corpus"
 # a forward branch over 130 bytes needs the rel32 form, one over 127 the rel8 form

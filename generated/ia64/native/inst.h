@@ -323,4 +323,15 @@
 	.endm
 #define RFI __pv_RFI
 
+/* The names Linux's .S files use for this backend's entry points, tables and forms. */
+#define paravirt_fsyscall_table fsyscall_table
+#define paravirt_fsys_bubble_down fsys_bubble_down
+#define __paravirt_switch_to ia64_native_switch_to
+#define __paravirt_leave_syscall ia64_native_leave_syscall
+#define __paravirt_work_processed_syscall ia64_native_work_processed_syscall
+#define __paravirt_leave_kernel ia64_native_leave_kernel
+#define DO_SAVE_MIN IA64_NATIVE_DO_SAVE_MIN
+#define __paravirt_pending_syscall_end ia64_work_pending_syscall_end
+#define __paravirt_work_processed_syscall_target ia64_work_processed_syscall
+
 #endif /* PVOPSC_IA64_NATIVE_INST_H */

@@ -3,7 +3,8 @@
  * Do not edit: change the spec or the template, then run `make gen`. */
 /* The paravirt checker for .S files: built in place of native/inst.h, every ASM macro only
  * checks its operands (each line assembles only when the operand has the kind its role
- * says), and the privilege-sensitive instructions, used directly, are assembly errors.
+ * says). Its second pass, native/pvcheck.sed over the preprocessed file, turns each direct
+ * use of a sensitive form a backend replaces into an error naming the macro to use.
  * Nothing here is meant to run. */
 #ifndef PVOPSC_IA64_NATIVE_PVCHK_INST_H
 #define PVOPSC_IA64_NATIVE_PVCHK_INST_H
@@ -262,78 +263,7 @@
 	.endm
 #define RFI __pv_RFI
 
-/* The privilege-sensitive instructions: .S code reaches them through the macros above. */
-	.macro fc args:vararg
-	.error "fc is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro thash args:vararg
-	.error "thash is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ttag args:vararg
-	.error "ttag is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro tak args:vararg
-	.error "tak is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro tpa args:vararg
-	.error "tpa is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro cover args:vararg
-	.error "cover is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro itc.i args:vararg
-	.error "itc.i is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro itc.d args:vararg
-	.error "itc.d is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro itr.i args:vararg
-	.error "itr.i is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro itr.d args:vararg
-	.error "itr.d is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptc.g args:vararg
-	.error "ptc.g is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptc.ga args:vararg
-	.error "ptc.ga is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptc.l args:vararg
-	.error "ptc.l is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptc.e args:vararg
-	.error "ptc.e is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptr.i args:vararg
-	.error "ptr.i is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ptr.d args:vararg
-	.error "ptr.d is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro bsw.0 args:vararg
-	.error "bsw.0 is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro bsw.1 args:vararg
-	.error "bsw.1 is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro rfi args:vararg
-	.error "rfi is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro ssm args:vararg
-	.error "ssm is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro rsm args:vararg
-	.error "rsm is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro probe.r args:vararg
-	.error "probe.r is privilege-sensitive: use the paravirt macro"
-	.endm
-	.macro probe.w args:vararg
-	.error "probe.w is privilege-sensitive: use the paravirt macro"
-	.endm
+/* The spec's extra `sensitive` instructions: .S code reaches them through the macros above. */
 /* Register files: the preprocessor splits a statement naming one around an .error. */
-#define cpuid ; .error "cpuid is privilege-sensitive: use the paravirt intrinsic" ;
-#define pmd ; .error "pmd is privilege-sensitive: use the paravirt intrinsic" ;
 
 #endif /* PVOPSC_IA64_NATIVE_PVCHK_INST_H */

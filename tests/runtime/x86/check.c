@@ -1,7 +1,9 @@
 /* The x86 runtime test program, built per arch from the generated headers:
- *   check native | check xen   every probe (one per op) through its wrapper, unpatched, then
+ *   check native|xen|kvm     every probe (one per op) through its wrapper, unpatched, then
  *                              patched by the reference patcher, each time plain and with
  *                              canaries around every site; then every site's bytes
+ *   check policies             the KVM backend patched by its own policy and by another handed
+ *                              over at run time: sites differ, results and canaries do not
  *   check patcher              the patcher's decisions on made-up sites, its NOPs, and
  *                              patching and restoring this binary
  *   check clobbers             implementations that break the callee-save convention are caught
@@ -15,6 +17,7 @@
 
 #include "canary.h"
 #include "host.h"
+#include "kvm_hv.h"
 #include "probe.h"
 #include "xen.h"
 
@@ -89,26 +92,39 @@ struct run {
 	char broken[160];	/* which site changed which registers */
 };
 
+enum hv { HV_NATIVE, HV_XEN, HV_KVM };
+static const struct paravirt_backend *const backend_of[] = { &native_backend, &xen_backend, &kvm_backend };
+
 /* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
- * handler registered, as at boot), nothing counted. */
-static void prep(int xen)
+ * handler registered, as at boot) and KVM guest (its clock registered, as at boot), nothing
+ * counted. */
+static void prep(enum hv hv)
 {
 	rt_log_clear();
 	xen_hv_reset();
-	if (xen)
+	kvm_hv_reset();
+	if (hv == HV_XEN)
 		xen_arch_setup();
+	if (hv == HV_KVM && kvm_guest_init())
+		die("registering the KVM clock");
 	xen_hv_zero_counts();
+	kvm_hv_zero_counts();
 }
 
-static struct run run_probe(const struct probe *p, int xen, int canaries)
+static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
-	struct probe_ctx c = { xen, 0xcbf29ce484222325ULL, NULL };
+	struct probe_ctx c = { hv == HV_XEN, hv == HV_KVM, 0xcbf29ce484222325ULL, NULL };
 	struct run r = { 0 };
+	int t = type_of(p->op);
 
-	prep(xen);
+	prep(hv);
 	if (canaries && cx_arm())
 		die("making the text writable for the canaries");
 	p->run(&c);
+	/* an op KVM leaves to native never exits to KVM */
+	if (hv == HV_KVM && t >= 0 && pv_impl(&kvm_backend, (unsigned)t) == pv_impl(&native_backend, (unsigned)t) &&
+	    (kvm_hv.hypercalls || kvm_hv.msr_writes) && !c.bad)
+		c.bad = "an op KVM leaves to native made a vmcall or an MSR write";
 	if (canaries) {
 		if (cx_disarm())
 			die("making the text read-only again");
@@ -244,12 +260,17 @@ static void on_site(const struct paravirt_patch_site *s, const struct pv_result 
 
 extern char m_get_cr0[];
 
+/* A policy handed to the patcher at run time (check policies), and what came of it. */
+static const unsigned char *run_policy;
+static enum pv_how *site_how;	/* [NSITES]: each site's outcome, if set */
+static u64 *probe_digest;	/* [nprobes]: each probe's patched result, if set */
+
 /* Patch with the backend; check and print every site. Returns the original bytes. */
 static unsigned char *patch_and_check(const struct paravirt_backend *be)
 {
 	struct pv_result *res = calloc(NSITES, sizeof(*res));
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
-	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res };
+	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res, .policy = run_policy };
 	unsigned bad = 0, kept_ok = 0, kept = 0;
 
 	if (!res || !orig)
@@ -270,6 +291,10 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 			kept++;
 			kept_ok += (char *)s->instr == m_get_cr0;
 		}
+		if (site_how)
+			site_how[i] = res[i].how;
+		if (run_policy)
+			printf("report %s %s: %s\n", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].why);
 		printf("site %s %s %u %u ", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].used, s->len);
 		for (unsigned k = 0; k < s->len; k++)
 			printf("%02x", s->instr[k]);
@@ -279,20 +304,22 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
-	result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
+	if (!run_policy)
+		result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
 					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
 	free(res);
 	return orig;
 }
 
-/* The ops Xen does not override have native's implementation in its tables (its initializer
- * says "from native"); their probes, run under Xen, expect what native does. */
-static void check_fallbacks(const int *passed)
+/* The ops a hypervisor's backend does not override have native's implementation in its
+ * tables (its initializer says "from native"); their probes, run under it, expect what native
+ * does. */
+static void check_fallbacks(const struct paravirt_backend *be, const char *who, const int *passed)
 {
 	unsigned ops = 0, ran = 0;
 
 	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
-		void *fn = pv_impl(&xen_backend, t);
+		void *fn = pv_impl(be, t);
 
 		if (!fn || fn == (void *)paravirt_nop || fn != pv_impl(&native_backend, t))
 			continue;
@@ -300,13 +327,13 @@ static void check_fallbacks(const int *passed)
 		for (unsigned i = 0; i < nprobes; i++)
 			ran += passed[i] && !probes[i].what && !strcmp(probes[i].op, paravirt_ops[t].name);
 	}
-	result(ops > 0 && ran > 0, "%u ops Xen does not override reach native's implementations; the %u of them "
-				   "user mode can run did what native does", ops, ran);
+	result(ops > 0 && ran > 0, "%u ops %s does not override reach native's implementations; the %u of them "
+				   "user mode can run did what native does", ops, who, ran);
 }
 
-static int run_backend(int xen)
+static int run_backend(enum hv hv)
 {
-	const struct paravirt_backend *be = xen ? &xen_backend : &native_backend;
+	const struct paravirt_backend *be = backend_of[hv];
 	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
 	int *passed = calloc(nprobes, sizeof(*passed));
 	unsigned char *orig = NULL;
@@ -334,8 +361,8 @@ static int run_backend(int xen)
 			int t = type_of(probes[i].op);
 
 			if (probes[i].run && t >= 0 && user_mode_ok(pv_impl(be, (unsigned)t))) {
-				runs[i][patched][0] = run_probe(&probes[i], xen, 0);
-				runs[i][patched][1] = run_probe(&probes[i], xen, 1);
+				runs[i][patched][0] = run_probe(&probes[i], hv, 0);
+				runs[i][patched][1] = run_probe(&probes[i], hv, 1);
 			}
 		}
 	}
@@ -357,14 +384,18 @@ static int run_backend(int xen)
 			result(1, "%s: its implementation needs ring 0: not run, its sites are checked by their bytes", name);
 		} else {
 			why = judge(runs[i], paravirt_ops[t].kind != PV_KIND_CALL);
+			if (probe_digest)
+				probe_digest[i] = runs[i][1][0].digest;
 			result(!why, "%s: %s", name, why ? why : "same result unpatched and patched, canaries kept at every site");
 			passed[i] = !why;
 			ran++;
 		}
 	}
 	result(ran > 0, "%u of %u probes ran in user mode", ran, nprobes);
-	if (xen)
-		check_fallbacks(passed);
+	if (hv == HV_XEN)
+		check_fallbacks(be, "Xen", passed);
+	if (hv == HV_KVM)
+		check_fallbacks(be, "KVM", passed);
 	if (pv_restore(SITES, orig))
 		die("pv_restore");
 	free(orig);
@@ -617,6 +648,58 @@ static int run_clobbers(void)
 	return 0;
 }
 
+/* One binary, two policies for the KVM backend: its own (the spec says nothing: the patcher
+ * decides) and the one a VT hypervisor might hand over at boot, whose hardware does page
+ * tables and interrupt flags itself: the MMU sites keep their indirect calls, the irq ones
+ * become direct calls rather than the inline sequences, and the CPU lazy-mode hooks NOPs. The
+ * sites differ; every probe's result is the same; the canaries hold under both. */
+static int run_policies(void)
+{
+	static unsigned char vt[PARAVIRT_PATCH_COUNT];
+	enum pv_how *how[2];
+	u64 *digest[2];
+	unsigned differ = 0, same = 0, ran = 0, by[PV_NHOW] = { 0 };
+
+	for (unsigned t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
+		const char *n = paravirt_ops[t].name;
+		if (!n)
+			continue;
+		vt[t] = !strncmp(n, "pv_mmu_ops.", 11) ? PV_POLICY_INDIRECT :
+			!strncmp(n, "pv_irq_ops.", 11) ? PV_POLICY_CALL :
+			!strncmp(n, "pv_cpu_ops.lazy_mode.", 21) ? PV_POLICY_NOPS : PV_POLICY_DEFAULT;
+	}
+	for (int k = 0; k < 2; k++) {
+		how[k] = calloc(NSITES, sizeof(*how[k]));
+		digest[k] = calloc(nprobes, sizeof(*digest[k]));
+		if (!how[k] || !digest[k])
+			die("allocation");
+		site_how = how[k];
+		probe_digest = digest[k];
+		run_policy = k ? vt : kvm_backend.policy;
+		mode = k ? "kvm, the VT policy" : "kvm, its own policy";
+		run_backend(HV_KVM);
+	}
+	mode = "policies";
+	for (unsigned i = 0; i < NSITES; i++) {
+		differ += how[0][i] != how[1][i];
+		by[how[1][i]] += how[0][i] != how[1][i];
+	}
+	for (unsigned i = 0; i < nprobes; i++) {	/* a probe that ran has a digest (FNV: never 0) */
+		ran += digest[0][i] || digest[1][i];
+		same += (digest[0][i] || digest[1][i]) && digest[0][i] == digest[1][i];
+	}
+	result(differ > 0, "%u of %u sites are patched differently under the two policies (the VT one: %u left "
+			   "indirect, %u calls, %u NOPs where the other did otherwise)", differ, NSITES, by[PV_KEEP],
+	       by[PV_CALL], by[PV_NOPS]);
+	result(ran > 0 && same == ran, "every probe's patched result is the same under both policies (%u of the %u "
+				       "that ran)", same, ran);
+	for (int k = 0; k < 2; k++) {
+		free(how[k]);
+		free(digest[k]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cpu_set_t one;
@@ -627,14 +710,20 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	if (!strcmp(mode, "native") || !strcmp(mode, "xen"))
-		run_backend(!strcmp(mode, "xen"));
+	if (!strcmp(mode, "native"))
+		run_backend(HV_NATIVE);
+	else if (!strcmp(mode, "xen"))
+		run_backend(HV_XEN);
+	else if (!strcmp(mode, "kvm"))
+		run_backend(HV_KVM);
+	else if (!strcmp(mode, "policies"))
+		run_policies();
 	else if (!strcmp(mode, "patcher"))
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|kvm|policies|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;

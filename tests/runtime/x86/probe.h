@@ -8,6 +8,7 @@
 
 struct probe_ctx {
 	int xen;	/* the Xen backend is the running one */
+	int kvm;	/* the KVM backend is */
 	u64 digest;
 	const char *bad;
 };

@@ -4,6 +4,7 @@
  * implementation needs ring 0 is only run under Xen and checks Xen's behaviour. Kernel code:
  * no libc. */
 #include "host.h"
+#include "kvm_hv.h"
 #include "patch.h"
 #include "probe.h"
 #include "xen.h"
@@ -37,6 +38,26 @@ static unsigned long hypercalls(void)
 static void xen_want(struct probe_ctx *c, int xen_ok, const char *what)
 {
 	want(c, c->xen ? xen_ok : hypercalls() == 0, what);
+}
+
+/* KVM's effect when the KVM backend runs; no vmcall and no MSR write for KVM otherwise. */
+static void kvm_want(struct probe_ctx *c, int kvm_ok, const char *what)
+{
+	want(c, c->kvm ? kvm_ok : kvm_hv.hypercalls == 0 && kvm_hv.msr_writes == 0, what);
+}
+
+/* KVM's record i: op, on phys (write_pte: the entry, release_pt: the page), with val, taken
+ * in hypercall number call. */
+static int kvm_record(unsigned i, u32 op, u64 phys, u64 val, unsigned long call)
+{
+	const struct kvm_hv_record *r = &kvm_hv.rec[i];
+
+	return i < kvm_hv.nrec && i < KVM_HV_LOG && r->op == op && r->phys == phys && r->val == val && r->call == call;
+}
+
+static u64 addr(const void *p)
+{
+	return (u64)(uintptr_t)p;
 }
 
 static int contains(const char *s, const char *sub)
@@ -146,6 +167,7 @@ PROBE(banner)
 {
 	paravirt_banner();
 	want(c, contains(rt_log_text(), c->xen ? "Booting paravirtualized kernel on Xen" :
+					c->kvm ? "Booting paravirtualized kernel on KVM" :
 						 "Booting paravirtualized kernel on bare hardware"),
 	     "the banner names the backend");
 	xen_want(c, contains(rt_log_text(), "Xen version: 3.4"), "the banner has Xen's version");
@@ -167,6 +189,8 @@ PROBE(get_wallclock)
 	unsigned long now = (unsigned long)rt_wall_s(), w = get_wallclock();
 
 	want(c, w + 1 >= now && w <= now + 1, "the wall clock is the machine's");
+	kvm_want(c, kvm_hv.msr_writes == 1 && kvm_hv.wall_clock_msr && kvm_hv.hypercalls == 0,
+		 "KVM writes the boot time where MSR_KVM_WALL_CLOCK points; the system time is the clock's");
 }
 
 PROBE(set_wallclock)
@@ -175,8 +199,13 @@ PROBE(set_wallclock)
 	int r = set_wallclock(now);
 
 	w = c->xen ? xen_get_wallclock() : native_get_wallclock();
-	want(c, r == 0, "setting the clock succeeds");
-	want(c, w >= now && w <= now + 1, "the clock runs on from the time set");
+	if (c->kvm) {
+		w = kvm_get_wallclock();
+		want(c, r == -1 && w + 1 < now, "a KVM guest cannot set the host's clock: it refuses, the clock runs on");
+	} else {
+		want(c, r == 0, "setting the clock succeeds");
+		want(c, w >= now && w <= now + 1, "the clock runs on from the time set");
+	}
 	xen_want(c, HC(platform_op) == 1, "Xen sets it through platform_op");
 	set_wallclock((unsigned long)rt_wall_s());
 }
@@ -186,6 +215,9 @@ PROBE(sched_clock)
 	u64 a = paravirt_sched_clock(), b = paravirt_sched_clock();
 
 	want(c, a <= b && b - a < 1000000000, "sched_clock runs forward, in nanoseconds");
+	kvm_want(c, kvm_hv.hypercalls == 0 && kvm_hv.msr_writes == 0 && (kvm_hv.system_time_msr & 1) &&
+			    kvm_hv.system_time_msr == (addr(&kvm_hv_clock) | 1) && kvm_hv_clock.tsc_to_system_mul,
+		 "kvmclock reads the pvclock_vcpu_time_info registered at boot, no exit to KVM");
 }
 
 PROBE(get_tsc_khz)
@@ -475,6 +507,7 @@ PROBE(io_delay)
 {
 	slow_down_io();
 	want(c, hypercalls() == 0, "Xen needs no I/O delay");
+	kvm_want(c, kvm_hv.hypercalls == 0, "KVM needs none either (KVM_FEATURE_NOP_IO_DELAY)");
 }
 
 /* Features Xen hides from a PV guest in leaf 1: APIC, ACPI, MCE, MCA, MTRR, ACC (edx);
@@ -784,7 +817,11 @@ PROBE(exit_mmap)
 PROBE(flush_tlb_user)
 {
 	__flush_tlb();
-	want(c, xen_hv.mmuext[MMUEXT_TLB_FLUSH_LOCAL] == 1, "Xen flushes the TLB");
+	if (c->kvm)
+		want(c, kvm_hv.mmu_op_calls == 1 && kvm_hv.nrec == 1 && kvm_record(0, KVM_MMU_OP_FLUSH_TLB, 0, 0, 1),
+		     "KVM flushes the TLB: one KVM_HC_MMU_OP with one flush_tlb record");
+	else
+		want(c, xen_hv.mmuext[MMUEXT_TLB_FLUSH_LOCAL] == 1, "Xen flushes the TLB");
 }
 
 PROBE(flush_tlb_kernel)
@@ -872,6 +909,9 @@ static void want_released(struct probe_ctx *c, unsigned long pfn)
 {
 	xen_want(c, xen_hv.mmuext[MMUEXT_UNPIN_TABLE] == 1 && xen_hv.va == pfn << PAGE_SHIFT &&
 		 (xen_hv.va_pte & _PAGE_RW), "Xen unpins the page and makes it writable");
+	kvm_want(c, kvm_hv.mmu_op_calls == 1 && kvm_hv.nrec == 1 &&
+			    kvm_record(0, KVM_MMU_OP_RELEASE_PT, (u64)pfn << PAGE_SHIFT, 0, 1),
+		 "KVM stops shadowing the page: one release_pt record of its address");
 }
 
 PROBE(release_pte)
@@ -893,10 +933,12 @@ PROBE(release_pud)
 }
 
 /* An entry written: the value is there; under Xen through one mmu_update. */
-static void want_entry(struct probe_ctx *c, u64 got, u64 value)
+static void want_entry(struct probe_ctx *c, const void *entry, u64 got, u64 value)
 {
 	want(c, got == value, "the entry holds the value");
 	xen_want(c, HC(mmu_update) == 1 && xen_hv.pt_updates == 1, "Xen writes it with mmu_update");
+	kvm_want(c, kvm_hv.hypercalls == 1 && kvm_hv.nrec == 1 && kvm_record(0, KVM_MMU_OP_WRITE_PTE, addr(entry), value, 1),
+		 "KVM writes it: one KVM_HC_MMU_OP with one write_pte record of the entry's address and value");
 	see(c, got);
 }
 
@@ -905,7 +947,7 @@ PROBE(set_pte)
 	pte_t p = { 0 };
 
 	set_pte(&p, (pte_t){ PTE_V });
-	want_entry(c, p.pte, PTE_V);
+	want_entry(c, &p, p.pte, PTE_V);
 }
 
 PROBE(set_pte_at)
@@ -914,7 +956,7 @@ PROBE(set_pte_at)
 	pte_t p = { 0 };
 
 	set_pte_at(&mm, 0x400000, &p, (pte_t){ PTE_V });
-	want_entry(c, p.pte, PTE_V);
+	want_entry(c, &p, p.pte, PTE_V);
 }
 
 PROBE(set_pmd)
@@ -922,7 +964,7 @@ PROBE(set_pmd)
 	pmd_t p = { 0 };
 
 	set_pmd(&p, (pmd_t){ PTE_V });
-	want_entry(c, p.pmd, PTE_V);
+	want_entry(c, &p, p.pmd, PTE_V);
 }
 
 PROBE(set_pud)
@@ -930,7 +972,7 @@ PROBE(set_pud)
 	pud_t p = { 0 };
 
 	set_pud(&p, (pud_t){ PTE_V });
-	want_entry(c, p.pud, PTE_V);
+	want_entry(c, &p, p.pud, PTE_V);
 }
 
 PROBE(pte_update)
@@ -995,7 +1037,7 @@ PROBE(set_pgd)
 	pgd_t p = { 0 };
 
 	set_pgd(&p, (pgd_t){ PTE_V });
-	want_entry(c, p.pgd, PTE_V);
+	want_entry(c, &p, p.pgd, PTE_V);
 }
 #else
 PROBE(set_pte_atomic)
@@ -1003,7 +1045,7 @@ PROBE(set_pte_atomic)
 	pte_t p = { 0 };
 
 	set_pte_atomic(&p, (pte_t){ PTE_V });
-	want_entry(c, p.pte, PTE_V);
+	want_entry(c, &p, p.pte, PTE_V);
 }
 
 PROBE(pte_clear)
@@ -1012,7 +1054,7 @@ PROBE(pte_clear)
 	pte_t p = { PTE_V };
 
 	pte_clear(&mm, 0x400000, &p);
-	want_entry(c, p.pte, 0);
+	want_entry(c, &p, p.pte, 0);
 }
 
 PROBE(pmd_clear)
@@ -1020,7 +1062,7 @@ PROBE(pmd_clear)
 	pmd_t p = { PTE_V };
 
 	pmd_clear(&p);
-	want_entry(c, p.pmd, 0);
+	want_entry(c, &p, p.pmd, 0);
 }
 #endif
 
@@ -1034,9 +1076,33 @@ PROBE(lazy_mmu)
 	set_pte(&b, (pte_t){ PTE_V + 0x1000 });
 	if (c->xen)
 		want(c, HC(mmu_update) == 0 && HC(multicall) == 0 && a.pte == 0, "in lazy mode the writes wait");
+	if (c->kvm)
+		want(c, kvm_hv.hypercalls == 0 && a.pte == 0 && kvm_mmu_queue_len() == 2 * sizeof(struct kvm_mmu_op_write_pte),
+		     "in lazy mode the writes wait in the queue");
 	arch_leave_lazy_mmu_mode();
 	want(c, a.pte == PTE_V && b.pte == PTE_V + 0x1000, "they are done when lazy mode ends");
 	xen_want(c, HC(multicall) == 1 && xen_hv.batched == 2, "in one multicall of two");
+	kvm_want(c, kvm_hv.hypercalls == 1 && kvm_hv.nrec == 2 && kvm_record(0, KVM_MMU_OP_WRITE_PTE, addr(&a), PTE_V, 1) &&
+			    kvm_record(1, KVM_MMU_OP_WRITE_PTE, addr(&b), PTE_V + 0x1000, 1) && kvm_mmu_queue_len() == 0,
+		 "in one KVM_HC_MMU_OP of two write_pte records, in order");
+	if (c->kvm) {	/* a batch bigger than KVM takes at once: as many calls as it needs */
+		static pte_t many[30];
+		unsigned n = sizeof(many) / sizeof(many[0]), per = KVM_HV_MMU_CHUNK / sizeof(struct kvm_mmu_op_write_pte), ok = 1;
+
+		kvm_hv_zero_counts();
+		arch_enter_lazy_mmu_mode();
+		__flush_tlb();
+		for (unsigned i = 0; i < n; i++)
+			set_pte(&many[i], (pte_t){ PTE_V + ((u64)i << PAGE_SHIFT) });
+		arch_leave_lazy_mmu_mode();
+		for (unsigned i = 0; i < n; i++)
+			ok &= many[i].pte == PTE_V + ((u64)i << PAGE_SHIFT) &&
+			      kvm_record(i + 1, KVM_MMU_OP_WRITE_PTE, addr(&many[i]), many[i].pte, i + 1 <= per ? 1 : 2);
+		want(c, ok && kvm_record(0, KVM_MMU_OP_FLUSH_TLB, 0, 0, 1) && kvm_hv.nrec == n + 1 && kvm_hv.mmu_op_calls == 2,
+		     "a flush and 30 writes queued: KVM takes them in two calls, whole records, in order");
+		for (unsigned i = 0; i < n; i++)
+			many[i].pte = 0;
+	}
 }
 
 #ifdef __i386__

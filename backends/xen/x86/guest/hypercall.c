@@ -1,6 +1,8 @@
 /* The real-Xen glue of guest.h. Hypercalls enter Xen through the page it filled, one 32-byte
- * stub per hypercall, with the x86_64 convention: rdi, rsi, rdx, r10, r8; the result in rax;
- * rcx and r11 lost. Every hypercall is counted in xen_hv.calls, as the model counts them. */
+ * stub per hypercall: arguments in rdi, rsi, rdx, r10, r8 (x86_64; rcx and r11 are lost) or
+ * ebx, ecx, edx, esi, edi (i386), the result in rax/eax. Every hypercall is counted in
+ * xen_hv.calls, as the model counts them. (i386 builds, for the tables' sake, but cannot run
+ * here: Debian's Xen 4.17 has no 32-bit PV.) */
 #include "guest.h"
 #include "pv.h"
 
@@ -17,15 +19,23 @@ struct shared_info xen_shared_info;
 
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
 {
-	register unsigned long r10 asm("r10") = a4;
 	long ret;
 
 	if (op < XEN_NR_HYPERCALLS)
 		xen_hv.calls[op]++;
+#ifdef __x86_64__
+	register unsigned long r10 asm("r10") = a4;
+
 	asm volatile("call *%[stub]"
 		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
 		     : [stub] "r"(hypercall_page + op * 32)
 		     : "rcx", "r11", "r8", "memory");
+#else
+	asm volatile("call *%[stub]"
+		     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4)
+		     : [stub] "a"(hypercall_page + op * 32)
+		     : "edi", "memory");
+#endif
 	return ret;
 }
 
@@ -72,7 +82,8 @@ long xen_bind_timer(void)
 	if (r)
 		return r;
 	timer_port = bind.port;
-	__atomic_and_fetch(&xen_shared_page.evtchn_mask[timer_port / 64], ~(1UL << (timer_port % 64)),
+	__atomic_and_fetch(&xen_shared_page.evtchn_mask[timer_port / (8 * sizeof(long))],
+			   ~(1UL << (timer_port % (8 * sizeof(long)))),
 			   __ATOMIC_SEQ_CST);
 	return timer_port;
 }
