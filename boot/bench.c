@@ -51,14 +51,14 @@ static __attribute__((noinline)) void hc_save_fl(void)
 {
 	for (unsigned i = 0; i < OPS; i++) {
 		enter_xen();
-		asm volatile("" : : "r"(xen_vcpu_info.evtchn_upcall_mask) : "memory");
+		asm volatile("" : : "r"(percpu_read(xen_vcpu)->evtchn_upcall_mask) : "memory");
 	}
 }
 
 static __attribute__((noinline)) void hc_mask(void)
 {
 	for (unsigned i = 0; i < OPS; i++) {
-		xen_vcpu_info.evtchn_upcall_mask = 1;
+		percpu_read(xen_vcpu)->evtchn_upcall_mask = 1;
 		enter_xen();
 	}
 }
@@ -66,7 +66,7 @@ static __attribute__((noinline)) void hc_mask(void)
 static __attribute__((noinline)) void hc_unmask(void)
 {
 	for (unsigned i = 0; i < OPS; i++) {
-		xen_vcpu_info.evtchn_upcall_mask = 0;
+		percpu_read(xen_vcpu)->evtchn_upcall_mask = 0;
 		enter_xen();
 	}
 }
@@ -123,7 +123,7 @@ void bench_run(const struct paravirt_backend *be, enum boot_env env)
 	if (env == ENV_NATIVE)
 		asm volatile("cli");
 	else
-		xen_vcpu_info.evtchn_upcall_mask = 1;
+		percpu_read(xen_vcpu)->evtchn_upcall_mask = 1;
 	for (unsigned i = 0; i < NOPS; i++) {
 		unpatched[i] = best(ops[i].loop);
 		hypercall[i] = env == ENV_XEN && ops[i].hypercall ? best(ops[i].hypercall) : 0;

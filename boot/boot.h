@@ -58,7 +58,10 @@ extern unsigned tap_failed;
 /* The probes and their driver (probes.c, main.c). */
 struct paravirt_backend;
 enum boot_env { ENV_NATIVE, ENV_XEN };
-void boot_run(enum boot_env env);
+/* Patch for backend be and run the probes of env. */
+void boot_run(enum boot_env env, const struct paravirt_backend *be);
+/* How the per-cpu segment's base is set, if not by the gs base MSR (rt_set_percpu_base). */
+extern int (*percpu_base_by)(unsigned long base);
 extern const char *boot_cmdline;	/* the loader's command line for the kernel */
 /* make bench's measurements instead of the probes (command line "bench") */
 __attribute__((noreturn)) void bench_run(const struct paravirt_backend *be, enum boot_env env);

@@ -10,6 +10,18 @@ u64 boot_tsc_khz;	/* set by the entry */
 long boot_wall_s;	/* the wall clock at boot_tsc0 */
 u64 boot_tsc0;
 
+int (*percpu_base_by)(unsigned long base);
+
+/* The per-cpu segment's base: natively the gs base MSR; a PV guest cannot write that and asks
+ * Xen (the Xen entry sets percpu_base_by). */
+RT_HOST int rt_set_percpu_base(unsigned long base)
+{
+	if (percpu_base_by)
+		return percpu_base_by(base);
+	asm volatile("wrmsr" : : "c"(0xc0000101), "a"((u32)base), "d"((u32)((u64)base >> 32)));
+	return 0;
+}
+
 RT_HOST u64 rt_tsc_khz(void)
 {
 	return boot_tsc_khz;

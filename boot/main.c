@@ -120,9 +120,8 @@ static void probe_verdict(const struct boot_probe *p, const struct probe_ctx unp
 	tap(1, "%s: unpatched and patched%s", p->ops, n == 2 ? ", with and without canaries" : "");
 }
 
-void boot_run(enum boot_env env)
+void boot_run(enum boot_env env, const struct paravirt_backend *be)
 {
-	const struct paravirt_backend *be = env == ENV_XEN ? &xen_backend : &native_backend;
 	unsigned want = env == ENV_XEN ? XEN : NATIVE, n = 0, nsites;
 	static struct probe_ctx runs[2][MAX_PROBES][2];	/* patched, probe, canaries */
 	struct pv_apply a = { .report = keep_result };

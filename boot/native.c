@@ -93,5 +93,5 @@ void native_start(void)
 	boot_wall_s = rtc_seconds();
 	boot_cmdline = multiboot_cmdline();
 	pv_activate(&native_backend);
-	boot_run(ENV_NATIVE);
+	boot_run(ENV_NATIVE, &native_backend);
 }

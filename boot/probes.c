@@ -113,13 +113,13 @@ extern volatile unsigned long xen_upcalls;
 /* Interrupts (or events) really on or off: natively IF, under Xen the vcpu_info mask byte. */
 static int irqs_on(const struct probe_ctx *c)
 {
-	return c->xen ? !xen_vcpu_info.evtchn_upcall_mask : !!(raw_flags() & X86_EFLAGS_IF);
+	return c->xen ? !percpu_read(xen_vcpu)->evtchn_upcall_mask : !!(raw_flags() & X86_EFLAGS_IF);
 }
 
 static void irqs_set(const struct probe_ctx *c, int on)
 {
 	if (c->xen)
-		xen_vcpu_info.evtchn_upcall_mask = !on;
+		percpu_read(xen_vcpu)->evtchn_upcall_mask = !on;
 	else if (on)
 		asm volatile("sti" : : : "memory");
 	else
@@ -160,7 +160,7 @@ static void make_pending(struct probe_ctx *c)
 {
 	if (c->xen) {
 		xen_timer_in(100000);
-		WAIT(xen_vcpu_info.evtchn_upcall_pending);
+		WAIT(percpu_read(xen_vcpu)->evtchn_upcall_pending);
 	} else {
 		apic_timer(1000, 0);
 		WAIT(APIC[APIC_IRR(VEC_TIMER)] >> (VEC_TIMER % 32) & 1);
@@ -179,7 +179,7 @@ PROBE(irq_enable)
 	irqs_set(c, 0);
 	before = taken(c);
 	make_pending(c);
-	want(c, c->xen ? xen_vcpu_info.evtchn_upcall_pending : APIC[APIC_IRR(VEC_TIMER)] >> (VEC_TIMER % 32) & 1,
+	want(c, c->xen ? percpu_read(xen_vcpu)->evtchn_upcall_pending : APIC[APIC_IRR(VEC_TIMER)] >> (VEC_TIMER % 32) & 1,
 	     "an interrupt is pending");
 	want(c, taken(c) == before, "held off while off");
 	raw_local_irq_enable();

@@ -51,8 +51,15 @@ static void traps_init(void)
 	xen_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register, (unsigned long)&cb, 0, 0);
 }
 
+/* A PV kernel's gs base is Xen's to set. */
+static int xen_percpu_base(unsigned long base)
+{
+	return xen_hypercall(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL, base, 0, 0) ? -1 : 0;
+}
+
 void xen_start(const struct start_info *si)
 {
+	const struct paravirt_backend *be;
 	long r;
 
 	console_write = xen_console_write;
@@ -61,6 +68,11 @@ void xen_start(const struct start_info *si)
 	kprintf("# %s: %lu pages, shared info at %lx: mapped (%ld)\n", si->magic, si->nr_pages, si->shared_info, r);
 	if (r)
 		machine_exit(2);
+	/* this cpu's vcpu_info (where the clock is too), before anything reads it */
+	percpu_base_by = xen_percpu_base;
+	setup_per_cpu_areas();
+	be = xen_setup_vcpu_info_placement();
+	kprintf("# vcpu_info %s\n", be == &xen_backend ? "in shared_info: the C irq ops" : "placed: the direct irq ops");
 	traps_init();
 	boot_tsc0 = rdtsc();
 	boot_tsc_khz = xen_get_tsc_khz();
@@ -70,6 +82,6 @@ void xen_start(const struct start_info *si)
 	r = xen_bind_timer();
 	kprintf("# VIRQ_TIMER on port %ld\n", r);
 	boot_cmdline = si->cmd_line;
-	pv_activate(&xen_backend);
-	boot_run(ENV_XEN);
+	pv_activate(be);
+	boot_run(ENV_XEN, be);
 }

@@ -435,7 +435,7 @@ int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86
 	struct x86_code code;
 	int len = 0;
 
-	if (x86_assemble(text, x->conv.bits, NULL, (struct pos){"<site>", 0, 0}, "x86-site", NULL, NULL, &code))
+	if (x86_assemble(text, x->conv.bits, NULL, NULL, (struct pos){"<site>", 0, 0}, "x86-site", NULL, NULL, &code))
 		len = code.len;
 	x86_code_free(&code);
 	free(text);
@@ -481,6 +481,8 @@ bool x86_assemble_code(const struct spec *s, const struct node *code, const stru
 	memset(out, 0, sizeof(*out));
 	if (!code || code->kind != NODE_SCALAR)
 		return false;
-	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, code, code->pos, "x86-code", spec_const,
+	const struct node *seg = node_get(a->node, "percpu_segment");
+
+	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, seg && seg->kind == NODE_SCALAR ? seg->str : NULL, code, code->pos, "x86-code", spec_const,
 			    &c, out);
 }

@@ -37,6 +37,7 @@ static const char *const names8[X86_NGPR] = {"al", "cl", "dl", "bl", "spl", "bpl
 static const char *const high8[4] = {"ah", "ch", "dh", "bh"};
 static const char *const segs[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 static const unsigned char seg_prefix[6] = {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65};
+#define PERCPU "percpu" /* %percpu: the arch's per-cpu segment */
 
 int x86_gpr(const char *name, int bits)
 {
@@ -131,6 +132,7 @@ struct label {
 struct asmctx {
 	const char *text;
 	int bits;
+	const char *percpu; /* the segment `%percpu:` stands for, or NULL */
 	const struct node *src;
 	struct pos where;
 	const char *check;
@@ -408,8 +410,18 @@ static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o
 			fail(c, i, "unknown register '%.*s'", (int)(end - i), c->text + i);
 			return false;
 		}
+		const char *seg = c->text + i + 1;
+		size_t seglen = colon - i - 1;
+		if (seglen == strlen(PERCPU) && strncmp(seg, PERCPU, seglen) == 0) {
+			if (!c->percpu) {
+				fail(c, i, "'%%%s:' on an arch without percpu_segment", PERCPU);
+				return false;
+			}
+			seg = c->percpu;
+			seglen = strlen(seg);
+		}
 		for (int s = 0; s < 6; s++)
-			if (colon - i - 1 == 2 && strncmp(c->text + i + 1, segs[s], 2) == 0)
+			if (seglen == 2 && strncmp(seg, segs[s], 2) == 0)
 				o->seg = seg_prefix[s];
 		if (!o->seg) {
 			fail(c, i, "unknown segment register '%.*s'", (int)(colon - i), c->text + i);
@@ -1546,7 +1558,25 @@ static bool decode_data(struct asmctx *c, int first, int last, const unsigned ch
 	return true;
 }
 
-bool x86_assemble(const char *text, int bits, const struct node *src, struct pos where, const char *check,
+/* Add one statement to the listing, with the register `%percpu:` stands for. */
+static void list_statement(struct buf *listing, const char *st, size_t n, const char *percpu)
+{
+	static const char tag[] = "%" PERCPU ":";
+	const size_t taglen = sizeof(tag) - 1;
+
+	if (listing->len)
+		buf_printf(listing, "\n");
+	for (size_t k = 0; k < n;) {
+		if (percpu && n - k >= taglen && strncmp(st + k, tag, taglen) == 0) {
+			buf_printf(listing, "%%%s:", percpu);
+			k += taglen;
+		} else {
+			buf_printf(listing, "%c", st[k++]);
+		}
+	}
+}
+
+bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
 		  x86_const_fn consts, void *cctx, struct x86_code *out)
 {
 	struct asmctx *c = xcalloc(1, sizeof(*c));
@@ -1555,7 +1585,7 @@ bool x86_assemble(const char *text, int bits, const struct node *src, struct pos
 	size_t n = strlen(text);
 
 	memset(out, 0, sizeof(*out));
-	*c = (struct asmctx){.text = text, .bits = bits, .src = src, .where = where, .check = check,
+	*c = (struct asmctx){.text = text, .bits = bits, .percpu = percpu, .src = src, .where = where, .check = check,
 			     .consts = consts, .cctx = cctx};
 	for (size_t i = 0; i < n;) { /* statements: lines, ';', comments */
 		size_t eol = i, end;
@@ -1571,7 +1601,7 @@ bool x86_assemble(const char *text, int bits, const struct node *src, struct pos
 			while (b > a && isspace((unsigned char)text[b - 1]))
 				b--;
 			if (b > a)
-				buf_printf(&listing, "%s%.*s", listing.len ? "\n" : "", (int)(b - a), text + a);
+				list_statement(&listing, text + a, b - a, percpu);
 			parse_statement(c, s, p);
 			s = p + 1;
 		}

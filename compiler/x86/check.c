@@ -79,6 +79,9 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 			diag_error(a->ret_regs.r[i].pos, "x86-convention", i >= 2 ? "at most two return registers"
 				   : "return register '%s' has no gcc constraint letter", a->ret_regs.r[i].name);
 	}
+	const struct node *seg = node_get(a->node, "percpu_segment");
+	if (seg && seg->kind == NODE_SCALAR && strcmp(seg->str, "fs") != 0 && strcmp(seg->str, "gs") != 0)
+		diag_error(seg->pos, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg->str);
 	if (a->arg_regs.n > 8)
 		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
 	const struct node *rr = node_get(a->node, "ret_regs");

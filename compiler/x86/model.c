@@ -555,7 +555,7 @@ struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
 	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
-	struct strset seen_protos, seen_bodies; /* symbols already declared / defined */
+	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
 };
 
 static char *proto_of(const struct spec_op *op, const char *sym)
@@ -682,7 +682,8 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
 		/* a plain C function: adapted to the callee-save convention by a thunk */
 		tv_set_strf(e, "init", "{ .func = __raw_callee_save_%s }", sym);
-		add_once(thunks, sym);
+		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
+			tv_add_str(thunks, sym);
 		add_proto(bc, op, sym);
 	} else {
 		if (in->kind == OP_CALLEE_SAVE)
@@ -739,7 +740,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}, {0}};
 
 	struct vec on = {0};
 
@@ -758,8 +759,9 @@ static void add_backends(struct model *m, struct tval *root)
 				continue;
 			d = tv_add_map(tabs);
 			tv_set_str(d, "name", tab->name);
-			tv_set_strf(d, "var", "%s%s", spec_prefix(b, m->x->a), tab->name);
-			tv_set_strf(d, "decl", "const struct %s %s%s", tab->name, spec_prefix(b, m->x->a), tab->name);
+			/* named after the backend: two backends may share a symbol prefix */
+			tv_set_strf(d, "var", "%s_%s", b->name, tab->name);
+			tv_set_strf(d, "decl", "const struct %s %s_%s", tab->name, b->name, tab->name);
 			entries = tv_set(d, "entries", tv_list());
 			walk_entries(&bc, b, &tab->ops, NULL, entries, thunks, insns);
 			if (i == 0) { /* the globals start as the default backend's tables */
@@ -774,6 +776,7 @@ static void add_backends(struct model *m, struct tval *root)
 	vec_free(&on);
 	strset_free(&bc.seen_protos);
 	strset_free(&bc.seen_bodies);
+	strset_free(&bc.seen_thunks);
 }
 
 /* ---- .S macros ---- */

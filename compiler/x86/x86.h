@@ -54,10 +54,11 @@ struct x86_code {
 /* Looks up a spec constant by name (constants may be used in operands). */
 typedef bool (*x86_const_fn)(const char *name, long long *value, void *ctx);
 
-/* Assemble `text` for a `bits`-bit mode. Errors go to diag with check `check`, at the
+/* Assemble `text` for a `bits`-bit mode; `%percpu:` in an operand stands for the segment
+ * register `percpu` names (NULL: no per-cpu segment; the listing says the register). Errors go to diag with check `check`, at the
  * character of `src` (a YAML scalar whose str is text) or at `where` when src is NULL.
  * False after an error; out is then empty. */
-bool x86_assemble(const char *text, int bits, const struct node *src, struct pos where,
+bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where,
 		  const char *check, x86_const_fn consts, void *ctx, struct x86_code *out);
 void x86_code_free(struct x86_code *c);
 

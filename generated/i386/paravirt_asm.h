@@ -33,7 +33,7 @@
 		.if (~(clobbers)) & (1 << 0); push %eax; .endif ; \
 		.if (~(clobbers)) & (1 << 2); push %edx; .endif ; \
 		call *%cs:pv_irq_ops+PV_OFFSET_pv_irq_ops_irq_disable ; \
-		.byte 0x90 ; \
+		.byte 0x66,0x90 ; \
 		.if (~(clobbers)) & (1 << 2); pop %edx; .endif ; \
 		.if (~(clobbers)) & (1 << 0); pop %eax; .endif \
 	)
@@ -44,7 +44,7 @@
 		.if (~(clobbers)) & (1 << 0); push %eax; .endif ; \
 		.if (~(clobbers)) & (1 << 2); push %edx; .endif ; \
 		call *%cs:pv_irq_ops+PV_OFFSET_pv_irq_ops_irq_enable ; \
-		.byte 0x0f,0x1f,0x84,0x00,0x00,0x00,0x00,0x00,0x0f,0x1f,0x80,0x00,0x00,0x00,0x00 ; \
+		.byte 0x0f,0x1f,0x84,0x00,0x00,0x00,0x00,0x00,0x0f,0x1f,0x84,0x00,0x00,0x00,0x00,0x00,0x90 ; \
 		.if (~(clobbers)) & (1 << 2); pop %edx; .endif ; \
 		.if (~(clobbers)) & (1 << 0); pop %eax; .endif \
 	)

@@ -153,43 +153,43 @@ native_make_pmd:
 	ret
 	.size native_make_pmd, . - native_make_pmd
 
-/* xen: pv_irq_ops.save_fl */
+/* xen_vcpu_info_placement: pv_irq_ops.save_fl */
 	.globl xen_save_fl_direct
 	.type xen_save_fl_direct, @function
 xen_save_fl_direct:
-	cmpb $1, xen_vcpu_info+XEN_vcpu_info_mask
+	cmpb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask
 	sbb %eax, %eax
 	and $0x200, %eax
 	ret
 	.size xen_save_fl_direct, . - xen_save_fl_direct
 
-/* xen: pv_irq_ops.restore_fl */
+/* xen_vcpu_info_placement: pv_irq_ops.restore_fl */
 	.globl xen_restore_fl_direct
 	.type xen_restore_fl_direct, @function
 xen_restore_fl_direct:
 	testb $0x02, %ah
-	setz xen_vcpu_info+XEN_vcpu_info_mask
-	cmpw $0x0001, xen_vcpu_info+XEN_vcpu_info_pending
+	setz %fs:xen_vcpu_info+XEN_vcpu_info_mask
+	cmpw $0x0001, %fs:xen_vcpu_info+XEN_vcpu_info_pending
 	jnz 1f
 	call xen_check_events
 	1:
 	ret
 	.size xen_restore_fl_direct, . - xen_restore_fl_direct
 
-/* xen: pv_irq_ops.irq_disable */
+/* xen_vcpu_info_placement: pv_irq_ops.irq_disable */
 	.globl xen_irq_disable_direct
 	.type xen_irq_disable_direct, @function
 xen_irq_disable_direct:
-	movb $1, xen_vcpu_info+XEN_vcpu_info_mask
+	movb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask
 	ret
 	.size xen_irq_disable_direct, . - xen_irq_disable_direct
 
-/* xen: pv_irq_ops.irq_enable */
+/* xen_vcpu_info_placement: pv_irq_ops.irq_enable */
 	.globl xen_irq_enable_direct
 	.type xen_irq_enable_direct, @function
 xen_irq_enable_direct:
-	movb $0, xen_vcpu_info+XEN_vcpu_info_mask
-	testb $0xff, xen_vcpu_info+XEN_vcpu_info_pending
+	movb $0, %fs:xen_vcpu_info+XEN_vcpu_info_mask
+	testb $0xff, %fs:xen_vcpu_info+XEN_vcpu_info_pending
 	jz 1f
 	call xen_check_events
 	1:

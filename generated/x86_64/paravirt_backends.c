@@ -14,6 +14,10 @@
 #define NULL ((void *)0)
 #endif
 
+PV_CALLEE_SAVE_REGS_THUNK(xen_save_fl);
+PV_CALLEE_SAVE_REGS_THUNK(xen_restore_fl);
+PV_CALLEE_SAVE_REGS_THUNK(xen_irq_disable);
+PV_CALLEE_SAVE_REGS_THUNK(xen_irq_enable);
 PV_CALLEE_SAVE_REGS_THUNK(xen_pte_val);
 PV_CALLEE_SAVE_REGS_THUNK(xen_make_pte);
 PV_CALLEE_SAVE_REGS_THUNK(xen_pgd_val);
@@ -467,10 +471,10 @@ const struct pv_cpu_ops xen_pv_cpu_ops = {
 
 const struct pv_irq_ops xen_pv_irq_ops = {
 	.init_IRQ = xen_init_IRQ,
-	.save_fl = { .func = xen_save_fl_direct },
-	.restore_fl = { .func = xen_restore_fl_direct },
-	.irq_disable = { .func = xen_irq_disable_direct },
-	.irq_enable = { .func = xen_irq_enable_direct },
+	.save_fl = { .func = __raw_callee_save_xen_save_fl },
+	.restore_fl = { .func = __raw_callee_save_xen_restore_fl },
+	.irq_disable = { .func = __raw_callee_save_xen_irq_disable },
+	.irq_enable = { .func = __raw_callee_save_xen_irq_enable },
 	.safe_halt = xen_safe_halt,
 	.halt = xen_halt,
 	.adjust_exception_frame = xen_adjust_exception_frame,
@@ -537,35 +541,11 @@ const struct pv_lock_ops xen_pv_lock_ops = {
 };
 
 static const unsigned char xen_bytes_pv_cpu_ops_wbinvd[2] = { 0x0f, 0x09 };
-static const unsigned char xen_bytes_pv_irq_ops_save_fl[14] = { 0x80, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x01, 0x19, 0xc0, 0x25, 0x00, 0x02, 0x00, 0x00 };
-static const struct paravirt_reloc xen_relocs_pv_irq_ops_save_fl[] = {
-	{ 2, 1 }, /* xen_vcpu_info */
-};
-static const unsigned char xen_bytes_pv_irq_ops_restore_fl[27] = { 0x66, 0xf7, 0xc7, 0x00, 0x02, 0x0f, 0x94, 0x05, 0x00, 0x00, 0x00, 0x00, 0x66, 0x83, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x01, 0x75, 0x05, 0xe8, 0x00, 0x00, 0x00, 0x00 };
-static const struct paravirt_reloc xen_relocs_pv_irq_ops_restore_fl[] = {
-	{ 8, 1 }, /* xen_vcpu_info */
-	{ 15, 1 }, /* xen_vcpu_info */
-	{ 23, 1 }, /* xen_check_events */
-};
-static const unsigned char xen_bytes_pv_irq_ops_irq_disable[7] = { 0xc6, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const struct paravirt_reloc xen_relocs_pv_irq_ops_irq_disable[] = {
-	{ 2, 1 }, /* xen_vcpu_info */
-};
-static const unsigned char xen_bytes_pv_irq_ops_irq_enable[21] = { 0xc6, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf6, 0x05, 0x00, 0x00, 0x00, 0x00, 0xff, 0x74, 0x05, 0xe8, 0x00, 0x00, 0x00, 0x00 };
-static const struct paravirt_reloc xen_relocs_pv_irq_ops_irq_enable[] = {
-	{ 2, 1 }, /* xen_vcpu_info */
-	{ 9, 1 }, /* xen_vcpu_info */
-	{ 17, 1 }, /* xen_check_events */
-};
 
 static const struct paravirt_insn xen_insns[] = {
 	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
 	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
 	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 14, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: cmpb $1, xen_vcpu_info+XEN_vcpu_info_mask(%rip);sbb %eax, %eax;and $0x200, %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 27, 3, xen_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_relocs_pv_irq_ops_restore_fl }, /* pv_irq_ops.restore_fl: testw $0x200, %di;setz xen_vcpu_info+XEN_vcpu_info_mask(%rip);cmpw $0x0001, xen_vcpu_info+XEN_vcpu_info_pending(%rip);jnz 1f;call xen_check_events;1: */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 7, 1, xen_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_relocs_pv_irq_ops_irq_disable }, /* pv_irq_ops.irq_disable: movb $1, xen_vcpu_info+XEN_vcpu_info_mask(%rip) */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 21, 3, xen_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_relocs_pv_irq_ops_irq_enable }, /* pv_irq_ops.irq_enable: movb $0, xen_vcpu_info+XEN_vcpu_info_mask(%rip);testb $0xff, xen_vcpu_info+XEN_vcpu_info_pending(%rip);jz 1f;call xen_check_events;1: */
 	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
 	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
 	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
@@ -591,8 +571,208 @@ const struct paravirt_backend xen_backend = {
 	.pv_mmu_ops = &xen_pv_mmu_ops,
 	.pv_lock_ops = &xen_pv_lock_ops,
 	.insns = xen_insns,
-	.ninsns = 13,
+	.ninsns = 9,
 	.policy = xen_policy,
+};
+
+/* ---- xen_vcpu_info_placement (what it does not list comes from xen) ---- */
+
+const struct pv_info xen_vcpu_info_placement_pv_info = {
+	.kernel_rpl = 1,
+	.shared_kernel_pmd = 0,
+	.paravirt_enabled = 1,
+	.name = "Xen",
+};
+
+const struct pv_init_ops xen_vcpu_info_placement_pv_init_ops = {
+	.patch = xen_patch, /* from xen */
+	.arch_setup = xen_arch_setup, /* from xen */
+	.memory_setup = xen_memory_setup, /* from xen */
+	.post_allocator_init = xen_post_allocator_init, /* from xen */
+	.banner = xen_banner, /* from xen */
+};
+
+const struct pv_time_ops xen_vcpu_info_placement_pv_time_ops = {
+	.time_init = xen_time_init, /* from xen */
+	.get_wallclock = xen_get_wallclock, /* from xen */
+	.set_wallclock = xen_set_wallclock, /* from xen */
+	.sched_clock = xen_sched_clock, /* from xen */
+	.get_tsc_khz = xen_get_tsc_khz, /* from xen */
+};
+
+const struct pv_cpu_ops xen_vcpu_info_placement_pv_cpu_ops = {
+	.get_debugreg = xen_get_debugreg, /* from xen */
+	.set_debugreg = xen_set_debugreg, /* from xen */
+	.clts = xen_clts, /* from xen */
+	.read_cr0 = native_read_cr0, /* from native */
+	.write_cr0 = xen_write_cr0, /* from xen */
+	.read_cr4_safe = native_read_cr4_safe, /* from native */
+	.read_cr4 = native_read_cr4, /* from native */
+	.write_cr4 = xen_write_cr4, /* from xen */
+	.read_cr8 = native_read_cr8, /* from native */
+	.write_cr8 = native_write_cr8, /* from native */
+	.load_tr_desc = (void *)paravirt_nop, /* does nothing */
+	.load_gdt = xen_load_gdt, /* from xen */
+	.load_idt = xen_load_idt, /* from xen */
+	.store_gdt = native_store_gdt, /* from native */
+	.store_idt = native_store_idt, /* from native */
+	.set_ldt = xen_set_ldt, /* from xen */
+	.store_tr = native_store_tr, /* from native */
+	.load_tls = xen_load_tls, /* from xen */
+	.load_gs_index = xen_load_gs_index, /* from xen */
+	.write_ldt_entry = xen_write_ldt_entry, /* from xen */
+	.write_gdt_entry = xen_write_gdt_entry, /* from xen */
+	.write_idt_entry = xen_write_idt_entry, /* from xen */
+	.alloc_ldt = xen_alloc_ldt, /* from xen */
+	.free_ldt = xen_free_ldt, /* from xen */
+	.load_sp0 = xen_load_sp0, /* from xen */
+	.set_iopl_mask = xen_set_iopl_mask, /* from xen */
+	.wbinvd = native_wbinvd, /* from native */
+	.io_delay = xen_io_delay, /* from xen */
+	.cpuid = xen_cpuid, /* from xen */
+	.read_msr_amd = native_read_msr_amd, /* from native */
+	.read_msr = native_read_msr, /* from native */
+	.write_msr = xen_write_msr_safe, /* from xen */
+	.read_tsc = native_read_tsc, /* from native */
+	.read_pmc = native_read_pmc, /* from native */
+	.read_tscp = native_read_tscp, /* from native */
+	.irq_enable_sysexit = xen_sysexit, /* from xen */
+	.usergs_sysret64 = xen_sysret64, /* from xen */
+	.usergs_sysret32 = xen_sysret32, /* from xen */
+	.iret = xen_iret, /* from xen */
+	.swapgs = (void *)paravirt_nop, /* does nothing */
+	.lazy_mode.enter = xen_enter_lazy_cpu, /* from xen */
+	.lazy_mode.leave = xen_leave_lazy_cpu, /* from xen */
+};
+
+const struct pv_irq_ops xen_vcpu_info_placement_pv_irq_ops = {
+	.init_IRQ = xen_init_IRQ, /* from xen */
+	.save_fl = { .func = xen_save_fl_direct },
+	.restore_fl = { .func = xen_restore_fl_direct },
+	.irq_disable = { .func = xen_irq_disable_direct },
+	.irq_enable = { .func = xen_irq_enable_direct },
+	.safe_halt = xen_safe_halt, /* from xen */
+	.halt = xen_halt, /* from xen */
+	.adjust_exception_frame = xen_adjust_exception_frame, /* from xen */
+};
+
+const struct pv_apic_ops xen_vcpu_info_placement_pv_apic_ops = {
+	.setup_boot_clock = (void *)paravirt_nop, /* does nothing */
+	.setup_secondary_clock = (void *)paravirt_nop, /* does nothing */
+	.startup_ipi_hook = (void *)paravirt_nop, /* does nothing */
+};
+
+const struct pv_mmu_ops xen_vcpu_info_placement_pv_mmu_ops = {
+	.pagetable_setup_start = xen_pagetable_setup_start, /* from xen */
+	.pagetable_setup_done = xen_pagetable_setup_done, /* from xen */
+	.read_cr2 = xen_read_cr2, /* from xen */
+	.write_cr2 = xen_write_cr2, /* from xen */
+	.read_cr3 = xen_read_cr3, /* from xen */
+	.write_cr3 = xen_write_cr3, /* from xen */
+	.activate_mm = xen_activate_mm, /* from xen */
+	.dup_mmap = xen_dup_mmap, /* from xen */
+	.exit_mmap = xen_exit_mmap, /* from xen */
+	.flush_tlb_user = xen_flush_tlb_user, /* from xen */
+	.flush_tlb_kernel = xen_flush_tlb_kernel, /* from xen */
+	.flush_tlb_single = xen_flush_tlb_single, /* from xen */
+	.flush_tlb_others = xen_flush_tlb_others, /* from xen */
+	.pgd_alloc = xen_pgd_alloc, /* from xen */
+	.pgd_free = xen_pgd_free, /* from xen */
+	.alloc_pte = xen_alloc_pte, /* from xen */
+	.alloc_pmd = xen_alloc_pmd, /* from xen */
+	.alloc_pmd_clone = (void *)paravirt_nop, /* does nothing */
+	.alloc_pud = xen_alloc_pud, /* from xen */
+	.release_pte = xen_release_pte, /* from xen */
+	.release_pmd = xen_release_pmd, /* from xen */
+	.release_pud = xen_release_pud, /* from xen */
+	.set_pte = xen_set_pte, /* from xen */
+	.set_pte_at = xen_set_pte_at, /* from xen */
+	.set_pmd = xen_set_pmd, /* from xen */
+	.pte_update = (void *)paravirt_nop, /* does nothing */
+	.pte_update_defer = (void *)paravirt_nop, /* does nothing */
+	.ptep_modify_prot_start = xen_ptep_modify_prot_start, /* from xen */
+	.ptep_modify_prot_commit = xen_ptep_modify_prot_commit, /* from xen */
+	.pte_val = { .func = __raw_callee_save_xen_pte_val }, /* from xen */
+	.make_pte = { .func = __raw_callee_save_xen_make_pte }, /* from xen */
+	.pgd_val = { .func = __raw_callee_save_xen_pgd_val }, /* from xen */
+	.make_pgd = { .func = __raw_callee_save_xen_make_pgd }, /* from xen */
+	.set_pud = xen_set_pud, /* from xen */
+	.pmd_val = { .func = __raw_callee_save_xen_pmd_val }, /* from xen */
+	.make_pmd = { .func = __raw_callee_save_xen_make_pmd }, /* from xen */
+	.pud_val = { .func = __raw_callee_save_xen_pud_val }, /* from xen */
+	.make_pud = { .func = __raw_callee_save_xen_make_pud }, /* from xen */
+	.set_pgd = xen_set_pgd, /* from xen */
+	.lazy_mode.enter = xen_enter_lazy_mmu, /* from xen */
+	.lazy_mode.leave = xen_leave_lazy_mmu, /* from xen */
+	.set_fixmap = xen_set_fixmap, /* from xen */
+};
+
+const struct pv_lock_ops xen_vcpu_info_placement_pv_lock_ops = {
+	.spin_is_locked = native_spin_is_locked, /* from native */
+	.spin_is_contended = native_spin_is_contended, /* from native */
+	.spin_lock = native_spin_lock, /* from native */
+	.spin_lock_flags = native_spin_lock_flags, /* from native */
+	.spin_trylock = native_spin_trylock, /* from native */
+	.spin_unlock = native_spin_unlock, /* from native */
+};
+
+static const unsigned char xen_vcpu_info_placement_bytes_pv_cpu_ops_wbinvd[2] = { 0x0f, 0x09 };
+static const unsigned char xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl[16] = { 0x65, 0x80, 0x3c, 0x25, 0x00, 0x00, 0x00, 0x00, 0x01, 0x19, 0xc0, 0x25, 0x00, 0x02, 0x00, 0x00 };
+static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl[] = {
+	{ 4, 0 }, /* xen_vcpu_info */
+};
+static const unsigned char xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl[31] = { 0x66, 0xf7, 0xc7, 0x00, 0x02, 0x65, 0x0f, 0x94, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0x65, 0x66, 0x83, 0x3c, 0x25, 0x00, 0x00, 0x00, 0x00, 0x01, 0x75, 0x05, 0xe8, 0x00, 0x00, 0x00, 0x00 };
+static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl[] = {
+	{ 10, 0 }, /* xen_vcpu_info */
+	{ 19, 0 }, /* xen_vcpu_info */
+	{ 27, 1 }, /* xen_check_events */
+};
+static const unsigned char xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable[9] = { 0x65, 0xc6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable[] = {
+	{ 4, 0 }, /* xen_vcpu_info */
+};
+static const unsigned char xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable[25] = { 0x65, 0xc6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0x00, 0x65, 0xf6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0xff, 0x74, 0x05, 0xe8, 0x00, 0x00, 0x00, 0x00 };
+static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable[] = {
+	{ 4, 0 }, /* xen_vcpu_info */
+	{ 13, 0 }, /* xen_vcpu_info */
+	{ 21, 1 }, /* xen_check_events */
+};
+
+static const struct paravirt_insn xen_vcpu_info_placement_insns[] = {
+	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_vcpu_info_placement_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 16, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: cmpb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask;sbb %eax, %eax;and $0x200, %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 31, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl }, /* pv_irq_ops.restore_fl: testw $0x200, %di;setz %gs:xen_vcpu_info+XEN_vcpu_info_mask;cmpw $0x0001, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jnz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 9, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable }, /* pv_irq_ops.irq_disable: movb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 25, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable }, /* pv_irq_ops.irq_enable: movb $0, %gs:xen_vcpu_info+XEN_vcpu_info_mask;testb $0xff, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+};
+
+/* xen_vcpu_info_placement's patch policy by type: what the spec says for it (the rest: the patcher decides). */
+static const unsigned char xen_vcpu_info_placement_policy[PARAVIRT_PATCH_COUNT] = {
+	[0] = PV_POLICY_DEFAULT,
+};
+
+const struct paravirt_backend xen_vcpu_info_placement_backend = {
+	.name = "xen_vcpu_info_placement",
+	.hypervisor_type = 1,
+	.pv_info = &xen_vcpu_info_placement_pv_info,
+	.pv_init_ops = &xen_vcpu_info_placement_pv_init_ops,
+	.pv_time_ops = &xen_vcpu_info_placement_pv_time_ops,
+	.pv_cpu_ops = &xen_vcpu_info_placement_pv_cpu_ops,
+	.pv_irq_ops = &xen_vcpu_info_placement_pv_irq_ops,
+	.pv_apic_ops = &xen_vcpu_info_placement_pv_apic_ops,
+	.pv_mmu_ops = &xen_vcpu_info_placement_pv_mmu_ops,
+	.pv_lock_ops = &xen_vcpu_info_placement_pv_lock_ops,
+	.insns = xen_vcpu_info_placement_insns,
+	.ninsns = 13,
+	.policy = xen_vcpu_info_placement_policy,
 };
 
 /* ---- kvm (what it does not list comes from native) ---- */

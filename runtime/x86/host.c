@@ -3,6 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#ifdef __x86_64__
+#include <asm/prctl.h>
+#else
+#include <asm/ldt.h>
+#endif
 
 #include "host.h"
 
@@ -83,4 +90,20 @@ void rt_log_clear(void)
 {
 	log_len = 0;
 	log_buf[0] = 0;
+}
+
+int rt_set_percpu_base(unsigned long base)
+{
+#ifdef __x86_64__
+	return syscall(SYS_arch_prctl, ARCH_SET_GS, base) ? -1 : 0;
+#else
+	/* a flat 4 GiB data segment at base: offsets wrap, so a base "below" the template works */
+	struct user_desc d = { .entry_number = (unsigned)-1, .base_addr = (unsigned)base, .limit = 0xfffff,
+			       .seg_32bit = 1, .limit_in_pages = 1, .useable = 1 };
+
+	if (syscall(SYS_set_thread_area, &d))
+		return -1;
+	asm volatile("mov %0, %%fs" : : "r"(d.entry_number * 8 + 3));
+	return 0;
+#endif
 }

@@ -17,4 +17,8 @@ RT_HOST __attribute__((format(printf, 1, 2))) void rt_log(const char *fmt, ...);
 RT_HOST const char *rt_log_text(void);
 RT_HOST void rt_log_clear(void);
 
+/* Make base the per-cpu segment's base (x86_64: gs, by arch_prctl; i386: fs, a TLS descriptor).
+ * Returns 0, or -1. */
+RT_HOST int rt_set_percpu_base(unsigned long base);
+
 #endif

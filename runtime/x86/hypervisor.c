@@ -6,7 +6,6 @@
 #include "xen.h"
 
 struct xen_hv xen_hv;
-struct vcpu_info xen_vcpu_info;
 struct shared_info xen_shared_info;
 
 /* The generated direct irq sequences reach the two bytes at the spec's XEN_vcpu_info_pending
@@ -28,7 +27,7 @@ static u64 system_ns(void)
  * schedule; the version is odd meanwhile so a reader retries. */
 static void update_time(void)
 {
-	struct vcpu_time_info *t = &xen_vcpu_info.time;
+	struct vcpu_time_info *t = &xen_hv.vcpu[0]->time;
 	u64 mul = div_u64(1000000ULL << 32, (u32)rt_tsc_khz());	/* ns per cycle, 32.32 fixed point */
 	int shift = 0;
 
@@ -49,11 +48,14 @@ static void update_time(void)
 	__atomic_add_fetch(&t->version, 1, __ATOMIC_SEQ_CST);
 }
 
-RT_HOST void xen_hv_reset(void)
+RT_HOST void xen_hv_reset(int placement)
 {
-	xen_hv = (struct xen_hv){ .periodic = 1, .memory_kb = XEN_DOMAIN_KB };
-	xen_vcpu_info = (struct vcpu_info){ .evtchn_upcall_mask = 1 };	/* a vcpu starts masked */
+	xen_hv = (struct xen_hv){ .periodic = 1, .memory_kb = XEN_DOMAIN_KB, .placement = placement };
 	xen_shared_info = (struct shared_info){ 0 };
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		xen_hv.vcpu[cpu] = &xen_shared_info.vcpu_info[cpu];
+		xen_hv.vcpu[cpu]->evtchn_upcall_mask = 1;	/* a vcpu starts masked */
+	}
 	boot_ns = rt_now_ns();
 	xen_shared_info.wc_sec = (u32)rt_wall_s();
 	update_time();
@@ -74,12 +76,31 @@ static void deliver_events(void)
 {
 	void (*handler)(void) = (void (*)(void))xen_hv.callbacks[CALLBACKTYPE_event];
 
-	if (xen_vcpu_info.evtchn_upcall_pending && !xen_vcpu_info.evtchn_upcall_mask && handler) {
+	struct vcpu_info *v = xen_hv.vcpu[0];
+
+	if (v->evtchn_upcall_pending && !v->evtchn_upcall_mask && handler) {
 		xen_hv.upcalls++;
-		xen_vcpu_info.evtchn_upcall_mask = 1;
+		v->evtchn_upcall_mask = 1;
 		handler();
-		xen_vcpu_info.evtchn_upcall_mask = 0;	/* the handler's return unmasks */
+		v->evtchn_upcall_mask = 0;	/* the handler's return unmasks */
 	}
+}
+
+/* Move a vcpu's vcpu_info to the guest's frame and offset: Xen copies what it holds and writes
+ * only there from now on. Refused where the model plays a Xen without it, or for a place
+ * that crosses a page. */
+static long register_vcpu_info(unsigned cpu, const struct vcpu_register_vcpu_info *r)
+{
+	struct vcpu_info *to;
+
+	if (!xen_hv.placement)
+		return -38;	/* ENOSYS */
+	if (cpu >= NR_CPUS || r->offset + sizeof(*to) > 4096)
+		return -22;
+	to = (struct vcpu_info *)(uintptr_t)(((r->mfn - XEN_MFN_OFFSET) << PAGE_SHIFT) + r->offset);
+	*to = *xen_hv.vcpu[cpu];
+	xen_hv.vcpu[cpu] = to;
+	return 0;
 }
 
 static long mmu_update(const struct mmu_update *req, unsigned count)
@@ -230,6 +251,8 @@ static long do_call(unsigned op, const unsigned long *a)
 			xen_hv.writable_pagetables = 1;
 		return 0;
 	case __HYPERVISOR_vcpu_op:
+		if (a[0] == VCPUOP_register_vcpu_info)
+			return register_vcpu_info((unsigned)a[1], (const struct vcpu_register_vcpu_info *)a[2]);
 		if (a[0] == VCPUOP_down)
 			xen_hv.vcpu_down = 1;
 		else if (a[0] == VCPUOP_up)
@@ -252,8 +275,8 @@ static long do_call(unsigned op, const unsigned long *a)
 	case __HYPERVISOR_sched_op:
 		if (a[0] == SCHEDOP_block) {
 			/* blocking unmasks events; the vcpu wakes on the next one, its timer's */
-			xen_vcpu_info.evtchn_upcall_mask = 0;
-			xen_vcpu_info.evtchn_upcall_pending = 1;
+			xen_hv.vcpu[0]->evtchn_upcall_mask = 0;
+			xen_hv.vcpu[0]->evtchn_upcall_pending = 1;
 			update_time();
 		}
 		return 0;

@@ -121,6 +121,26 @@ static inline u64 div_u64(u64 n, u32 d)
 #endif
 }
 
+/* Per-cpu data, as Linux keeps it: a variable defined per cpu is a template in its own section;
+ * cpu n's copy is at __per_cpu_offset[n] from it, and the per-cpu segment (gs on x86_64, fs on
+ * i386) has the running cpu's offset as its base, so `%gs:var` is this cpu's var. The model
+ * runs on cpu 0 (setup_per_cpu_areas loads its offset). */
+#define NR_CPUS 2
+#define DEFINE_PER_CPU(type, name) __attribute__((section(".data.percpu"))) __typeof__(type) name
+#define DECLARE_PER_CPU(type, name) extern __typeof__(type) name
+extern unsigned long __per_cpu_offset[NR_CPUS];
+#define per_cpu(var, cpu) (*(__typeof__(&(var)))((char *)&(var) + __per_cpu_offset[cpu]))
+#ifdef __x86_64__
+#define PER_CPU_SEG "%%gs:"
+#else
+#define PER_CPU_SEG "%%fs:"
+#endif
+/* This cpu's value of a word-sized per-cpu variable, read through the segment. */
+#define percpu_read(var) \
+	({ __typeof__(var) v__; asm volatile("mov " PER_CPU_SEG "%c1, %0" : "=r"(v__) : "i"(&(var))); v__; })
+/* Copy the per-cpu templates for every cpu and point this process's per-cpu segment at cpu 0's. */
+RT_HOST void setup_per_cpu_areas(void);
+
 /* The fixed mappings set_fixmap fills: one page-table entry each. */
 #define FIX_SLOTS 16
 extern pte_t fixmap_ptes[FIX_SLOTS];

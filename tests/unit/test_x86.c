@@ -134,7 +134,7 @@ static struct x86_code assemble(const char *text, int bits)
 {
 	struct x86_code c;
 
-	assert_true(x86_assemble(text, bits, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_true(x86_assemble(text, bits, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
 	return c;
 }
 
@@ -169,7 +169,25 @@ static void sequences(void **state)
 	c = assemble("pushf", 32);
 	assert_int_equal(c.stack, -4);
 	x86_code_free(&c);
-	assert_false(x86_assemble("mov %rax, %rbx", 32, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble("mov %rax, %rbx", 32, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_int_equal(diag_error_count(), 1);
+	diag_reset();
+	/* the per-cpu segment: the arch's prefix byte (gs 0x65, fs 0x64), an absolute field, and the
+	 * listing names the register; without one it is an error */
+	static const struct { const char *seg; int bits; unsigned char prefix; } pc[] = {
+		{"gs", 64, 0x65}, {"fs", 32, 0x64},
+	};
+	for (size_t i = 0; i < sizeof(pc) / sizeof(pc[0]); i++) {
+		assert_true(x86_assemble("movb $1, %percpu:v+1", pc[i].bits, pc[i].seg, NULL, (struct pos){"t", 1, 1},
+					 "x86-code", NULL, NULL, &c));
+		assert_int_equal(c.bytes[0], pc[i].prefix);
+		assert_int_equal(c.nrelocs, 1);
+		assert_false(c.relocs[0].pcrel);
+		assert_int_equal(c.relocs[0].addend, 1);
+		assert_string_equal(c.text, pc[i].bits == 64 ? "movb $1, %gs:v+1" : "movb $1, %fs:v+1");
+		x86_code_free(&c);
+	}
+	assert_false(x86_assemble("movb $1, %percpu:v", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
 	assert_int_equal(diag_error_count(), 1);
 	diag_reset();
 }
@@ -230,9 +248,9 @@ static void decoded_effects(void **state)
 	assert_int_equal(c.len, 5);
 	x86_code_free(&c);
 	/* data that ends inside an instruction, or is not a byte, is refused */
-	assert_false(x86_assemble(".byte 0x0f", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
-	assert_false(x86_assemble(".byte 0x100", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
-	assert_false(x86_assemble(".byte sym", 64, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte 0x0f", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte 0x100", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
+	assert_false(x86_assemble(".byte sym", 64, NULL, NULL, (struct pos){"t", 1, 1}, "x86-code", NULL, NULL, &c));
 	assert_int_equal(diag_error_count(), 3);
 	diag_reset();
 }

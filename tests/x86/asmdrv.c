@@ -21,7 +21,7 @@ int main(void)
 		sscanf(line, "%d", &bits);
 		if (!text)
 			continue;
-		if (!x86_assemble(text + 1, bits, NULL, (struct pos){"stdin", 1, 1}, "x86-code", NULL, NULL, &code)) {
+		if (!x86_assemble(text + 1, bits, NULL, NULL, (struct pos){"stdin", 1, 1}, "x86-code", NULL, NULL, &code)) {
 			puts("error");
 			continue;
 		}

@@ -105,9 +105,13 @@ static void set_page_rw(unsigned long va, int writable)
 
 /* ---- boot ---- */
 
+/* The backend the sites are patched for: the direct irq sequences only once every cpu's
+ * vcpu_info is placed (xen_setup_vcpu_info_placement). */
+static const struct paravirt_backend *xen_running = &xen_backend;
+
 unsigned int xen_patch(u8 type, u16 clobber, void *insnbuf, unsigned long addr, unsigned int len)
 {
-	return pv_patch_op(&xen_backend, type, clobber, insnbuf, addr, len);
+	return pv_patch_op(xen_running, type, clobber, insnbuf, addr, len);
 }
 
 static void register_callback(unsigned type, void (*fn)(void))
@@ -120,8 +124,8 @@ static void register_callback(unsigned type, void (*fn)(void))
 /* The event upcall: the handler consumes what is pending (this kernel binds no channel). */
 static void evtchn_do_upcall(void)
 {
-	xen_vcpu_info.evtchn_pending_sel = 0;
-	xen_vcpu_info.evtchn_upcall_pending = 0;
+	percpu_read(xen_vcpu)->evtchn_pending_sel = 0;
+	percpu_read(xen_vcpu)->evtchn_upcall_pending = 0;
 }
 
 void xen_arch_setup(void)
@@ -171,7 +175,7 @@ static u64 scale_delta(u64 delta, u32 mul, int shift)
 
 static u64 clock_ns(void)
 {
-	const volatile struct vcpu_time_info *t = &xen_vcpu_info.time;
+	const volatile struct vcpu_time_info *t = &percpu_read(xen_vcpu)->time;
 	u32 version;
 	u64 ns;
 
@@ -217,7 +221,7 @@ unsigned long long xen_sched_clock(void)
 /* The TSC's rate, from the scale Xen publishes: kHz = 10^6 * 2^32 / mul, then the shift. */
 unsigned long xen_get_tsc_khz(void)
 {
-	const struct vcpu_time_info *t = &xen_vcpu_info.time;
+	const struct vcpu_time_info *t = &percpu_read(xen_vcpu)->time;
 	u64 khz = div_u64(1000000ULL << 32, t->tsc_to_system_mul);
 
 	return (unsigned long)(t->tsc_shift < 0 ? khz << -t->tsc_shift : khz >> t->tsc_shift);
@@ -439,14 +443,77 @@ void xen_leave_lazy_cpu(void)
 	lazy = LAZY_NONE;
 }
 
-/* ---- interrupts (the direct irq ops are generated; they use the two below) ---- */
+/* ---- interrupts ---- */
+
+DEFINE_PER_CPU(struct vcpu_info, xen_vcpu_info);
+DEFINE_PER_CPU(struct vcpu_info *, xen_vcpu);
+
+/* Each cpu's vcpu_info starts as shared_info's; it moves into the cpu's per-cpu area if Xen
+ * lets it (Xen 3.4 on). From the first cpu refused on, none tries: the direct sequences need
+ * every cpu's placed. */
+const struct paravirt_backend *xen_setup_vcpu_info_placement(void)
+{
+	int placed = 1;
+
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct vcpu_info *v = &per_cpu(xen_vcpu_info, cpu);
+		struct vcpu_register_vcpu_info info = { pfn_to_mfn((uintptr_t)v >> PAGE_SHIFT),
+							(u32)((uintptr_t)v & 4095), 0 };
+
+		per_cpu(xen_vcpu, cpu) = &xen_shared_info.vcpu_info[cpu];
+		if (placed && xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, cpu,
+					    (unsigned long)&info, 0) == 0)
+			per_cpu(xen_vcpu, cpu) = v;
+		else
+			placed = 0;
+	}
+	if (placed)
+		rt_log("Xen: using vcpu_info placement");
+	xen_running = placed ? &xen_vcpu_info_placement_backend : &xen_backend;
+	return xen_running;
+}
+
+/* The irq ops in C, on wherever this cpu's vcpu_info is (the callee-save thunks adapt them):
+ * events are masked while the mask byte is set; unmasking with one pending delivers it. */
+unsigned long xen_save_fl(void)
+{
+	return percpu_read(xen_vcpu)->evtchn_upcall_mask ? 0 : X86_EFLAGS_IF;
+}
+
+static void unmask_events(struct vcpu_info *v)
+{
+	v->evtchn_upcall_mask = 0;
+	asm volatile("" : : : "memory");	/* unmask, then look: an event in between is seen */
+	if (v->evtchn_upcall_pending)
+		xen_force_evtchn_callback();
+}
+
+void xen_restore_fl(unsigned long flags)
+{
+	struct vcpu_info *v = percpu_read(xen_vcpu);
+
+	if (flags & X86_EFLAGS_IF)
+		unmask_events(v);
+	else
+		v->evtchn_upcall_mask = 1;
+}
+
+void xen_irq_disable(void)
+{
+	percpu_read(xen_vcpu)->evtchn_upcall_mask = 1;
+}
+
+void xen_irq_enable(void)
+{
+	unmask_events(percpu_read(xen_vcpu));
+}
 
 /* Every event channel starts masked, until a driver binds it. */
 void xen_init_IRQ(void)
 {
 	for (unsigned i = 0; i < sizeof(xen_shared_info.evtchn_mask) / sizeof(xen_shared_info.evtchn_mask[0]); i++)
 		xen_shared_info.evtchn_mask[i] = ~0UL;
-	xen_vcpu_info.evtchn_pending_sel = 0;
+	percpu_read(xen_vcpu)->evtchn_pending_sel = 0;
 }
 
 /* Any hypercall returns through Xen's event check: the cheapest is asking the version. */
@@ -464,7 +531,7 @@ void xen_safe_halt(void)
 /* With events masked nothing would wake the vcpu: that is taking it down. */
 void xen_halt(void)
 {
-	if (xen_vcpu_info.evtchn_upcall_mask)
+	if (percpu_read(xen_vcpu)->evtchn_upcall_mask)
 		xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_down, 0, 0, 0);
 	else
 		xen_safe_halt();
@@ -486,12 +553,12 @@ void xen_pagetable_setup_done(pgd_t *base)
 /* Xen writes the faulting address into vcpu_info on a page fault. */
 unsigned long xen_read_cr2(void)
 {
-	return xen_vcpu_info.arch.cr2;
+	return percpu_read(xen_vcpu)->arch.cr2;
 }
 
 void xen_write_cr2(unsigned long value)
 {
-	xen_vcpu_info.arch.cr2 = value;
+	percpu_read(xen_vcpu)->arch.cr2 = value;
 }
 
 static unsigned long cr3;	/* what the guest last loaded: Xen holds the machine frame */

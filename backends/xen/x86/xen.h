@@ -104,6 +104,7 @@ struct multicall_entry {	/* Xen's layout: six arguments, whatever a call uses */
 #define VCPUOP_up 1
 #define VCPUOP_down 2
 #define VCPUOP_stop_periodic_timer 7
+#define VCPUOP_register_vcpu_info 10
 #define PHYSDEVOP_set_iopl 6
 #define SEGBASE_FS 0
 #define SEGBASE_GS_USER 1
@@ -164,16 +165,29 @@ struct vcpu_info {
 	struct vcpu_time_info time;
 };
 
+/* Where a vcpu's vcpu_info is to live from now on (VCPUOP_register_vcpu_info). */
+struct vcpu_register_vcpu_info {
+	u64 mfn;	/* the machine frame holding it */
+	u32 offset;	/* in that frame; it may not cross into the next */
+	u32 rsvd;
+};
+
+#define XEN_LEGACY_MAX_VCPUS 32
 struct shared_info {
+	struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];	/* until a vcpu's is placed elsewhere */
+	unsigned long evtchn_pending[sizeof(long) * 8];
 	unsigned long evtchn_mask[sizeof(long) * 8];
 	u32 wc_version;
 	u32 wc_sec;	/* wall clock at system time 0 */
 	u32 wc_nsec;
 };
 
-/* The guest's vcpu 0 (the generated direct irq sequences address it) and shared page */
-extern struct vcpu_info xen_vcpu_info;
+/* The shared page; each cpu's own vcpu_info (placed there at boot, if Xen lets it: the
+ * direct irq sequences reach it through the per-cpu segment), and where the cpu's vcpu_info
+ * is: the placed one, or shared_info's. */
 extern struct shared_info xen_shared_info;
+DECLARE_PER_CPU(struct vcpu_info, xen_vcpu_info);
+DECLARE_PER_CPU(struct vcpu_info *, xen_vcpu);
 
 /* ---- the hypervisor model ---- */
 
@@ -209,6 +223,8 @@ struct xen_hv {
 	int periodic;	/* the periodic tick (on at boot, as Xen starts a vcpu) */
 	int vcpu_down;
 	unsigned long memory_kb;	/* the domain's RAM */
+	int placement;	/* VCPUOP_register_vcpu_info is offered (Xen 3.4 on) */
+	struct vcpu_info *vcpu[NR_CPUS];	/* where each vcpu's vcpu_info is */
 };
 extern struct xen_hv xen_hv;
 
@@ -221,10 +237,16 @@ long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned lon
 /* Privileged instructions the guest executes and Xen emulates (the model cannot trap them). */
 void xen_emulate_write_cr4(unsigned long cr4);
 
-/* A fresh domain: model state, vcpu_info and shared info, clocks from now. */
-RT_HOST void xen_hv_reset(void);
+/* A fresh domain: model state, vcpu_info in shared info, clocks from now; `placement`: the
+ * hypervisor lets the guest move a vcpu_info (VCPUOP_register_vcpu_info). */
+RT_HOST void xen_hv_reset(int placement);
 /* Zero what the model counts (hypercalls, commands, upcalls), leaving its state. */
 RT_HOST void xen_hv_zero_counts(void);
+
+/* Place every cpu's vcpu_info in its per-cpu area if Xen lets it; the backend to run: the one
+ * whose irq ops reach the placed vcpu_info through the per-cpu segment, or xen_backend, whose
+ * C irq ops work on wherever xen_vcpu points. */
+const struct paravirt_backend *xen_setup_vcpu_info_placement(void);
 
 /* The guest's event upcall work, for xen_check_events: force delivery of a pending event. */
 void xen_force_evtchn_callback(void);

@@ -92,32 +92,42 @@ struct run {
 	char broken[160];	/* which site changed which registers */
 };
 
-enum hv { HV_NATIVE, HV_XEN, HV_KVM };
-static const struct paravirt_backend *const backend_of[] = { &native_backend, &xen_backend, &kvm_backend };
+/* The backends the driver boots: native; Xen on a hypervisor that refuses vcpu_info placement
+ * (the C irq ops on shared_info's vcpu_info); Xen where placement succeeds (the direct irq
+ * sequences on the per-cpu vcpu_info); KVM. */
+enum hv { HV_NATIVE, HV_XEN, HV_XEN_PLACED, HV_KVM };
 
 /* A fresh start for a probe: an empty boot log, a fresh Xen domain (the guest's event
- * handler registered, as at boot) and KVM guest (its clock registered, as at boot), nothing
- * counted. */
-static void prep(enum hv hv)
+ * handler registered and vcpu_info placed or not, as at boot) and KVM guest (its clock
+ * registered, as at boot), nothing counted. Returns the backend the boot chose. */
+static const struct paravirt_backend *prep(enum hv hv)
 {
+	const struct paravirt_backend *be = &native_backend;
+
 	rt_log_clear();
-	xen_hv_reset();
+	xen_hv_reset(hv == HV_XEN_PLACED);
 	kvm_hv_reset();
-	if (hv == HV_XEN)
+	if (hv == HV_XEN || hv == HV_XEN_PLACED) {
 		xen_arch_setup();
-	if (hv == HV_KVM && kvm_guest_init())
-		die("registering the KVM clock");
+		be = xen_setup_vcpu_info_placement();
+	}
+	if (hv == HV_KVM) {
+		if (kvm_guest_init())
+			die("registering the KVM clock");
+		be = &kvm_backend;
+	}
 	xen_hv_zero_counts();
 	kvm_hv_zero_counts();
+	return be;
 }
 
 static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
-	struct probe_ctx c = { hv == HV_XEN, hv == HV_KVM, 0xcbf29ce484222325ULL, NULL };
+	struct probe_ctx c = { hv == HV_XEN || hv == HV_XEN_PLACED, hv == HV_KVM, NULL, 0xcbf29ce484222325ULL, NULL };
 	struct run r = { 0 };
 	int t = type_of(p->op);
 
-	prep(hv);
+	c.be = prep(hv);
 	if (canaries && cx_arm())
 		die("making the text writable for the canaries");
 	p->run(&c);
@@ -271,7 +281,7 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	struct pv_result *res = calloc(NSITES, sizeof(*res));
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
 	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res, .policy = run_policy };
-	unsigned bad = 0, kept_ok = 0, kept = 0;
+	unsigned bad = 0, kept_ok = 0, kept = 0, want_kept;
 
 	if (!res || !orig)
 		die("allocation");
@@ -289,7 +299,12 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 		}
 		if (res[i].how == PV_KEEP) {
 			kept++;
-			kept_ok += (char *)s->instr == m_get_cr0;
+			/* GET_CR0 keeps all but the return register; the .S irq sites keep every
+			 * register, so a C function's thunk may not go there either */
+			kept_ok += (char *)s->instr == m_get_cr0 ||
+				   (!pv_insn(be, s->instrtype) && s->clobbers == CLBR_NONE &&
+				    (s->instrtype == PARAVIRT_PATCH_pv_irq_ops_irq_disable ||
+				     s->instrtype == PARAVIRT_PATCH_pv_irq_ops_irq_enable));
 		}
 		if (site_how)
 			site_how[i] = res[i].how;
@@ -304,9 +319,12 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	result(!bad, "%u sites patched: %u inlined, %u NOPs, %u calls, %u jumps, %u kept; calls and jumps go where "
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
-	if (!run_policy)
-		result(kept == 1 && kept_ok == 1, "the one site left as is is GET_CR0_INTO_%s's (saves less than a call "
-					  "may change): %u kept", sizeof(long) == 8 ? "RAX" : "EAX", kept);
+	want_kept = pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_irq_disable) ? 1 : 3;
+	if (!run_policy)	/* a policy may leave more */
+		result(kept == want_kept && kept_ok == kept,
+		       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
+		       sizeof(long) == 8 ? "RAX" : "EAX",
+		       want_kept == 3 ? ", and DISABLE_ and ENABLE_INTERRUPTS(CLBR_NONE) with no inline sequence" : "", kept);
 	free(res);
 	return orig;
 }
@@ -331,9 +349,23 @@ static void check_fallbacks(const struct paravirt_backend *be, const char *who, 
 				   "user mode can run did what native does", ops, who, ran);
 }
 
+/* Where cpu 0's vcpu_info is after the boot, and which backend the boot chose. */
+static void check_placement(enum hv hv, const struct paravirt_backend *be)
+{
+	if (hv == HV_XEN_PLACED)
+		result(be == &xen_vcpu_info_placement_backend && xen_hv.vcpu[0] == &per_cpu(xen_vcpu_info, 0) &&
+			       xen_hv.vcpu[0] != &xen_vcpu_info && xen_hv.vcpu[1] == &per_cpu(xen_vcpu_info, 1),
+		       "vcpu_info placement succeeded: each cpu's vcpu_info is its per-cpu copy, and the setup "
+		       "chose the direct irq sequences");
+	else if (hv == HV_XEN)
+		result(be == &xen_backend && xen_hv.vcpu[0] == &xen_shared_info.vcpu_info[0] &&
+			       !pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_save_fl),
+		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");
+}
+
 static int run_backend(enum hv hv)
 {
-	const struct paravirt_backend *be = backend_of[hv];
+	const struct paravirt_backend *be = prep(hv);
 	struct run (*runs)[2][2] = calloc(nprobes, sizeof(*runs));
 	int *passed = calloc(nprobes, sizeof(*passed));
 	unsigned char *orig = NULL;
@@ -341,6 +373,7 @@ static int run_backend(enum hv hv)
 
 	if (!runs || !passed || cx_init(SITES))
 		die("allocation");
+	check_placement(hv, be);
 	pv_activate(be);
 	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
 		unsigned i = 0;
@@ -392,7 +425,7 @@ static int run_backend(enum hv hv)
 		}
 	}
 	result(ran > 0, "%u of %u probes ran in user mode", ran, nprobes);
-	if (hv == HV_XEN)
+	if (hv == HV_XEN || hv == HV_XEN_PLACED)
 		check_fallbacks(be, "Xen", passed);
 	if (hv == HV_KVM)
 		check_fallbacks(be, "KVM", passed);
@@ -487,10 +520,15 @@ static int run_patcher(void)
 		  "the op is a plain call: it has no patch sites", NULL, 0 },
 		{ "native save_fl in its site", &native_backend, "pv_irq_ops.save_fl", CLBR_CALLEE,
 		  __PV_OP_pv_irq_ops_save_fl(SITE_LEN), PV_INLINE, "the backend's sequence fits", NULL, 0 },
-		{ "Xen irq_disable in a site just its size", &xen_backend, "pv_irq_ops.irq_disable", CLBR_CALLEE, 7,
-		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
-		{ "Xen irq_enable (21 bytes) in a 10-byte site", &xen_backend, "pv_irq_ops.irq_enable", CLBR_CALLEE, 10,
-		  PV_CALL, "the sequence does not fit the site", xen_irq_enable_direct, 0 },
+		{ "Xen (vcpu_info placed) irq_disable in a site just its size", &xen_vcpu_info_placement_backend,
+		  "pv_irq_ops.irq_disable", CLBR_CALLEE, sizeof(long) == 8 ? 9 : 8, PV_INLINE, "the backend's sequence fits",
+		  NULL, 0 },
+		{ "Xen (vcpu_info placed) irq_enable in a 10-byte site", &xen_vcpu_info_placement_backend,
+		  "pv_irq_ops.irq_enable", CLBR_CALLEE, 10, PV_CALL, "the sequence does not fit the site",
+		  xen_irq_enable_direct, 0 },
+		{ "Xen (vcpu_info in shared_info) irq_enable: a call to the C version's thunk", &xen_backend,
+		  "pv_irq_ops.irq_enable", CLBR_CALLEE, __PV_OP_pv_irq_ops_irq_enable(SITE_LEN), PV_CALL,
+		  "no inline sequence", xen_pv_irq_ops.irq_enable.func, 0 },
 		{ "read_cr0 (no sequence)", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_CALL,
 		  "no inline sequence", native_read_cr0, 0 },
 		{ "read_cr0 at a site that keeps all but the return register", &native_backend, "pv_cpu_ops.read_cr0",
@@ -506,8 +544,9 @@ static int run_patcher(void)
 		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
 		{ "read_cr0 at a site 8 GiB away", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_KEEP,
 		  "the implementation is out of rel32 reach", NULL, (unsigned long)native_read_cr0 + (8UL << 30) },
-		{ "Xen save_fl 8 GiB from vcpu_info", &xen_backend, "pv_irq_ops.save_fl", CLBR_CALLEE, 14, PV_KEEP,
-		  "the implementation is out of rel32 reach", NULL, (unsigned long)xen_save_fl_direct + (8UL << 30) },
+		{ "Xen save_fl 8 GiB from its body: the per-cpu field is absolute, it still inlines",
+		  &xen_vcpu_info_placement_backend, "pv_irq_ops.save_fl", CLBR_CALLEE, 16, PV_INLINE,
+		  "the backend's sequence fits", NULL, (unsigned long)xen_save_fl_direct + (8UL << 30) },
 #else
 		{ "native pte_val (identity: nothing on i386)", &native_backend, "pv_mmu_ops.pte_val", CLBR_CALLEE, 6,
 		  PV_INLINE, "the backend's sequence is empty", NULL, 0 },
@@ -710,10 +749,13 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
+	setup_per_cpu_areas();
 	if (!strcmp(mode, "native"))
 		run_backend(HV_NATIVE);
 	else if (!strcmp(mode, "xen"))
 		run_backend(HV_XEN);
+	else if (!strcmp(mode, "xen-placed"))
+		run_backend(HV_XEN_PLACED);
 	else if (!strcmp(mode, "kvm"))
 		run_backend(HV_KVM);
 	else if (!strcmp(mode, "policies"))
@@ -723,7 +765,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
 	else {
-		fprintf(stderr, "usage: %s native|xen|kvm|policies|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|policies|patcher|clobbers\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;

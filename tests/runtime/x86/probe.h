@@ -6,9 +6,12 @@
 
 #include "kernel.h"
 
+struct paravirt_backend;
+
 struct probe_ctx {
-	int xen;	/* the Xen backend is the running one */
+	int xen;	/* a Xen backend is the running one */
 	int kvm;	/* the KVM backend is */
+	const struct paravirt_backend *be;	/* the running backend */
 	u64 digest;
 	const char *bad;
 };

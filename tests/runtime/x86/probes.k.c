@@ -24,6 +24,8 @@ static void want(struct probe_ctx *c, int ok, const char *what)
 }
 
 #define HC(name) xen_hv.calls[__HYPERVISOR_##name]
+/* cpu 0's vcpu_info where Xen reads and writes it: placed in the per-cpu area, or shared_info's */
+#define XV (xen_hv.vcpu[0])
 
 static unsigned long hypercalls(void)
 {
@@ -113,30 +115,30 @@ PROBE(patch)
 {
 	static unsigned char buf[40];
 	unsigned len = __PV_OP_pv_irq_ops_save_fl(SITE_LEN), n, i;
-	const struct paravirt_insn *in = pv_insn(c->xen ? &xen_backend : &native_backend,
-						 PARAVIRT_PATCH_pv_irq_ops_save_fl);
+	const struct paravirt_insn *in = pv_insn(c->be, PARAVIRT_PATCH_pv_irq_ops_save_fl);
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = 0xcc;
 	n = paravirt_patch(PARAVIRT_PATCH_pv_irq_ops_save_fl, CLBR_CALLEE, buf, (unsigned long)buf, len);
-	want(c, in && n == in->len, "patch returns the length of the backend's save_fl sequence");
-	for (i = 0; in && i < n; i++)
+	if (!in) {	/* Xen without vcpu_info placement: the C version */
+		want(c, n == 5 && buf[0] == 0xe8, "with no sequence, patch makes the site a direct call");
+		see(c, n);
+		return;
+	}
+	want(c, n == in->len, "patch returns the length of the backend's save_fl sequence");
+	for (i = 0; i < n; i++)
 		if (buf[i] != in->bytes[i] && !(in->nrelocs && i >= in->relocs[0].off && i < in->relocs[0].off + 4u))
 			break;
-	want(c, in && i == n, "patch copies the sequence");
+	want(c, i == n, "patch copies the sequence");
 	want(c, buf[len - 1] != 0xcc && buf[len] == 0xcc, "patch fills the site, and no more");
-	if (c->xen && in && in->nrelocs) {
+	if (c->xen && in->nrelocs) {
 		int32_t f;
-		unsigned long at;
 
+		/* %gs:/%fs: and an absolute field: the per-cpu template's address, which the
+		 * segment's base makes this cpu's copy */
 		__builtin_memcpy(&f, buf + in->relocs[0].off, 4);
-#ifdef __x86_64__
-		at = (unsigned long)buf + 7 + (unsigned long)(long)f;	/* cmpb $1, disp32(%rip): 7 bytes */
-#else
-		at = (unsigned long)(u32)f;
-#endif
-		want(c, at == (unsigned long)&xen_vcpu_info.evtchn_upcall_mask,
-		     "the relocated operand of Xen's save_fl reaches vcpu_info's mask from the buffer");
+		want(c, (unsigned long)(long)f == (unsigned long)&xen_vcpu_info.evtchn_upcall_mask,
+		     "the operand of Xen's direct save_fl is the per-cpu vcpu_info's mask, wherever the site is");
 	}
 	see(c, n);
 }
@@ -624,9 +626,9 @@ PROBE(init_IRQ)
 PROBE(save_fl)
 {
 	if (c->xen) {
-		xen_vcpu_info.evtchn_upcall_mask = 0;
+		XV->evtchn_upcall_mask = 0;
 		want(c, __raw_local_save_flags() == X86_EFLAGS_IF, "events unmasked: exactly IF");
-		xen_vcpu_info.evtchn_upcall_mask = 1;
+		XV->evtchn_upcall_mask = 1;
 		want(c, __raw_local_save_flags() == 0, "events masked: 0");
 	} else {
 		unsigned long f = __raw_local_save_flags(), b = flags();
@@ -651,53 +653,53 @@ PROBE(restore_fl)
 		want(c, (with & X86_EFLAGS_ID) && !(without & X86_EFLAGS_ID), "restore_fl is popf");
 		return;
 	}
-	xen_vcpu_info.evtchn_upcall_mask = 0;
+	XV->evtchn_upcall_mask = 0;
 	raw_local_irq_restore(0);
-	want(c, xen_vcpu_info.evtchn_upcall_mask == 1, "no IF masks events");
+	want(c, XV->evtchn_upcall_mask == 1, "no IF masks events");
 	raw_local_irq_restore(X86_EFLAGS_IF);
-	want(c, xen_vcpu_info.evtchn_upcall_mask == 0 && hypercalls() == 0, "IF unmasks them; none pending, no hypercall");
-	xen_vcpu_info.evtchn_upcall_mask = 1;
-	xen_vcpu_info.evtchn_upcall_pending = 1;
+	want(c, XV->evtchn_upcall_mask == 0 && hypercalls() == 0, "IF unmasks them; none pending, no hypercall");
+	XV->evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_pending = 1;
 	raw_local_irq_restore(0);
-	want(c, xen_vcpu_info.evtchn_upcall_pending && hypercalls() == 0, "masked: the event waits");
+	want(c, XV->evtchn_upcall_pending && hypercalls() == 0, "masked: the event waits");
 	raw_local_irq_restore(X86_EFLAGS_IF);
-	want(c, !xen_vcpu_info.evtchn_upcall_mask && !xen_vcpu_info.evtchn_upcall_pending &&
+	want(c, !XV->evtchn_upcall_mask && !XV->evtchn_upcall_pending &&
 		HC(xen_version) == 1 && xen_hv.upcalls == 1, "unmasked with an event pending: one hypercall delivers it");
 }
 
 PROBE(irq_disable)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 0;
+	XV->evtchn_upcall_mask = 0;
 	raw_local_irq_disable();
-	want(c, xen_vcpu_info.evtchn_upcall_mask == 1 && hypercalls() == 0, "irq_disable masks events");
+	want(c, XV->evtchn_upcall_mask == 1 && hypercalls() == 0, "irq_disable masks events");
 }
 
 PROBE(irq_enable)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_mask = 1;
 	raw_local_irq_enable();
-	want(c, xen_vcpu_info.evtchn_upcall_mask == 0 && hypercalls() == 0, "irq_enable unmasks; none pending, no hypercall");
-	xen_vcpu_info.evtchn_upcall_mask = 1;
-	xen_vcpu_info.evtchn_upcall_pending = 1;
+	want(c, XV->evtchn_upcall_mask == 0 && hypercalls() == 0, "irq_enable unmasks; none pending, no hypercall");
+	XV->evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_pending = 1;
 	raw_local_irq_enable();
-	want(c, !xen_vcpu_info.evtchn_upcall_mask && !xen_vcpu_info.evtchn_upcall_pending && HC(xen_version) == 1 &&
+	want(c, !XV->evtchn_upcall_mask && !XV->evtchn_upcall_pending && HC(xen_version) == 1 &&
 		xen_hv.upcalls == 1, "with an event pending: one hypercall delivers it");
 }
 
 PROBE(safe_halt)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_mask = 1;
 	raw_safe_halt();
-	want(c, HC(sched_op) == 1 && !xen_vcpu_info.evtchn_upcall_mask && xen_hv.upcalls == 1,
+	want(c, HC(sched_op) == 1 && !XV->evtchn_upcall_mask && xen_hv.upcalls == 1,
 	     "the vcpu blocks with events on, and wakes on one");
 }
 
 PROBE(halt)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_mask = 1;
 	halt();
 	want(c, HC(vcpu_op) == 1 && xen_hv.vcpu_down, "halting with events masked takes the vcpu down");
-	xen_vcpu_info.evtchn_upcall_mask = 0;
+	XV->evtchn_upcall_mask = 0;
 	halt();
 	want(c, HC(sched_op) == 1, "with events on it blocks");
 }
@@ -708,17 +710,17 @@ void m_irq_enable_none(void);
 
 PROBE(m_irq_disable)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 0;
+	XV->evtchn_upcall_mask = 0;
 	m_irq_disable_none();
-	want(c, xen_vcpu_info.evtchn_upcall_mask == 1, "DISABLE_INTERRUPTS masks events");
+	want(c, XV->evtchn_upcall_mask == 1, "DISABLE_INTERRUPTS masks events");
 }
 
 PROBE(m_irq_enable)
 {
-	xen_vcpu_info.evtchn_upcall_mask = 1;
-	xen_vcpu_info.evtchn_upcall_pending = 1;
+	XV->evtchn_upcall_mask = 1;
+	XV->evtchn_upcall_pending = 1;
 	m_irq_enable_none();
-	want(c, !xen_vcpu_info.evtchn_upcall_mask && !xen_vcpu_info.evtchn_upcall_pending && HC(xen_version) == 1,
+	want(c, !XV->evtchn_upcall_mask && !XV->evtchn_upcall_pending && HC(xen_version) == 1,
 	     "ENABLE_INTERRUPTS unmasks and delivers the pending event");
 }
 
@@ -760,14 +762,14 @@ PROBE(pagetable_setup_done)
 
 PROBE(read_cr2)
 {
-	xen_vcpu_info.arch.cr2 = 0xbad000;
+	XV->arch.cr2 = 0xbad000;
 	want(c, read_cr2() == 0xbad000, "the fault address is the one Xen stored in vcpu_info");
 }
 
 PROBE(write_cr2)
 {
 	write_cr2(0x1234);
-	want(c, xen_vcpu_info.arch.cr2 == 0x1234, "it goes to vcpu_info");
+	want(c, XV->arch.cr2 == 0x1234, "it goes to vcpu_info");
 }
 
 PROBE(read_cr3)

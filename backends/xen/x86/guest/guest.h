@@ -53,7 +53,7 @@ extern struct xen_shared_page xen_shared_page;
 extern char hypercall_page[];
 extern const struct start_info *xen_start_info;
 
-/* Map the shared page (vcpu_info 0 is the backend's xen_vcpu_info); 0 or Xen's error. */
+/* Map the shared page (the backend's xen_shared_info); 0 or Xen's error. */
 long xen_guest_init(const struct start_info *si);
 void xen_console_write(const char *s, unsigned long n);
 __attribute__((noreturn)) void xen_reboot(void);

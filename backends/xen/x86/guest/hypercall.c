@@ -11,11 +11,10 @@ const struct start_info *xen_start_info;
 volatile unsigned long xen_upcalls;
 static u32 timer_port;
 
-/* vcpu 0's vcpu_info is the start of the shared page, which xen_guest_init maps over this
- * page of the image; the model's struct shared_info is not Xen's layout and stays unused. */
+/* The shared page, which xen_guest_init maps over this page of the image: struct shared_info
+ * has Xen's layout where the backend reads it (vcpu_info[], the event masks, the wall clock). */
 struct xen_shared_page xen_shared_page __attribute__((aligned(4096), section(".bss.xen_shared")));
-asm(".globl xen_vcpu_info\n.set xen_vcpu_info, xen_shared_page");
-struct shared_info xen_shared_info;
+asm(".globl xen_shared_info\n.set xen_shared_info, xen_shared_page");
 
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
 {
