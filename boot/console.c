@@ -191,6 +191,13 @@ int mprotect(void *addr, size_t len, int prot)
 	return 0;
 }
 
+/* errno, for the patcher's mprotect calls: one CPU, no threads, so one int. */
+int *__errno_location(void)
+{
+	static int err;
+	return &err;
+}
+
 long sysconf(int name)
 {
 	(void)name;

@@ -451,6 +451,49 @@ static void value_slot(const struct check_ctx *x, const struct check *c)
 	}
 }
 
+/* Register lists, after range expansion, name each register once: a register twice gives
+ * wrong code (both halves of a result in one register, a constraint gcc cannot meet). */
+static const char *const reg_keys[] = {"arg_regs", "ret_regs", "call_clobbers", "callee_save_clobbers",
+				       "clobber_mask", "clobbers", "writes", "reg_arg_order", NULL};
+
+static void dup_regs_in(const struct check *c, const struct node *n, const char *key)
+{
+	struct reglist l = {0};
+	int first = -1, dup;
+
+	if (n->kind == NODE_MAP) { /* per arch */
+		for (size_t i = 0; i < n->n; i++)
+			dup_regs_in(c, n->items[i], key);
+		return;
+	}
+	regs_parse_quiet(n, &l);
+	dup = reglist_duplicate(&l, &first);
+	if (dup >= 0) {
+		ERR(c, l.r[dup].pos, "'%s' lists register %s twice", key, l.r[dup].name);
+		diag_note(l.r[first].pos, "first listed here");
+	}
+	reglist_free(&l);
+}
+
+static void dup_regs_walk(const struct check *c, const struct node *n)
+{
+	for (size_t i = 0; n && n->kind != NODE_SCALAR && i < n->n; i++) {
+		const struct node *key = n->kind == NODE_MAP ? n->keys[i] : NULL;
+		bool is_list = false;
+		for (const char *const *k = reg_keys; key && *k; k++)
+			is_list |= node_is(key, *k);
+		if (is_list)
+			dup_regs_in(c, n->items[i], key->str);
+		else
+			dup_regs_walk(c, n->items[i]);
+	}
+}
+
+static void duplicate_register(const struct check_ctx *x, const struct check *c)
+{
+	dup_regs_walk(c, x->s->root);
+}
+
 static void type_bits(const struct check_ctx *x, const struct check *c)
 {
 	const struct spec *s = x->s;
@@ -462,8 +505,11 @@ static void type_bits(const struct check_ctx *x, const struct check *c)
 			for (size_t k = 0; bits && bits->kind == NODE_MAP && k < bits->n; k++)
 				if (!scalar_int(bits->items[k], &v))
 					ERR(c, bits->items[k]->pos, "bits must be a number");
-			if (bits && scalar_int(bits, &v) && (v <= 0 || v % 8))
-				ERR(c, bits->pos, "bits must be a positive multiple of 8, not %lld", v);
+				else if (v <= 0 || v % 8 || v > 1024)
+					ERR(c, bits->items[k]->pos, "bits must be a positive multiple of 8 up to 1024, not '%s'",
+					    bits->items[k]->str);
+			if (bits && scalar_int(bits, &v) && (v <= 0 || v % 8 || v > 1024))
+				ERR(c, bits->pos, "bits must be a positive multiple of 8 up to 1024, not '%s'", bits->str);
 			continue;
 		}
 		ERR(c, bits->pos, "bits must be a number or a map of arch to number");
@@ -613,12 +659,14 @@ static const struct check common_checks[] = {
 	{"yaml-alias", "no anchors or aliases (loader)", NULL, NULL},
 	{"yaml-documents", "the spec is one YAML document (loader)", NULL, NULL},
 	{"yaml-empty", "the spec is not empty (loader)", NULL, NULL},
+	{"yaml-tag", "no YAML tag but !!str (a string): pvopsc implements no other (loader)", NULL, NULL},
 	{"yaml-key", "mapping keys are plain strings (loader)", NULL, NULL},
 	{"yaml-depth", "nesting stays within the loader's limit (loader)", NULL, NULL},
 	{"yaml-nul", "no NUL character inside a scalar (loader)", NULL, NULL},
 	{"yaml-line-break", "lines end with \\n or \\r\\n, not NEL, LS, PS or a lone CR (loader)", NULL, NULL},
 	{"unknown-key", "every key is one the schema knows (schema)", NULL, NULL},
 	{"missing-key", "every required key is there (schema)", NULL, NULL},
+	{"integer-range", "every integer is within its key's range as written (--schema gives each range) (schema)", NULL, NULL},
 	{"wrong-kind", "every value has the kind its key expects (schema)", NULL, NULL},
 	{"duplicate-name", "names of arches, types, backends, ops in a table are unique (schema)", NULL, NULL},
 	{"signature-syntax", "signatures are C function types 'RET (PARAMS)' (signature grammar)", NULL, NULL},
@@ -644,7 +692,8 @@ static const struct check common_checks[] = {
 	{"patch-policy", "a backend's patch policy names inline, call, indirect or nops, for ops with sites (nops: ones that return nothing; inline: ones it has a sequence for) or their tables and groups", patch_policy, NULL},
 	{"impl-arch", "code is given only for arches the implementation covers", impl_arch, NULL},
 	{"impl-form", "none only for optional ops, value only and always for fields", impl_form, NULL},
-	{"type-bits", "type sizes are positive multiples of 8", type_bits, NULL},
+	{"duplicate-register", "no register list names a register twice, ranges expanded", duplicate_register, NULL},
+	{"type-bits", "type sizes are positive multiples of 8, at most 1024", type_bits, NULL},
 	{"unused-type", "warning: every declared type is used by some signature", unused_type, NULL},
 	{NULL, NULL, NULL, NULL},
 };
@@ -687,6 +736,35 @@ bool check_spec(const struct spec *s, const struct analysis *an)
 			run_table(&x, an->v[i].f->checks);
 	}
 	return diag_error_count() == before;
+}
+
+const struct check *check_find(const char *name, const char **near)
+{
+	const char *names[512];
+	size_t n = 0;
+
+	for (const struct check *c = common_checks; c->name; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+		if (n + 1 < ARRAY_SIZE(names))
+			names[n++] = c->name;
+	}
+	for (const struct family *const *f = families; *f; f++)
+		for (const struct check *c = (*f)->checks; c->name; c++) {
+			if (strcmp(c->name, name) == 0)
+				return c;
+			if (n + 1 < ARRAY_SIZE(names))
+				names[n++] = c->name;
+		}
+	names[n] = NULL;
+	if (near)
+		*near = suggest(name, names);
+	return NULL;
+}
+
+bool check_is_warning(const struct check *c)
+{
+	return strncmp(c->doc, "warning:", 8) == 0;
 }
 
 void check_list(FILE *out)

@@ -41,5 +41,9 @@ struct analysis {
 bool check_spec(const struct spec *s, const struct analysis *an);
 /* Print every check's name and rule (pvopsc --list-checks). */
 void check_list(FILE *out);
+/* The check of that name (common or a family's), or NULL; *near gets the closest name. */
+const struct check *check_find(const char *name, const char **near);
+/* A check whose findings are warnings (its rule says "warning:"), which -Wno- may silence. */
+bool check_is_warning(const struct check *c);
 
 #endif

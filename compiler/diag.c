@@ -13,6 +13,7 @@ struct diag {
 	char *msg;
 	size_t seq;        /* report order, the tie-breaker that keeps notes after their parent */
 	struct diag *parent; /* for notes: the diagnostic they belong to */
+	bool dropped;        /* a warning turned off (-Wno-<check>), with its notes */
 };
 
 static struct vec diags;
@@ -22,6 +23,13 @@ static int repeats;         /* errors dropped as repeats: they were still report
 static struct vec sources;
 static bool werror;
 static int max_errors;
+static enum diag_format format;
+
+struct level {
+	char *check;
+	enum diag_level level;
+};
+static struct vec levels; /* struct level *, the last setting of a check wins */
 
 const struct source *diag_source(const char *name, const char *text, size_t len)
 {
@@ -69,6 +77,11 @@ static void index_lines(const struct source *cs)
 	}
 }
 
+static bool has_bom(const char *text, size_t len)
+{
+	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0;
+}
+
 struct pos source_pos(const struct source *s, size_t off)
 {
 	size_t lo = 0, hi;
@@ -84,6 +97,9 @@ struct pos source_pos(const struct source *s, size_t off)
 		else
 			hi = mid;
 	}
+	/* a byte order mark is not part of line 1: its columns start after it */
+	if (lo == 0 && off >= 3 && has_bom(s->text, s->len))
+		off -= 3;
 	return (struct pos){s->name, (int)lo + 1, (int)(off - s->line_start[lo]) + 1};
 }
 
@@ -149,12 +165,43 @@ void diag_error(struct pos p, const char *check, const char *fmt, ...)
 	va_end(ap);
 }
 
+static enum diag_level level_of(const char *check)
+{
+	for (size_t i = levels.n; check && i-- > 0;) {
+		const struct level *l = levels.v[i];
+		if (strcmp(l->check, check) == 0)
+			return l->level;
+	}
+	return DIAG_DEFAULT;
+}
+
+void diag_set_level(const char *check, enum diag_level level)
+{
+	struct level *l = xmalloc(sizeof(*l));
+
+	l->check = xstrdup(check);
+	l->level = level;
+	vec_push(&levels, l);
+}
+
+void diag_set_format(enum diag_format f) { format = f; }
+bool diag_is_text(void) { return format == DIAG_TEXT; }
+
 void diag_warning(struct pos p, const char *check, const char *fmt, ...)
 {
+	enum diag_level level = level_of(check);
 	va_list ap;
 
+	if (level == DIAG_OFF) {
+		/* a note given next attaches to nothing printed: park it on a dropped parent */
+		va_start(ap, fmt);
+		struct diag *d = add(p, SEV_WARNING, check, fmt, ap);
+		va_end(ap);
+		d->dropped = true;
+		return;
+	}
 	va_start(ap, fmt);
-	add(p, werror ? SEV_ERROR : SEV_WARNING, check, fmt, ap);
+	add(p, level == DIAG_ERROR || (werror && level != DIAG_WARN) ? SEV_ERROR : SEV_WARNING, check, fmt, ap);
 	va_end(ap);
 }
 
@@ -187,7 +234,7 @@ int diag_distinct_errors(void)
 	int n = 0;
 
 	for (size_t i = 0; i < diags.n; i++)
-		n += ((struct diag *)diags.v[i])->sev == SEV_ERROR;
+		n += ((struct diag *)diags.v[i])->sev == SEV_ERROR && !((struct diag *)diags.v[i])->dropped;
 	return n;
 }
 
@@ -228,6 +275,22 @@ static const char *line_text(const struct source *s, int line, size_t *len)
 	return p;
 }
 
+/* Text as a terminal may show it: a control character (but a tab) as \xNN, so that a spec
+ * cannot move the cursor, repaint the screen or overwrite what was printed. */
+static int put_visible(FILE *out, const char *text, size_t len)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			width += fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out), width += (c & 0xc0) != 0x80;
+	}
+	return width;
+}
+
 static void show_line(FILE *out, struct pos p)
 {
 	const struct source *s = diag_find_source(p.file);
@@ -236,17 +299,22 @@ static void show_line(FILE *out, struct pos p)
 
 	if (!s || p.line <= 0 || !(text = line_text(s, p.line, &len)))
 		return;
+	if (p.line == 1 && text == s->text && has_bom(text, len)) { /* it takes no room on screen */
+		text += 3;
+		len -= 3;
+	}
 	int width = fprintf(out, "%5d", p.line);
 
-	fprintf(out, " | %.*s\n%*s | ", (int)len, text, width, "");
+	fputs(" | ", out);
+	put_visible(out, text, len);
+	fprintf(out, "\n%*s | ", width, "");
 	/* Keep tabs so the caret lines up under the same column as in the source. */
 	for (int c = 1; c < p.col && (size_t)(c - 1) < len; c++) {
-		if (c == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-			c += 2; /* a byte order mark takes no room on screen */
-			continue;
-		}
-		if (((unsigned char)text[c - 1] & 0xc0) != 0x80) /* one column per UTF-8 character */
-			fputc(text[c - 1] == '\t' ? '\t' : ' ', out);
+		unsigned char ch = (unsigned char)text[c - 1];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			fputs("    ", out); /* as wide as its \xNN */
+		else if ((ch & 0xc0) != 0x80) /* one column per UTF-8 character */
+			fputc(ch == '\t' ? '\t' : ' ', out);
 	}
 	fputs("^\n", out);
 }
@@ -261,7 +329,8 @@ static void print_one(FILE *out, const struct diag *d)
 		fprintf(out, "%s: ", d->pos.file);
 	else
 		fputs("pvopsc: ", out);
-	fprintf(out, "%s: %s", word[d->sev], d->msg);
+	fprintf(out, "%s: ", word[d->sev]);
+	put_visible(out, d->msg, strlen(d->msg));
 	if (d->check)
 		fprintf(out, " [%s]", d->check);
 	fputc('\n', out);
@@ -281,6 +350,146 @@ static void forget_diags(void)
 	repeats = 0;
 }
 
+/* ---- machine-readable forms ---- */
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static bool shown(const struct diag *d)
+{
+	return !d->dropped && !(d->parent && d->parent->dropped);
+}
+
+static const char *const sev_word[] = {"error", "warning", "note"};
+
+/* gcc's form: one point is caret, start and finish alike (a position is one character). */
+static void json_point(FILE *out, struct pos p)
+{
+	fputs("{\"file\": ", out);
+	json_str(out, p.file ? p.file : "pvopsc");
+	if (p.line > 0) /* the file as a whole has no line */
+		fprintf(out, ", \"line\": %d, \"column\": %d, \"byte-column\": %d", p.line, p.col, p.col);
+	fputc('}', out);
+}
+
+static void json_one(FILE *out, const struct diag *d, size_t at)
+{
+	fputs("{\"kind\": ", out);
+	json_str(out, sev_word[d->sev]);
+	fputs(", \"message\": ", out);
+	json_str(out, d->msg);
+	if (d->check) {
+		fputs(", \"option\": ", out);
+		json_str(out, d->check);
+	}
+	fputs(", \"locations\": [", out);
+	if (d->pos.file) {
+		fputs("{\"caret\": ", out);
+		json_point(out, d->pos);
+		fputs(", \"start\": ", out);
+		json_point(out, d->pos);
+		fputs(", \"finish\": ", out);
+		json_point(out, d->pos);
+		fputc('}', out);
+	}
+	fputs("], \"children\": [", out);
+	for (size_t k = at + 1, n = 0; k < diags.n && ((struct diag *)diags.v[k])->parent == d; k++, n++) {
+		fputs(n ? ", " : "", out);
+		json_one(out, diags.v[k], k);
+	}
+	fputs("], \"column-origin\": 1, \"escape-source\": false}", out);
+}
+
+static void print_json(FILE *out)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (size_t i = 0; i < diags.n; i++) {
+		const struct diag *d = diags.v[i];
+		if (d->sev == SEV_NOTE || !shown(d))
+			continue;
+		fputs(first ? "" : ",\n ", out);
+		json_one(out, d, i);
+		first = false;
+	}
+	fputs("]\n", out);
+}
+
+static void sarif_location(FILE *out, struct pos p, const char *msg)
+{
+	fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
+	json_str(out, p.file ? p.file : "");
+	fputc('}', out);
+	if (p.line > 0)
+		fprintf(out, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", p.line, p.col);
+	fputc('}', out);
+	if (msg) {
+		fputs(", \"message\": {\"text\": ", out);
+		json_str(out, msg);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+/* SARIF 2.1.0, what code scanning annotates: one run, a rule per check that fired. */
+static void print_sarif(FILE *out)
+{
+	struct strset rules = {0};
+	bool first = true;
+
+	fputs("{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\",\n"
+	      " \"runs\": [{\"tool\": {\"driver\": {\"name\": \"pvopsc\", \"rules\": [", out);
+	for (size_t i = 0; i < diags.n; i++) {
+		const struct diag *d = diags.v[i];
+		if (d->check && shown(d) && strset_add(&rules, d->check)) {
+			fputs(first ? "" : ", ", out);
+			fputs("{\"id\": ", out);
+			json_str(out, d->check);
+			fputc('}', out);
+			first = false;
+		}
+	}
+	strset_free(&rules);
+	fputs("]}},\n  \"results\": [", out);
+	first = true;
+	for (size_t i = 0; i < diags.n; i++) {
+		const struct diag *d = diags.v[i];
+		if (d->sev == SEV_NOTE || !shown(d))
+			continue;
+		fputs(first ? "\n   " : ",\n   ", out);
+		first = false;
+		fputs("{\"ruleId\": ", out);
+		json_str(out, d->check ? d->check : "pvopsc");
+		fputs(", \"level\": ", out);
+		json_str(out, sev_word[d->sev]);
+		fputs(", \"message\": {\"text\": ", out);
+		json_str(out, d->msg);
+		fputs("}, \"locations\": [", out);
+		sarif_location(out, d->pos, NULL);
+		fputs("], \"relatedLocations\": [", out);
+		for (size_t k = i + 1, n = 0; k < diags.n && ((struct diag *)diags.v[k])->parent == d; k++, n++) {
+			fputs(n ? ", " : "", out);
+			sarif_location(out, ((struct diag *)diags.v[k])->pos, ((struct diag *)diags.v[k])->msg);
+		}
+		fputs("]}", out);
+	}
+	fputs("]}]}\n", out);
+}
+
 void diag_flush(FILE *out)
 {
 	int errors = 0;
@@ -288,8 +497,18 @@ void diag_flush(FILE *out)
 
 	if (diags.n > 1)
 		qsort(diags.v, diags.n, sizeof(*diags.v), compare);
+	if (format != DIAG_TEXT) {
+		if (format == DIAG_JSON)
+			print_json(out);
+		else
+			print_sarif(out);
+		forget_diags();
+		return;
+	}
 	for (size_t i = 0; i < diags.n; i++) {
 		struct diag *d = diags.v[i];
+		if (!shown(d))
+			continue;
 		if (d->sev == SEV_ERROR && max_errors > 0 && errors++ >= max_errors)
 			muted = true;
 		if (!muted)
@@ -312,6 +531,13 @@ void diag_reset(void)
 		free(s);
 	}
 	vec_free(&sources);
+	for (size_t i = 0; i < levels.n; i++) {
+		struct level *l = levels.v[i];
+		free(l->check);
+		free(l);
+	}
+	vec_free(&levels);
 	werror = false;
 	max_errors = 0;
+	format = DIAG_TEXT;
 }

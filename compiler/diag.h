@@ -49,6 +49,14 @@ void diag_note(struct pos p, const char *fmt, ...) PRINTF(2, 3);
 int diag_error_count(void);
 int diag_distinct_errors(void);
 void diag_set_werror(bool on);
+/* Per check, as -Wno-<check>, -W<check>, -Werror=<check> set it: its warnings dropped, kept
+ * as warnings (even under -Werror), or made errors. */
+enum diag_level { DIAG_DEFAULT, DIAG_OFF, DIAG_WARN, DIAG_ERROR };
+void diag_set_level(const char *check, enum diag_level level);
+/* How diag_flush prints: gcc's text, gcc's JSON (-fdiagnostics-format=json) or SARIF 2.1.0. */
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_SARIF };
+void diag_set_format(enum diag_format format);
+bool diag_is_text(void);
 void diag_set_max_errors(int n); /* 0 = no limit; stops printing after n errors */
 
 /* Print everything collected, sorted by (file, line, col), then forget it. */

@@ -11,6 +11,7 @@
 
 #define MAX_DEPTH 64 /* the schema is a few levels deep; this guards the recursive stages */
 
+
 /* Byte offset of a libyaml mark. libyaml counts columns in characters, so walk the line. Its
  * reader drops a UTF-8 byte order mark at the start of the stream before counting: line 1's
  * columns start after it. */
@@ -31,6 +32,14 @@ static size_t mark_offset(const struct source *src, yaml_mark_t m)
 static struct pos mark_pos(const struct source *src, yaml_mark_t m)
 {
 	return source_pos(src, mark_offset(src, m));
+}
+
+/* pvopsc gives YAML tags no meaning but !!str's (a string): any other would be silently
+ * ignored (a !!binary value read as its base64 text), so it is refused. */
+static void refuse_tag(const struct source *src, const yaml_event_t *ev, const char *tag)
+{
+	diag_error(mark_pos(src, ev->start_mark), "yaml-tag", "YAML tag '%s' is not supported; write the plain value",
+		   tag);
 }
 
 static struct node *new_node(enum node_kind kind, const struct source *src, const yaml_event_t *ev)
@@ -193,6 +202,10 @@ struct node *load_yaml(const struct source *src)
 			ok = false;
 			break;
 		case YAML_SCALAR_EVENT:
+			if (ev.data.scalar.tag && strcmp((const char *)ev.data.scalar.tag, YAML_STR_TAG) != 0) {
+				refuse_tag(src, &ev, (const char *)ev.data.scalar.tag);
+				ok = false;
+			}
 			if (ev.data.scalar.anchor) {
 				diag_error(mark_pos(src, ev.start_mark), "yaml-alias",
 					   "YAML anchors are not supported; write each value out");
@@ -202,6 +215,7 @@ struct node *load_yaml(const struct source *src)
 			n->str = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
 			n->len = ev.data.scalar.length;
 			n->style = style_of(ev.data.scalar.style);
+			n->str_tag = ev.data.scalar.tag != NULL;
 			if (strlen(n->str) != n->len) {
 				diag_error(node_pos_at(n, strlen(n->str)), "yaml-nul",
 					   "a NUL character in a scalar is not allowed");
@@ -215,8 +229,14 @@ struct node *load_yaml(const struct source *src)
 							    : ev.data.mapping_start.anchor;
 			struct node *c = new_node(ev.type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP,
 						  src, &ev);
+			const yaml_char_t *tag = ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.tag
+										 : ev.data.mapping_start.tag;
 			if (anchor) {
 				diag_error(c->pos, "yaml-alias", "YAML anchors are not supported; write each value out");
+				ok = false;
+			}
+			if (tag) {
+				refuse_tag(src, &ev, (const char *)tag);
 				ok = false;
 			}
 			if (depth == MAX_DEPTH) {

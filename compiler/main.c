@@ -29,9 +29,13 @@ static const char usage[] =
 	"                    exit 1 if anything differs; writes nothing\n"
 	"      --arch LIST   only these arches (comma-separated, e.g. x86_64,i386)\n"
 	"  -Werror           treat warnings as errors\n"
+	"  -Wno-CHECK, -WCHECK, -Werror=CHECK\n"
+	"                    turn a warning check off, keep it a warning, make it an error\n"
+	"      --diagnostics-format=FORMAT  text (default), json (gcc's) or sarif (2.1.0)\n"
 	"      --max-errors=N  print at most N errors (all are still counted)\n"
 	"      --list-checks print every named check and the rule it enforces\n"
 	"      --schema      print the reference of every spec key\n"
+	"      --json-schema print the spec's schema as JSON Schema (spec/pvops.schema.json)\n"
 	"  -q, --quiet       no summary line\n"
 	"  -h, --help        this text\n"
 	"      --version     the version\n"
@@ -88,7 +92,7 @@ static char *spec_name_of(const char *spec)
 static void report(int errors)
 {
 	diag_flush(stderr);
-	if (errors)
+	if (errors && diag_is_text())
 		fprintf(stderr, "pvopsc: %d error%s; nothing written\n", errors, errors == 1 ? "" : "s");
 }
 
@@ -191,15 +195,41 @@ static int count_of(const char *s)
 	return (int)n;
 }
 
+/* -W<check>, -Wno-<check>, -Werror=<check>: 0, or a usage error's exit status. */
+static int warning_option(const char *arg)
+{
+	const char *name = arg + 2, *near = NULL;
+	enum diag_level level = DIAG_WARN;
+	const struct check *c;
+
+	if (strncmp(name, "no-", 3) == 0)
+		name += 3, level = DIAG_OFF;
+	else if (strncmp(name, "error=", 6) == 0)
+		name += 6, level = DIAG_ERROR;
+	if (!(c = check_find(name, &near))) {
+		fprintf(stderr, "pvopsc: %s: no check is named '%s'%s%s%s\nTry 'pvopsc --list-checks'.\n", arg, name,
+			near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		return EXIT_USAGE;
+	}
+	if (level != DIAG_ERROR && !check_is_warning(c)) {
+		fprintf(stderr, "pvopsc: %s: '%s' finds errors, which cannot be turned into warnings or off\n", arg, name);
+		return EXIT_USAGE;
+	}
+	diag_set_level(name, level);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_VERSION, OPT_WERROR };
+	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"arch", required_argument, NULL, OPT_ARCH},
 		{"max-errors", required_argument, NULL, OPT_MAX},
 		{"list-checks", no_argument, NULL, OPT_LIST},
 		{"schema", no_argument, NULL, OPT_SCHEMA},
+		{"json-schema", no_argument, NULL, OPT_JSON_SCHEMA},
+		{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
 		{"templates", required_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -220,10 +250,18 @@ int main(int argc, char **argv)
 		return diff_main(argc - 1, argv + 1);
 
 	opterr = 0;
-	/* -Werror is one dash and a word, as in gcc: map it before getopt sees "-W". */
-	for (int i = 1; i < argc; i++)
+	/* -W options are one dash and a word, as in gcc: take them before getopt sees "-W". */
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-Werror") == 0)
 			argv[i] = "--Werror";
+		else if (strncmp(argv[i], "-W", 2) == 0 && (rc = warning_option(argv[i])) != 0)
+			return rc;
+	}
+	for (int i = 1, k = 1; i <= argc; i++) /* drop the ones taken (the NULL at argv[argc] too) */
+		if (!argv[i] || strncmp(argv[i], "-W", 2) != 0 || strcmp(argv[i], "-Werror") == 0)
+			argv[k++] = argv[i];
+		else
+			argc--;
 	while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
 		int n;
 		switch (c) {
@@ -237,6 +275,17 @@ int main(int argc, char **argv)
 		case OPT_WERROR: diag_set_werror(true); break;
 		case OPT_LIST: check_list(stdout); return 0;
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
+		case OPT_JSON_SCHEMA: schema_json(stdout); return 0;
+		case OPT_DIAG_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				diag_set_format(DIAG_TEXT);
+			else if (strcmp(optarg, "json") == 0)
+				diag_set_format(DIAG_JSON);
+			else if (strcmp(optarg, "sarif") == 0)
+				diag_set_format(DIAG_SARIF);
+			else
+				return usage_error("--diagnostics-format is text, json or sarif, not '%s'", optarg);
+			break;
 		case OPT_MAX:
 			n = count_of(optarg);
 			if (n < 0)

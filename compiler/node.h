@@ -21,6 +21,7 @@ struct node {
 	char *str;
 	size_t len;
 	enum scalar_style style;
+	bool str_tag; /* tagged !!str: a string even when it reads as a number or a boolean */
 
 	/* sequence: items[0..n); mapping: keys[i] -> items[i] */
 	size_t n;

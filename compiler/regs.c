@@ -24,8 +24,10 @@ struct scan {
 	size_t off; /* bytes scanned, advanced by the scanner */
 };
 
+static bool quiet; /* regs_parse_quiet: the list was parsed (and its errors said) before */
+
 #define syntax_error(n, off, ...) \
-	diag_error(node_pos_at((n), (off)), "register-syntax", __VA_ARGS__)
+	(quiet ? (void)0 : diag_error(node_pos_at((n), (off)), "register-syntax", __VA_ARGS__))
 
 static struct tok next(struct scan *s)
 {
@@ -197,6 +199,34 @@ bool regs_parse(const struct node *n, struct reglist *list)
 	for (size_t i = 0; i < n->n; i++)
 		ok = parse_item(n->items[i], list) && ok;
 	return ok;
+}
+
+bool regs_parse_quiet(const struct node *n, struct reglist *list)
+{
+	bool ok;
+
+	quiet = true;
+	ok = regs_parse(n, list);
+	quiet = false;
+	return ok;
+}
+
+/* The second of a register in l, or -1 (a hash set: lists may be long). */
+int reglist_duplicate(const struct reglist *l, int *first)
+{
+	struct strset seen = {0};
+	int dup = -1;
+
+	for (int i = 0; i < l->n && dup < 0; i++)
+		if (!strset_add(&seen, l->r[i].name))
+			dup = i;
+	strset_free(&seen);
+	for (int i = 0; dup >= 0 && i < dup; i++)
+		if (strcmp(l->r[i].name, l->r[dup].name) == 0) {
+			*first = i;
+			break;
+		}
+	return dup;
 }
 
 bool reglist_has(const struct reglist *l, const char *name)

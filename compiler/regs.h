@@ -21,6 +21,10 @@ struct reglist {
  * errors report check `register-syntax` at the character. Whether a name is a register of an
  * arch is the arch code's business, not this parser's. */
 bool regs_parse(const struct node *n, struct reglist *list);
+/* The same, silently: for a list whose errors an earlier parse reported. */
+bool regs_parse_quiet(const struct node *n, struct reglist *list);
+/* Index of the first register listed twice (*first: its first place), or -1. */
+int reglist_duplicate(const struct reglist *l, int *first);
 bool reglist_has(const struct reglist *l, const char *name);
 void reglist_free(struct reglist *l);
 

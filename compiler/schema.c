@@ -1,12 +1,22 @@
 /* schema.c: every key the spec may hold, as data, and the validator that walks it. */
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct shape scalar = {.kind = SH_SCALAR, .what = "string"};
-static const struct shape integer = {.kind = SH_INT, .what = "integer"};
+#define INT_SHAPE(id, lo, hi, text) \
+	static const struct shape id = {.kind = SH_INT, .what = "integer " text, .min = lo, .max = hi}
+INT_SHAPE(version, 0, 2147483647, "0-2147483647");
+INT_SHAPE(bits, 1, 1024, "1-1024");
+INT_SHAPE(arg_count, 0, 8, "0-8");
+INT_SHAPE(bundles, 1, 64, "1-64");
+INT_SHAPE(int32, 0, 2147483647, "0-2147483647");
+INT_SHAPE(byte, 0, 255, "0-255");
+INT_SHAPE(uint32, 0, 4294967295LL, "0-0xffffffff");
 static const struct shape boolean = {.kind = SH_BOOL, .what = "boolean"};
 static const struct shape names = {.kind = SH_NAMES, .what = "list of names"};
 static const struct shape anything = {.kind = SH_ANY, .what = "value"};
@@ -22,7 +32,7 @@ static const struct shape prefix = {.kind = SH_SCALAR, .what = "identifier prefi
 static const struct shape per_arch_names = {.kind = SH_DICT, .what = "map of arch to registers", .item = &names};
 static const struct shape per_arch_code = {.kind = SH_DICT, .what = "map of arch to code", .item = &scalar};
 static const struct shape per_key_scalar = {.kind = SH_DICT, .what = "map of name to value", .item = &scalar};
-static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &integer};
+static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &byte};
 static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch to word", .item = &scalar};
 
 #define DOC {"doc", &doc_text, false, "free text, copied into generated comments"}
@@ -31,15 +41,15 @@ static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch
 static const struct key arch_keys[] = {
 	{"name", &ident, true, "arch name: x86_64, i386, ia64"},
 	{"family", &scalar, true, "the compiler's arch code that handles it: x86 or ia64"},
-	{"word_bits", &integer, true, "bits in a machine word (and a pointer)"},
+	{"word_bits", &bits, true, "bits in a machine word (and a pointer)"},
 	{"features", &names, false, "conditions ops may require (pae, 4level)"},
 	{"arg_regs", &names, true, "registers that carry pv call arguments, in order"},
-	{"stack_args", &integer, false, "arguments after the registers passed on the stack"},
+	{"stack_args", &arg_count, false, "arguments after the registers passed on the stack"},
 	{"ret_regs", &names, true, "registers of the return value, low word first"},
 	{"call_clobbers", &names, true, "registers a normal pv call may modify (returns included)"},
 	{"callee_save_clobbers", &names, false, "registers a callee-save call may modify"},
 	{"clobber_mask", &names, false, "bit i of a patch site's clobber mask is register i"},
-	{"site_bundles", &integer, false, "IA-64: bundles in the patchable call stub"},
+	{"site_bundles", &bundles, false, "IA-64: bundles in the patchable call stub"},
 	{"return_branch", &scalar, false, "IA-64: branch register a stub callee returns through"},
 	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
 	{"percpu_segment", &scalar, false, "x86: the segment register whose base is the running cpu's per-cpu area (`%percpu:` in a sequence)"},
@@ -68,7 +78,7 @@ static const struct shape backend_impls = {.kind = SH_LIST, .what = "list of imp
 static const struct key backend_keys[] = {
 	{"name", &ident, true, "backend name: native, xen, kvm"},
 	{"arches", &names, false, "arches the backend serves (default: all); its checks and output exist only there"},
-	{"hypervisor_type", &integer, true, "the paravirt hypervisor type number"},
+	{"hypervisor_type", &int32, true, "the paravirt hypervisor type number"},
 	{"prefix", &prefix, false, "symbol prefix of its implementations (default: name + '_'), or a map of arch to prefix"},
 	{"fallback", &scalar, false, "backend whose implementation serves ops this one does not list"},
 	{"break_results", &names, false, "IA-64: break immediates whose hypercall returns a value in r8"},
@@ -118,7 +128,7 @@ static const struct key op_keys[] = {
 	{"clobbers", &per_arch_names, false, "per arch: registers the op may modify, overriding its kind"},
 	{"kinds", &per_arch_word, false, "x86, per arch: the kind where it differs from `kind` (too wide for a site: call)"},
 	{"site_bytes", &per_arch_int, false, "x86, per arch: reserve this many bytes at each patch site (NOP-padded)"},
-	{"patch_type", &integer, false, "IA-64: the op's patch type number"},
+	{"patch_type", &uint32, false, "IA-64: the op's patch type number"},
 	{"reg_param", &scalar, false, "IA-64 getreg/setreg: the parameter holding the register number"},
 	{"reg_arg_order", &names, false, "IA-64: stub argument registers of the params, if not in order"},
 	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
@@ -139,7 +149,7 @@ static const struct shape table = {.kind = SH_MAP, .what = "table", .keys = tabl
 
 static const struct key register_keys[] = {
 	{"name", &scalar, true, "register name as the assembler writes it"},
-	{"number", &integer, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
+	{"number", &uint32, false, "register number of the getreg/setreg intrinsics (check ia64-register-number)"},
 	{"get", &boolean, false, "getreg is paravirtualized (default true)"},
 	{"set", &boolean, false, "setreg is paravirtualized (default true)"},
 	{"cname", &suffix, false, "C constant suffix, _IA64_REG_<cname> (default: the name in capitals)"},
@@ -199,7 +209,7 @@ static const struct shape constant = {.kind = SH_SCALAR, .what = "value or {valu
 static const struct shape constants = {.kind = SH_DICT, .what = "map of constants", .item = &constant, .key_lex = LEX_IDENT};
 
 static const struct key spec_keys[] = {
-	{"pvopsc", &integer, true, "spec format version: 1"},
+	{"pvopsc", &version, true, "spec format version: 1"},
 	{"license", &scalar, false, "SPDX license identifier every generated file carries (GPL-2.0)"},
 	{"arches", &arches, true, "the arches and their pv calling conventions"},
 	{"backends", &backends, true, "the backends (native, xen, ...)"},
@@ -218,21 +228,41 @@ bool scalar_int(const struct node *n, long long *v)
 {
 	char *end;
 
-	if (!n || n->kind != NODE_SCALAR || !n->str[0] || n->style != STYLE_PLAIN)
+	if (!n || n->kind != NODE_SCALAR || !n->str[0] || n->style != STYLE_PLAIN || n->str_tag)
 		return false;
 	errno = 0;
-	if (n->str[0] == '-')
+	if (n->str[0] == '-') {
 		*v = strtoll(n->str, &end, 0);
-	else
-		*v = (long long)strtoull(n->str, &end, 0);
+	} else {
+		/* strtoull would take "-1" and wrap big values: only what fits a long long */
+		unsigned long long u = strtoull(n->str, &end, 0);
+		if (u > LLONG_MAX || !isdigit((unsigned char)n->str[0]))
+			return false;
+		*v = (long long)u;
+	}
 	return errno == 0 && *end == '\0';
+}
+
+/* Digits as an integer is written (decimal or 0x hex, a sign), whatever its size. */
+static bool looks_numeric(const struct node *n)
+{
+	const char *p = n->str + (n->str[0] == '-' || n->str[0] == '+');
+	bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+
+	p += hex ? 2 : 0;
+	if (n->style != STYLE_PLAIN || !*p)
+		return false;
+	for (; *p; p++)
+		if (!(hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)))
+			return false;
+	return true;
 }
 
 bool scalar_bool(const struct node *n, bool *v)
 {
 	if (node_is(n, "true") || node_is(n, "false")) {
 		*v = node_is(n, "true");
-		return n->style == STYLE_PLAIN;
+		return n->style == STYLE_PLAIN && !n->str_tag;
 	}
 	return false;
 }
@@ -268,12 +298,15 @@ static void check_map(const struct node *n, const struct shape *sh)
 			diag_error(n->pos, "missing-key", "%s has no '%s' (%s)", sh->what, k->name, k->doc);
 }
 
-/* In a list of maps, `key` names each item: the second of a name is an error. */
+/* In a list of maps, `key` names each item: the second of a name is an error. A hash set
+ * keeps it linear; the first of a name is looked up only when there is a second. */
 static void check_unique(const struct node *list, const char *key, const char *what)
 {
+	struct strset seen = {0};
+
 	for (size_t i = 0; i < list->n; i++) {
 		const struct node *a = node_get(list->items[i], key);
-		if (!a || a->kind != NODE_SCALAR)
+		if (!a || a->kind != NODE_SCALAR || strset_add(&seen, a->str))
 			continue;
 		for (size_t j = 0; j < i; j++) {
 			const struct node *b = node_get(list->items[j], key);
@@ -284,6 +317,7 @@ static void check_unique(const struct node *list, const char *key, const char *w
 			}
 		}
 	}
+	strset_free(&seen);
 }
 
 /* Text pasted into generated code must have its rule's shape: check `identifier` for names,
@@ -350,8 +384,11 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 	}
 	switch (sh->kind) {
 	case SH_INT:
-		if (!scalar_int(n, &iv))
+		if (!scalar_int(n, &iv) && !looks_numeric(n))
 			diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
+		else if (!scalar_int(n, &iv) || iv < sh->min || iv > sh->max)
+			diag_error(n->pos, "integer-range", "'%s' must be an integer from %lld to %lld, not '%s'", key,
+				   sh->min, sh->max, n->str);
 		break;
 	case SH_BOOL:
 		if (!scalar_bool(n, &bv))
@@ -425,4 +462,129 @@ void schema_dump(FILE *out)
 	const struct shape *on_path[8];
 
 	dump(out, &spec_shape, "", on_path, 0);
+}
+
+/* ---- the schema as JSON Schema (for editors: yaml-language-server) ---- */
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* A mapping shape's name in $defs: its `what`, with '_' for ' '. */
+static void def_name(FILE *out, const struct shape *sh)
+{
+	fputc('"', out);
+	for (const char *p = sh->what; *p; p++)
+		fputc(*p == ' ' ? '_' : *p, out);
+	fputc('"', out);
+}
+
+/* YAML gives a plain scalar as a string, a number, a boolean or null: the loader reads them
+ * all as text, so a "string" key takes any of them. */
+#define JSON_SCALAR "{\"type\": [\"string\", \"number\", \"boolean\", \"null\"]}"
+
+static void json_shape(FILE *out, const struct shape *sh)
+{
+	if (sh->alt)
+		fputs("{\"anyOf\": [", out);
+	switch (sh->kind) {
+	case SH_ANY: fputs("{}", out); break;
+	case SH_SCALAR: fputs(JSON_SCALAR, out); break;
+	case SH_INT: fputs("{\"type\": \"integer\"}", out); break;
+	case SH_BOOL: fputs("{\"type\": \"boolean\"}", out); break;
+	case SH_NAMES: fputs("{\"anyOf\": [" JSON_SCALAR ", {\"type\": \"array\", \"items\": " JSON_SCALAR "}]}", out); break;
+	case SH_LIST:
+		fputs("{\"type\": \"array\", \"items\": ", out);
+		json_shape(out, sh->item);
+		fputc('}', out);
+		break;
+	case SH_DICT:
+		fputs("{\"type\": \"object\", \"additionalProperties\": ", out);
+		json_shape(out, sh->item);
+		fputc('}', out);
+		break;
+	case SH_MAP:
+		fputs("{\"$ref\": \"#/$defs/", out);
+		for (const char *p = sh->what; *p; p++)
+			fputc(*p == ' ' ? '_' : *p, out);
+		fputs("\"}", out);
+		break;
+	}
+	if (sh->alt) {
+		fputs(", ", out);
+		json_shape(out, sh->alt);
+		fputs("]}", out);
+	}
+}
+
+/* Every mapping shape reachable from sh, once each, in the order first met. */
+static void collect_maps(const struct shape *sh, const struct shape **seen, size_t *n, size_t cap)
+{
+	if (!sh)
+		return;
+	if (sh->kind == SH_MAP) {
+		for (size_t i = 0; i < *n; i++)
+			if (seen[i] == sh)
+				return;
+		if (*n == cap)
+			return;
+		seen[(*n)++] = sh;
+		for (const struct key *k = sh->keys; k->name; k++)
+			collect_maps(k->shape, seen, n, cap);
+	}
+	collect_maps(sh->item, seen, n, cap);
+	collect_maps(sh->alt, seen, n, cap);
+}
+
+static void json_map_def(FILE *out, const struct shape *sh)
+{
+	bool any = false;
+
+	fputs("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {", out);
+	for (const struct key *k = sh->keys; k->name; k++) {
+		fprintf(out, "%s\n      ", k == sh->keys ? "" : ",");
+		json_string(out, k->name);
+		fputs(": {\"description\": ", out);
+		json_string(out, k->doc);
+		fputs(", \"allOf\": [", out);
+		json_shape(out, k->shape);
+		fputs("]}", out);
+	}
+	fputs("}", out);
+	for (const struct key *k = sh->keys; k->name; k++)
+		if (k->required) {
+			fputs(any ? ", " : ", \"required\": [", out);
+			json_string(out, k->name);
+			any = true;
+		}
+	fputs(any ? "]}" : "}", out);
+}
+
+void schema_json(FILE *out)
+{
+	const struct shape *maps[64];
+	size_t n = 0;
+
+	collect_maps(&spec_shape, maps, &n, ARRAY_SIZE(maps));
+	fputs("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+	      "  \"$comment\": \"Generated by pvopsc --json-schema from its schema table; do not edit.\",\n"
+	      "  \"title\": \"pvopsc specification\",\n"
+	      "  \"$ref\": \"#/$defs/spec\",\n  \"$defs\": {", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		def_name(out, maps[i]);
+		fputs(": ", out);
+		json_map_def(out, maps[i]);
+	}
+	fputs("\n  }\n}\n", out);
 }

@@ -37,6 +37,7 @@ struct shape {
 	const struct shape *alt;  /* a mapping is also accepted, validated as this shape */
 	enum lexeme lex;          /* SH_SCALAR: the text's rule (it is pasted into generated code) */
 	enum lexeme key_lex;      /* SH_DICT: the rule of its keys */
+	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
 };
 
 extern const struct shape spec_shape;
@@ -45,6 +46,8 @@ extern const struct shape spec_shape;
 bool schema_validate(const struct node *root);
 /* Print the key reference (for the README) to out. */
 void schema_dump(FILE *out);
+/* Print the schema as a JSON Schema (draft 2020-12), for editors and other tools. */
+void schema_json(FILE *out);
 
 bool scalar_int(const struct node *n, long long *v);
 bool scalar_bool(const struct node *n, bool *v);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexeme.h"
 #include "model.h"
 #include "schema.h"
 
@@ -678,6 +679,24 @@ static void macros(const struct check_ctx *cx, const struct check *chk)
 			macro_rules(VIEW(cx), macs->items[i], (const struct node **)macs->items, i);
 }
 
+/* The x86 output has a constant as .equ and #define of its value, and the sequence assembler
+ * reads it: so it is an integer there, never dropped. */
+static void constants(const struct check_ctx *cx, const struct check *c)
+{
+	const struct spec *s = cx->s;
+
+	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
+		const char *name = s->constants->keys[i]->str;
+		const struct node *v = spec_constant(s, name, cx->a);
+		long long n;
+		if (!v || v->kind != NODE_SCALAR || scalar_int(v, &n) || lex_check(LEX_EXPR, v->str, NULL) != LEX_OK)
+			continue; /* an integer, or not an expression (check expression says so) */
+		diag_error(v->pos, c->name,
+			   "constant '%s' exists on %s, where constants are integers (plain decimal or 0x hex, "
+			   "-2^63 to 2^63-1), not '%s'; restrict it with 'arches'", name, cx->a->name, v->str);
+	}
+}
+
 /* With registers the convention cannot use, what an op's site may change is not known. */
 static const char *const after_convention[] = {"x86-convention", NULL};
 
@@ -707,5 +726,7 @@ const struct check x86_checks[] = {
 			  "it a no-op", jump_form, NULL},
 	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", macros, NULL},
 	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for (with x86-macro)", NULL, NULL},
+	{"x86-constant", "every constant on an x86 arch is a plain integer from -2^63 to 2^63-1 (emitted, never dropped)",
+	 constants, NULL},
 	{NULL, NULL, NULL, NULL},
 };

@@ -1,4 +1,5 @@
 /* The reference x86 patcher (see patch.h). */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -150,9 +151,12 @@ struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsign
 		r = (struct pv_result){ PV_INLINE, in->len,
 					in->len ? "the backend's sequence fits" : "the backend's sequence is empty" };
 	} else if (!fn) {
-		return keep("the backend has no implementation");
+		return keep(in && in->len > len ? "the sequence does not fit the site, and the backend has no implementation"
+					       : "the backend has no implementation");
 	} else if (len < 5) {
-		return keep("the site is shorter than a call");
+		return keep(in && in->len > len && policy != PV_POLICY_CALL
+				    ? "the sequence does not fit the site, nor does a call (5 bytes)"
+				    : "the site is shorter than a call");
 	} else if (op->kind != PV_KIND_JUMP && (op->clobbers & ~clobbers)) {
 		/* a .S site that saves less than a call may change, as Linux leaves it */
 		return keep("a call may change registers this site keeps");
@@ -183,35 +187,109 @@ unsigned pv_patch_op(const struct paravirt_backend *be, u8 type, u16 clobbers, v
 	return r.how == PV_KEEP ? len : r.used;
 }
 
+/* The pages holding [begin, end)'s sites (and PV_TEXT_SLACK bytes past the last one), within
+ * the pages of [text, text_end) when it is given. */
+static int text_span(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
+		     const void *text, const void *text_end, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	*lo = UINTPTR_MAX;
+	*hi = 0;
+	for (const struct paravirt_patch_site *s = begin; s < end; s++) {
+		if ((uintptr_t)s->instr < *lo)
+			*lo = (uintptr_t)s->instr;
+		if ((uintptr_t)s->instr + s->len > *hi)
+			*hi = (uintptr_t)s->instr + s->len;
+	}
+	if (*lo > *hi)
+		return 0;
+	*lo &= ~(page - 1);
+	*hi = (*hi + PV_TEXT_SLACK + page - 1) & ~(page - 1);
+	if (text_end && *hi > (((uintptr_t)text_end + page - 1) & ~(page - 1)))
+		*hi = ((uintptr_t)text_end + page - 1) & ~(page - 1);
+	(void)text;
+	return 1;
+}
+
+/* Writable, or back to read-execute. When making it writable fails part-way (a hole in the
+ * span), what was changed is put back before the error is returned. */
+static int protect(uintptr_t lo, uintptr_t hi, int writable)
+{
+	int err;
+
+	if (!mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0)))
+		return 0;
+	err = errno;
+	mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
+	errno = err;
+	return -1;
+}
+
 int pv_text_writable(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
 		     int writable)
 {
-	uintptr_t lo = UINTPTR_MAX, hi = 0, page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo, hi;
+
+	/* still executable while writable: the patcher may share a page with the sites */
+	return text_span(begin, end, NULL, NULL, &lo, &hi) ? protect(lo, hi, writable) : 0;
+}
+
+/* Sites sorted by address (as a linker emits them) are checked against their neighbour;
+ * others pairwise. */
+int pv_check_sites(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
+		   const void *text, const void *text_end, const struct paravirt_patch_site **bad)
+{
+	int sorted = 1;
 
 	for (const struct paravirt_patch_site *s = begin; s < end; s++) {
-		if ((uintptr_t)s->instr < lo)
-			lo = (uintptr_t)s->instr;
-		if ((uintptr_t)s->instr + s->len > hi)
-			hi = (uintptr_t)s->instr + s->len;
+		uintptr_t a = (uintptr_t)s->instr, b = a + s->len;
+		if (b < a || (text_end && (a < (uintptr_t)text || b > (uintptr_t)text_end)))
+			goto refuse;
+		if (s > begin && a < (uintptr_t)s[-1].instr)
+			sorted = 0;
+		if (sorted && s > begin && a < (uintptr_t)s[-1].instr + s[-1].len && s->len && s[-1].len)
+			goto refuse;
+		continue;
+refuse:
+		if (bad)
+			*bad = s;
+		errno = EINVAL;
+		return -1;
 	}
-	if (lo > hi)
-		return 0;
-	lo &= ~(page - 1);
-	hi = (hi + PV_TEXT_SLACK + page - 1) & ~(page - 1);
-	/* still executable while writable: the patcher may share a page with the sites */
-	return mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0));
+	for (const struct paravirt_patch_site *s = begin; !sorted && s < end; s++)
+		for (const struct paravirt_patch_site *t = begin; t < s; t++)
+			if (s->len && t->len && (uintptr_t)s->instr < (uintptr_t)t->instr + t->len &&
+			    (uintptr_t)t->instr < (uintptr_t)s->instr + s->len) {
+				if (bad)
+					*bad = s;
+				errno = EINVAL;
+				return -1;
+			}
+	return 0;
 }
+
+/* The program's text, as GNU ld's default script bounds it (weak: a kernel's script may not). */
+extern const char __executable_start[] __attribute__((weak)), etext[] __attribute__((weak));
 
 int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begin,
 	     struct paravirt_patch_site *end, struct pv_apply *a)
 {
 	unsigned char *save = a ? a->save : NULL;
+	const void *text = a && a->text_end ? a->text : __executable_start;
+	const void *text_end = a && a->text_end ? a->text_end : etext;
 	struct pv_patcher p;
+	uintptr_t lo, hi;
+	int err;
 
+	if (pv_check_sites(begin, end, text, text_end, NULL))
+		return -1;
 	pv_patcher_init(&p, be);
 	if (a && a->policy)
 		p.policy = a->policy;
-	if (pv_text_writable(begin, end, 1))
+	if (!text_span(begin, end, text, text_end, &lo, &hi))
+		return 0;
+	if (protect(lo, hi, 1))
 		return -1;
 	for (struct paravirt_patch_site *s = begin; s < end; s++) {
 		struct pv_result r;
@@ -227,18 +305,29 @@ int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begi
 				a->report(s, &r, a->ctx);
 		}
 	}
-	return pv_text_writable(begin, end, 0);
+	if (!protect(lo, hi, 0))
+		return 0;
+	err = errno;
+	protect(lo, hi, 0); /* once more: never leave it writable */
+	errno = err;
+	return -1;
 }
 
 int pv_restore(struct paravirt_patch_site *begin, struct paravirt_patch_site *end, const unsigned char *save)
 {
-	if (pv_text_writable(begin, end, 1))
+	uintptr_t lo, hi;
+
+	if (pv_check_sites(begin, end, NULL, NULL, NULL))
+		return -1;
+	if (!text_span(begin, end, NULL, NULL, &lo, &hi))
+		return 0;
+	if (protect(lo, hi, 1))
 		return -1;
 	for (struct paravirt_patch_site *s = begin; s < end; s++) {
 		memcpy(s->instr, save, s->len);
 		save += s->len;
 	}
-	return pv_text_writable(begin, end, 0);
+	return protect(lo, hi, 0);
 }
 
 size_t pv_site_bytes(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end)

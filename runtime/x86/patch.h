@@ -69,6 +69,9 @@ typedef RT_HOST void pv_report_fn(const struct paravirt_patch_site *site, const 
 				  void *ctx);
 
 struct pv_apply {
+	/* the text being patched: every site must lie inside [text, text_end); NULL: the
+	 * program's text as the linker bounds it (__executable_start to etext) */
+	const void *text, *text_end;
 	unsigned char *save;	/* if set: receives every site's original bytes, in record order */
 	pv_report_fn *report;	/* if set: called for every site */
 	void *ctx;
@@ -76,12 +79,15 @@ struct pv_apply {
 	unsigned count[PV_NHOW];	/* out: sites by outcome */
 };
 
-/* Patch every site of [begin, end) for backend be; the text is writable only meanwhile.
- * Returns 0, or -1 with errno if the text could not be made writable. */
+/* Patch every site of [begin, end) for backend be; the text is writable only meanwhile, and
+ * read-execute again on every path. Nothing is written, and -1 returned with errno EINVAL,
+ * when two sites overlap or one is not inside the text (a->text, a->text_end); -1 with errno
+ * also when the text could not be made writable (then it is put back first). */
 RT_HOST int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begin,
 		     struct paravirt_patch_site *end, struct pv_apply *a);
 
-/* Put back the bytes pv_apply saved. */
+/* Put back the bytes pv_apply saved, exactly (sites never overlap: pv_apply refuses it, and
+ * so does this, with EINVAL). */
 RT_HOST int pv_restore(struct paravirt_patch_site *begin, struct paravirt_patch_site *end,
 		       const unsigned char *save);
 
@@ -93,6 +99,11 @@ RT_HOST size_t pv_site_bytes(const struct paravirt_patch_site *begin, const stru
 #define PV_TEXT_SLACK 16
 RT_HOST int pv_text_writable(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
 			     int writable);
+
+/* 0 when no two sites of [begin, end) overlap and each lies inside [text, text_end) (a NULL
+ * text_end: no bound); else -1 with errno EINVAL, *bad (if given) the first bad record. */
+RT_HOST int pv_check_sites(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
+			   const void *text, const void *text_end, const struct paravirt_patch_site **bad);
 
 RT_HOST const char *pv_how_name(enum pv_how how);
 

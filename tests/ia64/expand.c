@@ -45,7 +45,7 @@ static int count(struct ctx *c, const char *name, char **args)
 				m = c->v->macros.v[i];
 		if (m && m->params[k].prefix) {
 			char *key = xasprintf("%s%s", m->params[k].prefix, args[k]);
-			const struct node *val = ia64_map_get(c->v->s->constants, key);
+			const struct node *val = spec_constant(c->v->s, key, NULL);
 			if (val && val->kind == NODE_SCALAR)
 				args[k] = val->str;
 			free(key);

@@ -19,6 +19,7 @@
 #include "host.h"
 #include "kvm_hv.h"
 #include "probe.h"
+#include "records.h"
 #include "xen.h"
 
 #ifdef __x86_64__
@@ -764,8 +765,10 @@ int main(int argc, char **argv)
 		run_patcher();
 	else if (!strcmp(mode, "clobbers"))
 		run_clobbers();
+	else if (!strcmp(mode, "records"))
+		failures += run_records(arch);
 	else {
-		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|policies|patcher|clobbers\n", argv[0]);
+		fprintf(stderr, "usage: %s native|xen|xen-placed|kvm|policies|patcher|clobbers|records\n", argv[0]);
 		return 2;
 	}
 	return failures != 0;
