@@ -513,9 +513,32 @@ static int run_patcher(void)
 	struct pv_apply a = { .report = during_apply };
 	unsigned reported = 0, counted = 0;
 
+	/* native with a policy: what each word does to a site the default would patch otherwise */
+	static unsigned char policy[PARAVIRT_PATCH_COUNT];
+	struct paravirt_backend ruled = native_backend;
+
+	policy[PARAVIRT_PATCH_pv_irq_ops_save_fl] = PV_POLICY_CALL;
+	policy[PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt] = PV_POLICY_CALL;
+	policy[PARAVIRT_PATCH_pv_cpu_ops_read_cr0] = PV_POLICY_INDIRECT;
+	policy[PARAVIRT_PATCH_pv_cpu_ops_read_cr4] = PV_POLICY_NOPS;
+	policy[PARAVIRT_PATCH_pv_cpu_ops_write_cr4] = PV_POLICY_NOPS;
+	policy[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = PV_POLICY_INLINE;
+	ruled.policy = policy;
 	time.get_wallclock = NULL;
 	nulls.pv_time_ops = &time;
 	const struct expect cases[] = {
+		{ "policy call: native save_fl, which has a sequence", &ruled, "pv_irq_ops.save_fl", CLBR_CALLEE,
+		  __PV_OP_pv_irq_ops_save_fl(SITE_LEN), PV_CALL, "the policy asks for a call", native_save_fl, 0 },
+		{ "policy call: a no-op (alloc_ldt) becomes a call of paravirt_nop", &ruled, "pv_cpu_ops.alloc_ldt", CLBR_CALL,
+		  6, PV_CALL, "the policy asks for a call", paravirt_nop, 0 },
+		{ "policy indirect: read_cr0", &ruled, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_KEEP,
+		  "the policy leaves the indirect call", NULL, 0 },
+		{ "policy nops: refused for read_cr4, which returns a value", &ruled, "pv_cpu_ops.read_cr4", CLBR_CALL, 6,
+		  PV_KEEP, "the policy asks for NOPs, but the op returns", NULL, 0 },
+		{ "policy nops: write_cr4", &ruled, "pv_cpu_ops.write_cr4", CLBR_CALL, 6, PV_NOPS,
+		  "the policy makes it NOPs", NULL, 0 },
+		{ "policy inline: native irq_disable, as the default", &ruled, "pv_irq_ops.irq_disable", CLBR_CALLEE,
+		  __PV_OP_pv_irq_ops_irq_disable(SITE_LEN), PV_INLINE, "the backend's sequence fits", NULL, 0 },
 		{ "an unknown patch type", &native_backend, "no op", CLBR_ANY, 6, PV_KEEP, "no op has this patch type", NULL, 0 },
 		{ "a plain call op", &native_backend, "pv_init_ops.patch", CLBR_ANY, 6, PV_KEEP,
 		  "the op is a plain call: it has no patch sites", NULL, 0 },
