@@ -164,6 +164,43 @@ uint32_t tv_hash(const char *key, size_t len)
 	return h;
 }
 
+/* Map keys are interned: a model holds a few hundred distinct keys in hundreds of thousands of
+ * maps, so each is stored once, for the process (the table stays reachable until exit). */
+static struct {
+	const char **keys;
+	uint32_t *hashes;
+	size_t n, cap; /* cap a power of two, at most half full */
+} interned;
+
+static const char *intern(const char *key, size_t len, uint32_t h)
+{
+	size_t mask = interned.cap - 1, i;
+
+	if (interned.n * 2 >= interned.cap) {
+		const char **keys = interned.keys;
+		uint32_t *hashes = interned.hashes;
+		size_t cap = interned.cap;
+
+		interned.cap = cap ? cap * 2 : 256;
+		interned.keys = xcalloc(interned.cap, sizeof(*interned.keys));
+		interned.hashes = xcalloc(interned.cap, sizeof(*interned.hashes));
+		interned.n = 0;
+		for (size_t k = 0; k < cap; k++)
+			if (keys[k])
+				intern(keys[k], strlen(keys[k]), hashes[k]);
+		free(keys);
+		free(hashes);
+		mask = interned.cap - 1;
+	}
+	for (i = h & mask; interned.keys[i]; i = (i + 1) & mask)
+		if (interned.hashes[i] == h && strcmp(interned.keys[i], key) == 0)
+			return interned.keys[i];
+	interned.keys[i] = xstrndup(key, len);
+	interned.hashes[i] = h;
+	interned.n++;
+	return interned.keys[i];
+}
+
 static size_t find(const struct tval *map, const char *key, size_t len, uint32_t h)
 {
 	for (size_t i = 0; i < map->n; i++)
@@ -183,7 +220,7 @@ struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 		tv_free(map->items[i]);
 	} else {
 		grow(map);
-		map->keys[map->n] = key;
+		map->keys[map->n] = intern(key, len, h);
 		map->hashes[map->n++] = h;
 	}
 	map->items[i] = v;

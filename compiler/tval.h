@@ -19,7 +19,7 @@ struct tval {
 	char *str;         /* TV_STR */
 	uint32_t n, cap;   /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
 	struct tval **items;
-	const char **keys; /* borrowed: a key outlives the map (a literal or a spec string) */
+	const char **keys; /* interned: one copy of each distinct key for the process */
 	uint32_t *hashes;  /* hashes[i] of keys[i]: a lookup compares strings on a match only */
 };
 
@@ -29,8 +29,7 @@ struct tval *tv_bool(bool b);
 struct tval *tv_list(void);
 struct tval *tv_map(void);
 
-/* Map setters replace an existing key. They return the value stored. The key is not copied:
- * it must live as long as the map. */
+/* Map setters replace an existing key. They return the value stored. */
 struct tval *tv_set(struct tval *map, const char *key, struct tval *v);
 struct tval *tv_set_str(struct tval *map, const char *key, const char *s);
 struct tval *tv_set_strf(struct tval *map, const char *key, const char *fmt, ...) PRINTF(3, 4);

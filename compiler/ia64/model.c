@@ -723,17 +723,16 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	add_structs(s, a, tv_set(root, "structs", tv_list()));
 	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
 	/* the accessors of paravirt.h read these tables, when the spec has them */
-	static const char *const accessed[][2] = {
-		{"pv_info", "has_pv_info"}, {"pv_patchdata", "has_pv_patchdata"},
-		{"pv_fsys_data", "has_pv_fsys_data"}, {"pv_cpu_asm_switch", "has_pv_cpu_asm_switch"},
-	};
+	static const char *const accessed[] = {"pv_info", "pv_patchdata", "pv_fsys_data", "pv_cpu_asm_switch"};
 	for (size_t i = 0; i < ARRAY_SIZE(accessed); i++) {
 		bool has = false;
 		for (size_t ti = 0; ti < s->tables.n; ti++) {
 			const struct spec_table *t = s->tables.v[ti];
-			has |= (t->arches >> a->index) & 1 && strcmp(t->name, accessed[i][0]) == 0;
+			has |= (t->arches >> a->index) & 1 && strcmp(t->name, accessed[i]) == 0;
 		}
-		tv_set_bool(root, accessed[i][1], has); /* keys are not copied: literals */
+		char key[32];
+		snprintf(key, sizeof(key), "has_%s", accessed[i]);
+		tv_set_bool(root, key, has);
 	}
 	add_types(v, a, root);
 	struct tval *regs = tv_set(root, "registers", tv_list());

@@ -368,7 +368,7 @@ static void add_pvop(const struct spec *s, const struct spec_arch *a, const stru
 		if (make)
 			buf_printf(&b, "%s(", rt->make);
 		buf_printf(&b, "PVOP_%s%sCALL%s%zu(", alt ? "ALT_" : "", rets ? "" : "V",
-			   in->kind == OP_CALLEE_SAVE ? "EE" : "", args->n);
+			   in->kind == OP_CALLEE_SAVE ? "EE" : "", (size_t)args->n);
 		if (rets)
 			buf_printf(&b, "%s, ", make ? rt->raw : op->sig.ret.spelling);
 		buf_puts(&b, path);
