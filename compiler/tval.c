@@ -172,9 +172,20 @@ static struct {
 	size_t n, cap; /* cap a power of two, at most half full */
 } interned;
 
-static const char *intern(const char *key, size_t len, uint32_t h)
+/* The slot of key (hash h) in the table: where it is, or the empty one where it would go. */
+static size_t intern_slot(const char *key, uint32_t h)
 {
 	size_t mask = interned.cap - 1, i;
+
+	for (i = h & mask; interned.keys[i]; i = (i + 1) & mask)
+		if (interned.hashes[i] == h && strcmp(interned.keys[i], key) == 0)
+			break;
+	return i;
+}
+
+static const char *intern(const char *key, size_t len, uint32_t h)
+{
+	size_t i;
 
 	if (interned.n * 2 >= interned.cap) {
 		const char **keys = interned.keys;
@@ -184,20 +195,21 @@ static const char *intern(const char *key, size_t len, uint32_t h)
 		interned.cap = cap ? cap * 2 : 256;
 		interned.keys = xcalloc(interned.cap, sizeof(*interned.keys));
 		interned.hashes = xcalloc(interned.cap, sizeof(*interned.hashes));
-		interned.n = 0;
 		for (size_t k = 0; k < cap; k++)
-			if (keys[k])
-				intern(keys[k], strlen(keys[k]), hashes[k]);
+			if (keys[k]) {
+				i = intern_slot(keys[k], hashes[k]);
+				interned.keys[i] = keys[k];
+				interned.hashes[i] = hashes[k];
+			}
 		free(keys);
 		free(hashes);
-		mask = interned.cap - 1;
 	}
-	for (i = h & mask; interned.keys[i]; i = (i + 1) & mask)
-		if (interned.hashes[i] == h && strcmp(interned.keys[i], key) == 0)
-			return interned.keys[i];
-	interned.keys[i] = xstrndup(key, len);
-	interned.hashes[i] = h;
-	interned.n++;
+	i = intern_slot(key, h);
+	if (!interned.keys[i]) {
+		interned.keys[i] = xstrndup(key, len);
+		interned.hashes[i] = h;
+		interned.n++;
+	}
 	return interned.keys[i];
 }
 
