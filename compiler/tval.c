@@ -66,8 +66,8 @@ static void grow(struct tval *v)
 
 static size_t find(const struct tval *map, const char *key, size_t len)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (strncmp(map->keys[i], key, len) == 0 && map->keys[i][len] == '\0')
+	for (size_t i = 0; i < map->n; i++) /* the first byte first: most keys differ there */
+		if ((len == 0 || map->keys[i][0] == key[0]) && strncmp(map->keys[i], key, len) == 0 && map->keys[i][len] == '\0')
 			return i;
 	return map->n;
 }

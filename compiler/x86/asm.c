@@ -139,8 +139,8 @@ struct asmctx {
 	x86_const_fn consts;
 	void *cctx;
 	bool failed;
-	struct insn insns[MAX_INSNS];
-	int ninsns;
+	struct insn *insns; /* grown as statements come: a site's one call costs one insn */
+	int ninsns, cap;
 	struct label labels[MAX_LABELS];
 	int nlabels;
 };
@@ -737,6 +737,12 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 	m0 = i;
 	while (i < end && !isspace((unsigned char)c->text[i]))
 		i++;
+	if (c->ninsns == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 4;
+		c->insns = xrealloc(c->insns, sizeof(*c->insns) * (size_t)cap);
+		memset(c->insns + c->cap, 0, sizeof(*c->insns) * (size_t)(cap - c->cap));
+		c->cap = cap;
+	}
 	in = &c->insns[c->ninsns];
 	free_operands(in); /* what a statement that failed to parse left there */
 	memset(in, 0, sizeof(*in));
@@ -1638,8 +1644,9 @@ bool x86_assemble(const char *text, int bits, const char *percpu, const struct n
 	}
 	for (int i = 0; i < c->nlabels; i++)
 		free(c->labels[i].name);
-	for (int i = 0; i <= c->ninsns && i < MAX_INSNS; i++)
+	for (int i = 0; i < c->cap; i++)
 		free_operands(&c->insns[i]);
+	free(c->insns);
 	free(c);
 	if (!ok) {
 		buf_free(&bytes);
