@@ -7,6 +7,7 @@
 #   make test       the whole suite (ends with "N passed, N failed")
 #   make deps       install the Debian packages the project needs
 #   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
+#   make install    PREFIX=/usr/local DESTDIR=: pvopsc, its templates, pvopsc(1); make uninstall
 #   make clean
 
 MAKEFLAGS += -r    # no built-in rules: they would regenerate compiler/tmpl.c from tmpl.y
@@ -74,6 +75,28 @@ review: $(PVOPSC)
 	@git show HEAD:$(SPEC) >$(B)/HEAD-spec.yaml
 	@$(PVOPSC) diff $(B)/HEAD-spec.yaml $(SPEC) || [ $$(($$? & 3)) -eq 0 ]
 
+# Installing: the binary, its templates (found from the binary: PREFIX/share/pvopsc) and the
+# man page, which tools/man-page makes from the binary's own --help.
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/pvopsc
+MAN1DIR  = $(PREFIX)/share/man/man1
+
+$(B)/pvopsc.1: $(PVOPSC) tools/man-page
+	tools/man-page $(PVOPSC) >$@.tmp && mv $@.tmp $@
+
+man: $(B)/pvopsc.1
+
+install: $(PVOPSC) $(B)/pvopsc.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MAN1DIR)
+	install -m 755 $(PVOPSC) $(DESTDIR)$(BINDIR)/pvopsc
+	rm -rf $(DESTDIR)$(DATADIR)/templates && cp -R templates $(DESTDIR)$(DATADIR)/templates
+	install -m 644 $(B)/pvopsc.1 $(DESTDIR)$(MAN1DIR)/pvopsc.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pvopsc $(DESTDIR)$(MAN1DIR)/pvopsc.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
 # Unit tests: tests/unit/test_X.c (cmocka) links against the compiler library.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
@@ -81,7 +104,12 @@ $(B)/test_%: tests/unit/test_%.c $(B)/libpvopsc.a
 
 units: $(UNIT_TESTS)
 
-test: $(PVOPSC) $(UNIT_TESTS) boot
+# The reference patcher for linked IA-64 images (tests/ia64/patcher.t runs it).
+IA64_PATCH = $(B)/ia64-patch
+$(IA64_PATCH): runtime/ia64/patch.c runtime/ia64/bundle.c runtime/ia64/bundle.h | $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -o $@ runtime/ia64/patch.c runtime/ia64/bundle.c -lelf
+
+test: $(PVOPSC) $(UNIT_TESTS) $(IA64_PATCH) boot
 	B=$(B) tests/run
 
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu: x86_64 natively and as Xen's
@@ -143,5 +171,5 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: all gen check-gen review units test docs bench fuzz deps clean
+.PHONY: all gen check-gen review man install uninstall units test docs bench fuzz deps clean
 -include $(wildcard $(B)/*.d $(FAMILIES:%=$(B)/%/*.d))

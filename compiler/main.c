@@ -24,7 +24,7 @@ static const char usage[] =
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
 	"  -o DIR            output root (default: ROOT/generated); files go to DIR/<arch>/...\n"
-	"  -t, --templates DIR  template root (default: ROOT/templates)\n"
+	"  -t, --templates DIR  template root (default: ROOT/templates, else the installed ones)\n"
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
 	"      --arch LIST   only these arches (comma-separated, e.g. x86_64,i386)\n"
@@ -69,6 +69,27 @@ static char *root_of(const char *spec)
 	if (slash)
 		*(slash == real ? slash + 1 : slash) = '\0';
 	return real;
+}
+
+/* The templates: ROOT/templates in a pvopsc tree; elsewhere (a kernel tree) the installed
+ * ones, PREFIX/share/pvopsc/templates beside PREFIX/bin/pvopsc, found from the binary. */
+static char *default_templates(const char *root)
+{
+	char *dir = xasprintf("%s/templates", root ? root : "."), *exe, *slash;
+	struct stat st;
+
+	if ((stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) || !(exe = realpath("/proc/self/exe", NULL)))
+		return dir;
+	if ((slash = strrchr(exe, '/')))
+		*slash = '\0';
+	char *installed = xasprintf("%s/../share/pvopsc/templates", exe);
+	free(exe);
+	if (stat(installed, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(dir);
+		return installed;
+	}
+	free(installed);
+	return dir;
 }
 
 /* "spec/pvops.yaml": the spec's last two path components, its path from root_of(). */
@@ -314,7 +335,7 @@ int main(int argc, char **argv)
 	}
 	root = root_of(spec_path);
 	if (!tmpl_dir)
-		tmpl_dir = xasprintf("%s/templates", root);
+		tmpl_dir = default_templates(root);
 	if (!outdir)
 		outdir = xasprintf("%s/generated", root);
 	spec_name = spec_name_of(spec_path);

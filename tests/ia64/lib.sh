@@ -87,3 +87,30 @@ preprocess() { # preprocess SRC OUT [cpp args...]
 	shift 2
 	${CPP:-cpp} -P -undef -nostdinc -x assembler-with-cpp -D__ASSEMBLY__ -I"$G" "$@" "$src" >"$out"
 }
+
+# The inline asm of every pv_cpu_ops stub as GCC hands it to the assembler (tests/ia64/stubs.c),
+# one site per op and, for getreg/setreg, per register: writes $T/sites.h (SITE(op, type)) and
+# $T/stubs.s, sets nsites; false after printing why.
+build_stubs() {
+	sed -n 's/.*\[op_addr\] "i"(&pv_cpu_ops\.\([a-z0-9_]*\)), \[type\] "i"(\([^)]*\)).*/\1 \2/p' \
+		"$G/paravirt_privop.h" >"$T/ops"
+	local regs op type
+	regs=$(sed -n 's/^#define \(_IA64_REG_[A-Z0-9_]*\) .*/\1/p' "$G/paravirt_patch.h")
+	while read -r op type; do
+		case $type in
+		*'+ ('*) for r in $regs; do echo "SITE($op, ${type%(*}($r))"; done ;;
+		*) echo "SITE($op, $type)" ;;
+		esac
+	done <"$T/ops" >"$T/sites.h"
+	nsites=$(wc -l <"$T/sites.h")
+	if [ "$nsites" -lt 14 ]; then
+		nok stubs-found "only $nsites sites in paravirt_privop.h"
+		return 1
+	fi
+	if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$G" -I"$T" -I"$ROOT/tests/ia64" -o "$T/stubs" \
+		"$ROOT/tests/ia64/stubs.c" 2>"$T/cc.err"; then
+		nok stubs-text "$(head -3 "$T/cc.err" | tr '\n' ' ')"
+		return 1
+	fi
+	"$T/stubs" >"$T/stubs.s"
+}

@@ -2,7 +2,9 @@
  * the IA-64 assembler: the site macros of the generated headers, with %[op_addr] replaced by
  * the op's slot ("pv_cpu_ops+8") and %[type] by the site's patch type. The list of sites
  * (sites.h: SITE(op, type)) comes from the stubs in paravirt_privop.h. Each site is preceded
- * by a label S_<n> naming it. */
+ * by a label S_<n> naming it, and followed (after a label X_<n>) by a data serialization, as
+ * kernel code that reads back what a site wrote does (ia64_get_ivr, ia64_setreg of cr.tpr):
+ * patched, a site's body runs inline, and one site's write meets the next one's read. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +39,8 @@ int main(void)
 
 #define SITE(op, type)                                                                               \
 	printf("S_%d_%s:\n", n++, #op);                                                              \
-	put(paravirt_alt_bundle(__PARAVIRT_BR), offsetof(struct pv_cpu_ops, op), (type));
+	put(paravirt_alt_bundle(__PARAVIRT_BR), offsetof(struct pv_cpu_ops, op), (type));           \
+	printf("X_%d:\n\tsrlz.d\n\t;;\n", n - 1);
 #include "sites.h"
 	printf("S_end:\n\tnop 0\n");
 	return 0;

@@ -6,27 +6,7 @@
 have_toolchain || { nok stubs-toolchain "ia64-linux-gnu-as not installed (make deps)"; exit 0; }
 generate || exit 0
 
-# The sites: each stub's [op_addr] and [type]; getreg/setreg once per register they patch.
-sed -n 's/.*\[op_addr\] "i"(&pv_cpu_ops\.\([a-z0-9_]*\)), \[type\] "i"(\([^)]*\)).*/\1 \2/p' \
-	"$G/paravirt_privop.h" >"$T/ops"
-regs=$(sed -n 's/^#define \(_IA64_REG_[A-Z0-9_]*\) .*/\1/p' "$G/paravirt_patch.h")
-while read -r op type; do
-	case $type in
-	*'+ ('*) for r in $regs; do echo "SITE($op, ${type%(*}($r))"; done ;;
-	*) echo "SITE($op, $type)" ;;
-	esac
-done <"$T/ops" >"$T/sites.h"
-nsites=$(wc -l <"$T/sites.h")
-if [ "$nsites" -lt 14 ]; then
-	nok stubs-found "only $nsites sites in paravirt_privop.h"
-	exit 0
-fi
-if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$G" -I"$T" -I"$ROOT/tests/ia64" -o "$T/stubs" \
-	"$ROOT/tests/ia64/stubs.c" 2>"$T/cc.err"; then
-	nok stubs-text "$(head -3 "$T/cc.err" | tr '\n' ' ')"
-	exit 0
-fi
-"$T/stubs" >"$T/stubs.s"
+build_stubs || exit 0
 if assemble "$T/stubs.s" "$T/stubs.o" 2>"$T/as.err"; then
 	ok "stubs-assemble ($nsites sites)"
 else
