@@ -102,6 +102,38 @@ static void apic_timer(u32 count, int periodic)
 	APIC[APIC_TIMER_INIT] = count;
 }
 
+/* The native backend's clock: the APIC timer calibrated against the TSC, periodic on Linux's
+ * LOCAL_TIMER_VECTOR. Its rate is not checked: under load qemu's timers and so the
+ * calibration drift far; that it is programmed, and ticks, is. */
+#define LOCAL_TIMER_VECTOR 0xef
+
+/* Interrupts on until a tick comes (at most a second); returns whether one came. */
+static int a_tick(void)
+{
+	unsigned long before = trap_count[LOCAL_TIMER_VECTOR];
+
+	asm volatile("sti");
+	WAIT(trap_count[LOCAL_TIMER_VECTOR] != before);
+	asm volatile("cli");
+	return trap_count[LOCAL_TIMER_VECTOR] != before;
+}
+
+PROBE(apic_clock)
+{
+	trap_hook[LOCAL_TIMER_VECTOR] = timer_eoi;
+	setup_boot_clock();
+	want(c, (APIC[APIC_LVT_TIMER] & 0x300ff) == (0x20000 | LOCAL_TIMER_VECTOR) && APIC[APIC_TIMER_INIT],
+	     "setup_boot_clock: periodic on 0xef, with the count it measured");
+	want(c, a_tick() && a_tick(), "it ticks, again and again");
+	APIC[APIC_LVT_TIMER] = 0x10000 | LOCAL_TIMER_VECTOR;	/* masked */
+	APIC[APIC_TIMER_INIT] = 0;
+	setup_secondary_clock();
+	want(c, (APIC[APIC_LVT_TIMER] & 0x300ff) == (0x20000 | LOCAL_TIMER_VECTOR) && APIC[APIC_TIMER_INIT],
+	     "setup_secondary_clock: programmed the same way");
+	want(c, a_tick(), "and it ticks");
+	apic_timer(0, 0);
+}
+
 /* ---- Xen: the event that is really pending (VIRQ_TIMER bound to a channel) ---- */
 
 extern unsigned xen_timer_port;
@@ -773,6 +805,20 @@ PROBE(time)
 	     "the wall clock is the machine's");
 }
 
+/* Xen's clock: the system time it publishes, scaled from the TSC, against the TSC itself */
+PROBE(xen_time)
+{
+	u64 a = paravirt_sched_clock(), t = rdtsc(), b;
+	unsigned long khz = calibrate_tsc();
+
+	while (rdtsc() - t < (u64)khz * 10)	/* 10 ms */
+		asm volatile("pause");
+	b = paravirt_sched_clock();
+	want(c, khz > 100000 && khz < 20000000, "the TSC rate Xen publishes is plausible");
+	/* loose: under load qemu's TSC and Xen's scale of it drift apart */
+	want(c, b - a >= 1000000 && b - a < 1000000000, "sched_clock counts 10 ms of TSC as 1 to 1000 ms");
+}
+
 PROBE(banner)
 {
 	rt_log_clear();
@@ -968,6 +1014,8 @@ const struct boot_probe boot_probes[] = {
 	P(iret, "iret (to a frame it built)", NATIVE | XEN | NO_CANARY),
 	P(lazy, "lazy_mode enter/leave (cpu and mmu)", NATIVE),
 	P(time, "sched_clock, get_tsc_khz, get_wallclock", NATIVE),
+	P(apic_clock, "setup_boot_clock, setup_secondary_clock (the APIC timer ticks)", NATIVE),
+	P(xen_time, "sched_clock, get_tsc_khz (Xen's vcpu_time_info)", XEN),
 	P(banner, "banner", NATIVE | XEN),
 	P(spinlock, "spin_lock, spin_unlock, spin_trylock, spin_is_locked", NATIVE | XEN),
 #ifdef __x86_64__

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's kernel-tree fragment (tests/kbuild/pvops.mk, in README.md verbatim) works: a
+# small tree with the spec in its source folder builds an object that includes the generated
+# header; a second make does nothing; a changed spec regenerates and rebuilds.
+set -u
+. "$ROOT/tests/core/lib.sh"
+tmpdir
+K=$ROOT/tests/kbuild
+python3 - "$K/pvops.mk" "$ROOT/README.md" <<'PY' && ok "kbuild: README.md holds tests/kbuild/pvops.mk verbatim" || notok "kbuild: README.md's fragment differs from tests/kbuild/pvops.mk"
+import sys
+sys.exit(0 if open(sys.argv[1]).read() in open(sys.argv[2]).read() else 1)
+PY
+mkdir -p "$TMP/src/arch/x86/pvops" "$TMP/obj"
+cp "$ROOT/spec/pvops.yaml" "$TMP/src/arch/x86/pvops/"
+cp "$ROOT/tests/x86/prelude.h" "$TMP/src/"
+printf '#include "paravirt.h"\nvoid t(void);\nvoid t(void) { wbinvd(); }\n' >"$TMP/src/user.c"
+mk() { make -C "$TMP" -f "$K/Makefile" -I "$K" srctree="$TMP/src" objtree="$TMP/obj" PVOPSC="$PVOPSC -t $ROOT/templates" "$@"; }
+mk "$TMP/obj/user.o" >"$TMP/log" 2>&1 && [ -f "$TMP/obj/user.o" ] &&
+	ok "kbuild: the object that includes the generated header builds" || { notok "kbuild: build"; tail -5 "$TMP/log"; }
+mk -q "$TMP/obj/user.o" && ok "kbuild: then everything is up to date" || notok "kbuild: a second make would rebuild"
+sleep 1
+echo "# a change" >>"$TMP/src/arch/x86/pvops/pvops.yaml"
+mk -q "$TMP/obj/user.o"; [ $? -eq 1 ] && ok "kbuild: a changed spec makes the headers and the object stale" ||
+	notok "kbuild: a changed spec should make the object stale"
+mk "$TMP/obj/user.o" >"$TMP/log" 2>&1 && mk -q "$TMP/obj/user.o" && ok "kbuild: and a make brings them up to date" ||
+	{ notok "kbuild: rebuild after the change"; tail -5 "$TMP/log"; }
+exit 0
