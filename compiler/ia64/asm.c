@@ -286,14 +286,15 @@ struct parser {
 static void perr(struct parser *p, size_t off, const char *fmt, ...) PRINTF(3, 4);
 static void perr(struct parser *p, size_t off, const char *fmt, ...)
 {
-	char msg[256];
+	struct buf msg = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (p->err)
-		p->err(p->ctx, off, msg);
+		p->err(p->ctx, off, msg.data);
+	buf_free(&msg);
 	p->ok = false;
 }
 

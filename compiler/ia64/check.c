@@ -43,15 +43,14 @@ static void report(const struct check *c, struct seen *seen, const struct node *
 static void report(const struct check *c, struct seen *seen, const struct node *scalar,
 		   const struct ia64_text *t, size_t off, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	size_t at = t->buf.len ? t->src[off < t->buf.len ? off : t->buf.len - 1] : 0;
 
+	if (!first_time(seen, scalar, at, "")) /* the first of a place (plain operands come first) */
+		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_verror(node_pos_at(scalar, at), c->name, fmt, ap);
 	va_end(ap);
-	if (first_time(seen, scalar, at, "")) /* the first of a place (plain operands come first) */
-		ERR(c, node_pos_at(scalar, at), "%s", msg);
 }
 
 static bool in_list(const struct vec *list, const char *canon)

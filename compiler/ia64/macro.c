@@ -42,14 +42,15 @@ struct expander {
 static void xerr(struct expander *x, size_t off, const char *fmt, ...) PRINTF(3, 4);
 static void xerr(struct expander *x, size_t off, const char *fmt, ...)
 {
-	char msg[256];
+	struct buf msg = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (x->err)
-		x->err(x->ectx, x->depth ? x->site : off, msg);
+		x->err(x->ectx, x->depth ? x->site : off, msg.data);
+	buf_free(&msg);
 	x->failed = true;
 }
 

@@ -147,13 +147,11 @@ struct asmctx {
 
 static void PRINTF(3, 4) fail(struct asmctx *c, size_t off, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_verror(c->src ? node_pos_at(c->src, off) : c->where, c->check, fmt, ap);
 	va_end(ap);
-	diag_error(c->src ? node_pos_at(c->src, off) : c->where, c->check, "%s", msg);
 	c->failed = true;
 }
 

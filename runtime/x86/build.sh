@@ -41,6 +41,9 @@ rt_cflags() {
 		f="$f -fno-tree-loop-distribute-patterns -DRT_KERNEL"
 	else
 		f="$f -D_GNU_SOURCE"	# before anything is included: -include comes first
+		# RT_SANITIZE (e.g. address,undefined): host code only; kernel code keeps the kernel's
+		# conventions, which a sanitizer's runtime calls would break
+		[ -n "${RT_SANITIZE:-}" ] && f="$f -fsanitize=$RT_SANITIZE -fno-sanitize-recover=all -fno-omit-frame-pointer"
 	fi
 	echo "$f"
 }
@@ -73,8 +76,8 @@ rt_build() {
 	local arch=$1 hdr=$2 dir=$3/$1 src stamp objs=""
 	mkdir -p "$dir"
 	echo "$hdr" >"$dir/hdr"
-	stamp=$(cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
-		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h "$ROOT"/backends/kvm/x86/*.h 2>/dev/null | sha256sum)
+	stamp=$( (echo "${RT_SANITIZE:-}"; cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
+		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h "$ROOT"/backends/kvm/x86/*.h 2>/dev/null) | sha256sum)
 	[ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && return 0
 	rm -f "$dir/stamp" "$dir"/*.o
 	for src in $(rt_sources "$arch" "$hdr"); do
@@ -94,5 +97,6 @@ rt_link() {
 		objs="$objs $exe.$(basename "$src").o"
 	done
 	# shellcheck disable=SC2046
-	gcc $(rt_mflag "$arch") -no-pie -Wl,-T,"$RT_DIR/parainstructions.ld" -o "$exe" $objs $(cat "$dir/objs")
+	gcc $(rt_mflag "$arch") ${RT_SANITIZE:+-fsanitize=$RT_SANITIZE} -no-pie -Wl,-T,"$RT_DIR/parainstructions.ld" \
+		-o "$exe" $objs $(cat "$dir/objs")
 }

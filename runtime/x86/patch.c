@@ -235,11 +235,12 @@ int pv_text_writable(const struct paravirt_patch_site *begin, const struct parav
 	return text_span(begin, end, NULL, NULL, &lo, &hi) ? protect(lo, hi, writable) : 0;
 }
 
-/* Sites sorted by address (as a linker emits them) are checked against their neighbour;
- * others pairwise. */
+/* Sites sorted by address (as a linker emits them) are checked against the furthest end so
+ * far; others pairwise. A site of no bytes overlaps nothing. */
 int pv_check_sites(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
 		   const void *text, const void *text_end, const struct paravirt_patch_site **bad)
 {
+	uintptr_t reach = 0;
 	int sorted = 1;
 
 	for (const struct paravirt_patch_site *s = begin; s < end; s++) {
@@ -248,8 +249,10 @@ int pv_check_sites(const struct paravirt_patch_site *begin, const struct paravir
 			goto refuse;
 		if (s > begin && a < (uintptr_t)s[-1].instr)
 			sorted = 0;
-		if (sorted && s > begin && a < (uintptr_t)s[-1].instr + s[-1].len && s->len && s[-1].len)
+		if (sorted && s->len && a < reach)
 			goto refuse;
+		if (s->len && b > reach)
+			reach = b;
 		continue;
 refuse:
 		if (bad)

@@ -5,7 +5,7 @@
 . "$ROOT/tests/core/lib.sh"
 . "$ROOT/runtime/x86/build.sh"
 
-RT_OUT=$ROOT/$B/runtime
+RT_OUT=${RT_OUT:-$ROOT/$B/runtime}	# tests/runtime/sanitizers.t builds elsewhere
 X86_ARCHES="x86_64 i386"
 
 # rt_program ARCH: build the test program if its sources or the runtime changed; print its path

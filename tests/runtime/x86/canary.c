@@ -57,6 +57,8 @@ static int by_addr(const void *a, const void *b)
 
 int cx_init(struct paravirt_patch_site *begin, struct paravirt_patch_site *end)
 {
+	if (cx_sites && begin == first && end == last)
+		return 0; /* set up for these sites already (a second run of the program's modes) */
 	first = begin;
 	last = end;
 	cx_nsites = (unsigned)(end - begin);

@@ -109,6 +109,13 @@ int run_records(const char *arch)
 	      arch, "disjoint sites out of address order: patched and restored exactly");
 	r[1] = site(text + 296, type, 8);
 	check(pv_apply(be, r, r + 2, &a) == -1 && errno == EINVAL, arch, "overlapping sites out of address order: refused");
+	/* a site of no bytes between two overlapping ones hides nothing (found by fuzz_patch) */
+	{
+		struct paravirt_patch_site z[3] = { site(text + 400, type, 48), site(text + 400, type, 0),
+						    site(text + 400, type, 96) };
+		check(pv_apply(be, z, z + 3, &a) == -1 && errno == EINVAL && !memcmp(copy, text, sizeof(copy)),
+		      arch, "overlapping sites with an empty one between them: refused, nothing written");
+	}
 
 	/* a hole in the span: mprotect fails part-way; nothing may stay writable */
 	munmap(text + page, page);
