@@ -258,7 +258,14 @@ static void check_map(const struct node *n, const struct shape *sh)
 			cands[m++] = k->name;
 		cands[m] = NULL;
 		const char *best = suggest(name, cands);
-		if (best)
+		const struct node *sig = node_get(n, "sig");
+		if (sig && sig->kind == NODE_SCALAR && strchr(sig->str, '(') && !strchr(sig->str, ')') &&
+		    strchr(name, ')'))
+			/* {sig: void (int a, int b)}: the flow mapping's comma cut the signature */
+			diag_error(n->keys[i]->pos, "unknown-key",
+				   "unknown key '%s' in %s: the comma ended the signature '%s'; quote it: "
+				   "sig: \"%s, %s\"", name, sh->what, sig->str, sig->str, name);
+		else if (best)
 			diag_error(n->keys[i]->pos, "unknown-key", "unknown key '%s' in %s; did you mean '%s'?",
 				   name, sh->what, best);
 		else
