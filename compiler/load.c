@@ -3,7 +3,7 @@
  * Every node keeps its source position; positions inside scalars are recovered later by
  * node_pos_at(), which re-reads the raw text. Anchors and aliases are refused: a spec is read
  * by people, and an alias would make a diagnostic point at the wrong place. */
-#include "node.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
  * columns start after it. */
 static size_t mark_offset(const struct source *src, yaml_mark_t m)
 {
-	const char *p = src->text + source_line_offset(src, m.line + 1), *end = src->text + src->len;
+	const char *p = src->text + diag_source_line_offset(src, m.line + 1), *end = src->text + src->len;
 
 	if (m.line == 0 && src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
@@ -31,7 +31,7 @@ static size_t mark_offset(const struct source *src, yaml_mark_t m)
 
 static struct pos mark_pos(const struct source *src, yaml_mark_t m)
 {
-	return source_pos(src, mark_offset(src, m));
+	return diag_source_pos(src, mark_offset(src, m));
 }
 
 /* pvopsc gives YAML tags no meaning but !!str's (a string): any other would be silently
@@ -49,7 +49,7 @@ static struct node *new_node(enum node_kind kind, const struct source *src, cons
 	n->kind = kind;
 	n->src = src;
 	n->off = mark_offset(src, ev->start_mark);
-	n->pos = source_pos(src, n->off);
+	n->pos = diag_source_pos(src, n->off);
 	n->end = mark_pos(src, ev->end_mark);
 	return n;
 }
@@ -130,13 +130,13 @@ static bool plain_line_breaks(const struct source *src)
 
 	for (size_t i = 0; i < src->len; i++) {
 		if (src->text[i] == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
-			diag_error(source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
+			diag_error(diag_source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
 			ok = false;
 		}
 		for (size_t k = 0; k < ARRAY_SIZE(odd); k++) {
 			size_t n = strlen(odd[k].bytes);
 			if (i + n <= src->len && memcmp(src->text + i, odd[k].bytes, n) == 0) {
-				diag_error(source_pos(src, i), "yaml-line-break",
+				diag_error(diag_source_pos(src, i), "yaml-line-break",
 					   "%s is a line break to YAML; write it as an escape in a double-quoted string", odd[k].name);
 				ok = false;
 			}
@@ -167,7 +167,7 @@ struct node *load_yaml(const struct source *src)
 
 		if (!yaml_parser_parse(&parser, &ev)) {
 			/* The reader (encoding, control characters) reports a byte offset, not a mark. */
-			struct pos p = parser.error == YAML_READER_ERROR ? source_pos(src, parser.problem_offset)
+			struct pos p = parser.error == YAML_READER_ERROR ? diag_source_pos(src, parser.problem_offset)
 									 : mark_pos(src, parser.problem_mark);
 			const char *problem = parser.problem ? parser.problem : "syntax error";
 			if (parser.context) {
@@ -607,7 +607,7 @@ struct pos node_pos_at(const struct node *n, size_t offset)
 		off = block_offset(n, start, offset);
 	else
 		off = flow_offset(n, start, offset);
-	return source_pos(n->src, off);
+	return diag_source_pos(n->src, off);
 }
 
 const struct node *node_get(const struct node *map, const char *key)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load.h"
 #include "schema.h"
 #include "sha256.h"
 
@@ -27,13 +28,13 @@ static char *dup_of(const struct node *map, const char *key, const char *dflt)
 static long long int_of(const struct node *map, const char *key, long long dflt)
 {
 	long long v;
-	return scalar_int(node_get(map, key), &v) ? v : dflt;
+	return schema_scalar_int(node_get(map, key), &v) ? v : dflt;
 }
 
 static bool bool_of(const struct node *map, const char *key)
 {
 	bool v = false;
-	scalar_bool(node_get(map, key), &v);
+	schema_scalar_bool(node_get(map, key), &v);
 	return v;
 }
 
@@ -122,13 +123,13 @@ static void load_types(struct spec *s)
 		t->node = m;
 		t->name = dup_of(m, "name", "");
 		t->kind = dup_of(m, "kind", "");
-		if (scalar_int(bits, &v)) {
+		if (schema_scalar_int(bits, &v)) {
 			for (size_t a = 0; a < s->arches.n; a++)
 				t->bits[a] = (int)v;
 		} else if (bits && bits->kind == NODE_MAP) {
 			for (size_t j = 0; j < bits->n; j++) {
 				struct spec_arch *a = spec_arch(s, bits->keys[j]->str);
-				if (a && scalar_int(bits->items[j], &v))
+				if (a && schema_scalar_int(bits->items[j], &v))
 					t->bits[a->index] = (int)v;
 			}
 		}
@@ -375,7 +376,7 @@ static void load_backends(struct spec *s)
 struct spec *spec_read(const char *path)
 {
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = util_read_file(path, &len);
 
 	if (!text) {
 		diag_error((struct pos){path, 0, 0}, "io", "cannot read the spec: %s", strerror(errno));

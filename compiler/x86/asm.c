@@ -12,7 +12,7 @@
  *
  * Statements are separated by newlines or ';'; '#' starts a comment. Operands may use the
  * spec's constants by name; another name is a symbol, which becomes a relocation. */
-#include "x86.h"
+#include "asm.h"
 #include "decode.h"
 
 #include <ctype.h>
