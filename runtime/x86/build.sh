@@ -76,7 +76,7 @@ rt_build() {
 	local arch=$1 hdr=$2 dir=$3/$1 src stamp objs=""
 	mkdir -p "$dir"
 	echo "$hdr" >"$dir/hdr"
-	stamp=$( (echo "${RT_SANITIZE:-}"; cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
+	stamp=$( (echo "${RT_SANITIZE:-}"; cat $(rt_sources "$arch" "$hdr") "$RT_DIR"/*.h "$ROOT"/runtime/kernel_types.h "$RT_DIR"/build.sh "$hdr/$arch"/*.h \
 		"$ROOT"/backends/native/x86/*.h "$ROOT"/backends/xen/x86/*.h "$ROOT"/backends/kvm/x86/*.h 2>/dev/null) | sha256sum)
 	[ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && return 0
 	rm -f "$dir/stamp" "$dir"/*.o
