@@ -707,19 +707,18 @@ static bool prereq_failed(const char *const *prereqs, const struct strset *faile
 	return false;
 }
 
-static void run_table(const struct check_ctx *x, const struct check *table)
+/* `failed` holds the checks that reported an error: a family's check may name a common one as
+ * its prerequisite (a misspelt kind makes no follow-on site errors). */
+static void run_table(const struct check_ctx *x, const struct check *table, struct strset *failed)
 {
-	struct strset failed = {0};
-
 	for (const struct check *c = table; c->name; c++) {
 		int before = diag_error_count();
-		if (!c->run || prereq_failed(c->prereqs, &failed))
+		if (!c->run || prereq_failed(c->prereqs, failed))
 			continue;
 		c->run(x, c);
 		if (diag_error_count() > before)
-			strset_add(&failed, c->name);
+			strset_add(failed, c->name);
 	}
-	strset_free(&failed);
 }
 
 bool check_spec(const struct spec *s, const struct analysis *an)
@@ -727,14 +726,22 @@ bool check_spec(const struct spec *s, const struct analysis *an)
 	int before = diag_error_count();
 	struct check_ctx common = {s, NULL, NULL};
 
-	run_table(&common, common_checks);
+	struct strset common_failed = {0};
+
+	run_table(&common, common_checks, &common_failed);
 	for (size_t i = 0; i < an->n; i++) {
 		struct check_ctx x = {s, an->v[i].a, an->v[i].view};
+		struct strset failed = {0};
 		/* NULL: the arch is too broken to analyse, and a common check said why; an arch
 		 * --arch leaves out is not checked */
+		for (size_t k = 0; k < common_failed.cap; k++)
+			if (common_failed.slot[k])
+				strset_add(&failed, common_failed.slot[k]);
 		if (x.view && spec_selected(s, x.a))
-			run_table(&x, an->v[i].f->checks);
+			run_table(&x, an->v[i].f->checks, &failed);
+		strset_free(&failed);
 	}
+	strset_free(&common_failed);
 	return diag_error_count() == before;
 }
 

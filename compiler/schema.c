@@ -66,6 +66,7 @@ static const struct key backend_impl_keys[] = {
 	{"none", &boolean, false, "explicitly NULL; only for ops marked optional"},
 	{"code", &per_arch_code, false, "per arch: the sequence a patcher may inline at a site"},
 	{"value", &c_init, false, "data member: its initial value (a C expression)"},
+	{"fixup", &per_arch_word, false, "x86, per arch: where a fault in the sequence continues (an __ex_table entry for its body)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
 	{"patch", &scalar, false, "how the backend's sites of the op are patched: inline, call, indirect or nops (default: the patcher decides)"},
 	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},

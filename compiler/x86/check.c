@@ -48,13 +48,29 @@ static const struct spec_arch *other_x86(const struct x86_arch *x, const char *n
 
 /* ---- the convention ---- */
 
+/* "; did you mean 'rax'?" for a misspelt register of the arch's width, or "". */
+static const char *near_reg(const char *name, int bits, char *buf, size_t len)
+{
+	const char *names[X86_NGPR + 1], *best;
+
+	for (int r = 0; r < X86_NGPR; r++)
+		names[r] = x86_gpr_name(r, bits);
+	names[X86_NGPR] = NULL;
+	best = suggest(name, names);
+	if (!best || snprintf(buf, len, "; did you mean '%s'?", best) >= (int)len)
+		return "";
+	return buf;
+}
+
 static void reg_names(const struct x86_arch *x, const struct reglist *l, const char *what)
 {
 	for (int i = 0; i < l->n; i++)
 		if (x86_gpr(l->r[i].name, x->conv.bits) < 0)
 			diag_error(l->r[i].pos, "x86-clobber-register", "'%s' in %s is not a %d-bit register of %s%s",
 				   l->r[i].name, what, x->conv.bits, x->a->name,
-				   x86_gpr(l->r[i].name, 96 - x->conv.bits) >= 0 ? " (that is the other mode's name)" : "");
+				   x86_gpr(l->r[i].name, 96 - x->conv.bits) >= 0
+					   ? " (that is the other mode's name)"
+					   : near_reg(l->r[i].name, x->conv.bits, (char[64]){0}, 64));
 }
 
 static void convention(const struct check_ctx *cx, const struct check *chk)
@@ -131,9 +147,12 @@ static void each_func(const struct x86_arch *x, bool sites, void (*fn)(const str
 static void op_regs(const struct x86_arch *x, const struct x86_opinfo *in)
 {
 	for (int i = 0; i < in->regs.n; i++)
-		if (x86_gpr(in->regs.r[i].name, x->conv.bits) < 0)
-			diag_error(in->regs.r[i].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
-				   in->regs.r[i].name, x->conv.bits, x->a->name);
+		if (x86_gpr(in->regs.r[i].name, x->conv.bits) < 0) {
+			char near[64];
+			diag_error(in->regs.r[i].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s%s",
+				   in->regs.r[i].name, x->conv.bits, x->a->name,
+				   near_reg(in->regs.r[i].name, x->conv.bits, near, sizeof(near)));
+		}
 }
 
 /* The arch's register lists and every op's declared clobbers (macros: check x86-macro). */
@@ -670,6 +689,8 @@ static void constants(const struct check_ctx *cx, const struct check *c)
 
 /* With registers the convention cannot use, what an op's site may change is not known. */
 static const char *const after_convention[] = {"x86-convention", NULL};
+/* a misspelt kind reads as a plain call: the site checks would only repeat that mistake */
+static const char *const after_kinds[] = {"unknown-kind", "x86-kinds", NULL};
 
 const struct check x86_checks[] = {
 	{"x86-convention", "an x86 arch's registers make a usable convention: argument and return registers gcc "
@@ -687,13 +708,15 @@ const struct check x86_checks[] = {
 	{"x86-patch-type", "every op's patch type number fits the record's byte", patch_type, NULL},
 	{"x86-table-layout", "tables of ops hold no data fields; nested tables sharing a struct agree", table_layout, NULL},
 	{"x86-code", "every backend sequence assembles (at the character; reported by the analysis)", NULL, NULL},
-	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", site_fit, NULL},
+	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", site_fit,
+	 after_kinds},
 	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
 			      "the callee-save clobbers)", clobbers_of_code, after_convention},
 	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", stack_of_code, NULL},
 	{"x86-jump-form", "a jump op is void (void), its sequences leave (iret, sysret, jmp), and no backend makes "
 			  "it a no-op", jump_form, NULL},
-	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", macros, NULL},
+	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", macros,
+	 after_kinds},
 	{"x86-macro-op", "an asm macro's op exists on every arch the macro is declared for (with x86-macro)", NULL, NULL},
 	{"x86-constant", "every constant on an x86 arch is a plain integer from -2^63 to 2^63-1 (emitted, never dropped)",
 	 constants, NULL},

@@ -491,8 +491,9 @@ static void add_insn(struct tval *insns, const struct x86_opinfo *in, const stru
 }
 
 static void add_body(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in,
-		     const struct x86_code *code, const char *sym)
+		     const struct x86_code *code, const char *sym, const struct spec_impl *impl)
 {
+	const struct node *fixup = spec_for_arch(node_get(impl->node, "fixup"), bc->m->x->a);
 	struct tval *body, *lines;
 	char *text;
 
@@ -503,6 +504,7 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	tv_set_str(body, "symbol", sym);
 	tv_set_str(body, "backend", b->name);
 	tv_set_str(body, "qname", in->op->qname);
+	tv_set_str(body, "fixup", fixup && fixup->kind == NODE_SCALAR ? fixup->str : "");
 	tv_set_bool(body, "ret", code->falls_through);
 	lines = tv_set(body, "lines", tv_list());
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
@@ -572,7 +574,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 		add_insn(insns, in, has_code ? code : &none, has_code ? sym : "paravirt_nop", owner->name);
 	}
 	if (has_code && owner == b)
-		add_body(bc, b, in, code, sym);
+		add_body(bc, b, in, code, sym, impl);
 	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
 	if (how) {
 		struct tval *pe = tv_add_map(bc->policy);

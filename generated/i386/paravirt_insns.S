@@ -45,6 +45,11 @@ native_irq_enable_sysexit:
 native_iret:
 	iret
 	.size native_iret, . - native_iret
+	/* a fault here (a bad frame) continues at iret_exc */
+	.pushsection __ex_table, "a"
+	.balign 4
+	.long native_iret, iret_exc
+	.popsection
 
 /* native: pv_cpu_ops.swapgs */
 	.globl native_swapgs

@@ -62,6 +62,11 @@ native_usergs_sysret32:
 native_iret:
 	iretq
 	.size native_iret, . - native_iret
+	/* a fault here (a bad frame) continues at bad_iret */
+	.pushsection __ex_table, "a"
+	.balign 8
+	.quad native_iret, bad_iret
+	.popsection
 
 /* native: pv_cpu_ops.swapgs */
 	.globl native_swapgs

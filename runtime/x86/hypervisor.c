@@ -16,6 +16,16 @@ _Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_mask) == XEN_v
 	       "the model's vcpu_info has evtchn_upcall_mask at the spec's XEN_vcpu_info_mask");
 _Static_assert(__builtin_offsetof(struct xen_hv, calls) == 0, "entry.S counts calls[] at xen_hv");
 
+u64 xen_pfn_to_mfn(u64 pfn)
+{
+	return pfn + XEN_MFN_OFFSET;
+}
+
+u64 xen_mfn_to_pfn(u64 mfn)
+{
+	return mfn - XEN_MFN_OFFSET;
+}
+
 static u64 boot_ns;	/* system time 0 */
 
 static u64 system_ns(void)

@@ -25,3 +25,12 @@ RT_HOST void setup_per_cpu_areas(void)
 	if (rt_set_percpu_base(__per_cpu_offset[0]))
 		__builtin_trap();
 }
+
+/* The fixup entry code owes native_iret's __ex_table entry (Linux: bad_iret, iret_exc): an
+ * iret to a bad frame faults into it. A process has no such frames; it stops there. */
+asm(".pushsection .text\n"
+    ".globl bad_iret, iret_exc\n"
+    "bad_iret:\n"
+    "iret_exc:\n"
+    "\tud2\n"
+    ".popsection");

@@ -39,6 +39,29 @@ for arch in $X86_ARCHES; do
 		{ notok "compile: $arch: NULL entries"; echo "$nulls" | head -3; }
 done
 
+# native_iret has Linux's exception-table entry: a fault in it continues at the entry code's fixup
+for arch in $X86_ARCHES; do
+	fix=bad_iret && [ $arch = i386 ] && fix=iret_exc
+	rel=$(readelf -rW "$TMP/gen/$arch/insns.o" | awk '/__ex_table/ { t = 1; next } /^Relocation section/ { t = 0 } t && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { print $5 }' | tr '\n' ' ')
+	[ "$rel" = "native_iret $fix " ] || [ "$rel" = ".text $fix " ] &&
+		ok "compile: $arch: __ex_table holds native_iret's fixup ($fix)" ||
+		notok "compile: $arch: __ex_table of paravirt_insns.S should be native_iret, $fix; it is '$rel'"
+done
+
+# a static function only a callee-save thunk calls is kept (the thunk's reference from C), at -O2
+for arch in $X86_ARCHES; do
+	d=$TMP/gen/$arch
+	printf '#include "paravirt.h"\nstatic unsigned long only_thunked(void) { return 0x200; }\nPV_CALLEE_SAVE_REGS_THUNK(only_thunked);\n' \
+		>"$TMP/thunk.c"
+	# shellcheck disable=SC2046
+	if cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$d" -include prelude.h -c "$TMP/thunk.c" -o "$TMP/thunk.o" 2>"$TMP/err" &&
+		nm "$TMP/thunk.o" | grep -q ' t only_thunked$' && ! nm "$TMP/thunk.o" | grep -q ' U only_thunked$'; then
+		ok "compile: $arch: a static function reached only through its callee-save thunk stays defined"
+	else
+		notok "compile: $arch: the thunk's static target was dropped"; head -5 "$TMP/err"; nm "$TMP/thunk.o" 2>/dev/null | head -5
+	fi
+done
+
 # guards
 d=$TMP/gen/i386
 cc -m32 -O2 -fpie -I"$ROOT/runtime" -I"$d" -c "$d/calls.c" -o /dev/null 2>"$TMP/err"

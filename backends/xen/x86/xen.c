@@ -77,11 +77,11 @@ static void write_desc(void *where, u64 desc)
 	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, (unsigned long)where, (unsigned long)&a->desc);
 }
 
-/* ---- frames: the domain's pseudo-physical frames sit at XEN_MFN_OFFSET in machine memory ---- */
+/* ---- frames: pseudo-physical to machine and back, as the platform translates them ---- */
 
 static u64 pfn_to_mfn(u64 pfn)
 {
-	return pfn + XEN_MFN_OFFSET;
+	return xen_pfn_to_mfn(pfn);
 }
 
 /* A present entry's frame, translated one way or the other; the flags stay. */
@@ -91,7 +91,7 @@ static u64 pte_frames(u64 v, int to_machine)
 
 	if (!(v & _PAGE_PRESENT))
 		return v;
-	pfn = to_machine ? pfn_to_mfn(pfn) : pfn - XEN_MFN_OFFSET;
+	pfn = to_machine ? pfn_to_mfn(pfn) : xen_mfn_to_pfn(pfn);
 	return (v & ~PTE_PFN_MASK) | (pfn << PAGE_SHIFT & PTE_PFN_MASK);
 }
 

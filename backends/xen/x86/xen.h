@@ -232,6 +232,11 @@ extern struct xen_hv xen_hv;
 #define XEN_VERSION ((3UL << 16) | 4)
 #define XEN_DOMAIN_KB (256UL << 10)
 
+/* The domain's frames: the model's sit at XEN_MFN_OFFSET in machine memory; a real guest's
+ * are the domain builder's pfn -> mfn table and Xen's machine -> physical table. */
+u64 xen_pfn_to_mfn(u64 pfn);
+u64 xen_mfn_to_pfn(u64 mfn);
+
 /* The guest's way in, one entry for every hypercall as Xen's hypercall page has one each. */
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4);
 /* Privileged instructions the guest executes and Xen emulates (the model cannot trap them). */

@@ -52,10 +52,28 @@ long xen_guest_init(const struct start_info *si)
 			     si->shared_info | 7, UVMF_INVLPG, 0);
 }
 
+/* The domain builder's pfn -> mfn table, and Xen's read-only machine -> physical table at the
+ * start of its reserved area (x86_64 PV: HYPERVISOR_VIRT_START). */
+#ifdef __x86_64__
+#define MACH2PHYS ((const unsigned long *)0xffff800000000000UL)
+#else
+#define MACH2PHYS ((const unsigned long *)0xf5800000UL)
+#endif
+
+u64 xen_pfn_to_mfn(u64 pfn)
+{
+	return ((const unsigned long *)xen_start_info->mfn_list)[pfn];
+}
+
+u64 xen_mfn_to_pfn(u64 mfn)
+{
+	return MACH2PHYS[mfn];
+}
+
 /* The kernel runs where Xen loaded it: virtual address = pseudo-physical address. */
 unsigned long xen_virt_to_mfn(const void *va)
 {
-	return ((const unsigned long *)xen_start_info->mfn_list)[(unsigned long)va >> PAGE_SHIFT];
+	return (unsigned long)xen_pfn_to_mfn((unsigned long)va >> PAGE_SHIFT);
 }
 
 void xen_console_write(const char *s, unsigned long n)
@@ -95,7 +113,7 @@ void xen_timer_in(u64 ns)
 
 void xen_evtchn_do_upcall(void)
 {
-	struct vcpu_info *v = &xen_shared_page.vcpu_info[0];
+	struct vcpu_info *v = percpu_read(xen_vcpu);	/* shared_info's, or where it was placed */
 
 	v->evtchn_upcall_pending = 0;
 	for (unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST); sel;

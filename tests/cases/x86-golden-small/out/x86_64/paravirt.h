@@ -181,6 +181,8 @@
  * a callee-save caller trusts to survive (rcx, rdx, rsi, rdi, r8, r9, r10, r11) around the call. */
 #define PV_CALLEE_SAVE_REGS_THUNK(func) \
 	extern __typeof__(func) __raw_callee_save_##func; \
+	/* a reference from C: gcc would drop a static func only the asm below calls */ \
+	static void *__##func##__ __attribute__((used)) = (void *)func; \
 	asm(".pushsection .text\n" \
 	    "\t.type __raw_callee_save_" #func ", @function\n" \
 	    "__raw_callee_save_" #func ":\n" \
