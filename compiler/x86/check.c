@@ -56,7 +56,7 @@ static const char *near_reg(const char *name, int bits, char *buf, size_t len)
 	for (int r = 0; r < X86_NGPR; r++)
 		names[r] = x86_gpr_name(r, bits);
 	names[X86_NGPR] = NULL;
-	best = suggest(name, names);
+	best = util_suggest(name, names);
 	if (!best || snprintf(buf, len, "; did you mean '%s'?", best) >= (int)len)
 		return "";
 	return buf;

@@ -54,7 +54,7 @@ for arch in $X86_ARCHES; do
 	printf '#include "paravirt.h"\nstatic unsigned long only_thunked(void) { return 0x200; }\nPV_CALLEE_SAVE_REGS_THUNK(only_thunked);\n' \
 		>"$TMP/thunk.c"
 	# shellcheck disable=SC2046
-	if cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$d" -include prelude.h -c "$TMP/thunk.c" -o "$TMP/thunk.o" 2>"$TMP/err" &&
+	if cc $(cflags $arch) -I"$ROOT/runtime" -I"$d" -include kernel_types.h -c "$TMP/thunk.c" -o "$TMP/thunk.o" 2>"$TMP/err" &&
 		nm "$TMP/thunk.o" | grep -q ' t only_thunked$' && ! nm "$TMP/thunk.o" | grep -q ' U only_thunked$'; then
 		ok "compile: $arch: a static function reached only through its callee-save thunk stays defined"
 	else
