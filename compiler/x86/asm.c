@@ -864,12 +864,12 @@ struct modrm {
 	int rm_reg;             /* when rm is NULL: a register number */
 };
 
-static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_default, const char *opcode,
-		      struct modrm m, int imm_len, bool force_rex)
+/* The prefixes before the opcode: segment, operand size, REX (false: 32-bit code needs one). */
+static bool put_prefixes(struct asmctx *c, struct enc *e, int size, bool wide_default, struct modrm m, int rmreg,
+			 bool force_rex)
 {
-	int rex = 0;
 	const struct opnd *rm = m.rm;
-	int rmreg = rm ? (rm->kind == O_MEM ? -1 : rm->high8 ? rm->reg + 4 : rm->reg) : m.rm_reg;
+	int rex = 0;
 
 	if (rm && rm->kind == O_MEM && rm->seg)
 		put(e, (unsigned)rm->seg);
@@ -894,19 +894,17 @@ static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_defau
 		}
 		put(e, 0x40u | (unsigned)rex);
 	}
-	for (const char *p = opcode; p[0] && p[1]; p += 2) {
-		char hex[3] = {p[0], p[1], 0};
-		put(e, (unsigned)strtoul(hex, NULL, 16));
-	}
-	if (m.reg < 0) /* no ModRM (the register is in the opcode) */
-		return true;
-	if (!rm || rm->kind != O_MEM) {
-		put(e, 0xc0u | (unsigned)((m.reg & 7) << 3) | (unsigned)(rmreg & 7));
-		return true;
-	}
-	unsigned r = (unsigned)(m.reg & 7) << 3;
+	return true;
+}
+
+/* ModRM, SIB and displacement of a memory operand; reg is the ModRM reg field. A symbol in the
+ * displacement (or a %rip base) leaves a relocation; imm_len bytes of immediate follow. */
+static bool put_mem(struct asmctx *c, struct enc *e, int reg, const struct opnd *rm, int imm_len)
+{
+	unsigned r = (unsigned)(reg & 7) << 3;
 	long long disp = rm->e.val;
 	bool sym = rm->e.sym != NULL;
+
 	if (rm->base == RIP) {
 		put(e, 0x05u | r);
 		e->rel[e->nrel++] = (struct x86_reloc){e->n, true, rm->e.sym, disp - 4 - imm_len};
@@ -951,6 +949,27 @@ static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_defau
 	}
 	put_le(e, disp, 4);
 	return true;
+}
+
+static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_default, const char *opcode,
+		      struct modrm m, int imm_len, bool force_rex)
+{
+	const struct opnd *rm = m.rm;
+	int rmreg = rm ? (rm->kind == O_MEM ? -1 : rm->high8 ? rm->reg + 4 : rm->reg) : m.rm_reg;
+
+	if (!put_prefixes(c, e, size, wide_default, m, rmreg, force_rex))
+		return false;
+	for (const char *p = opcode; p[0] && p[1]; p += 2) {
+		char hex[3] = {p[0], p[1], 0};
+		put(e, (unsigned)strtoul(hex, NULL, 16));
+	}
+	if (m.reg < 0) /* no ModRM (the register is in the opcode) */
+		return true;
+	if (!rm || rm->kind != O_MEM) {
+		put(e, 0xc0u | (unsigned)((m.reg & 7) << 3) | (unsigned)(rmreg & 7));
+		return true;
+	}
+	return put_mem(c, e, m.reg, rm, imm_len);
 }
 
 static bool is_reg(const struct opnd *o) { return o->kind == O_REG && !o->star; }
