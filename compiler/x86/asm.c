@@ -701,29 +701,83 @@ static bool parse_bytes(struct asmctx *c, size_t i, size_t end, struct insn *in)
 	return true;
 }
 
+/* Define the labels ("name:") a statement starts with; where the rest starts, or (size_t)-1
+ * after an error. */
+static size_t take_labels(struct asmctx *c, size_t i, size_t end)
+{
+	for (;;) {
+		size_t j;
+		i = skip_space(c->text, i, end);
+		j = i;
+		while (j < end && is_ident((unsigned char)c->text[j], j == i && !isdigit((unsigned char)c->text[j])))
+			j++;
+		if (!(j > i && j < end && c->text[j] == ':'))
+			return i;
+		char *name = xstrndup(c->text + i, j - i);
+		bool ok = add_label(c, name, i);
+		free(name);
+		if (!ok)
+			return (size_t)-1;
+		i = j + 1;
+	}
+}
+
+/* The next instruction's slot, cleared (the array grows as statements are parsed). */
+static struct insn *next_insn(struct asmctx *c)
+{
+	struct insn *in;
+
+	if (c->ninsns == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 4;
+		c->insns = xrealloc(c->insns, sizeof(*c->insns) * (size_t)cap);
+		memset(c->insns + c->cap, 0, sizeof(*c->insns) * (size_t)(cap - c->cap));
+		c->cap = cap;
+	}
+	in = &c->insns[c->ninsns];
+	free_operands(in); /* what a statement that failed to parse left there */
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
+/* The comma-separated operands [i, end) (commas inside parentheses do not separate). */
+static bool parse_operands(struct asmctx *c, size_t i, size_t end, struct insn *in)
+{
+	while (i < end) {
+		size_t j = i;
+		int depth = 0;
+		while (j < end && (depth > 0 || c->text[j] != ',')) {
+			depth += c->text[j] == '(' ? 1 : c->text[j] == ')' ? -1 : 0;
+			j++;
+		}
+		if (in->nops == MAX_OPS) {
+			fail(c, i, "too many operands");
+			return false;
+		}
+		size_t e = j;
+		while (e > i && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
+			e--;
+		if (!parse_operand(c, i, e, &in->o[in->nops++]))
+			return false;
+		if (j == end)
+			break;
+		i = skip_space(c->text, j + 1, end);
+		if (i == end) {
+			fail(c, j, "expected an operand after ','");
+			return false;
+		}
+	}
+	return true;
+}
+
 static void parse_statement(struct asmctx *c, size_t i, size_t end)
 {
 	struct insn *in;
 	size_t m0;
 	char mnem[24];
 
-	for (;;) { /* labels */
-		size_t j;
-		i = skip_space(c->text, i, end);
-		j = i;
-		while (j < end && is_ident((unsigned char)c->text[j], j == i && !isdigit((unsigned char)c->text[j])))
-			j++;
-		if (j > i && j < end && c->text[j] == ':') {
-			char *name = xstrndup(c->text + i, j - i);
-			bool ok = add_label(c, name, i);
-			free(name);
-			if (!ok)
-				return;
-			i = j + 1;
-			continue;
-		}
-		break;
-	}
+	i = take_labels(c, i, end);
+	if (i == (size_t)-1)
+		return;
 	while (end > i && (c->text[end - 1] == ' ' || c->text[end - 1] == '\t'))
 		end--;
 	if (i == end)
@@ -735,15 +789,7 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 	m0 = i;
 	while (i < end && !isspace((unsigned char)c->text[i]))
 		i++;
-	if (c->ninsns == c->cap) {
-		int cap = c->cap ? 2 * c->cap : 4;
-		c->insns = xrealloc(c->insns, sizeof(*c->insns) * (size_t)cap);
-		memset(c->insns + c->cap, 0, sizeof(*c->insns) * (size_t)(cap - c->cap));
-		c->cap = cap;
-	}
-	in = &c->insns[c->ninsns];
-	free_operands(in); /* what a statement that failed to parse left there */
-	memset(in, 0, sizeof(*in));
+	in = next_insn(c);
 	in->off = m0;
 	snprintf(mnem, sizeof(mnem), "%.*s", (int)(i - m0), c->text + m0);
 	if (i - m0 >= sizeof(mnem) || !lookup(c, mnem, in)) {
@@ -753,38 +799,8 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 		return;
 	}
 	i = skip_space(c->text, i, end);
-	if (in->form == F_BYTES) {
-		if (parse_bytes(c, i, end, in))
-			c->ninsns++;
-		return;
-	}
-	while (i < end) {
-		size_t j = i;
-		int depth = 0;
-		while (j < end && (depth > 0 || c->text[j] != ',')) {
-			depth += c->text[j] == '(' ? 1 : c->text[j] == ')' ? -1 : 0;
-			j++;
-		}
-		if (in->nops == MAX_OPS) {
-			fail(c, i, "too many operands");
-			return;
-		}
-		size_t e = j;
-		while (e > i && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
-			e--;
-		if (!parse_operand(c, i, e, &in->o[in->nops++]))
-			return;
-		if (j < end) {
-			i = skip_space(c->text, j + 1, end);
-			if (i == end) {
-				fail(c, j, "expected an operand after ','");
-				return;
-			}
-		} else {
-			i = j;
-		}
-	}
-	c->ninsns++;
+	if (in->form == F_BYTES ? parse_bytes(c, i, end, in) : parse_operands(c, i, end, in))
+		c->ninsns++;
 }
 
 /* A name that a label of the sequence defines is that label, wherever it is defined. */
