@@ -373,6 +373,72 @@ static bool parse_mem_regs(struct asmctx *c, size_t i, size_t end, struct opnd *
 	return true;
 }
 
+/* "%seg:" before a memory operand [i, colon) (%percpu: is the arch's per-cpu segment). */
+static bool parse_segment(struct asmctx *c, size_t i, size_t colon, struct opnd *o)
+{
+	const char *seg = c->text + i + 1;
+	size_t seglen = colon - i - 1;
+
+	if (seglen == strlen(PERCPU) && strncmp(seg, PERCPU, seglen) == 0) {
+		if (!c->percpu) {
+			fail(c, i, "'%%%s:' on an arch without percpu_segment", PERCPU);
+			return false;
+		}
+		seg = c->percpu;
+		seglen = strlen(seg);
+	}
+	for (int s = 0; s < 6; s++)
+		if (seglen == 2 && strncmp(seg, segs[s], 2) == 0)
+			o->seg = seg_prefix[s];
+	if (!o->seg) {
+		fail(c, i, "unknown segment register '%.*s'", (int)(colon - i), c->text + i);
+		return false;
+	}
+	return true;
+}
+
+/* A memory operand [i, end) after its segment: "disp(base, index, scale)", any part left out. */
+static bool parse_memory(struct asmctx *c, size_t i, size_t end, struct opnd *o)
+{
+	size_t paren = end;
+
+	o->kind = O_MEM;
+	if (end > i && c->text[end - 1] == ')') {
+		int depth = 0;
+		for (size_t p = end; p-- > i;) {
+			depth += c->text[p] == ')' ? 1 : c->text[p] == '(' ? -1 : 0;
+			if (depth == 0) {
+				paren = p;
+				break;
+			}
+		}
+		if (paren == end) {
+			fail(c, end - 1, "unbalanced parentheses");
+			return false;
+		}
+		if (!parse_mem_regs(c, paren, end - 1, o))
+			return false;
+	} else if (memchr(c->text + i, '(', end - i) || memchr(c->text + i, ')', end - i)) {
+		fail(c, i, "unbalanced parentheses");
+		return false;
+	}
+	if (skip_space(c->text, i, paren) < paren && !parse_expr(c, i, paren, &o->e))
+		return false;
+	if (o->base < 0 && o->index < 0 && !o->e.given) {
+		fail(c, i, "expected an operand");
+		return false;
+	}
+	if (o->e.label != -1 && (o->base >= 0 || o->index >= 0 || o->seg)) {
+		fail(c, i, "a label is a branch target, not an address");
+		return false;
+	}
+	if (o->base == RIP && !o->e.sym) {
+		fail(c, i, "a %%rip-relative operand names a symbol (a copied sequence moves)");
+		return false;
+	}
+	return true;
+}
+
 static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o)
 {
 	o->off = i;
@@ -408,61 +474,11 @@ static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o
 			fail(c, i, "unknown register '%.*s'", (int)(end - i), c->text + i);
 			return false;
 		}
-		const char *seg = c->text + i + 1;
-		size_t seglen = colon - i - 1;
-		if (seglen == strlen(PERCPU) && strncmp(seg, PERCPU, seglen) == 0) {
-			if (!c->percpu) {
-				fail(c, i, "'%%%s:' on an arch without percpu_segment", PERCPU);
-				return false;
-			}
-			seg = c->percpu;
-			seglen = strlen(seg);
-		}
-		for (int s = 0; s < 6; s++)
-			if (seglen == 2 && strncmp(seg, segs[s], 2) == 0)
-				o->seg = seg_prefix[s];
-		if (!o->seg) {
-			fail(c, i, "unknown segment register '%.*s'", (int)(colon - i), c->text + i);
+		if (!parse_segment(c, i, colon, o))
 			return false;
-		}
 		i = skip_space(c->text, colon + 1, end);
 	}
-	o->kind = O_MEM;
-	size_t paren = end;
-	if (end > i && c->text[end - 1] == ')') {
-		int depth = 0;
-		for (size_t p = end; p-- > i;) {
-			depth += c->text[p] == ')' ? 1 : c->text[p] == '(' ? -1 : 0;
-			if (depth == 0) {
-				paren = p;
-				break;
-			}
-		}
-		if (paren == end) {
-			fail(c, end - 1, "unbalanced parentheses");
-			return false;
-		}
-		if (!parse_mem_regs(c, paren, end - 1, o))
-			return false;
-	} else if (memchr(c->text + i, '(', end - i) || memchr(c->text + i, ')', end - i)) {
-		fail(c, i, "unbalanced parentheses");
-		return false;
-	}
-	if (skip_space(c->text, i, paren) < paren && !parse_expr(c, i, paren, &o->e))
-		return false;
-	if (o->base < 0 && o->index < 0 && !o->e.given) {
-		fail(c, i, "expected an operand");
-		return false;
-	}
-	if (o->e.label != -1 && (o->base >= 0 || o->index >= 0 || o->seg)) {
-		fail(c, i, "a label is a branch target, not an address");
-		return false;
-	}
-	if (o->base == RIP && !o->e.sym) {
-		fail(c, i, "a %%rip-relative operand names a symbol (a copied sequence moves)");
-		return false;
-	}
-	return true;
+	return parse_memory(c, i, end, o);
 }
 
 /* ---- the instruction set ---- */
