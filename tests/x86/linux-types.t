@@ -13,7 +13,7 @@ for arch in $X86_ARCHES; do
 	d=$ROOT/generated/$arch
 	n=$(grep -vc '^#' "$list")
 	{
-		printf '#include <stdio.h>\n#include <stddef.h>\n#include "kernel_types.h"\n#include "paravirt_types.h"\n'
+		printf '#include <stdio.h>\n#include <stddef.h>\n#include "prelude.h"\n#include "paravirt_types.h"\n'
 		printf 'int main(void)\n{\n'
 		grep -v '^#' "$list" | while read -r num op; do
 			printf '\tprintf("%%u %%u %s\\n", (unsigned)PARAVIRT_PATCH_%s, (unsigned)(offsetof(struct paravirt_patch_template, %s) / sizeof(void *)));\n' \
@@ -22,7 +22,7 @@ for arch in $X86_ARCHES; do
 		printf '\tprintf("count %%u\\n", (unsigned)PARAVIRT_PATCH_COUNT);\n\treturn 0;\n}\n'
 	} >"$TMP/$arch.c"
 	# shellcheck disable=SC2046
-	if ! cc $(mflag $arch) -w -I"$ROOT/runtime" -I"$d" -o "$TMP/$arch" "$TMP/$arch.c" 2>"$TMP/err"; then
+	if ! cc $(mflag $arch) -w -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -o "$TMP/$arch" "$TMP/$arch.c" 2>"$TMP/err"; then
 		notok "linux-types: $arch: the listed ops exist in the generated header"
 		grep -m5 error "$TMP/err"
 		continue
