@@ -52,7 +52,7 @@ static bool find_templates(const char *root, const char *sub, const char *shown,
 			t->rel = rel;
 			rel = NULL;
 			t->name = xasprintf("%s/%s", shown, t->rel);
-			t->text = read_file(path, &len);
+			t->text = util_read_file(path, &len);
 			if (!t->text) {
 				diag_error((struct pos){t->name, 0, 0}, "io", "cannot read: %s", strerror(errno));
 				len = 0;

@@ -40,8 +40,6 @@ struct shape {
 	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
 };
 
-extern const struct shape spec_shape;
-
 /* Validate the whole tree; false after reporting every error. */
 bool schema_validate(const struct node *root);
 /* Print the key reference (for the README) to out. */
@@ -49,7 +47,7 @@ void schema_dump(FILE *out);
 /* Print the schema as a JSON Schema (draft 2020-12), for editors and other tools. */
 void schema_json(FILE *out);
 
-bool scalar_int(const struct node *n, long long *v);
-bool scalar_bool(const struct node *n, bool *v);
+bool schema_scalar_int(const struct node *n, long long *v);
+bool schema_scalar_bool(const struct node *n, bool *v);
 
 #endif
