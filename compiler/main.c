@@ -24,6 +24,8 @@ static const char usage[] =
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
 	"  -o DIR            output root (default: ROOT/generated); files go to DIR/<arch>/...\n"
+	"  -d FILE           also write a make dependency file: every generated file depends\n"
+	"                    on SPEC and on each template used (as gcc -MD -MP does)\n"
 	"  -t, --templates DIR  template root (default: ROOT/templates, else the installed ones)\n"
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
@@ -259,7 +261,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *spec_path;
-	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *root = NULL, *spec_name = NULL;
+	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *depfile = NULL, *root = NULL, *spec_name = NULL;
 	const char **arches = NULL;
 	bool check = false, quiet = false;
 	int status;
@@ -283,10 +285,11 @@ int main(int argc, char **argv)
 			argv[k++] = argv[i];
 		else
 			argc--;
-	while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:d:t:qh", longopts, NULL)) != -1) {
 		int n;
 		switch (c) {
 		case 'o': free(outdir); outdir = xstrdup(optarg); break;
+		case 'd': free(depfile); depfile = xstrdup(optarg); break;
 		case 't': free(tmpl_dir); tmpl_dir = xstrdup(optarg); break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -321,6 +324,8 @@ int main(int argc, char **argv)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
 	if ((outdir && !outdir[0]) || (tmpl_dir && !tmpl_dir[0]))
 		return usage_error("%s wants a folder, not an empty name", outdir && !outdir[0] ? "-o" : "-t");
+	if (depfile && !depfile[0])
+		return usage_error("%s wants a file, not an empty name", "-d");
 	spec_path = argv[optind];
 
 	if (arch_arg) {
@@ -371,6 +376,8 @@ int main(int argc, char **argv)
 	} else {
 		rc = out_write(&out, outdir, quiet ? NULL : stderr);
 	}
+	if (rc == 0 && depfile)
+		rc = out_deps(&out, outdir, spec_path, depfile);
 done:
 	out_free(&out);
 	spec_free(s);
@@ -378,6 +385,7 @@ done:
 	free(arch_copy);
 	free(tmpl_dir);
 	free(outdir);
+	free(depfile);
 	free(root);
 	free(spec_name);
 	return rc;
