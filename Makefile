@@ -1,6 +1,7 @@
 # pvopsc: build the compiler, generate, check, test.
 #   make            build build/pvopsc
-#   make gen        regenerate generated/ (and spec/pvops.schema.json) from spec/pvops.yaml and templates/
+#   make gen        regenerate generated/ (and spec/pvops.schema.json) from spec/pvops.yaml,
+#                   spec/linux-6.1.yaml and templates/
 #   make check-gen  fail (with a diff) if generated/ is stale
 #   make review     what the working tree's spec changes in the binary interface (pvopsc diff
 #                   against the spec of HEAD)
@@ -62,12 +63,18 @@ $(B):
 .PRECIOUS: $(B)/%.tab.c $(B)/%.tab.h $(B)/%.lex.c $(B)/%.lex.h
 
 # The spec's JSON Schema (for editors) is generated too, from the compiler's schema table.
+# The second spec, Linux 6.1's x86_64 interface, has its own template set and output root.
+LINUX_SPEC = spec/linux-6.1.yaml
+LINUX_GEN  = generated/linux-6.1
+
 gen: $(PVOPSC)
 	$(PVOPSC) -o generated $(SPEC)
+	$(PVOPSC) -o $(LINUX_GEN) $(LINUX_SPEC)
 	$(PVOPSC) --json-schema >spec/pvops.schema.json
 
 check-gen: $(PVOPSC)
 	$(PVOPSC) --check -o generated $(SPEC)
+	$(PVOPSC) --check -o $(LINUX_GEN) $(LINUX_SPEC)
 	$(PVOPSC) --json-schema | diff -u spec/pvops.schema.json - && echo "pvopsc: spec/pvops.schema.json is up to date"
 
 # The report fails only on an error (bits 1 and 2); a change (4, 8) is what it is for.

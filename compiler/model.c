@@ -51,17 +51,25 @@ static char *unnamed(const struct csig *sig, int i)
 	return name;
 }
 
-static void add_signature(struct tval *m, const struct spec_op *op)
+/* A signature's parts, under keys named with prefix pfx: ret, returns, params[] (type, name,
+ * decl, index), args ("a, b"), param_decls ("int a, int b" or "void"). */
+static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 {
-	struct tval *params = tv_set(m, "params", tv_list());
+	char *key = xasprintf("%sparams", pfx);
+	struct tval *params = tv_set(m, key, tv_list());
 	struct buf args = {0}, decls = {0};
 
-	tv_set_str(m, "ret", op->sig.ret.spelling);
-	tv_set_bool(m, "returns", op->sig.ret.cls != CT_VOID);
-	for (int i = 0; i < op->sig.nparams; i++) {
-		const struct cparam *p = &op->sig.params[i];
+	free(key);
+	key = xasprintf("%sret", pfx);
+	tv_set_str(m, key, sig->ret.spelling);
+	free(key);
+	key = xasprintf("%sreturns", pfx);
+	tv_set_bool(m, key, sig->ret.cls != CT_VOID);
+	free(key);
+	for (int i = 0; i < sig->nparams; i++) {
+		const struct cparam *p = &sig->params[i];
 		struct tval *pm = tv_add_map(params);
-		char *name = p->name ? xstrdup(p->name) : unnamed(&op->sig, i);
+		char *name = p->name ? xstrdup(p->name) : unnamed(sig, i);
 		char *decl = c_declare(p->type.spelling, name);
 
 		tv_set_str(pm, "type", p->type.spelling);
@@ -73,15 +81,86 @@ static void add_signature(struct tval *m, const struct spec_op *op)
 		free(name);
 		free(decl);
 	}
-	tv_set_str(m, "args", args.data ? args.data : "");
-	tv_set_str(m, "param_decls", decls.data ? decls.data : "void");
-	char *ptr = xasprintf("(*%s)", op->name);
-	char *head = c_declare(op->sig.ret.spelling, ptr);
-	tv_set_strf(m, "proto", "%s(%s)", head, decls.data ? decls.data : "void");
-	free(ptr);
-	free(head);
+	key = xasprintf("%sargs", pfx);
+	tv_set_str(m, key, args.data ? args.data : "");
+	free(key);
+	key = xasprintf("%sparam_decls", pfx);
+	tv_set_str(m, key, decls.data ? decls.data : "void");
+	free(key);
 	buf_free(&args);
 	buf_free(&decls);
+}
+
+static void add_signature(struct tval *m, const struct spec_op *op)
+{
+	add_sig(m, &op->sig, "");
+	char *ptr = xasprintf("(*%s)", op->name);
+	char *head = c_declare(op->sig.ret.spelling, ptr);
+	tv_set_strf(m, "proto", "%s(%s)", head, tv_get(m, "param_decls")->str);
+	free(ptr);
+	free(head);
+}
+
+/* The preprocessor lines between a member under conditions `from` and one under `to`: the
+ * blocks they do not share close, innermost first, then the new ones open. */
+static char *cond_step(const struct vec *from, const struct vec *to)
+{
+	struct buf b = {0};
+	size_t k = 0;
+
+	buf_puts(&b, "");
+	while (k < from->n && k < to->n &&
+	       strcmp(((struct spec_cond *)from->v[k])->open, ((struct spec_cond *)to->v[k])->open) == 0)
+		k++;
+	for (size_t i = from->n; i > k; i--)
+		buf_printf(&b, "#endif /* %s */\n", ((struct spec_cond *)from->v[i - 1])->expr);
+	for (size_t i = k; i < to->n; i++)
+		buf_printf(&b, "%s\n", ((struct spec_cond *)to->v[i])->open);
+	return buf_steal(&b);
+}
+
+static const struct vec no_conds;
+
+static void set_cond_step(struct tval *m, const char *key, const struct vec *from, const struct vec *to)
+{
+	char *lines = cond_step(from, to);
+	tv_set_str(m, key, lines);
+	free(lines);
+}
+
+/* Every condition op exists under: its table's, its groups' (outermost first), its own. */
+static void cond_chain(const struct spec_op *op, struct vec *into)
+{
+	if (op->group)
+		cond_chain(op->group, into);
+	else
+		for (size_t i = 0; i < op->table->config.n; i++)
+			vec_push(into, op->table->config.v[i]);
+	for (size_t i = 0; i < op->config.n; i++)
+		vec_push(into, op->config.v[i]);
+}
+
+/* The wrapper: its signature (wrapper_*), the expressions it passes to the op (call_args[]:
+ * expr, and param: the wrapper's parameter when it is passed as it is), its inline keyword. */
+static void add_wrapper(struct tval *m, const struct spec_op *op)
+{
+	const struct csig *sig = op->has_wrapper_sig ? &op->wrapper_sig : &op->sig;
+	struct tval *args;
+
+	add_sig(m, sig, "wrapper_");
+	tv_set_str(m, "wrapper_inline", op->always_inline ? "__always_inline" : "inline");
+	args = tv_set(m, "call_args", tv_list());
+	if (op->wrapper_args.n) {
+		for (size_t i = 0; i < op->wrapper_args.n; i++)
+			tv_set_str(tv_add_map(args), "expr", op->wrapper_args.v[i]);
+		return;
+	}
+	const struct tval *params = tv_get(m, "wrapper_params");
+	for (size_t i = 0; i < params->n; i++) {
+		struct tval *e = tv_add_map(args);
+		tv_set_str(e, "expr", tv_get(params->items[i], "name")->str);
+		tv_set_str(e, "type", tv_get(params->items[i], "type")->str);
+	}
 }
 
 struct ctx {
@@ -90,10 +169,18 @@ struct ctx {
 	model_op_hook hook;
 	void *hook_ctx;
 	struct tval *flat; /* root.ops */
+	struct vec flat_ops; /* the spec_op of each of them */
+	struct tval *nested; /* root.struct_defs: every group's struct, inner ones first, once; tables */
+	struct strset nested_seen;
 };
 
-static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
+/* Members in order, each with cond_before (the preprocessor lines from the previous member's
+ * conditions to its own) and if_open / if_close (its own alone); `owner` gets cond_end, the
+ * lines after the last one. */
+static void add_members(struct ctx *c, const struct vec *ops, struct tval *list, struct tval *owner)
 {
+	const struct vec *prev = &no_conds;
+
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
 		const struct node *doc = node_get(op->node, "doc");
@@ -116,6 +203,10 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 		tv_set_bool(m, "is_func", op->kind != OP_FIELD && op->kind != OP_GROUP);
 		tv_set_bool(m, "optional", op->optional);
 		tv_set_str(m, "wrapper", op->wrapper);
+		set_cond_step(m, "cond_before", prev, &op->config);
+		set_cond_step(m, "if_open", &no_conds, &op->config);
+		set_cond_step(m, "if_close", &op->config, &no_conds);
+		prev = &op->config;
 		free(cname);
 		if (op->kind == OP_FIELD) {
 			char *decl = c_declare(op->field_type, op->name);
@@ -124,15 +215,65 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list)
 			free(decl);
 		} else if (op->kind == OP_GROUP) {
 			tv_set_str(m, "struct", op->struct_name);
-			add_members(c, &op->ops, tv_set(m, "members", tv_list()));
+			add_members(c, &op->ops, tv_set(m, "members", tv_list()), m);
+			if (strset_add(&c->nested_seen, op->struct_name))
+				tv_add(c->nested, tv_ref(m));
 		} else if (op->has_sig) {
 			add_signature(m, op);
+			add_wrapper(m, op);
 			flat_add = true;
 		}
 		if (c->hook)
 			c->hook(c->s, c->a, op, m, c->hook_ctx);
-		if (flat_add) /* the flat list and the table share the map */
+		if (flat_add) { /* the flat list and the table share the map */
 			tv_add(c->flat, tv_ref(m));
+			vec_push(&c->flat_ops, (void *)op);
+		}
+	}
+	set_cond_step(owner, "cond_end", prev, &no_conds);
+}
+
+/* Wrappers in flat order: wrapper_before on each, wrappers_end on root. */
+static void add_wrapper_conds(struct ctx *c, struct tval *root)
+{
+	struct vec prev = {0};
+
+	for (size_t i = 0; i < c->flat_ops.n; i++) {
+		const struct spec_op *op = c->flat_ops.v[i];
+		struct vec cur = {0};
+
+		if (op->has_wrapper_config)
+			for (size_t j = 0; j < op->wrapper_config.n; j++)
+				vec_push(&cur, op->wrapper_config.v[j]);
+		else
+			cond_chain(op, &cur);
+		set_cond_step(c->flat->items[i], "wrapper_before", &prev, &cur);
+		vec_free(&prev);
+		prev = cur;
+	}
+	set_cond_step(root, "wrappers_end", &prev, &no_conds);
+	vec_free(&prev);
+}
+
+static void add_static_calls(const struct spec *s, struct tval *root)
+{
+	struct tval *list = tv_set(root, "static_calls", tv_list());
+
+	for (size_t i = 0; i < s->static_calls.n; i++) {
+		const struct spec_static_call *sc = s->static_calls.v[i];
+		struct tval *m;
+		char *head;
+
+		if (!sc->has_sig)
+			continue;
+		m = tv_add_map(list);
+		tv_set_str(m, "name", sc->name);
+		tv_set_str(m, "default", sc->dflt);
+		tv_set_str(m, "wrapper", sc->wrapper);
+		add_sig(m, &sc->sig, "");
+		head = c_declare(sc->sig.ret.spelling, sc->dflt);
+		tv_set_strf(m, "default_proto", "%s(%s)", head, tv_get(m, "param_decls")->str);
+		free(head);
 	}
 }
 
@@ -190,13 +331,14 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *hook_ctx)
 {
 	struct tval *root = tv_map(), *tables, *backends, *consts;
-	struct ctx c = {s, a, hook, hook_ctx, NULL};
+	struct ctx c = {s, a, hook, hook_ctx, NULL, {0}, NULL, {0}};
 
 	tv_set_str(root, "arch", a->name);
 	tv_set_str(root, "family", a->family);
 	tv_set_int(root, "word_bits", a->word_bits);
 	tv_set_str(root, "spec_hash", s->hash);
 	c.flat = tv_set(root, "ops", tv_list());
+	c.nested = tv_set(root, "struct_defs", tv_list());
 	tables = tv_set(root, "tables", tv_list());
 	for (size_t i = 0; i < s->tables.n; i++) {
 		const struct spec_table *t = s->tables.v[i];
@@ -208,8 +350,16 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 		tm = tv_add_map(tables);
 		tv_set_str(tm, "name", t->name);
 		model_doc(tm, doc);
-		add_members(&c, &t->ops, tv_set(tm, "members", tv_list()));
+		tv_set_str(tm, "struct", t->struct_name);
+		set_cond_step(tm, "if_open", &no_conds, &t->config);
+		set_cond_step(tm, "if_close", &t->config, &no_conds);
+		add_members(&c, &t->ops, tv_set(tm, "members", tv_list()), tm);
+		tv_add(c.nested, tv_ref(tm));
 	}
+	add_wrapper_conds(&c, root);
+	vec_free(&c.flat_ops);
+	strset_free(&c.nested_seen);
+	add_static_calls(s, root);
 	backends = tv_set(root, "backends", tv_list());
 	struct vec on = {0};
 	spec_backends_on(s, a, &on);

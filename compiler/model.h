@@ -3,8 +3,14 @@
  *
  * root:
  *   arch, family, word_bits
- *   tables[]:   name, doc, members[] (see below)
- *   ops[]:      every function op of the arch, flattened, in table order (same maps)
+ *   tables[]:   name, struct (its tag), doc, if_open / if_close (its build condition as
+ *               preprocessor lines), members[] (see below), cond_end
+ *   ops[]:      every function op of the arch, flattened, in table order (same maps), each
+ *               with wrapper_before (the lines from the previous wrapper's condition to its
+ *               own); wrappers_end after the last
+ *   struct_defs[]: every struct in the order C must define them: each nested one (a group's
+ *               map) once, inner ones first, and each table after its groups
+ *   static_calls[]: name, default, default_proto, wrapper, ret, returns, params, param_decls
  *   backends[]: name, prefix, hypervisor_type, is_default, tables[] (name, entries[]:
  *               member ("lazy_mode.enter"), qname, value (symbol or C expression), how
  *               ("impl", "fallback", "nop", "none", "field"), comment)
@@ -12,7 +18,11 @@
  * member (map): name, qname, cname (qname with '_' for '.'), doc, is_func / is_field /
  *   is_group, kind (call, patchable, callee_save, jump), wrapper, optional,
  *   ret, returns (bool), params[] (type, name, decl, index), args ("a, b"), proto
- *   ("unsigned long (*read_cr0)(void)"), type (fields), struct + members[] (groups)
+ *   ("unsigned long (*read_cr0)(void)"), type (fields), struct + members[] + cond_end
+ *   (groups); cond_before (the preprocessor lines from the previous member's condition to
+ *   its own), if_open / if_close (its own alone); functions: wrapper_ret, wrapper_returns,
+ *   wrapper_params, wrapper_param_decls, wrapper_inline, call_args[] (expr, type when it is
+ *   the wrapper's parameter passed as it is)
  */
 #ifndef PVOPSC_MODEL_H
 #define PVOPSC_MODEL_H

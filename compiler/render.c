@@ -109,8 +109,10 @@ struct renderer *render_open(const struct spec *s, const char *spec_name, const 
 	r->s = s;
 	r->spec_name = spec_name;
 	for (size_t i = 0; families[i] && i < ARRAY_SIZE(r->templates); i++) {
-		char *dir = xasprintf("%s/%s", tmpl_dir, families[i]->name);
-		char *shown = xasprintf("templates/%s", families[i]->name);
+		/* a spec may name its own template set (a kernel's drop-in files) */
+		const char *set = s->template_set ? s->template_set : families[i]->name;
+		char *dir = xasprintf("%s/%s", tmpl_dir, set);
+		char *shown = xasprintf("templates/%s", set);
 		find_templates(dir, "", shown, &r->templates[i]);
 		free(dir);
 		free(shown);
@@ -228,13 +230,13 @@ bool render_templates_exist(const struct spec *s, const char *tmpl_dir)
 		bool found;
 		if (!spec_selected(s, a) || !family_find(a->family))
 			continue;
-		dir = xasprintf("%s/%s", tmpl_dir, a->family);
+		dir = xasprintf("%s/%s", tmpl_dir, s->template_set ? s->template_set : a->family);
 		found = has_template(dir);
 		free(dir);
 		if (found)
 			return true;
 	}
-	fprintf(stderr, "pvopsc: template folder %s holds no templates (FAMILY/*.tmpl) for the arches to generate\n",
+	fprintf(stderr, "pvopsc: template folder %s holds no templates (FAMILY/*.tmpl, or the spec's set) for the arches to generate\n",
 		tmpl_dir);
 	return false;
 }

@@ -68,6 +68,7 @@ static const struct key backend_impl_keys[] = {
 	{"value", &c_init, false, "data member: its initial value (a C expression)"},
 	{"fixup", &per_arch_word, false, "x86, per arch: where a fault in the sequence continues (an __ex_table entry for its body)"},
 	{"inline", &boolean, false, "IA-64: false keeps the body out of line (never copied to a site)"},
+	{"unless_feature", &scalar, false, "x86: the kernel's alternatives put `code` at the site unless the CPU has this feature"},
 	{"patch", &scalar, false, "how the backend's sites of the op are patched: inline, call, indirect or nops (default: the patcher decides)"},
 	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
 	DOC,
@@ -94,9 +95,24 @@ static const struct key type_keys[] = {
 	{"name", &ident, true, "C type name usable in signatures"},
 	{"kind", &scalar, true, "int, struct (a value wrapped in a struct) or pointer"},
 	{"bits", &anything, true, "size in bits: a number, or a map of arch to number"},
+	{"raw", &scalar, false, "struct: the integer type of its value (pte_t: pteval_t)"},
+	{"get", &scalar, false, "struct: the function that reads its raw value (native_pte_val)"},
+	{"make", &scalar, false, "struct: the function that makes one from a raw value (native_make_pte)"},
 	DOC,
 	END};
 static const struct shape type = {.kind = SH_MAP, .what = "type", .keys = type_keys};
+
+static const struct key wrapper_keys[] = {
+	{"name", &ident, true, "the wrapper's name"},
+	{"sig", &scalar, false, "its C signature, where it differs from the op's"},
+	{"args", &names, false, "C expressions the op gets (default: the wrapper's parameters)"},
+	{"inline", &scalar, false, "'always': __always_inline (default: inline)"},
+	{"config", &scalar, false, "the build condition of the wrapper, where it differs from the op's"},
+	DOC,
+	END};
+static const struct shape wrapper_map = {.kind = SH_MAP, .what = "wrapper", .keys = wrapper_keys};
+static const struct shape wrapper = {.kind = SH_SCALAR, .what = "identifier or {name, sig, args, ...}", .lex = LEX_IDENT,
+				     .alt = &wrapper_map};
 
 extern const struct shape op_list;
 static const struct key op_keys[] = {
@@ -106,7 +122,8 @@ static const struct key op_keys[] = {
 	{"struct", &ident, false, "struct tag: makes the member a nested struct of `ops`"},
 	{"ops", &op_list, false, "members of a nested struct"},
 	{"kind", &scalar, false, "call (default), patchable, callee_save or jump"},
-	{"wrapper", &ident, false, "name of the generated wrapper (default: the op name)"},
+	{"wrapper", &wrapper, false, "the generated wrapper: its name (default: the op name), or a mapping"},
+	{"config", &scalar, false, "build condition: CONFIG symbols (no prefix), !SYM, SYM >= N, joined by &&"},
 	{"arches", &names, false, "arches where the op exists (default: the table's)"},
 	{"optional", &boolean, false, "a backend may leave it NULL; the wrapper tolerates NULL"},
 	{"clobbers", &per_arch_names, false, "per arch: registers the op may modify, overriding its kind"},
@@ -123,6 +140,8 @@ const struct shape op_list = {.kind = SH_LIST, .what = "list of ops", .item = &o
 
 static const struct key table_keys[] = {
 	{"name", &ident, true, "C struct and global name"},
+	{"struct", &ident, false, "the struct's tag, where it differs from the global's name"},
+	{"config", &scalar, false, "build condition of the whole table (see ops' config)"},
 	{"arches", &names, false, "arches that have the table (default: all)"},
 	{"ops", &op_list, true, "members in order"},
 	DOC,
@@ -172,6 +191,15 @@ static const struct shape types = {.kind = SH_LIST, .what = "list of types", .it
 static const struct shape tables = {.kind = SH_LIST, .what = "list of tables", .item = &table};
 static const struct shape registers = {.kind = SH_LIST, .what = "list of registers", .item = &reg};
 static const struct shape macros = {.kind = SH_LIST, .what = "list of asm macros", .item = &macro};
+static const struct key static_call_keys[] = {
+	{"name", &ident, true, "the static call's key"},
+	{"sig", &scalar, true, "C signature of the functions it calls"},
+	{"default", &ident, true, "the function it calls until a backend updates it"},
+	{"wrapper", &ident, false, "name of the generated inline function that calls it"},
+	DOC,
+	END};
+static const struct shape static_call = {.kind = SH_MAP, .what = "static call", .keys = static_call_keys};
+static const struct shape static_calls = {.kind = SH_LIST, .what = "list of static calls", .item = &static_call, .unique_key = "name"};
 static const struct key constant_keys[] = {
 	{"value", &expr, true, "the value"},
 	{"arches", &names, false, "arches that have it (default: all)"},
@@ -191,6 +219,8 @@ static const struct key spec_keys[] = {
 	{"constants", &constants, false, "named values used in code (hyperprivop numbers, offsets)"},
 	{"registers", &registers, false, "IA-64 getreg/setreg registers"},
 	{"asm_macros", &macros, false, "macros for .S files"},
+	{"static_calls", &static_calls, false, "calls patched into direct calls (Linux static_call)"},
+	{"templates", &scalar, false, "template set under templates/ (default: each arch's family)"},
 	DOC,
 	END};
 const struct shape spec_shape = {.kind = SH_MAP, .what = "spec", .keys = spec_keys};

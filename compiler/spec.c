@@ -5,6 +5,7 @@
  * it cannot resolve as NULL for the named checks (check.c) to report. */
 #include "spec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,80 @@ static archset archset_of(const struct spec *s, const struct node *n, archset df
 	return set;
 }
 
+/* A build condition: "SYM", "!SYM" or "SYM OP N" terms joined by "&&", SYM a Kconfig symbol
+ * without its CONFIG_ prefix. Each term becomes a block of its own, nested in spec order. */
+static void cond_parse(const struct node *n, struct vec *into)
+{
+	static const char *const ops[] = {">=", "<=", "==", "!=", ">", "<"};
+	const char *p;
+
+	if (!n || n->kind != NODE_SCALAR)
+		return;
+	for (p = n->str;;) {
+		const char *sym, *op = NULL;
+		size_t len;
+		bool neg;
+		long long v = 0;
+		const char *bad = NULL;
+
+		while (*p == ' ')
+			p++;
+		neg = *p == '!';
+		p += neg;
+		for (sym = p; isalnum((unsigned char)*p) || *p == '_'; p++)
+			;
+		len = (size_t)(p - sym);
+		while (*p == ' ')
+			p++;
+		for (size_t i = 0; !neg && i < ARRAY_SIZE(ops) && !op; i++)
+			if (strncmp(p, ops[i], strlen(ops[i])) == 0)
+				op = ops[i];
+		if (op) {
+			char *end;
+			for (p += strlen(op); *p == ' '; p++)
+				;
+			errno = 0;
+			v = strtoll(p, &end, 0);
+			if (end == p || errno)
+				bad = p;
+			for (p = bad ? p : end; *p == ' '; p++)
+				;
+		}
+		if (!len || isdigit((unsigned char)sym[0]))
+			bad = sym;
+		else if (!bad && *p && strncmp(p, "&&", 2) != 0)
+			bad = p;
+		if (bad) {
+			diag_error(node_pos_at(n, (size_t)(bad - n->str)), "config-syntax",
+				   "bad build condition '%s': expected SYM, !SYM or SYM OP NUMBER, joined by &&", n->str);
+			return;
+		}
+		struct spec_cond *c = xcalloc(1, sizeof(*c));
+		if (op) {
+			c->expr = xasprintf("CONFIG_%.*s %s %lld", (int)len, sym, op, v);
+			c->open = xasprintf("#if %s", c->expr);
+		} else {
+			c->expr = xasprintf("%sCONFIG_%.*s", neg ? "!" : "", (int)len, sym);
+			c->open = xasprintf("#if%s CONFIG_%.*s", neg ? "ndef" : "def", (int)len, sym);
+		}
+		vec_push(into, c);
+		if (!*p)
+			return;
+		p += 2;
+	}
+}
+
+static void cond_free(struct vec *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct spec_cond *c = v->v[i];
+		free(c->open);
+		free(c->expr);
+		free(c);
+	}
+	vec_free(v);
+}
+
 static void load_arches(struct spec *s)
 {
 	const struct node *list = node_get(s->root, "arches"), *m;
@@ -122,6 +197,9 @@ static void load_types(struct spec *s)
 		t->node = m;
 		t->name = dup_of(m, "name", "");
 		t->kind = dup_of(m, "kind", "");
+		t->raw = dup_of(m, "raw", NULL);
+		t->get = dup_of(m, "get", NULL);
+		t->make = dup_of(m, "make", NULL);
 		if (scalar_int(bits, &v)) {
 			for (size_t a = 0; a < s->arches.n; a++)
 				t->bits[a] = (int)v;
@@ -167,6 +245,30 @@ static enum op_kind kind_of(const struct node *m)
 	return k < 0 ? OP_CALL : (enum op_kind)k; /* an unknown word is check unknown-kind's to report */
 }
 
+/* `wrapper: NAME` or `wrapper: {name, sig, args, inline, config}`. */
+static void load_wrapper(struct spec *s, struct spec_op *op, const struct node *w)
+{
+	const struct node *sig = node_get(w, "sig"), *args = node_get(w, "args"), *cfg = node_get(w, "config");
+
+	if (!w || w->kind != NODE_MAP) {
+		op->wrapper = w && w->kind == NODE_SCALAR ? xstrdup(w->str) : xstrdup(op->name);
+		return;
+	}
+	op->wrapper = dup_of(w, "name", op->name);
+	if (sig && sig->kind == NODE_SCALAR)
+		op->has_wrapper_sig = sig_parse(sig, is_declared_type, s, &op->wrapper_sig);
+	if (args && args->kind == NODE_SCALAR)
+		vec_push(&op->wrapper_args, xstrdup(args->str));
+	for (size_t i = 0; args && args->kind == NODE_SEQ && i < args->n; i++)
+		if (args->items[i]->kind == NODE_SCALAR)
+			vec_push(&op->wrapper_args, xstrdup(args->items[i]->str));
+	op->always_inline = node_is(node_get(w, "inline"), "always");
+	if (node_get(w, "inline") && !op->always_inline)
+		diag_error(node_get(w, "inline")->pos, "wrapper-inline", "a wrapper's 'inline' can only be 'always'");
+	op->has_wrapper_config = cfg != NULL;
+	cond_parse(cfg, &op->wrapper_config);
+}
+
 static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group, const struct node *list,
 		     struct vec *into)
 {
@@ -181,7 +283,8 @@ static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group
 		op->qname = xasprintf("%s.%s", group ? group->qname : t->name, op->name);
 		op->table = t;
 		op->group = group;
-		op->wrapper = dup_of(m, "wrapper", op->name);
+		load_wrapper(s, op, node_get(m, "wrapper"));
+		cond_parse(node_get(m, "config"), &op->config);
 		op->arches = archset_of(s, node_get(m, "arches"), group ? group->arches : t->arches);
 		op->optional = bool_of(m, "optional");
 		op->clobbers = node_get(m, "clobbers");
@@ -211,6 +314,8 @@ static void load_tables(struct spec *s)
 
 		t->node = m;
 		t->name = dup_of(m, "name", "");
+		t->struct_name = dup_of(m, "struct", t->name);
+		cond_parse(node_get(m, "config"), &t->config);
 		t->arches = archset_of(s, node_get(m, "arches"), all);
 		load_ops(s, t, NULL, node_get(m, "ops"), &t->ops);
 		vec_push(&s->tables, t);
@@ -372,6 +477,24 @@ static void load_backends(struct spec *s)
 	}
 }
 
+static void load_static_calls(struct spec *s)
+{
+	const struct node *m;
+
+	EACH_MAP(node_get(s->root, "static_calls"), i, m) {
+		struct spec_static_call *c = xcalloc(1, sizeof(*c));
+		const struct node *sig = node_get(m, "sig");
+
+		c->node = m;
+		c->name = dup_of(m, "name", "");
+		c->dflt = dup_of(m, "default", "");
+		c->wrapper = dup_of(m, "wrapper", c->name);
+		if (sig && sig->kind == NODE_SCALAR)
+			c->has_sig = sig_parse(sig, is_declared_type, s, &c->sig);
+		vec_push(&s->static_calls, c);
+	}
+}
+
 struct spec *spec_read(const char *path)
 {
 	size_t len;
@@ -412,6 +535,8 @@ void spec_type(struct spec *s)
 	load_types(s);
 	load_tables(s);
 	load_backends(s);
+	load_static_calls(s);
+	s->template_set = dup_of(s->root, "templates", NULL);
 }
 
 static struct spec *validate_and_type(struct spec *s)
@@ -443,6 +568,13 @@ static void free_op(struct spec_op *op)
 	free(op->name);
 	free(op->qname);
 	free(op->wrapper);
+	if (op->has_wrapper_sig)
+		sig_free(&op->wrapper_sig);
+	for (size_t i = 0; i < op->wrapper_args.n; i++)
+		free(op->wrapper_args.v[i]);
+	vec_free(&op->wrapper_args);
+	cond_free(&op->config);
+	cond_free(&op->wrapper_config);
 	free(op->field_type);
 	free(op->struct_name);
 	free(op);
@@ -470,6 +602,9 @@ void spec_free(struct spec *s)
 		struct spec_type *t = s->types.v[i];
 		free(t->name);
 		free(t->kind);
+		free(t->raw);
+		free(t->get);
+		free(t->make);
 		free(t);
 	}
 	for (size_t i = 0; i < s->tables.n; i++) {
@@ -477,7 +612,9 @@ void spec_free(struct spec *s)
 		for (size_t j = 0; j < t->ops.n; j++)
 			free_op(t->ops.v[j]);
 		vec_free(&t->ops);
+		cond_free(&t->config);
 		free(t->name);
+		free(t->struct_name);
 		free(t);
 	}
 	for (size_t i = 0; i < s->backends.n; i++) {
@@ -495,6 +632,17 @@ void spec_free(struct spec *s)
 			free(b->arch_prefix[k]);
 		free(b);
 	}
+	for (size_t i = 0; i < s->static_calls.n; i++) {
+		struct spec_static_call *c = s->static_calls.v[i];
+		if (c->has_sig)
+			sig_free(&c->sig);
+		free(c->name);
+		free(c->dflt);
+		free(c->wrapper);
+		free(c);
+	}
+	vec_free(&s->static_calls);
+	free(s->template_set);
 	vec_free(&s->arches);
 	vec_free(&s->types);
 	vec_free(&s->tables);

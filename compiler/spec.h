@@ -32,10 +32,20 @@ struct spec_arch {
 	struct vec features;          /* char *: conditions ops may require */
 };
 
+/* One term of a build condition (`config:`), as the preprocessor line that opens its block
+ * ("#ifdef CONFIG_SMP", "#if CONFIG_PGTABLE_LEVELS >= 5") and the same condition as an
+ * expression for the comment at its #endif. A condition is a list of them, all required. */
+struct spec_cond {
+	char *open;
+	char *expr;
+};
+
 struct spec_type {
 	const struct node *node;
 	char *name;
 	char *kind;           /* "int", "struct", "pointer" */
+	char *raw;            /* struct: the integer type of its value, or NULL */
+	char *get, *make;     /* struct: reads the raw value / makes one from it, or NULL */
 	int bits[MAX_ARCHES]; /* per arch index; 0 = unknown on that arch */
 };
 
@@ -68,6 +78,13 @@ struct spec_op {
 	char *field_type;       /* OP_FIELD: the member's C type */
 	char *struct_name;      /* OP_GROUP: "pv_lazy_ops" */
 	char *wrapper;          /* wrapper function name (default: the op name) */
+	struct csig wrapper_sig; /* the wrapper's own signature, when has_wrapper_sig */
+	bool has_wrapper_sig;
+	struct vec wrapper_args; /* char *: C expressions passed to the op; empty: the parameters */
+	bool always_inline;     /* the wrapper is __always_inline */
+	struct vec config;      /* struct spec_cond *: where the member exists */
+	struct vec wrapper_config; /* ... and its wrapper, when has_wrapper_config */
+	bool has_wrapper_config;
 	archset arches;         /* where the op exists */
 	bool optional;          /* a backend may leave it NULL; the wrapper tolerates that */
 	const struct node *clobbers; /* arch -> register list, overriding the kind's default */
@@ -77,6 +94,8 @@ struct spec_op {
 struct spec_table {
 	const struct node *node;
 	char *name;
+	char *struct_name;      /* the struct's tag: `struct`, default the name */
+	struct vec config;      /* struct spec_cond * */
 	archset arches;
 	struct vec ops; /* struct spec_op *, in order (groups nest) */
 };
@@ -105,10 +124,19 @@ struct spec_backend {
 	struct vec impls;              /* struct spec_impl *, in spec order */
 };
 
+struct spec_static_call {
+	const struct node *node;
+	char *name, *dflt, *wrapper;
+	struct csig sig;
+	bool has_sig;
+};
+
 struct spec {
 	const struct source *src;
 	struct node *root;
 	struct vec arches, types, tables, backends;
+	struct vec static_calls;       /* struct spec_static_call * */
+	char *template_set;            /* templates/<set>/ for every arch; NULL: the arch's family */
 	const struct node *constants;  /* map NAME -> value */
 	const struct node *asm_macros; /* list; read by the arch families */
 	const struct node *registers;  /* list; read by the arch families */

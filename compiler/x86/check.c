@@ -509,6 +509,36 @@ static void site_fit(const struct check_ctx *cx, const struct check *chk) { (voi
 static void clobbers_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_clobbers); }
 static void stack_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_stack); }
 
+/* `unless_feature`: the kernel's alternatives replace a call site with the implementation's
+ * code, so there must be code for the arch, and a call site to replace. */
+static void alternatives(const struct check_ctx *cx, const struct check *chk)
+{
+	const struct x86_arch *x = VIEW(cx);
+	const struct spec *s = x->s;
+
+	(void)chk;
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *f = node_get(impl->node, "unless_feature");
+			const struct x86_opinfo *in = f && impl->op ? x86_info_named(x, impl->qname) : NULL;
+
+			/* code on an op without a call site is x86-site-fit's */
+			if (!in || !(impl->arches >> x->a->index & 1) || spec_for_arch(impl->code, x->a))
+				continue;
+			if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
+				diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
+					   "alternatives to replace", impl->qname,
+					   in->kind == OP_JUMP ? "a jump" : "a plain call", x->a->name);
+			else
+				diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has "
+					   "%s, but this implementation gives no code for %s", impl->qname, f->str,
+					   x->a->name);
+		}
+	}
+}
+
 /* A jump op: void (void), its sequences leave, and no backend makes it a no-op (a jump never
  * returns: a backend cannot make it do nothing). */
 static void jump_form(const struct check_ctx *cx, const struct check *chk)
@@ -709,6 +739,8 @@ const struct check x86_checks[] = {
 	{"x86-code", "every backend sequence assembles (at the character; reported by the analysis)", NULL, NULL},
 	{"x86-site-fit", "a backend's inline sequence fits its op's patch site; only site ops have one", site_fit,
 	 after_kinds},
+	{"x86-alternative", "an implementation applied by the kernel's alternatives (unless_feature) has code for "
+			    "each x86 arch of its op, and the op has a call site", alternatives, after_kinds},
 	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
 			      "the callee-save clobbers)", clobbers_of_code, after_convention},
 	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", stack_of_code, NULL},

@@ -164,6 +164,38 @@ static void add_conv(struct model *m, struct tval *list, const char *name, unsig
 	buf_free(&clobs);
 }
 
+/* Linux's own machinery binds every argument register to a variable (pv_arg_vars), names
+ * them as outputs (pv_arg_outs) and the return register (pv_ret_out, pv_ret_var) beside
+ * them; the rest of a normal call's clobbers are plain clobbers (pv_scratch). */
+static void add_register_args(struct model *m, struct tval *root)
+{
+	const struct x86_conv *c = &m->x->conv;
+	struct buf vars = {0}, outs = {0}, scratch = {0};
+	unsigned args = 0;
+	int ret = __builtin_ctz(c->ret[0] ? c->ret[0] : 1);
+
+	buf_puts(&scratch, "");
+	for (int i = 0; i < c->nargs; i++) {
+		int r = __builtin_ctz(c->args[i]);
+		args |= c->args[i];
+		buf_printf(&vars, "%s__pv_%s = __pv_%s", i ? ", " : "", reg(m, r), reg(m, r));
+		buf_printf(&outs, "%s\"=%c\" (__pv_%s)", i ? ", " : "", x86_gpr_letter(r), reg(m, r));
+	}
+	for (int r = 0; r < X86_NGPR; r++)
+		if ((c->call & ~args & ~(c->ret[0] | c->ret[1])) >> r & 1)
+			buf_printf(&scratch, ", \"%s\"", reg(m, r));
+	tv_set_strf(root, "pv_arg_vars", "%s%s__pv_%s = __pv_%s", vars.data ? vars.data : "", vars.data ? ", " : "",
+		    reg(m, ret), reg(m, ret));
+	tv_set_str(root, "pv_arg_outs", outs.data ? outs.data : "");
+	tv_set_strf(root, "pv_ret_out", "\"=%c\" (__pv_%s)", x86_gpr_letter(ret), reg(m, ret));
+	tv_set_strf(root, "pv_ret_var", "__pv_%s", reg(m, ret));
+	tv_set_strf(root, "pv_ret_reg", "%s", reg(m, ret));
+	tv_set_str(root, "pv_scratch", scratch.data);
+	buf_free(&vars);
+	buf_free(&outs);
+	buf_free(&scratch);
+}
+
 /* The argument registers by position, and per arity the macro parameters and operands. */
 static void add_machinery(struct model *m, struct tval *root)
 {
@@ -187,13 +219,18 @@ static void add_machinery(struct model *m, struct tval *root)
 		struct buf params = {0}, inputs = {0}, pre = {0};
 		int stack = n > c->nargs ? n - c->nargs : 0;
 
+		struct buf pv_inputs = {0};
 		buf_puts(&params, "");
 		buf_puts(&inputs, "");
 		buf_puts(&pre, "");
+		buf_puts(&pv_inputs, "");
 		for (int i = 1; i <= n; i++) {
 			buf_printf(&params, ", a%d", i);
 			buf_printf(&inputs, ", __PV_ARG%d(a%d)", i, i);
+			buf_printf(&pv_inputs, ", PVOP_CALL_ARG%d(a%d)", i, i);
 		}
+		tv_set_str(a, "pv_inputs", pv_inputs.data);
+		buf_free(&pv_inputs);
 		for (int i = n; i > c->nargs; i--) /* the last word is pushed first */
 			buf_printf(&pre, "\"push %%[pv_arg%d]\\n\\t\" ", i);
 		tv_set_int(a, "n", n);
@@ -216,6 +253,7 @@ static void add_machinery(struct model *m, struct tval *root)
 		add_conv(m, convs, m->convs[i].name, m->convs[i].set, doc);
 		free(doc);
 	}
+	add_register_args(m, root);
 	tv_set_str(root, "call_insn", c->bits == 64 ? "call *%c[pv_op](%%rip)" : "call *%c[pv_op]");
 	tv_set_str(root, "jmp_insn", c->bits == 64 ? "jmp *%c[pv_op](%%rip)" : "jmp *%c[pv_op]");
 	/* a thunk keeps what a callee-save caller trusts to survive: the call clobbers less the
@@ -264,6 +302,96 @@ static void add_words(const struct spec *s, const struct x86_opinfo *in, struct 
 	buf_free(&words);
 }
 
+/* ---- the call as a wrapper of Linux's own machinery writes it (PVOP_CALL1, ...) ---- */
+
+static const struct spec_type *struct_type(const struct spec *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->types.n; i++) {
+		const struct spec_type *t = s->types.v[i];
+		if (strcmp(t->name, name) == 0 && strcmp(t->kind, "struct") == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* The sequence the kernel's alternatives put at op's site in place of the call, and the
+ * feature that keeps the call: the first backend's implementation with `unless_feature`. */
+static const struct spec_impl *alt_impl(const struct spec *s, const struct spec_op *op, const struct spec_arch *a,
+					 const char **feature)
+{
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_impl *impl = spec_impl(s->backends.v[i], op, a, NULL);
+		const struct node *f = impl ? node_get(impl->node, "unless_feature") : NULL;
+		if (f && f->kind == NODE_SCALAR && spec_for_arch(impl->code, a)) {
+			*feature = f->str;
+			return impl;
+		}
+	}
+	return NULL;
+}
+
+/* Inline-asm text of a sequence: '%' doubled, statements ';'-separated, as a C literal. */
+static char *asm_literal(const char *code)
+{
+	struct buf b = {0};
+	char *lit;
+
+	for (const char *p = code; *p; p++)
+		if (*p == '%')
+			buf_puts(&b, "%%");
+		else
+			buf_putc(&b, *p == '\n' ? ';' : *p);
+	lit = c_literal(b.data ? b.data : "");
+	buf_free(&b);
+	return lit;
+}
+
+/* pvop: the wrapper's body expression. A site is PVOP_[ALT_][V]CALL[EE]n(rettype, path,
+ * args..., [alt, cond]), struct values passed by their raw value and a struct result made
+ * from it; a plain op is called through pv_ops directly. */
+static void add_pvop(const struct spec *s, const struct spec_arch *a, const struct spec_op *op,
+		     const struct x86_opinfo *in, struct tval *m)
+{
+	const struct tval *args = tv_get(m, "call_args");
+	const struct spec_type *rt = struct_type(s, op->sig.ret.base);
+	bool rets = op->sig.ret.cls != CT_VOID, make = rt && rt->make && rt->raw;
+	const char *path = strchr(op->qname, '.') + 1, *feature = NULL;
+	const struct spec_impl *alt = alt_impl(s, op, a, &feature);
+	struct buf b = {0};
+
+	if (!x86_is_site(in->kind)) {
+		buf_printf(&b, "%s(", op->qname);
+		for (size_t i = 0; i < args->n; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", tv_get(args->items[i], "expr")->str);
+		buf_puts(&b, ")");
+	} else {
+		if (make)
+			buf_printf(&b, "%s(", rt->make);
+		buf_printf(&b, "PVOP_%s%sCALL%s%zu(", alt ? "ALT_" : "", rets ? "" : "V",
+			   in->kind == OP_CALLEE_SAVE ? "EE" : "", args->n);
+		if (rets)
+			buf_printf(&b, "%s, ", make ? rt->raw : op->sig.ret.spelling);
+		buf_puts(&b, path);
+		for (size_t i = 0; i < args->n; i++) {
+			const struct tval *t = tv_get(args->items[i], "type");
+			const struct spec_type *st = t ? struct_type(s, t->str) : NULL;
+			const char *e = tv_get(args->items[i], "expr")->str;
+			if (st && st->get)
+				buf_printf(&b, ", %s(%s)", st->get, e);
+			else
+				buf_printf(&b, ", %s", e);
+		}
+		if (alt) {
+			char *lit = asm_literal(spec_for_arch(alt->code, a)->str);
+			buf_printf(&b, ", %s, ALT_NOT(%s)", lit, feature);
+			free(lit);
+		}
+		buf_puts(&b, make ? "))" : ")");
+	}
+	tv_set_str(m, "pvop", b.data);
+	buf_free(&b);
+}
+
 static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
 		    void *ctx)
 {
@@ -271,7 +399,6 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	const struct x86_opinfo *in = x86_info(md->x, op);
 	const char *kw;
 
-	(void)a;
 	if (!in)
 		return;
 	if (op->kind == OP_FIELD) {
@@ -283,6 +410,8 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		return;
 	}
 	char *cname = cname_of(op->qname);
+	if (op->has_sig)
+		add_pvop(s, a, op, in, m);
 	kw = x86_kind_word(in->kind);
 	char *ku = upper(kw);
 	tv_set_str(m, "kind", kw);

@@ -6,8 +6,8 @@
 BOOT_IMAGES=$ROOT/$B/boot
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-30}
 QEMU_NATIVE="-accel tcg -cpu max -m 256"
-QEMU_XEN="-accel tcg -machine q35 -cpu qemu64 -m 512 -smp 2"
-XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=2 noreboot"
+QEMU_XEN="-accel tcg -machine q35 -cpu qemu64 -m 512"
+XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=1 noreboot"
 
 # xen_image: the hypervisor as qemu loads it (Debian's gzip'ed multiboot ELF, unpacked once
 # into the cache by the hash of the package's file); prints its path

@@ -14,6 +14,10 @@ check "a run from another directory with absolute paths gives identical bytes" \
 	diff -r "$TMP/a" "$TMP/elsewhere/out"
 
 check "generated/ is up to date (check-gen)" "$PVOPSC" --check -o generated spec/pvops.yaml
+check "generated/linux-6.1/ is up to date (check-gen)" "$PVOPSC" --check -o generated/linux-6.1 spec/linux-6.1.yaml
+"$PVOPSC" -q -o "$TMP/l1" spec/linux-6.1.yaml &&
+	(cd "$TMP/elsewhere" && "$PVOPSC" -q -o l2 "$ROOT/spec/linux-6.1.yaml")
+check "the Linux 6.1 spec gives identical bytes from another directory" diff -r "$TMP/l1" "$TMP/elsewhere/l2"
 
 if grep -rqF "$ROOT" "$TMP/a" || grep -rqE '20[0-9]{2}-[01][0-9]-[0-3][0-9]' "$TMP/a"; then
 	notok "no absolute path and no date in the output"

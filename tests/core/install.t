@@ -17,7 +17,7 @@ ok "install: binary, man page and templates under DESTDIR/usr"
 mkdir -p "$TMP/kernel/spec" "$TMP/elsewhere"
 cp "$ROOT/spec/pvops.yaml" "$TMP/kernel/spec/"
 (cd "$TMP/elsewhere" && "$D/usr/bin/pvopsc" -q -o "$TMP/out" ../kernel/spec/pvops.yaml) 2>"$TMP/err" &&
-	diff -r "$ROOT/generated" "$TMP/out" >"$TMP/d" &&
+	diff -r --exclude=linux-6.1 "$ROOT/generated" "$TMP/out" >"$TMP/d" && # linux-6.1/: the other spec
 	ok "install: the installed pvopsc, from another folder, finds its templates and writes generated/ byte for byte" ||
 	{ notok "install: installed run: $(head -3 "$TMP/err" "$TMP/d")"; }
 

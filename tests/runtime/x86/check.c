@@ -283,7 +283,10 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 	unsigned char *orig = malloc(pv_site_bytes(SITES)), *o;
 	struct pv_apply a = { .save = orig, .report = on_site, .ctx = res, .policy = run_policy };
 	unsigned bad = 0, kept_ok = 0, kept = 0, want_kept;
+	int ruled = run_policy != NULL;	/* a policy may leave more sites as they are */
 
+	for (unsigned t = 0; be->policy && t < PARAVIRT_PATCH_COUNT; t++)
+		ruled |= be->policy[t] != PV_POLICY_DEFAULT;
 	if (!res || !orig)
 		die("allocation");
 	if (pv_apply(be, SITES, &a))
@@ -309,7 +312,7 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 		}
 		if (site_how)
 			site_how[i] = res[i].how;
-		if (run_policy)
+		if (ruled)
 			printf("report %s %s: %s\n", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].why);
 		printf("site %s %s %u %u ", paravirt_ops[s->instrtype].name, pv_how_name(res[i].how), res[i].used, s->len);
 		for (unsigned k = 0; k < s->len; k++)
@@ -321,7 +324,7 @@ static unsigned char *patch_and_check(const struct paravirt_backend *be)
 		     "the indirect calls went, inlined bytes are the backend's, relocated", NSITES, a.count[PV_INLINE],
 	       a.count[PV_NOPS], a.count[PV_CALL], a.count[PV_JMP], a.count[PV_KEEP]);
 	want_kept = pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_irq_disable) ? 1 : 3;
-	if (!run_policy)	/* a policy may leave more */
+	if (!ruled)
 		result(kept == want_kept && kept_ok == kept,
 		       "the sites left as they are save less than a call may change: GET_CR0_INTO_%s's%s; %u kept",
 		       sizeof(long) == 8 ? "RAX" : "EAX",
