@@ -138,6 +138,11 @@ extern unsigned long __per_cpu_offset[NR_CPUS];
 /* This cpu's value of a word-sized per-cpu variable, read through the segment. */
 #define percpu_read(var) \
 	({ __typeof__(var) v__; asm volatile("mov " PER_CPU_SEG "%c1, %0" : "=r"(v__) : "i"(&(var))); v__; })
+/* ... and its write. */
+#define percpu_write(var, val) do { \
+	__typeof__(var) v__ = (val); \
+	asm volatile("mov %1, " PER_CPU_SEG "%c0" : : "i"(&(var)), "r"(v__) : "memory"); \
+} while (0)
 /* Copy the per-cpu templates for every cpu and point this process's per-cpu segment at cpu 0's. */
 RT_HOST void setup_per_cpu_areas(void);
 

@@ -14,4 +14,9 @@ typedef struct { u64 pgprot; } pgprot_t;
 typedef struct { unsigned long a, b; } gate_desc;
 struct page;
 enum km_type { KM_PTE0, KM_PTE1, KM_TYPE_NR };
+/* per-cpu data of a one-cpu kernel */
+#define DEFINE_PER_CPU(type, name) __typeof__(type) name
+#define DECLARE_PER_CPU(type, name) extern __typeof__(type) name
+#define percpu_read(var) (var)
+#define percpu_write(var, val) ((var) = (val))
 #endif

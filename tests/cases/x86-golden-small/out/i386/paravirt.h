@@ -256,4 +256,133 @@ static inline pte_t make_pte(pteval_t val)
 	return __v;
 }
 
+/* The names Linux's own callers use (arch/x86/kernel, mm, xen): what the wrappers above are
+ * called at a kernel's call sites, taking lvalues where Linux's do. They are macros so that a
+ * spec without one of the ops they reach still gives a header that compiles. */
+#define paravirt_enabled() (pv_info.paravirt_enabled)
+#define get_kernel_rpl() (pv_info.kernel_rpl)
+#define ARCH_SETUP paravirt_arch_setup();
+/* the clock setup the kernel's time_init runs */
+#define choose_time_init() (pv_time_ops.time_init)
+
+#define get_debugreg(var, reg) ((var) = paravirt_get_debugreg(reg))
+#define set_debugreg(val, reg) paravirt_set_debugreg(reg, val)
+#define store_tr(tr) ((tr) = paravirt_store_tr())
+
+/* MSRs: the low and high halves as two lvalues, or the whole value. The _safe forms give the
+ * op's error (0 or -EIO) instead of faulting. */
+#define rdmsr(msr, low, high) do { \
+	int __err; \
+	u64 __v = paravirt_read_msr(msr, &__err); \
+	(low) = (u32)__v; \
+	(high) = (u32)(__v >> 32); \
+} while (0)
+#define wrmsr(msr, low, high) ((void)paravirt_write_msr(msr, low, high))
+#define rdmsrl(msr, val) do { \
+	int __err; \
+	(val) = paravirt_read_msr(msr, &__err); \
+} while (0)
+#define wrmsrl(msr, val) wrmsr(msr, (u32)(u64)(val), (u32)((u64)(val) >> 32))
+#define wrmsr_safe(msr, low, high) paravirt_write_msr(msr, low, high)
+#define rdmsr_safe(msr, plow, phigh) ({ \
+	int __err; \
+	u64 __v = paravirt_read_msr(msr, &__err); \
+	*(plow) = (u32)__v; \
+	*(phigh) = (u32)(__v >> 32); \
+	__err; \
+})
+#define rdmsrl_safe(msr, p) ({ \
+	int __err; \
+	*(p) = paravirt_read_msr(msr, &__err); \
+	__err; \
+})
+#define rdmsrl_amd_safe(msr, p) ({ \
+	int __err; \
+	*(p) = paravirt_read_msr_amd(msr, &__err); \
+	__err; \
+})
+
+/* The time-stamp and performance counters. */
+#define rdtscl(low) ((low) = (u32)paravirt_read_tsc())
+#define rdtscll(val) ((val) = paravirt_read_tsc())
+#define rdpmc(counter, low, high) do { \
+	u64 __v = paravirt_read_pmc(counter); \
+	(low) = (u32)__v; \
+	(high) = (u32)(__v >> 32); \
+} while (0)
+#define rdtscp(low, high, aux) do { \
+	unsigned int __aux; \
+	u64 __v = paravirt_rdtscp(&__aux); \
+	(low) = (u32)__v; \
+	(high) = (u32)(__v >> 32); \
+	(aux) = __aux; \
+} while (0)
+#define rdtscpll(val, aux) do { \
+	unsigned int __aux; \
+	(val) = paravirt_rdtscp(&__aux); \
+	(aux) = __aux; \
+} while (0)
+
+/* Lazy modes: a backend batches cpu-state or page-table updates from its lazy_mode.enter to
+ * its leave. Its enter and leave record the mode here (paravirt_enter_lazy_mmu ...), so the
+ * kernel can ask which mode this cpu is in and flush a batch it needs now. The state is per
+ * cpu (defined in paravirt_backends.c); the kernel supplies DEFINE_PER_CPU, percpu_read and
+ * percpu_write. Entering a mode from another, or leaving one not entered, is a bug. */
+enum paravirt_lazy_mode {
+	PARAVIRT_LAZY_NONE,
+	PARAVIRT_LAZY_MMU,
+	PARAVIRT_LAZY_CPU,
+};
+DECLARE_PER_CPU(enum paravirt_lazy_mode, paravirt_lazy_mode);
+
+static inline enum paravirt_lazy_mode paravirt_get_lazy_mode(void)
+{
+	return percpu_read(paravirt_lazy_mode);
+}
+static inline void __paravirt_enter_lazy(enum paravirt_lazy_mode mode)
+{
+	if (percpu_read(paravirt_lazy_mode) != PARAVIRT_LAZY_NONE)
+		__builtin_trap();
+	percpu_write(paravirt_lazy_mode, mode);
+}
+static inline void paravirt_leave_lazy(enum paravirt_lazy_mode mode)
+{
+	if (percpu_read(paravirt_lazy_mode) != mode)
+		__builtin_trap();
+	percpu_write(paravirt_lazy_mode, PARAVIRT_LAZY_NONE);
+}
+static inline void paravirt_enter_lazy_mmu(void)
+{
+	__paravirt_enter_lazy(PARAVIRT_LAZY_MMU);
+}
+static inline void paravirt_leave_lazy_mmu(void)
+{
+	paravirt_leave_lazy(PARAVIRT_LAZY_MMU);
+}
+static inline void paravirt_enter_lazy_cpu(void)
+{
+	__paravirt_enter_lazy(PARAVIRT_LAZY_CPU);
+}
+static inline void paravirt_leave_lazy_cpu(void)
+{
+	paravirt_leave_lazy(PARAVIRT_LAZY_CPU);
+}
+
+/* The kernel's generic code uses the arch's lazy modes (arch_enter_lazy_*_mode above). A
+ * flush ends this cpu's batch and opens a new one, when it is in that mode. */
+#define __HAVE_ARCH_ENTER_LAZY_MMU_MODE
+#define __HAVE_ARCH_ENTER_LAZY_CPU_MODE
+#define arch_flush_lazy_mmu_mode() do { \
+	if (paravirt_get_lazy_mode() == PARAVIRT_LAZY_MMU) { \
+		arch_leave_lazy_mmu_mode(); \
+		arch_enter_lazy_mmu_mode(); \
+	} \
+} while (0)
+#define arch_flush_lazy_cpu_mode() do { \
+	if (paravirt_get_lazy_mode() == PARAVIRT_LAZY_CPU) { \
+		arch_leave_lazy_cpu_mode(); \
+		arch_enter_lazy_cpu_mode(); \
+	} \
+} while (0)
+
 #endif

@@ -20,6 +20,26 @@
 	.balign 4 ; \
 	.popsection
 
+/* Linux's names for .S files: PARA_SITE(PARA_PATCH(table, PV_<TABLE>_op), clobbers, code),
+ * with PARA_INDIRECT(table+PV_<TABLE>_op) for the slot; PARAVIRT_PATCH_<table> is a table's
+ * byte offset in the patch template, PV_CPU_op (and PV_IRQ_, PV_MMU_, PARAVIRT_) a slot's in
+ * its table, as Linux's asm-offsets give them. */
+#define PARA_SITE(ptype, clobbers, ...) PV_SITE(ptype, clobbers, __VA_ARGS__)
+#define PARA_PATCH(table, off) ((PARAVIRT_PATCH_##table + (off)) / 4)
+#define PARA_INDIRECT(addr) *%cs:addr
+#define PARAVIRT_PATCH_pv_cpu_ops (__pv_first_pv_cpu_ops * 4)
+#define PARAVIRT_PATCH_pv_irq_ops (__pv_first_pv_irq_ops * 4)
+#define PV_IRQ_irq_disable PV_OFFSET_pv_irq_ops_irq_disable
+#define PV_IRQ_irq_enable PV_OFFSET_pv_irq_ops_irq_enable
+#define PV_IRQ_adjust_exception_frame PV_OFFSET_pv_irq_ops_adjust_exception_frame
+#define PV_CPU_iret PV_OFFSET_pv_cpu_ops_iret
+#define PV_CPU_irq_enable_sysexit PV_OFFSET_pv_cpu_ops_irq_enable_sysexit
+#define PV_CPU_usergs_sysret32 PV_OFFSET_pv_cpu_ops_usergs_sysret32
+#define PV_CPU_usergs_sysret64 PV_OFFSET_pv_cpu_ops_usergs_sysret64
+#define PV_CPU_swapgs PV_OFFSET_pv_cpu_ops_swapgs
+#define PV_CPU_read_cr0 PV_OFFSET_pv_cpu_ops_read_cr0
+#define PV_MMU_read_cr2 PV_OFFSET_pv_mmu_ops_read_cr2
+
 /* INTERRUPT_RETURN: pv_cpu_ops.iret */
 #define INTERRUPT_RETURN \
 	PV_SITE(PARAVIRT_PATCH_pv_cpu_ops_iret, 0x0, \

@@ -13,6 +13,9 @@
 #define NULL ((void *)0)
 #endif
 
+/* This cpu's lazy mode (paravirt_get_lazy_mode). */
+DEFINE_PER_CPU(enum paravirt_lazy_mode, paravirt_lazy_mode) = PARAVIRT_LAZY_NONE;
+
 PV_CALLEE_SAVE_REGS_THUNK(xen_irq_disable);
 PV_CALLEE_SAVE_REGS_THUNK(xen_make_pte);
 

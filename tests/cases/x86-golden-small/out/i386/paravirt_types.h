@@ -21,6 +21,9 @@
 #define CLBR_CALLEE 0x5      /* what a callee-save pv call may change */
 #define CLBR_RET_REG 0x5     /* the return registers */
 #define CLBR_CALLEE_SAVE 0x2 /* what a callee-save function keeps for its caller */
+/* Linux's names for the registers of the C calling convention */
+#define CLBR_ARG_REGS (CLBR_EAX | CLBR_EDX | CLBR_ECX)
+#define CLBR_SCRATCH 0
 
 /* Every op in patch-type order, X(op, table, member): an op's patch type is its place here
  * (its slot index, counting the slots of the op tables laid end to end; tables of data only,

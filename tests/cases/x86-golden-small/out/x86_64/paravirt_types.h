@@ -26,6 +26,13 @@
 #define CLBR_CALLEE 0x1      /* what a callee-save pv call may change */
 #define CLBR_RET_REG 0x1     /* the return registers */
 #define CLBR_CALLEE_SAVE 0x1fe /* what a callee-save function keeps for its caller */
+/* Linux's names for the registers of the C calling convention */
+#define CLBR_EAX CLBR_RAX
+#define CLBR_ECX CLBR_RCX
+#define CLBR_EDX CLBR_RDX
+#define CLBR_EDI CLBR_RDI
+#define CLBR_ARG_REGS (CLBR_RDI | CLBR_RSI | CLBR_RDX | CLBR_RCX | CLBR_R8 | CLBR_R9)
+#define CLBR_SCRATCH (CLBR_R10 | CLBR_R11)
 
 /* Every op in patch-type order, X(op, table, member): an op's patch type is its place here
  * (its slot index, counting the slots of the op tables laid end to end; tables of data only,
