@@ -5,6 +5,7 @@
 #   make check-gen  fail (with a diff) if generated/ is stale
 #   make review     what the working tree's spec changes in the binary interface (pvopsc diff
 #                   against the spec of HEAD)
+#   make runtime    the x86 runtime (patcher, user-space backends, generated tables) per arch
 #   make test       the whole suite (ends with "N passed, N failed")
 #   make deps       install the Debian packages the project needs
 #   make bench      timings;  make fuzz: run the fuzzers;  make docs: README's key tables
@@ -116,7 +117,75 @@ IA64_PATCH = $(B)/ia64-patch
 $(IA64_PATCH): runtime/ia64/patch.c runtime/ia64/bundle.c runtime/ia64/bundle.h | $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -o $@ runtime/ia64/patch.c runtime/ia64/bundle.c -lelf
 
-test: $(PVOPSC) $(UNIT_TESTS) $(IA64_PATCH) boot
+# The x86 runtime: the reference patcher, the user-space backends and hypervisor models, the
+# generated tables and bodies, per arch into $(RT_OUT)/ARCH/ against the headers of
+# $(RT_HDR)/ARCH/ (runtime/x86/build.sh, for the runtime tests and benchmark, calls it). Two
+# kinds of C: kernel code, built as the kernel is (pv sites reach it, or it calls ops as plain
+# C calls: i386 needs -mregparm=3 -freg-struct-return; it reaches libc only through host.h),
+# and host code with the normal conventions: patch.c, host.c and a program's sources but
+# *.k.c. RT_SANITIZE (e.g. address,undefined) instruments host code only: a sanitizer's calls
+# would break the kernel's conventions. A program linked with the runtime:
+#   make RT_PROG=EXE RT_PROG_ARCH=ARCH RT_PROG_SRCS='SRC...' EXE
+RT_HDR  ?= $(CURDIR)/generated
+RT_OUT  ?= $(CURDIR)/$(B)/runtime
+RT_HOST_SRCS = runtime/x86/patch.c runtime/x86/host.c
+RT_SRCS = $(RT_HOST_SRCS) runtime/x86/kernel.c runtime/x86/hypervisor.c runtime/x86/kvm_hv.c \
+          $(wildcard backends/native/x86/*.[cS] backends/xen/x86/*.[cS] backends/kvm/x86/*.c)
+RT_x86_64_M = -m64 -mno-red-zone
+RT_i386_M   = -m32 -march=i686
+# pv sites call without realigning the stack: kernel code assumes only a word's alignment
+RT_x86_64_KERNEL = -mincoming-stack-boundary=3
+RT_i386_KERNEL   = -mincoming-stack-boundary=2 -mregparm=3 -freg-struct-return
+# no memset/memcpy calls of gcc's own making in kernel code: libc does not take registers
+RT_KERNEL = -fno-tree-loop-distribute-patterns -DRT_KERNEL
+RT_HOST   = -D_GNU_SOURCE $(if $(RT_SANITIZE),-fsanitize=$(RT_SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
+RT_INC    = -Iruntime/x86 -I$(RT_HDR)/$(1) -Ibackends/native/x86 -Ibackends/xen/x86 -Ibackends/kvm/x86 -MMD -MP
+rt_is_host = $(filter $(RT_HOST_SRCS) $(filter-out %.k.c,$(RT_PROG_SRCS)),$(1))
+# rt_cflags ARCH SRC;  rt_compile ARCH SRC: the command that builds $@ from SRC
+rt_cflags  = -O2 -g $(WARN) -fno-pie -fno-strict-aliasing $(RT_$(1)_M) \
+             $(if $(call rt_is_host,$(2)),$(RT_HOST),$(RT_$(1)_KERNEL) $(RT_KERNEL)) $(RT_INC)
+rt_compile = $(CC) $(if $(filter %.S,$(2)),$(RT_$(1)_M) $(RT_INC),$(call rt_cflags,$(1),$(2))) -c -o $@ $(2)
+
+# rt_arch ARCH: its objects (sources by repo path), their list (objs, with a stamp: the hash
+# of the objects) and the flags they were built with (rewritten only when they change)
+define rt_arch
+RT_OBJS_$(1) = $$(RT_SRCS:%=$(RT_OUT)/$(1)/%.o) $(RT_OUT)/$(1)/paravirt_backends.c.o \
+               $(RT_OUT)/$(1)/paravirt_insns.S.o
+$(RT_OUT)/$(1)/flags: FORCE
+	@mkdir -p $$(@D)
+	@echo '$$(call rt_cflags,$(1),runtime/x86/patch.c) | $$(call rt_cflags,$(1),runtime/x86/kernel.c)' | \
+		cmp -s - $$@ || echo '$$(call rt_cflags,$(1),runtime/x86/patch.c) | $$(call rt_cflags,$(1),runtime/x86/kernel.c)' >$$@
+$(RT_OUT)/$(1)/%.o: % $(RT_OUT)/$(1)/flags
+	@mkdir -p $$(@D)
+	$$(call rt_compile,$(1),$$<)
+# generated code names the kernel types without including them, as a kernel's build has them
+$(RT_OUT)/$(1)/paravirt_backends.c.o: $(RT_HDR)/$(1)/paravirt_backends.c $(RT_OUT)/$(1)/flags
+	$$(call rt_compile,$(1),$$<) -include kernel.h
+$(RT_OUT)/$(1)/paravirt_insns.S.o: $(RT_HDR)/$(1)/paravirt_insns.S $(RT_OUT)/$(1)/flags
+	$$(call rt_compile,$(1),$$<)
+$(RT_OUT)/$(1)/objs: $$(RT_OBJS_$(1))
+	@echo $$^ >$$@
+	@cat $$^ | sha256sum >$$(@D)/stamp
+	@echo $(RT_HDR) >$$(@D)/hdr
+runtime-$(1): $(RT_OUT)/$(1)/objs
+.PHONY: runtime-$(1)
+endef
+$(foreach arch,x86_64 i386,$(eval $(call rt_arch,$(arch))))
+runtime: runtime-x86_64 runtime-i386
+-include $(shell find $(RT_OUT) -name '*.d' 2>/dev/null)
+
+ifneq ($(RT_PROG),)
+RT_PROG_OBJS = $(foreach s,$(RT_PROG_SRCS),$(RT_PROG).$(notdir $(s)).o)
+$(foreach s,$(RT_PROG_SRCS),$(eval $(RT_PROG).$(notdir $(s)).o: $(s) $(RT_OUT)/$(RT_PROG_ARCH)/flags ; \
+	$$(call rt_compile,$(RT_PROG_ARCH),$$<)))
+$(RT_PROG): $(RT_PROG_OBJS) $(RT_OUT)/$(RT_PROG_ARCH)/objs
+	$(CC) $(RT_$(RT_PROG_ARCH)_M) $(if $(RT_SANITIZE),-fsanitize=$(RT_SANITIZE)) -no-pie \
+		-Wl,-T,runtime/x86/parainstructions.ld -o $@ $(RT_PROG_OBJS) $(RT_OBJS_$(RT_PROG_ARCH))
+endif
+
+FORCE:
+
+test: $(PVOPSC) $(UNIT_TESTS) $(IA64_PATCH) boot runtime
 	B=$(B) tests/run
 
 # Boot images: the kernel of boot/ (tests/boot runs it under qemu: x86_64 natively and as Xen's
@@ -178,5 +247,5 @@ deps:
 clean:
 	rm -rf $(B)
 
-.PHONY: all gen check-gen review man install uninstall units test docs bench fuzz deps clean
+.PHONY: all gen check-gen review man install uninstall units runtime test docs bench fuzz deps clean FORCE
 -include $(wildcard $(B)/*.d $(FAMILIES:%=$(B)/%/*.d))

@@ -18,7 +18,7 @@ static void spec_version(const struct check_ctx *x, const struct check *c)
 	const struct node *v = node_get(s->root, "pvopsc");
 	long long n;
 
-	if (v && scalar_int(v, &n) && n != 1)
+	if (v && schema_scalar_int(v, &n) && n != 1)
 		ERR(c, v->pos, "this pvopsc reads spec format 1, not %lld", n);
 }
 
@@ -56,7 +56,7 @@ static void arch_family(const struct check_ctx *x, const struct check *c)
 		const char *best;
 		if (!f || family_find(a->family))
 			continue;
-		best = suggest(a->family, names);
+		best = util_suggest(a->family, names);
 		ERR(c, f->pos, "unknown arch family '%s'%s%s%s", a->family, best ? "; did you mean '" : "",
 		    best ? best : "", best ? "'?" : " (known: x86, ia64)");
 	}
@@ -69,7 +69,7 @@ static void arch_word(const struct check_ctx *x, const struct check *c)
 		const struct spec_arch *a = s->arches.v[i];
 		const struct node *w = node_get(a->node, "word_bits");
 		long long v;
-		if (scalar_int(w, &v) && v != 32 && v != 64)
+		if (schema_scalar_int(w, &v) && v != 32 && v != 64)
 			ERR(c, w->pos, "word_bits must be 32 or 64, not %lld", v);
 	}
 }
@@ -90,7 +90,7 @@ static void arch_names(const struct spec *s, const struct check *c, const struct
 		const char *best;
 		if (key->kind != NODE_SCALAR || spec_arch(s, key->str))
 			continue;
-		best = suggest(key->str, names);
+		best = util_suggest(key->str, names);
 		if (best)
 			ERR(c, key->pos, "unknown arch '%s'; did you mean '%s'?", key->str, best);
 		else
@@ -142,7 +142,7 @@ static void one_word(const struct check *c, const struct node *n, const char *wh
 	for (const char *const *w = words; *w; w++)
 		if (strcmp(*w, n->str) == 0)
 			return;
-	best = suggest(n->str, words);
+	best = util_suggest(n->str, words);
 	if (best)
 		ERR(c, n->pos, "unknown %s '%s'; did you mean '%s'?", what, n->str, best);
 	else
@@ -353,7 +353,7 @@ static void impl_refs(const struct check_ctx *x, const struct check *c)
 			const char *best;
 			if (impl->op || !ref)
 				continue;
-			best = qnames.n ? suggest(impl->qname, (const char *const *)qnames.v) : NULL;
+			best = qnames.n ? util_suggest(impl->qname, (const char *const *)qnames.v) : NULL;
 			if (best && strcmp(best, impl->qname) == 0) { /* it exists, elsewhere */
 				ERR(c, ref->pos, "backend '%s' implements '%s' on arches where no table declares it",
 				    b->name, impl->qname);
@@ -501,14 +501,14 @@ static void type_bits(const struct check_ctx *x, const struct check *c)
 		const struct spec_type *t = s->types.v[i];
 		const struct node *bits = node_get(t->node, "bits");
 		long long v;
-		if (!bits || scalar_int(bits, &v) || bits->kind == NODE_MAP) {
+		if (!bits || schema_scalar_int(bits, &v) || bits->kind == NODE_MAP) {
 			for (size_t k = 0; bits && bits->kind == NODE_MAP && k < bits->n; k++)
-				if (!scalar_int(bits->items[k], &v))
+				if (!schema_scalar_int(bits->items[k], &v))
 					ERR(c, bits->items[k]->pos, "bits must be a number");
 				else if (v <= 0 || v % 8 || v > 1024)
 					ERR(c, bits->items[k]->pos, "bits must be a positive multiple of 8 up to 1024, not '%s'",
 					    bits->items[k]->str);
-			if (bits && scalar_int(bits, &v) && (v <= 0 || v % 8 || v > 1024))
+			if (bits && schema_scalar_int(bits, &v) && (v <= 0 || v % 8 || v > 1024))
 				ERR(c, bits->pos, "bits must be a positive multiple of 8 up to 1024, not '%s'", bits->str);
 			continue;
 		}
@@ -765,7 +765,7 @@ const struct check *check_find(const char *name, const char **near)
 		}
 	names[n] = NULL;
 	if (near)
-		*near = suggest(name, names);
+		*near = util_suggest(name, names);
 	return NULL;
 }
 

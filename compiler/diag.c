@@ -82,7 +82,7 @@ static bool has_bom(const char *text, size_t len)
 	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0;
 }
 
-struct pos source_pos(const struct source *s, size_t off)
+struct pos diag_source_pos(const struct source *s, size_t off)
 {
 	size_t lo = 0, hi;
 
@@ -103,7 +103,7 @@ struct pos source_pos(const struct source *s, size_t off)
 	return (struct pos){s->name, (int)lo + 1, (int)(off - s->line_start[lo]) + 1};
 }
 
-size_t source_line_offset(const struct source *s, size_t line)
+size_t diag_source_line_offset(const struct source *s, size_t line)
 {
 	index_lines(s);
 	return line >= 1 && line <= s->nlines ? s->line_start[line - 1] : s->len;
@@ -262,7 +262,7 @@ static int compare(const void *pa, const void *pb)
 /* The text of line `line` (1-based) of a source, without its newline. */
 static const char *line_text(const struct source *s, int line, size_t *len)
 {
-	size_t start = source_line_offset(s, (size_t)line);
+	size_t start = diag_source_line_offset(s, (size_t)line);
 	const char *p = s->text + start;
 
 	if (line < 1 || start >= s->len)

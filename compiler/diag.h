@@ -24,7 +24,7 @@ struct source {
 	const char *name;
 	const char *text;
 	size_t len;
-	size_t *line_start; /* byte offset of each line, built on first use (source_pos) */
+	size_t *line_start; /* byte offset of each line, built on first use (diag_source_pos) */
 	size_t nlines;
 };
 
@@ -32,9 +32,9 @@ struct source {
 const struct source *diag_source(const char *name, const char *text, size_t len);
 const struct source *diag_find_source(const char *name);
 /* Line and column (1-based, bytes) of a byte offset; O(log lines). */
-struct pos source_pos(const struct source *s, size_t off);
+struct pos diag_source_pos(const struct source *s, size_t off);
 /* Byte offset where line `line` (1-based) starts; len if past the end. */
-size_t source_line_offset(const struct source *s, size_t line);
+size_t diag_source_line_offset(const struct source *s, size_t line);
 
 /* Each error or warning is kept once: the same place, rule and text again is dropped (with
  * its notes). */

@@ -199,7 +199,7 @@ static void seq1(struct spec_op *op, void *ctx)
 	struct fact *x;
 	char *aspect;
 
-	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !op_on_arch(op, c->a))
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !model_op_on_arch(op, c->a))
 		return;
 	impl = spec_impl(c->b, op, c->a, NULL);
 	code = impl && impl->code ? spec_for_arch(impl->code, c->a) : NULL;

@@ -3,7 +3,7 @@
  * Every node keeps its source position; positions inside scalars are recovered later by
  * node_pos_at(), which re-reads the raw text. Anchors and aliases are refused: a spec is read
  * by people, and an alias would make a diagnostic point at the wrong place. */
-#include "node.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
  * columns start after it. */
 static size_t mark_offset(const struct source *src, yaml_mark_t m)
 {
-	const char *p = src->text + source_line_offset(src, m.line + 1), *end = src->text + src->len;
+	const char *p = src->text + diag_source_line_offset(src, m.line + 1), *end = src->text + src->len;
 
 	if (m.line == 0 && src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
@@ -31,7 +31,7 @@ static size_t mark_offset(const struct source *src, yaml_mark_t m)
 
 static struct pos mark_pos(const struct source *src, yaml_mark_t m)
 {
-	return source_pos(src, mark_offset(src, m));
+	return diag_source_pos(src, mark_offset(src, m));
 }
 
 /* pvopsc gives YAML tags no meaning but !!str's (a string): any other would be silently
@@ -49,7 +49,7 @@ static struct node *new_node(enum node_kind kind, const struct source *src, cons
 	n->kind = kind;
 	n->src = src;
 	n->off = mark_offset(src, ev->start_mark);
-	n->pos = source_pos(src, n->off);
+	n->pos = diag_source_pos(src, n->off);
 	n->end = mark_pos(src, ev->end_mark);
 	return n;
 }
@@ -130,13 +130,13 @@ static bool plain_line_breaks(const struct source *src)
 
 	for (size_t i = 0; i < src->len; i++) {
 		if (src->text[i] == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
-			diag_error(source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
+			diag_error(diag_source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
 			ok = false;
 		}
 		for (size_t k = 0; k < ARRAY_SIZE(odd); k++) {
 			size_t n = strlen(odd[k].bytes);
 			if (i + n <= src->len && memcmp(src->text + i, odd[k].bytes, n) == 0) {
-				diag_error(source_pos(src, i), "yaml-line-break",
+				diag_error(diag_source_pos(src, i), "yaml-line-break",
 					   "%s is a line break to YAML; write it as an escape in a double-quoted string", odd[k].name);
 				ok = false;
 			}
@@ -145,14 +145,142 @@ static bool plain_line_breaks(const struct source *src)
 	return ok;
 }
 
+/* The loader's state: the containers still open, the document's root. */
+struct loader {
+	const struct source *src;
+	struct frame stack[MAX_DEPTH + 1];
+	int depth;
+	struct node *root;
+	bool ok, done;
+};
+
+/* The parser stopped on an error: say where, and where the construct it was in began. */
+static void parse_error(const struct source *src, const yaml_parser_t *parser)
+{
+	/* The reader (encoding, control characters) reports a byte offset, not a mark. */
+	struct pos p = parser->error == YAML_READER_ERROR ? diag_source_pos(src, parser->problem_offset)
+							  : mark_pos(src, parser->problem_mark);
+	const char *problem = parser->problem ? parser->problem : "syntax error";
+
+	if (parser->context) {
+		struct pos cp = mark_pos(src, parser->context_mark);
+		diag_error(p, "yaml-syntax", "%s %s", problem, parser->context);
+		/* "while scanning a quoted scalar": say where that scalar began */
+		if (cp.line != p.line || cp.col != p.col)
+			diag_note(cp, "%s that starts here", parser->context);
+	} else {
+		diag_error(p, "yaml-syntax", "%s", problem);
+	}
+}
+
+static struct node *scalar_node(struct loader *l, const yaml_event_t *ev)
+{
+	struct node *n;
+
+	if (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) != 0) {
+		refuse_tag(l->src, ev, (const char *)ev->data.scalar.tag);
+		l->ok = false;
+	}
+	if (ev->data.scalar.anchor) {
+		diag_error(mark_pos(l->src, ev->start_mark), "yaml-alias", "YAML anchors are not supported; write each value out");
+		l->ok = false;
+	}
+	n = new_node(NODE_SCALAR, l->src, ev);
+	n->str = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->len = ev->data.scalar.length;
+	n->style = style_of(ev->data.scalar.style);
+	n->str_tag = ev->data.scalar.tag != NULL;
+	if (strlen(n->str) != n->len) {
+		diag_error(node_pos_at(n, strlen(n->str)), "yaml-nul", "a NUL character in a scalar is not allowed");
+		l->ok = false;
+	}
+	return n;
+}
+
+/* A sequence or mapping starts: open a container on the stack. */
+static void open_container(struct loader *l, const yaml_event_t *ev)
+{
+	bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+	const yaml_char_t *anchor = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+	const yaml_char_t *tag = seq ? ev->data.sequence_start.tag : ev->data.mapping_start.tag;
+	struct node *c = new_node(seq ? NODE_SEQ : NODE_MAP, l->src, ev);
+
+	if (anchor) {
+		diag_error(c->pos, "yaml-alias", "YAML anchors are not supported; write each value out");
+		l->ok = false;
+	}
+	if (tag) {
+		refuse_tag(l->src, ev, (const char *)tag);
+		l->ok = false;
+	}
+	if (l->depth == MAX_DEPTH) {
+		diag_error(c->pos, "yaml-depth", "nesting deeper than %d levels", MAX_DEPTH);
+		node_free(c);
+		l->ok = false;
+		l->done = true;
+		return;
+	}
+	l->stack[l->depth++] = (struct frame){c, 0, NULL};
+}
+
+/* One event; the node it completes (a scalar, a closed container), or NULL. */
+static struct node *on_event(struct loader *l, const yaml_event_t *ev)
+{
+	struct node *n = NULL;
+
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		l->done = true;
+		break;
+	case YAML_DOCUMENT_START_EVENT:
+		if (l->root) {
+			diag_error(mark_pos(l->src, ev->start_mark), "yaml-documents",
+				   "the spec is one YAML document; found a second one here");
+			l->ok = false;
+			l->done = true;
+		}
+		break;
+	case YAML_ALIAS_EVENT:
+		diag_error(mark_pos(l->src, ev->start_mark), "yaml-alias",
+			   "YAML aliases are not supported; write the value out (the spec is read by people)");
+		n = new_node(NODE_SCALAR, l->src, ev);
+		n->str = xstrdup("");
+		l->ok = false;
+		break;
+	case YAML_SCALAR_EVENT:
+		n = scalar_node(l, ev);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		open_container(l, ev);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		n = l->stack[--l->depth].node;
+		n->end = mark_pos(l->src, ev->end_mark);
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+/* A completed node goes into the container open above it, or is the root. */
+static void attach(struct loader *l, struct node *n)
+{
+	if (l->depth > 0)
+		place(&l->stack[l->depth - 1], n);
+	else if (!l->root)
+		l->root = n;
+	else
+		node_free(n);
+}
+
 struct node *load_yaml(const struct source *src)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	struct frame stack[MAX_DEPTH + 1];
-	int depth = 0;
-	struct node *root = NULL;
-	bool ok = true, done = false;
+	struct loader l = {.src = src, .ok = true};
 	int errors_before = diag_error_count();
 
 	if (!plain_line_breaks(src))
@@ -162,130 +290,31 @@ struct node *load_yaml(const struct source *src)
 		return NULL;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
-	while (!done) {
-		struct node *n = NULL;
-
+	while (!l.done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			/* The reader (encoding, control characters) reports a byte offset, not a mark. */
-			struct pos p = parser.error == YAML_READER_ERROR ? source_pos(src, parser.problem_offset)
-									 : mark_pos(src, parser.problem_mark);
-			const char *problem = parser.problem ? parser.problem : "syntax error";
-			if (parser.context) {
-				struct pos cp = mark_pos(src, parser.context_mark);
-				diag_error(p, "yaml-syntax", "%s %s", problem, parser.context);
-				/* "while scanning a quoted scalar": say where that scalar began */
-				if (cp.line != p.line || cp.col != p.col)
-					diag_note(cp, "%s that starts here", parser.context);
-			} else {
-				diag_error(p, "yaml-syntax", "%s", problem);
-			}
-			ok = false;
+			parse_error(src, &parser);
+			l.ok = false;
 			break;
 		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (root) {
-				diag_error(mark_pos(src, ev.start_mark), "yaml-documents",
-					   "the spec is one YAML document; found a second one here");
-				ok = false;
-				done = true;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			diag_error(mark_pos(src, ev.start_mark), "yaml-alias",
-				   "YAML aliases are not supported; write the value out (the spec is read by people)");
-			n = new_node(NODE_SCALAR, src, &ev);
-			n->str = xstrdup("");
-			ok = false;
-			break;
-		case YAML_SCALAR_EVENT:
-			if (ev.data.scalar.tag && strcmp((const char *)ev.data.scalar.tag, YAML_STR_TAG) != 0) {
-				refuse_tag(src, &ev, (const char *)ev.data.scalar.tag);
-				ok = false;
-			}
-			if (ev.data.scalar.anchor) {
-				diag_error(mark_pos(src, ev.start_mark), "yaml-alias",
-					   "YAML anchors are not supported; write each value out");
-				ok = false;
-			}
-			n = new_node(NODE_SCALAR, src, &ev);
-			n->str = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-			n->len = ev.data.scalar.length;
-			n->style = style_of(ev.data.scalar.style);
-			n->str_tag = ev.data.scalar.tag != NULL;
-			if (strlen(n->str) != n->len) {
-				diag_error(node_pos_at(n, strlen(n->str)), "yaml-nul",
-					   "a NUL character in a scalar is not allowed");
-				ok = false;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			const yaml_char_t *anchor = ev.type == YAML_SEQUENCE_START_EVENT
-							    ? ev.data.sequence_start.anchor
-							    : ev.data.mapping_start.anchor;
-			struct node *c = new_node(ev.type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP,
-						  src, &ev);
-			const yaml_char_t *tag = ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.tag
-										 : ev.data.mapping_start.tag;
-			if (anchor) {
-				diag_error(c->pos, "yaml-alias", "YAML anchors are not supported; write each value out");
-				ok = false;
-			}
-			if (tag) {
-				refuse_tag(src, &ev, (const char *)tag);
-				ok = false;
-			}
-			if (depth == MAX_DEPTH) {
-				diag_error(c->pos, "yaml-depth", "nesting deeper than %d levels", MAX_DEPTH);
-				node_free(c);
-				ok = false;
-				done = true;
-				break;
-			}
-			stack[depth++] = (struct frame){c, 0, NULL};
-			break;
-		}
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			n = stack[--depth].node;
-			n->end = mark_pos(src, ev.end_mark);
-			break;
-		default:
-			break;
-		}
+		struct node *n = on_event(&l, &ev);
 		yaml_event_delete(&ev);
-		if (n) {
-			if (depth > 0)
-				place(&stack[depth - 1], n);
-			else if (!root)
-				root = n;
-			else
-				node_free(n);
-		}
+		if (n)
+			attach(&l, n);
 	}
 	/* On a syntax error, unwind the containers still open. */
-	while (depth > 0) {
-		struct frame *f = &stack[--depth];
+	while (l.depth > 0) {
+		struct frame *f = &l.stack[--l.depth];
 		node_free(f->key);
-		if (depth > 0)
-			place(&stack[depth - 1], f->node);
-		else if (!root)
-			root = f->node;
-		else
-			node_free(f->node);
+		attach(&l, f->node);
 	}
 	yaml_parser_delete(&parser);
-	if (!ok || diag_error_count() > errors_before) {
-		node_free(root);
+	if (!l.ok || diag_error_count() > errors_before) {
+		node_free(l.root);
 		return NULL;
 	}
-	if (!root)
+	if (!l.root)
 		diag_error((struct pos){src->name, 0, 0}, "yaml-empty", "the spec is empty");
-	return root;
+	return l.root;
 }
 
 void node_free(struct node *n)
@@ -607,7 +636,7 @@ struct pos node_pos_at(const struct node *n, size_t offset)
 		off = block_offset(n, start, offset);
 	else
 		off = flow_offset(n, start, offset);
-	return source_pos(n->src, off);
+	return diag_source_pos(n->src, off);
 }
 
 const struct node *node_get(const struct node *map, const char *key)

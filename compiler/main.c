@@ -242,7 +242,35 @@ static int warning_option(const char *arg)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* -W options are one dash and a word, as in gcc: take them before getopt sees "-W" (-Werror
+ * becomes --Werror); the others are dropped from argv. Non-zero: the exit status of a bad one. */
+static int take_warning_options(int *argc, char **argv)
+{
+	int rc;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "-Werror") == 0)
+			argv[i] = "--Werror";
+		else if (strncmp(argv[i], "-W", 2) == 0 && (rc = warning_option(argv[i])) != 0)
+			return rc;
+	}
+	for (int i = 1, k = 1; i <= *argc; i++) /* the NULL at argv[argc] too */
+		if (!argv[i] || strncmp(argv[i], "-W", 2) != 0 || strcmp(argv[i], "-Werror") == 0)
+			argv[k++] = argv[i];
+		else
+			(*argc)--;
+	return 0;
+}
+
+struct options {
+	char *tmpl_dir, *outdir; /* -t, -o (malloc'ed) */
+	const char *arch_arg;    /* --arch */
+	const char *depfile;     /* -d */
+	bool check, quiet;
+};
+
+/* Options into o; -1 to go on, else the exit status (--help, --version, an error...). */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR };
 	static const struct option longopts[] = {
@@ -260,42 +288,20 @@ int main(int argc, char **argv)
 		{"Werror", no_argument, NULL, OPT_WERROR},
 		{NULL, 0, NULL, 0},
 	};
-	const char *spec_path;
-	char *tmpl_dir = NULL, *arch_arg = NULL, *arch_copy = NULL, *outdir = NULL, *depfile = NULL, *root = NULL, *spec_name = NULL;
-	const char **arches = NULL;
-	bool check = false, quiet = false;
-	int status;
-	struct spec *s;
-	struct outset out = {0};
-	int c, rc = 0;
-
-	if (argc > 1 && strcmp(argv[1], "diff") == 0)
-		return diff_main(argc - 1, argv + 1);
+	int c;
 
 	opterr = 0;
-	/* -W options are one dash and a word, as in gcc: take them before getopt sees "-W". */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-Werror") == 0)
-			argv[i] = "--Werror";
-		else if (strncmp(argv[i], "-W", 2) == 0 && (rc = warning_option(argv[i])) != 0)
-			return rc;
-	}
-	for (int i = 1, k = 1; i <= argc; i++) /* drop the ones taken (the NULL at argv[argc] too) */
-		if (!argv[i] || strncmp(argv[i], "-W", 2) != 0 || strcmp(argv[i], "-Werror") == 0)
-			argv[k++] = argv[i];
-		else
-			argc--;
 	while ((c = getopt_long(argc, argv, ":o:d:t:qh", longopts, NULL)) != -1) {
 		int n;
 		switch (c) {
-		case 'o': free(outdir); outdir = xstrdup(optarg); break;
-		case 'd': free(depfile); depfile = xstrdup(optarg); break;
-		case 't': free(tmpl_dir); tmpl_dir = xstrdup(optarg); break;
-		case 'q': quiet = true; break;
+		case 'o': free(o->outdir); o->outdir = xstrdup(optarg); break;
+		case 'd': o->depfile = optarg; break;
+		case 't': free(o->tmpl_dir); o->tmpl_dir = xstrdup(optarg); break;
+		case 'q': o->quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		case OPT_VERSION: puts("pvopsc " PVOPSC_VERSION); return 0;
-		case OPT_CHECK: check = true; break;
-		case OPT_ARCH: arch_arg = optarg; break;
+		case OPT_CHECK: o->check = true; break;
+		case OPT_ARCH: o->arch_arg = optarg; break;
 		case OPT_WERROR: diag_set_werror(true); break;
 		case OPT_LIST: check_list(stdout); return 0;
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
@@ -322,70 +328,91 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
-	if ((outdir && !outdir[0]) || (tmpl_dir && !tmpl_dir[0]))
-		return usage_error("%s wants a folder, not an empty name", outdir && !outdir[0] ? "-o" : "-t");
-	if (depfile && !depfile[0])
+	if ((o->outdir && !o->outdir[0]) || (o->tmpl_dir && !o->tmpl_dir[0]))
+		return usage_error("%s wants a folder, not an empty name", o->outdir && !o->outdir[0] ? "-o" : "-t");
+	if (o->depfile && !o->depfile[0])
 		return usage_error("%s wants a file, not an empty name", "-d");
-	spec_path = argv[optind];
+	return -1;
+}
 
-	if (arch_arg) {
-		arch_copy = xstrdup(arch_arg);
-		arches = split_list(arch_copy);
-		if (!arches) {
-			free(tmpl_dir);
-			free(outdir);
-			free(arch_copy);
-			return usage_error("--arch wants a comma-separated list of arches, not '%s'", arch_arg);
-		}
-	}
-	root = root_of(spec_path);
-	if (!tmpl_dir)
-		tmpl_dir = default_templates(root);
-	if (!outdir)
-		outdir = xasprintf("%s/generated", root);
-	spec_name = spec_name_of(spec_path);
-	s = compile(spec_path, spec_name, tmpl_dir, arches, &out, &status);
+/* After compile(): report, then write the output or compare it (--check); the exit status. */
+static int finish(const struct spec *s, int status, const char *spec_path, const struct outset *out,
+		  const struct options *o)
+{
+	int rc;
+
 	if (!s) {
 		/* An unreadable spec is an I/O error (2); one that does not parse is a spec error. */
 		int io = diag_find_source(spec_path) == NULL;
 		report(io ? 0 : diag_distinct_errors());
-		rc = io ? EXIT_USAGE : EXIT_SPEC;
-		goto done;
+		return io ? EXIT_USAGE : EXIT_SPEC;
 	}
-	if (status == NO_SUCH_ARCH) {
-		rc = EXIT_USAGE;
-		goto done;
-	}
+	if (status == NO_SUCH_ARCH)
+		return EXIT_USAGE;
 	if (status == NO_TEMPLATES) {
 		report(0);
-		rc = EXIT_USAGE;
-		goto done;
+		return EXIT_USAGE;
 	}
 	if (diag_error_count() > 0) {
 		report(diag_distinct_errors());
-		rc = EXIT_SPEC;
-		goto done;
+		return EXIT_SPEC;
 	}
 	report(0); /* warnings */
-	if (check) {
-		rc = out_check(&out, outdir, stdout);
-		if (rc)
-			fprintf(stderr, "pvopsc: %s is stale; run `make gen` and review the diff\n", outdir);
-		else if (!quiet)
-			fprintf(stderr, "pvopsc: %s is up to date (%zu files)\n", outdir, out.files.n);
-	} else {
-		rc = out_write(&out, outdir, quiet ? NULL : stderr);
+	if (!o->check)
+		rc = out_write(out, o->outdir, o->quiet ? NULL : stderr);
+	else if ((rc = out_check(out, o->outdir, stdout)))
+		fprintf(stderr, "pvopsc: %s is stale; run `make gen` and review the diff\n", o->outdir);
+	else if (!o->quiet)
+		fprintf(stderr, "pvopsc: %s is up to date (%zu files)\n", o->outdir, out->files.n);
+	if (rc == 0 && o->depfile)
+		rc = out_deps(out, o->outdir, spec_path, o->depfile);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0};
+	const char *spec_path;
+	char *arch_copy = NULL, *root, *spec_name;
+	const char **arches = NULL;
+	int status, rc;
+	struct spec *s;
+	struct outset out = {0};
+
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 1, argv + 1);
+	if ((rc = take_warning_options(&argc, argv)) != 0)
+		return rc;
+	if ((rc = parse_options(argc, argv, &o)) >= 0) {
+		free(o.tmpl_dir);
+		free(o.outdir);
+		return rc;
 	}
-	if (rc == 0 && depfile)
-		rc = out_deps(&out, outdir, spec_path, depfile);
-done:
+	spec_path = argv[optind];
+	if (o.arch_arg) {
+		arch_copy = xstrdup(o.arch_arg);
+		arches = split_list(arch_copy);
+		if (!arches) {
+			free(o.tmpl_dir);
+			free(o.outdir);
+			free(arch_copy);
+			return usage_error("--arch wants a comma-separated list of arches, not '%s'", o.arch_arg);
+		}
+	}
+	root = root_of(spec_path);
+	if (!o.tmpl_dir)
+		o.tmpl_dir = default_templates(root);
+	if (!o.outdir)
+		o.outdir = xasprintf("%s/generated", root);
+	spec_name = spec_name_of(spec_path);
+	s = compile(spec_path, spec_name, o.tmpl_dir, arches, &out, &status);
+	rc = finish(s, status, spec_path, &out, &o);
 	out_free(&out);
 	spec_free(s);
 	free(arches);
 	free(arch_copy);
-	free(tmpl_dir);
-	free(outdir);
-	free(depfile);
+	free(o.tmpl_dir);
+	free(o.outdir);
 	free(root);
 	free(spec_name);
 	return rc;

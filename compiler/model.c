@@ -6,7 +6,7 @@
 
 #include "lexeme.h"
 
-bool op_on_arch(const struct spec_op *op, const struct spec_arch *a)
+bool model_op_on_arch(const struct spec_op *op, const struct spec_arch *a)
 {
 	return (op->arches >> a->index) & 1;
 }
@@ -188,7 +188,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list,
 		char *cname;
 		bool flat_add = false;
 
-		if (!op_on_arch(op, c->a))
+		if (!model_op_on_arch(op, c->a))
 			continue;
 		m = tv_add_map(list);
 		cname = cname_of(op->qname);
@@ -315,7 +315,7 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 		struct slot slot;
 		char *member;
 
-		if (!op_on_arch(op, c->a))
+		if (!model_op_on_arch(op, c->a))
 			continue;
 		member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 		if (op->kind == OP_GROUP) {

@@ -53,7 +53,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 /* A C declaration: "const char *" + "name" -> "const char *name"; "int" + "x" -> "int x". */
 char *c_declare(const char *type, const char *name);
 /* Does op exist on arch a? */
-bool op_on_arch(const struct spec_op *op, const struct spec_arch *a);
+bool model_op_on_arch(const struct spec_op *op, const struct spec_arch *a);
 /* m.doc = the doc scalar (or nothing) as one line of comment text (check comment-text). */
 void model_doc(struct tval *m, const struct node *doc);
 /* An op's name as a C identifier: pv_cpu_ops.lazy_mode.enter -> pv_cpu_ops_lazy_mode_enter. */

@@ -29,8 +29,6 @@ struct node {
 	struct node **keys;
 };
 
-/* Parse a YAML document; NULL after reporting errors through diag. src must be registered. */
-struct node *load_yaml(const struct source *src);
 void node_free(struct node *n);
 
 /* Position of byte `offset` of a scalar's value, mapped back through quotes, escapes and

@@ -385,72 +385,50 @@ static void print_fail(const struct fail *f)
 	fprintf(stderr, "pvopsc: cannot write %s: %s\n", f->path, f->why);
 }
 
-int out_write(const struct outset *set, const char *root, FILE *log)
+/* Step 1 for one file: its new text into a temporary file beside it, unless it is unchanged;
+ * false after recording the failure. */
+static bool stage(struct pending *p, const struct outfile *of, int rootfd, const char *root, struct vec *created,
+		  struct fail *f)
 {
-	struct pending *p = xcalloc(set->files.n + 1, sizeof(*p));
-	struct vec stale = {0}, created = {0}, made = {0};
-	struct fail f = {0};
-	size_t changed = 0, removed = 0, i;
-	bool ok = true;
-	int rootfd = open_root(root, &made, &f);
+	const char *name = base_of(of->path), *why;
+	char *old = NULL;
+	size_t len = 0;
+	int fd, r;
+	bool ok;
 
-	for (i = 0; i < set->files.n; i++)
-		p[i].dirfd = -1;
-	ok = rootfd >= 0;
-	/* 1: every changed file into a temporary file beside it; nothing is replaced yet */
-	for (i = 0; ok && i < set->files.n; i++) {
-		const struct outfile *of = set->files.v[i];
-		const char *name = base_of(of->path), *why;
-		char *old = NULL;
-		size_t len = 0;
-		int fd, r;
-
-		p[i].f = of;
-		if (!plain_path(of->path)) {
-			ok = failed(&f, root, of->path, strlen(of->path), "not a path inside the output folder");
-			break;
-		}
-		p[i].dirfd = open_dir_of(rootfd, root, of->path, &created, NULL, &f);
-		if (p[i].dirfd < 0) {
-			ok = false;
-			break;
-		}
-		r = read_regular(p[i].dirfd, name, &old, &len, &why);
-		if (r < 0) {
-			ok = failed(&f, root, of->path, strlen(of->path), why);
-			break;
-		}
-		if (r == 1 && len == of->text.len && memcmp(old, of->text.data, len) == 0) {
-			free(old);
-			continue;
-		}
+	p->f = of;
+	if (!plain_path(of->path))
+		return failed(f, root, of->path, strlen(of->path), "not a path inside the output folder");
+	p->dirfd = open_dir_of(rootfd, root, of->path, created, NULL, f);
+	if (p->dirfd < 0)
+		return false;
+	r = read_regular(p->dirfd, name, &old, &len, &why);
+	if (r < 0)
+		return failed(f, root, of->path, strlen(of->path), why);
+	if (r == 1 && len == of->text.len && memcmp(old, of->text.data, len) == 0) {
 		free(old);
-		fd = make_temp(p[i].dirfd, name, &p[i].tmp);
-		if (fd < 0) {
-			ok = failed(&f, root, of->path, strlen(of->path), NULL);
-			break;
-		}
-		ok = write_all(fd, &of->text);
-		if (!ok)
-			failed(&f, root, of->path, strlen(of->path), NULL);
-		if (close(fd) != 0 && ok)
-			ok = failed(&f, root, of->path, strlen(of->path), NULL);
+		return true;
 	}
-	/* 2: all written; only now replace, then remove what is stale */
-	for (i = 0; ok && i < set->files.n; i++) {
-		if (!p[i].tmp)
-			continue;
-		if (renameat(p[i].dirfd, p[i].tmp, p[i].dirfd, base_of(p[i].f->path)) != 0) {
-			ok = failed(&f, root, p[i].f->path, strlen(p[i].f->path), NULL);
-			break;
-		}
-		free(p[i].tmp);
-		p[i].tmp = NULL;
-		changed++;
-	}
-	if (ok)
-		all_stale(set, rootfd, &stale);
-	for (i = 0; i < stale.n; i++) {
+	free(old);
+	fd = make_temp(p->dirfd, name, &p->tmp);
+	if (fd < 0)
+		return failed(f, root, of->path, strlen(of->path), NULL);
+	ok = write_all(fd, &of->text);
+	if (!ok)
+		failed(f, root, of->path, strlen(of->path), NULL);
+	if (close(fd) != 0 && ok)
+		ok = failed(f, root, of->path, strlen(of->path), NULL);
+	return ok;
+}
+
+/* Remove the files of the output folder the set no longer has; how many went. */
+static size_t remove_stale(const struct outset *set, int rootfd, const char *root, FILE *log)
+{
+	struct vec stale = {0};
+	size_t removed = 0;
+
+	all_stale(set, rootfd, &stale);
+	for (size_t i = 0; i < stale.n; i++) {
 		const char *rel = stale.v[i];
 		struct fail g = {0};
 		int dirfd = open_dir_of(rootfd, root, rel, NULL, NULL, &g);
@@ -467,6 +445,52 @@ int out_write(const struct outset *set, const char *root, FILE *log)
 		free(stale.v[i]);
 	}
 	vec_free(&stale);
+	return removed;
+}
+
+/* Free the folders a run recorded (relative to rootfd, or paths when it is -1), removing them
+ * (last made first) when the run failed. */
+static void undo_folders(struct vec *dirs, int rootfd, bool failed_run)
+{
+	for (size_t i = dirs->n; i-- > 0;) {
+		if (failed_run && rootfd >= 0)
+			unlinkat(rootfd, dirs->v[i], AT_REMOVEDIR);
+		else if (failed_run)
+			rmdir(dirs->v[i]);
+		free(dirs->v[i]);
+	}
+	vec_free(dirs);
+}
+
+int out_write(const struct outset *set, const char *root, FILE *log)
+{
+	struct pending *p = xcalloc(set->files.n + 1, sizeof(*p));
+	struct vec created = {0}, made = {0};
+	struct fail f = {0};
+	size_t changed = 0, removed = 0, i;
+	bool ok = true;
+	int rootfd = open_root(root, &made, &f);
+
+	for (i = 0; i < set->files.n; i++)
+		p[i].dirfd = -1;
+	ok = rootfd >= 0;
+	/* 1: every changed file into a temporary file beside it; nothing is replaced yet */
+	for (i = 0; ok && i < set->files.n; i++)
+		ok = stage(&p[i], set->files.v[i], rootfd, root, &created, &f);
+	/* 2: all written; only now replace, then remove what is stale */
+	for (i = 0; ok && i < set->files.n; i++) {
+		if (!p[i].tmp)
+			continue;
+		if (renameat(p[i].dirfd, p[i].tmp, p[i].dirfd, base_of(p[i].f->path)) != 0) {
+			ok = failed(&f, root, p[i].f->path, strlen(p[i].f->path), NULL);
+			break;
+		}
+		free(p[i].tmp);
+		p[i].tmp = NULL;
+		changed++;
+	}
+	if (ok)
+		removed = remove_stale(set, rootfd, root, log);
 	/* on failure: every temporary file and every folder this run made go again */
 	for (i = 0; i < set->files.n; i++) {
 		if (p[i].tmp)
@@ -475,21 +499,11 @@ int out_write(const struct outset *set, const char *root, FILE *log)
 		if (p[i].dirfd >= 0)
 			close(p[i].dirfd);
 	}
-	for (i = created.n; i-- > 0;) {
-		if (!ok)
-			unlinkat(rootfd, created.v[i], AT_REMOVEDIR);
-		free(created.v[i]);
-	}
-	vec_free(&created);
 	free(p);
+	undo_folders(&created, rootfd, !ok);
 	if (rootfd >= 0)
 		close(rootfd);
-	for (i = made.n; i-- > 0;) {
-		if (!ok)
-			rmdir(made.v[i]);
-		free(made.v[i]);
-	}
-	vec_free(&made);
+	undo_folders(&made, -1, !ok);
 	if (!ok) {
 		print_fail(&f);
 		free(f.path);

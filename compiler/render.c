@@ -54,7 +54,7 @@ static bool find_templates(const char *root, const char *sub, const char *shown,
 			rel = NULL;
 			t->name = xasprintf("%s/%s", shown, t->rel);
 			t->path = xstrdup(path);
-			t->text = read_file(path, &len);
+			t->text = util_read_file(path, &len);
 			if (!t->text) {
 				diag_error((struct pos){t->name, 0, 0}, "io", "cannot read: %s", strerror(errno));
 				len = 0;

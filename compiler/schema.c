@@ -114,7 +114,7 @@ static const struct shape wrapper_map = {.kind = SH_MAP, .what = "wrapper", .key
 static const struct shape wrapper = {.kind = SH_SCALAR, .what = "identifier or {name, sig, args, ...}", .lex = LEX_IDENT,
 				     .alt = &wrapper_map};
 
-extern const struct shape op_list;
+static const struct shape op_list;
 static const struct key op_keys[] = {
 	{"name", &ident, true, "member name in the table struct"},
 	{"sig", &scalar, false, "C signature 'RET (PARAMS)': makes the member a function pointer"},
@@ -136,7 +136,7 @@ static const struct key op_keys[] = {
 	DOC,
 	END};
 static const struct shape op = {.kind = SH_MAP, .what = "op", .keys = op_keys, .unique_key = "name"};
-const struct shape op_list = {.kind = SH_LIST, .what = "list of ops", .item = &op, .unique_key = "name"};
+static const struct shape op_list = {.kind = SH_LIST, .what = "list of ops", .item = &op, .unique_key = "name"};
 
 static const struct key table_keys[] = {
 	{"name", &ident, true, "C struct and global name"},
@@ -223,9 +223,9 @@ static const struct key spec_keys[] = {
 	{"templates", &scalar, false, "template set under templates/ (default: each arch's family)"},
 	DOC,
 	END};
-const struct shape spec_shape = {.kind = SH_MAP, .what = "spec", .keys = spec_keys};
+static const struct shape spec_shape = {.kind = SH_MAP, .what = "spec", .keys = spec_keys};
 
-bool scalar_int(const struct node *n, long long *v)
+bool schema_scalar_int(const struct node *n, long long *v)
 {
 	char *end;
 
@@ -259,7 +259,7 @@ static bool looks_numeric(const struct node *n)
 	return true;
 }
 
-bool scalar_bool(const struct node *n, bool *v)
+bool schema_scalar_bool(const struct node *n, bool *v)
 {
 	if (node_is(n, "true") || node_is(n, "false")) {
 		*v = node_is(n, "true");
@@ -301,7 +301,7 @@ static void check_map(const struct node *n, const struct shape *sh)
 		for (k = sh->keys; k->name && m + 1 < ARRAY_SIZE(cands); k++)
 			cands[m++] = k->name;
 		cands[m] = NULL;
-		const char *best = suggest(name, cands);
+		const char *best = util_suggest(name, cands);
 		if (schema_cut_signature(n, name))
 			diag_error(n->keys[i]->pos, "unknown-key",
 				   "unknown key '%s' in %s: the comma ended the signature '%s'; quote it: "
@@ -403,14 +403,14 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 	}
 	switch (sh->kind) {
 	case SH_INT:
-		if (!scalar_int(n, &iv) && !looks_numeric(n))
+		if (!schema_scalar_int(n, &iv) && !looks_numeric(n))
 			diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
-		else if (!scalar_int(n, &iv) || iv < sh->min || iv > sh->max)
+		else if (!schema_scalar_int(n, &iv) || iv < sh->min || iv > sh->max)
 			diag_error(n->pos, "integer-range", "'%s' must be an integer from %lld to %lld, not '%s'", key,
 				   sh->min, sh->max, n->str);
 		break;
 	case SH_BOOL:
-		if (!scalar_bool(n, &bv))
+		if (!schema_scalar_bool(n, &bv))
 			diag_error(n->pos, "wrong-kind", "'%s' must be true or false, not '%s'", key, n->str);
 		break;
 	case SH_NAMES:

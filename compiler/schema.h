@@ -40,8 +40,6 @@ struct shape {
 	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
 };
 
-extern const struct shape spec_shape;
-
 /* Validate the whole tree; false after reporting every error. */
 bool schema_validate(const struct node *root);
 /* Print the key reference (for the README) to out. */
@@ -53,7 +51,7 @@ void schema_json(FILE *out);
  * key ("int b)", or key itself when not NULL); schema_validate reports it as that one mistake,
  * so the spec stage does not parse the cut signature. */
 bool schema_cut_signature(const struct node *map, const char *key);
-bool scalar_int(const struct node *n, long long *v);
-bool scalar_bool(const struct node *n, bool *v);
+bool schema_scalar_int(const struct node *n, long long *v);
+bool schema_scalar_bool(const struct node *n, bool *v);
 
 #endif

@@ -341,7 +341,7 @@ static const char *suggest_type(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
 		cands[n++] = builtins[i].name;
 	cands[n] = NULL;
-	return suggest(name, cands);
+	return util_suggest(name, cands);
 }
 
 static void check_name(struct sig_parser *p, struct sig_span at)

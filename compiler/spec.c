@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load.h"
 #include "schema.h"
 #include "sha256.h"
 
@@ -28,13 +29,13 @@ static char *dup_of(const struct node *map, const char *key, const char *dflt)
 static long long int_of(const struct node *map, const char *key, long long dflt)
 {
 	long long v;
-	return scalar_int(node_get(map, key), &v) ? v : dflt;
+	return schema_scalar_int(node_get(map, key), &v) ? v : dflt;
 }
 
 static bool bool_of(const struct node *map, const char *key)
 {
 	bool v = false;
-	scalar_bool(node_get(map, key), &v);
+	schema_scalar_bool(node_get(map, key), &v);
 	return v;
 }
 
@@ -200,13 +201,13 @@ static void load_types(struct spec *s)
 		t->raw = dup_of(m, "raw", NULL);
 		t->get = dup_of(m, "get", NULL);
 		t->make = dup_of(m, "make", NULL);
-		if (scalar_int(bits, &v)) {
+		if (schema_scalar_int(bits, &v)) {
 			for (size_t a = 0; a < s->arches.n; a++)
 				t->bits[a] = (int)v;
 		} else if (bits && bits->kind == NODE_MAP) {
 			for (size_t j = 0; j < bits->n; j++) {
 				struct spec_arch *a = spec_arch(s, bits->keys[j]->str);
-				if (a && scalar_int(bits->items[j], &v))
+				if (a && schema_scalar_int(bits->items[j], &v))
 					t->bits[a->index] = (int)v;
 			}
 		}
@@ -498,7 +499,7 @@ static void load_static_calls(struct spec *s)
 struct spec *spec_read(const char *path)
 {
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = util_read_file(path, &len);
 
 	if (!text) {
 		diag_error((struct pos){path, 0, 0}, "io", "cannot read the spec: %s", strerror(errno));

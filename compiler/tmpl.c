@@ -183,7 +183,7 @@ static void unknown(struct render *r, const struct tnode *n, size_t len, const s
 		for (const struct frame *f = r->top; f; f = f->up)
 			names = add_keys(names, &count, f->item);
 	word = xstrndup(name + head, len - head);
-	best = suggest(word, names);
+	best = util_suggest(word, names);
 	if (best)
 		fail(r, n, "template-unknown-variable",
 		     "unknown variable '%.*s'; did you mean '%.*s%s'?", (int)len, name, (int)head, name,

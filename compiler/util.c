@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *check(void *p)
+static void *alloc_or_die(void *p)
 {
 	if (!p) {
 		fputs("pvopsc: out of memory\n", stderr);
@@ -15,11 +15,11 @@ static void *check(void *p)
 	return p;
 }
 
-void *xmalloc(size_t n) { return check(malloc(n ? n : 1)); }
-void *xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1)); }
-void *xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1)); }
-char *xstrdup(const char *s) { return check(strdup(s)); }
-char *xstrndup(const char *s, size_t n) { return check(strndup(s, n)); }
+void *xmalloc(size_t n) { return alloc_or_die(malloc(n ? n : 1)); }
+void *xcalloc(size_t n, size_t size) { return alloc_or_die(calloc(n ? n : 1, size ? size : 1)); }
+void *xrealloc(void *p, size_t n) { return alloc_or_die(realloc(p, n ? n : 1)); }
+char *xstrdup(const char *s) { return alloc_or_die(strdup(s)); }
+char *xstrndup(const char *s, size_t n) { return alloc_or_die(strndup(s, n)); }
 
 char *xasprintf(const char *fmt, ...)
 {
@@ -161,7 +161,7 @@ void buf_free(struct buf *b)
 	*b = (struct buf){0};
 }
 
-char *read_file(const char *path, size_t *len)
+char *util_read_file(const char *path, size_t *len)
 {
 	struct buf b = {0};
 	char chunk[65536];
@@ -187,7 +187,7 @@ char *read_file(const char *path, size_t *len)
 
 /* Damerau-Levenshtein (optimal string alignment): a swap of two letters is one edit, the
  * commonest typo ("nmae"). */
-size_t edit_distance(const char *a, const char *b)
+size_t util_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), d;
 	size_t *t = xmalloc((la + 1) * (lb + 1) * sizeof(*t));
@@ -215,7 +215,7 @@ size_t edit_distance(const char *a, const char *b)
 	return d;
 }
 
-const char *suggest(const char *word, const char *const *cands)
+const char *util_suggest(const char *word, const char *const *cands)
 {
 	/* Close enough to be a typo: a third of the word, at least one edit, at most three. */
 	size_t limit = strlen(word) / 3, best_d = (size_t)-1;
@@ -226,7 +226,7 @@ const char *suggest(const char *word, const char *const *cands)
 	if (limit > 3)
 		limit = 3;
 	for (; cands && *cands; cands++) {
-		size_t d = edit_distance(word, *cands);
+		size_t d = util_edit_distance(word, *cands);
 		if (d <= limit && d < best_d) {
 			best_d = d;
 			best = *cands;

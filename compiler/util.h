@@ -47,11 +47,11 @@ char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
-char *read_file(const char *path, size_t *len);
+char *util_read_file(const char *path, size_t *len);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
-size_t edit_distance(const char *a, const char *b);
+size_t util_edit_distance(const char *a, const char *b);
 /* Best of cands (NULL-terminated) within a small distance of word, or NULL. */
-const char *suggest(const char *word, const char *const *cands);
+const char *util_suggest(const char *word, const char *const *cands);
 
 #endif

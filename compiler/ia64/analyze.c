@@ -1,6 +1,6 @@
 /* analyze.c: the IA-64 family's reading of the spec (see ia64.h). Nothing here reports: a
  * missing or malformed piece is left out, and the checks say why. */
-#include "ia64.h"
+#include "analyze.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ static const char *scalar_of(const struct node *map, const char *key)
 static bool bool_or(const struct node *map, const char *key, bool dflt)
 {
 	bool v = dflt;
-	scalar_bool(ia64_map_get(map, key), &v);
+	schema_scalar_bool(ia64_map_get(map, key), &v);
 	return v;
 }
 
@@ -93,7 +93,7 @@ static void read_registers(struct ia64_view *v)
 		r->set_name = scalar_of(m, "set_name") ? scalar_of(m, "set_name") : name;
 		r->cname = upper_stem(cname ? cname : name, true);
 		r->stem = upper_stem(cname ? cname : name, false);
-		r->has_number = scalar_int(ia64_map_get(m, "number"), &r->number);
+		r->has_number = schema_scalar_int(ia64_map_get(m, "number"), &r->number);
 		r->get = bool_or(m, "get", true);
 		r->set = bool_or(m, "set", true);
 		r->get_code = ia64_map_get(m, "get_code");
@@ -148,7 +148,7 @@ static struct ia64_body *add_body(struct ia64_view *v, const struct spec_op *op,
 	body->traps = traps;
 	body->stem = stem;
 	body->is_inline = is_inline;
-	scalar_int(ia64_map_get(op->node, "patch_type"), &base);
+	schema_scalar_int(ia64_map_get(op->node, "patch_type"), &base);
 	body->type = (unsigned long long)base + (reg ? (unsigned long long)reg->number : 0);
 	fill_text(&body->text, code->str, reg ? (reads ? reg->name : reg->set_name) : NULL);
 	body->parsed = ia64_parse(body->text.buf.data, &body->seq, NULL, NULL);

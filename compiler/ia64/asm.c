@@ -613,88 +613,98 @@ static void add_label(struct ia64_seq *s, const char *name, size_t n)
 	snprintf(s->labels[s->nlabels++], sizeof(s->labels[0]), "%.*s", (int)(n < 47 ? n : 47), name);
 }
 
-/* One instruction statement [b, e) (labels and predicate already removed). */
-static void parse_insn(struct parser *p, size_t b, size_t e, const char *qp)
-{
-	const char *t = p->text;
-	size_t m = b;
+/* An instruction's operands: destinations (left of '=') and sources, as written and classified. */
+struct operands {
+	struct span dst[4], src[6];
+	struct opnd d[4], s[6];
+	int nd, ns;
+};
 
-	while (m < e && !isspace((unsigned char)t[m]))
-		m++;
-	struct ia64_insn *in = new_insn(p->seq);
-	in->off = b;
-	in->len = e - b;
-	in->label = p->pending_label;
-	p->pending_label = false;
-	snprintf(in->qp, sizeof(in->qp), "%s", qp);
+/* The mnemonic [b, m), lowercased, into in; false after reporting one too long. */
+static bool parse_mnemonic(struct parser *p, struct ia64_insn *in, size_t b, size_t m)
+{
 	if (m - b >= sizeof(in->mnem)) {
-		perr(p, b, "unknown IA-64 instruction '%.*s'", (int)(m - b), t + b);
-		return;
+		perr(p, b, "unknown IA-64 instruction '%.*s'", (int)(m - b), p->text + b);
+		return false;
 	}
-	memcpy(in->mnem, t + b, m - b);
+	memcpy(in->mnem, p->text + b, m - b);
 	in->mnem[m - b] = '\0';
 	for (char *c = in->mnem; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
+	return true;
+}
 
-	struct span ops[8], dst[4], src[6];
+/* The operands [m, e): "DST, ... = SRC, ..." or "SRC, ..."; false after reporting. */
+static bool parse_operands(struct parser *p, size_t m, size_t e, struct operands *o)
+{
+	const char *t = p->text;
+	struct span ops[8];
 	struct span all = trim(t, m, e);
-	int nd = 0, ns;
 	int neq = split_top(t, all.b, all.e, '=', ops, 8);
+
+	o->nd = 0;
 	if (neq > 2) {
 		perr(p, all.b, "more than one '=' in an instruction");
-		return;
+		return false;
 	}
 	if (all.b == all.e)
-		ns = 0;
+		o->ns = 0;
 	else if (neq == 2) {
-		nd = split_top(t, ops[0].b, ops[0].e, ',', dst, 4);
-		ns = split_top(t, ops[1].b, ops[1].e, ',', src, 6);
+		o->nd = split_top(t, ops[0].b, ops[0].e, ',', o->dst, 4);
+		o->ns = split_top(t, ops[1].b, ops[1].e, ',', o->src, 6);
 	} else
-		ns = split_top(t, all.b, all.e, ',', src, 6);
-	if (nd > 4 || ns > 6) {
+		o->ns = split_top(t, all.b, all.e, ',', o->src, 6);
+	if (o->nd > 4 || o->ns > 6) {
 		perr(p, all.b, "too many operands");
-		return;
+		return false;
 	}
+	for (int i = 0; i < o->nd; i++)
+		o->d[i] = classify(p, o->dst[i]);
+	for (int i = 0; i < o->ns; i++)
+		o->s[i] = classify(p, o->src[i]);
+	return true;
+}
 
-	struct opnd d[4], s[6];
-	for (int i = 0; i < nd; i++)
-		d[i] = classify(p, dst[i]);
-	for (int i = 0; i < ns; i++)
-		s[i] = classify(p, src[i]);
-	if (in->qp[0])
-		add_reg(p, &in->reads, in->qp, b);
-
-	const struct mdesc *md = NULL;
+/* "mov DST = SRC": its unit from the operands (or a completer), what it reads and writes. */
+static void parse_mov(struct parser *p, struct ia64_insn *in, size_t b, const struct operands *o)
+{
 	const char *dot = strchr(in->mnem, '.');
-	if (starts(in->mnem, "mov") && (in->mnem[3] == '\0' || in->mnem[3] == '.')) {
-		if (nd != 1 || ns < 1 || ns > 2) {
-			perr(p, b, "expected 'mov DST = SRC'");
-			return;
-		}
-		bool ok;
-		enum ia64_type ty = unit_completer(dot);
-		if (ty == T_NIL && dot) {
-			perr(p, b, "unknown IA-64 instruction '%s'", in->mnem);
-			return;
-		}
-		enum ia64_type mt = mov_type(&d[0], &s[0], &ok);
-		if (!ok) {
-			perr(p, dst[0].b, "unsupported 'mov' form");
-			return;
-		}
-		in->type = ty != T_NIL ? ty : mt;
-		in->privileged = privileged_mov(&d[0], &s[0]);
-		in->mov_copy = d[0].kind == O_REG && s[0].kind == O_REG && ns == 1;
-		if (in->mov_copy)
-			snprintf(in->copy_src, sizeof(in->copy_src), "%s", s[0].reg);
-		if (s[0].kind == O_OTHER)
-			snprintf(in->imm, sizeof(in->imm), "%.*s", (int)(src[0].e - src[0].b), t + src[0].b);
-		write_opnd(p, in, &d[0]);
-		for (int i = 0; i < ns; i++)
-			read_opnd(p, in, &s[i]);
+	enum ia64_type ty = unit_completer(dot), mt;
+	bool ok;
+
+	if (o->nd != 1 || o->ns < 1 || o->ns > 2) {
+		perr(p, b, "expected 'mov DST = SRC'");
 		return;
 	}
-	if (!(md = find_mnemonic(in->mnem))) {
+	if (ty == T_NIL && dot) {
+		perr(p, b, "unknown IA-64 instruction '%s'", in->mnem);
+		return;
+	}
+	mt = mov_type(&o->d[0], &o->s[0], &ok);
+	if (!ok) {
+		perr(p, o->dst[0].b, "unsupported 'mov' form");
+		return;
+	}
+	in->type = ty != T_NIL ? ty : mt;
+	in->privileged = privileged_mov(&o->d[0], &o->s[0]);
+	in->mov_copy = o->d[0].kind == O_REG && o->s[0].kind == O_REG && o->ns == 1;
+	if (in->mov_copy)
+		snprintf(in->copy_src, sizeof(in->copy_src), "%s", o->s[0].reg);
+	if (o->s[0].kind == O_OTHER)
+		snprintf(in->imm, sizeof(in->imm), "%.*s", (int)(o->src[0].e - o->src[0].b), p->text + o->src[0].b);
+	write_opnd(p, in, &o->d[0]);
+	for (int i = 0; i < o->ns; i++)
+		read_opnd(p, in, &o->s[i]);
+}
+
+/* Any other instruction, by its mnemonic's description. */
+static void parse_described(struct parser *p, struct ia64_insn *in, size_t b, const struct operands *o)
+{
+	const char *t = p->text, *dot = strchr(in->mnem, '.');
+	const struct mdesc *md = find_mnemonic(in->mnem);
+	int nd = o->nd, ns = o->ns;
+
+	if (!md) {
 		perr(p, b, "unknown IA-64 instruction '%s'", in->mnem);
 		return;
 	}
@@ -713,29 +723,54 @@ static void parse_insn(struct parser *p, size_t b, size_t e, const char *qp)
 	in->branch = strcmp(md->base, "br") == 0 || strcmp(md->base, "brl") == 0;
 
 	for (int i = 0; i < nd; i++)
-		write_opnd(p, in, &d[i]);
+		write_opnd(p, in, &o->d[i]);
 	for (int i = 0; i < ns; i++)
-		read_opnd(p, in, &s[i]);
-	if (ns > 0 && s[ns - 1].kind == O_OTHER)
-		snprintf(in->imm, sizeof(in->imm), "%.*s", (int)(src[ns - 1].e - src[ns - 1].b),
-			 t + src[ns - 1].b);
+		read_opnd(p, in, &o->s[i]);
+	if (ns > 0 && o->s[ns - 1].kind == O_OTHER)
+		snprintf(in->imm, sizeof(in->imm), "%.*s", (int)(o->src[ns - 1].e - o->src[ns - 1].b),
+			 t + o->src[ns - 1].b);
 	/* "ld8 r3 = [r2], 8", "st8 [r2] = r3, 8", "lfetch [r2], 8" advance the address */
 	if (memory_family(in->mnem) && ns == 2) {
-		const struct opnd *base = nd == 1 && d[0].kind == O_MEM ? &d[0]
-					  : s[0].kind == O_MEM	  ? &s[0]
-								  : NULL;
+		const struct opnd *base = nd == 1 && o->d[0].kind == O_MEM ? &o->d[0]
+					  : o->s[0].kind == O_MEM	     ? &o->s[0]
+									     : NULL;
 		if (base)
 			write_reg(p, in, base->reg, base->roff);
 	}
 	if (in->branch && ns > 0) {
-		struct span ts = src[ns - 1];
-		if (s[ns - 1].kind == O_REG)
-			snprintf(in->target, sizeof(in->target), "%s", s[ns - 1].reg);
+		struct span ts = o->src[ns - 1];
+		if (o->s[ns - 1].kind == O_REG)
+			snprintf(in->target, sizeof(in->target), "%s", o->s[ns - 1].reg);
 		else
 			snprintf(in->target, sizeof(in->target), "%.*s", (int)(ts.e - ts.b), t + ts.b);
 		in->target_off = ts.b;
 	}
 	implicit_effects(p, in);
+}
+
+/* One instruction statement [b, e) (labels and predicate already removed). */
+static void parse_insn(struct parser *p, size_t b, size_t e, const char *qp)
+{
+	const char *t = p->text;
+	size_t m = b;
+	struct operands o;
+
+	while (m < e && !isspace((unsigned char)t[m]))
+		m++;
+	struct ia64_insn *in = new_insn(p->seq);
+	in->off = b;
+	in->len = e - b;
+	in->label = p->pending_label;
+	p->pending_label = false;
+	snprintf(in->qp, sizeof(in->qp), "%s", qp);
+	if (!parse_mnemonic(p, in, b, m) || !parse_operands(p, m, e, &o))
+		return;
+	if (in->qp[0])
+		add_reg(p, &in->reads, in->qp, b);
+	if (starts(in->mnem, "mov") && (in->mnem[3] == '\0' || in->mnem[3] == '.'))
+		parse_mov(p, in, b, &o);
+	else
+		parse_described(p, in, b, &o);
 }
 
 static const char *const code_free_directives[] = {

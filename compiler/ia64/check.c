@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "schema.h"
 
 #define ERR(c, pos, ...) diag_error(pos, (c)->name, __VA_ARGS__)
@@ -518,7 +519,7 @@ static void patch_type(const struct check_ctx *cx, const struct check *c)
 				ERR(c, op->node->pos, "patchable op '%s' has no patch_type", op->qname);
 				continue;
 			}
-			if (!pt || !scalar_int(pt, &base))
+			if (!pt || !schema_scalar_int(pt, &base))
 				continue;
 			if (op->kind != OP_PATCHABLE && op->kind != OP_FIELD) {
 				ERR(c, pt->pos, "'%s' is not patchable: a patch_type needs kind: patchable", op->qname);

@@ -1,126 +1,15 @@
-/* ia64.h: the IA-64 family's view of a spec, shared by its checks (check.c) and its
- * model (model.c): the stub convention, the getreg/setreg registers, every patch body of every
- * backend and every ASM macro, with what the instruction-level analysis found in them. */
+/* ia64.h: the IA-64 family's modules and what joins them:
+ *
+ *   asm.c      the instruction reader and bundler (asm.h)
+ *   macro.c    the ASM macro expander (macro.h)
+ *   analyze.c  the analysis: the stub convention, registers, bodies, macros (analyze.h)
+ *   check.c    the family's named checks, run on the analysis (this header)
+ *   model.c    the model the templates/ia64/ files are rendered from (ia64_family, family.h)
+ */
 #ifndef PVOPSC_IA64_H
 #define PVOPSC_IA64_H
 
 #include "check.h"
-#include "asm.h"
-#include "macro.h"
-#include "spec.h"
-
-/* The arch's stub convention, from the spec. */
-struct ia64_conv {
-	const struct spec_arch *a;
-	struct vec clobbers;    /* char *: call_clobbers, as written */
-	const char *ret;        /* the result register (r8) */
-	const char *args[8];    /* argument registers, in order */
-	int nargs;
-	char rbranch[IA64_REG_LEN]; /* the return branch register (b6) */
-	char gp_save[IA64_REG_LEN]; /* where the stub keeps the caller's gp across the branch */
-	int site_bundles;
-};
-
-struct ia64_register {
-	const struct node *node;
-	const char *name;        /* assembler name: "ar.k0" */
-	char canon[IA64_REG_LEN];
-	bool known;              /* an IA-64 register */
-	const char *set_name;    /* name written: "psr.l" */
-	char *cname;             /* "AR_KR0" */
-	char *stem;              /* "ar_kr0" */
-	long long number;
-	bool has_number;
-	bool get, set;
-	const struct node *get_code, *set_code;   /* backend -> body */
-	const struct node *get_traps, *set_traps; /* backend -> why its body may trap */
-};
-
-/* One patch body: what a backend inlines at a site of one type. */
-struct ia64_body {
-	const struct spec_op *op;
-	const struct spec_backend *b;
-	const struct ia64_register *reg; /* getreg/setreg: the register, else NULL */
-	bool reads_reg;                  /* reg: the getreg side */
-	const struct node *code;         /* the scalar */
-	const struct node *traps;        /* why it may trap to the hypervisor, or NULL */
-	struct ia64_text text;           /* rules have {reg} replaced */
-	char *stem;                      /* symbol: "ia64_native_fc", "xen_get_cr_itm" */
-	unsigned long long type;         /* patch type */
-	bool is_inline;                  /* copied into sites (in the patch list) */
-	bool inherited;                  /* b lists nothing for op: a copy of its fallback's body */
-	struct ia64_seq seq;
-	bool parsed;
-	int bundles;
-};
-
-/* getreg or setreg of one backend: the out-of-line function comparing the number. */
-struct ia64_dispatch {
-	const struct spec_op *op;
-	const struct spec_backend *b;
-	char *symbol;
-	bool reads_reg;
-	const char *num_reg;            /* where the number arrives: r8 or r9 */
-	struct vec bodies;              /* struct ia64_body *, in register order */
-	char *fallback;                 /* the fallback backend's function, or NULL */
-};
-
-struct ia64_param {
-	const char *name;
-	enum { R_IN, R_OUT, R_PRED, R_CLOB, R_PRED_CLOB, R_CONST, R_BAD } role;
-	const char *prefix;
-	const struct node *node;
-};
-
-struct ia64_macro {
-	const struct node *node;
-	const char *name;
-	struct ia64_param params[8];
-	int nparams;
-	const char *names[8];     /* parameter names, for ia64_macro_def */
-	struct vec writes;        /* const char *: declared effects */
-	const struct node *expand;
-};
-
-struct ia64_view {
-	const struct spec *s;
-	struct ia64_conv conv;
-	struct vec regs;     /* struct ia64_register * */
-	struct vec bodies;   /* struct ia64_body *, by backend then table order */
-	struct vec dispatch; /* struct ia64_dispatch * */
-	struct vec macros;   /* struct ia64_macro * */
-	struct vec breaks;   /* per backend (same index as s->backends): struct vec * of names */
-	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
-};
-
-/* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
-struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a);
-void ia64_view_free(struct ia64_view *v);
-/* The family's analysis stage (struct family): the view of arch a, and its free. */
-void *ia64_analyze(const struct spec *s, const struct spec_arch *a);
-void ia64_view_release(void *view);
-
-const struct spec_arch *ia64_arch(const struct spec *s);
-const struct node *ia64_map_get(const struct node *map, const char *key);
-bool ia64_returns(const struct spec_op *op);
-
-/* The backend's break immediates that return a value in r8. */
-const struct vec *ia64_breaks(const struct ia64_view *v, const struct spec_backend *b);
-
-/* Does backend b run the kernel above privilege level 0 (`deprivileged: true`)? */
-bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b);
-
-/* The operand parameter k of m gets in a "plain" use: a general register or predicate of its
- * own (never r8 or r9, which the Xen forms test for), or the constant 6 (a const operand). */
-const char *ia64_plain_operand(const struct ia64_macro *m, int k);
-
-/* The assembler macro that implements an ASM macro: "__pv_MOV_TO_KR" (gas macro names
- * ignore case, so they must not be mnemonics: COVER would be cover). */
-char *ia64_gas_name(const char *macro);
-/* The expansion of m for backend b, through its fallbacks (NULL when none gives one); the
- * expansion b itself gives (NULL when it inherits or has none). */
-const struct node *ia64_expansion(const struct ia64_macro *m, const struct spec_backend *b);
-const struct node *ia64_own_expansion(const struct ia64_macro *m, const struct spec_backend *b);
 
 extern const struct check ia64_checks[];
 

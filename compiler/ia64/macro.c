@@ -86,7 +86,7 @@ static void substitute(struct expander *x, const struct ia64_macro_def *m, const
 			char *word = xasprintf("%.*s", (int)n, b + i + 1);
 			const char **names = xcalloc((size_t)m->nparams + 1, sizeof(*names));
 			memcpy(names, m->params, (size_t)m->nparams * sizeof(*names));
-			const char *near = suggest(word, names);
+			const char *near = util_suggest(word, names);
 			xerr(x, i, "'\\%s' is not a parameter of %s%s%s%s", word, m->name, near ? "; did you mean '\\" : "",
 			     near ? near : "", near ? "'?" : "");
 			free(names);
@@ -202,13 +202,93 @@ static void invoke(struct expander *x, const struct ia64_macro_def *callee, cons
 	free(copy);
 }
 
+/* The conditionals open in an expansion. */
+struct conds {
+	struct cond stack[16];
+	int sp;
+};
+
+static bool is_word(const char *w, size_t wl, const char *word)
+{
+	return wl == strlen(word) && memcmp(w, word, wl) == 0;
+}
+
+/* A line starting with the word [w, w + wl) and ending at end: if it is .ifc, .ifnc, .else or
+ * .endif, update the conditionals and say true (an error sets *st). */
+static bool conditional(struct expander *x, struct conds *c, const char *w, size_t wl, const char *end,
+			size_t src, bool live, enum ia64_expand_status *st)
+{
+	if (is_word(w, wl, ".ifc") || is_word(w, wl, ".ifnc")) {
+		char a[64], b[64];
+		const char *p = w + wl;
+		bool ok = ifc_operand(&p, end, a, sizeof(a)) && p < end && *p == ',';
+		if (ok) {
+			p++;
+			ok = ifc_operand(&p, end, b, sizeof(b)) && p == end;
+		}
+		if (!ok && live) {
+			xerr(x, src, "expected '%.*s \"A\", \"B\"'", (int)wl, w);
+			*st = EXPAND_ERROR;
+		}
+		if (c->sp == (int)ARRAY_SIZE(c->stack)) {
+			xerr(x, src, "conditionals nested too deeply");
+			*st = EXPAND_ERROR;
+			return true;
+		}
+		bool eq = ok && strcmp(a, b) == 0;
+		struct cond *top = &c->stack[c->sp++];
+		top->outer = live;
+		top->taken = is_word(w, wl, ".ifc") ? eq : !eq;
+		top->seen = top->taken;
+	} else if (is_word(w, wl, ".else")) {
+		if (c->sp == 0) {
+			xerr(x, src, ".else without .ifc");
+			*st = EXPAND_ERROR;
+		} else {
+			c->stack[c->sp - 1].taken = !c->stack[c->sp - 1].seen;
+			c->stack[c->sp - 1].seen = true;
+		}
+	} else if (is_word(w, wl, ".endif")) {
+		if (c->sp == 0) {
+			xerr(x, src, ".endif without .ifc");
+			*st = EXPAND_ERROR;
+		} else {
+			c->sp--;
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* An assembled line [b, e) of the substituted body: a call of another macro is expanded,
+ * any other line copied (with its source places). */
+static void expand_line(struct expander *x, const struct ia64_text *sub, size_t b, size_t e, size_t src,
+			struct ia64_text *out, enum ia64_expand_status *st)
+{
+	const char *t = sub->buf.data;
+	size_t co, cl;
+	const struct ia64_macro_def *callee = NULL;
+
+	if (ia64_macro_call(t + b, e - b, &co, &cl) && x->find)
+		callee = x->find(x->fctx, t + b + co, cl);
+	if (callee) {
+		invoke(x, callee, t + b + co + cl, e - b - co - cl, src, out, st);
+		return;
+	}
+	if (x->depth > 0)
+		ia64_text_add(out, t + b, e - b, NULL, x->site);
+	else
+		ia64_text_add(out, t + b, e - b, sub->src + b, 0);
+	ia64_text_add(out, "\n", 1, NULL, src);
+}
+
 static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_def *m,
 				   const char *const *args, struct ia64_text *out)
 {
 	bool nested = x->depth > 0;
 	struct ia64_text sub = {0};
-	struct cond stack[16];
-	int sp = 0;
+	struct conds c = {.sp = 0};
 	enum ia64_expand_status st = EXPAND_OK;
 	bool errors_before = x->failed, exited = false;
 
@@ -221,79 +301,28 @@ static enum ia64_expand_status run(struct expander *x, const struct ia64_macro_d
 		size_t i = b, src = nested ? x->site : sub.src[b];
 		while (i < e && isspace((unsigned char)t[i]))
 			i++;
-		bool live = sp == 0 || (stack[sp - 1].outer && stack[sp - 1].taken);
+		bool live = c.sp == 0 || (c.stack[c.sp - 1].outer && c.stack[c.sp - 1].taken);
 		const char *w = t + i;
 		size_t wl = 0;
 		while (i + wl < e && !isspace((unsigned char)w[wl]))
 			wl++;
-#define IS(word) (wl == strlen(word) && memcmp(w, word, wl) == 0)
-		if (IS(".ifc") || IS(".ifnc")) {
-			char a[64], c[64];
-			const char *p = w + wl, *end = t + e;
-			bool ok = ifc_operand(&p, end, a, sizeof(a)) && p < end && *p == ',';
-			if (ok) {
-				p++;
-				ok = ifc_operand(&p, end, c, sizeof(c)) && p == end;
-			}
-			if (!ok && live) {
-				xerr(x, src, "expected '%.*s \"A\", \"B\"'", (int)wl, w);
-				st = EXPAND_ERROR;
-			}
-			if (sp == (int)ARRAY_SIZE(stack)) {
-				xerr(x, src, "conditionals nested too deeply");
-				st = EXPAND_ERROR;
-				break;
-			}
-			bool eq = ok && strcmp(a, c) == 0;
-			stack[sp].outer = live;
-			stack[sp].taken = IS(".ifc") ? eq : !eq;
-			stack[sp].seen = stack[sp].taken;
-			sp++;
-		} else if (IS(".else")) {
-			if (sp == 0) {
-				xerr(x, src, ".else without .ifc");
-				st = EXPAND_ERROR;
-			} else {
-				stack[sp - 1].taken = !stack[sp - 1].seen;
-				stack[sp - 1].seen = true;
-			}
-		} else if (IS(".endif")) {
-			if (sp == 0) {
-				xerr(x, src, ".endif without .ifc");
-				st = EXPAND_ERROR;
-			} else {
-				sp--;
-			}
-		} else if (!live) {
-			/* skipped */
-		} else if (IS(".exitm")) {
+		if (conditional(x, &c, w, wl, t + e, src, live, &st) || !live) {
+			/* a conditional, or skipped */
+		} else if (is_word(w, wl, ".exitm")) {
 			exited = true; /* the open conditionals end with the macro */
 			break;
-		} else if (IS(".error")) {
+		} else if (is_word(w, wl, ".error")) {
 			if (!x->why) {
 				const char *q1 = memchr(w, '"', e - i), *q2 = q1 ? memchr(q1 + 1, '"', (size_t)(t + e - q1 - 1)) : NULL;
 				x->why = q1 && q2 ? xstrndup(q1 + 1, (size_t)(q2 - q1 - 1)) : xstrdup("refused");
 			}
 			st = EXPAND_REFUSED;
 		} else {
-			size_t co, cl;
-			const struct ia64_macro_def *callee = NULL;
-			if (ia64_macro_call(t + b, e - b, &co, &cl) && x->find)
-				callee = x->find(x->fctx, t + b + co, cl);
-			if (callee) {
-				invoke(x, callee, t + b + co + cl, e - b - co - cl, src, out, &st);
-			} else {
-				if (nested)
-					ia64_text_add(out, t + b, e - b, NULL, x->site);
-				else
-					ia64_text_add(out, t + b, e - b, sub.src + b, 0);
-				ia64_text_add(out, "\n", 1, NULL, src);
-			}
+			expand_line(x, &sub, b, e, src, out, &st);
 		}
-#undef IS
 		b = e + 1;
 	}
-	if (st == EXPAND_OK && sp > 0 && !exited) {
+	if (st == EXPAND_OK && c.sp > 0 && !exited) {
 		xerr(x, m->body[0] ? strlen(m->body) - 1 : 0, ".ifc without .endif");
 		st = EXPAND_ERROR;
 	}

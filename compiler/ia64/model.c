@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "ia64.h"
 #include "model.h"
 #include "schema.h"
@@ -131,7 +132,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 
 	(void)s;
 	tv_set_bool(m, "is_patchable", op->kind == OP_PATCHABLE && op->has_sig);
-	if (scalar_int(pt, &type)) {
+	if (schema_scalar_int(pt, &type)) {
 		tv_set_strf(m, "patch_type", "%#llx", type);
 		tv_set_strf(m, "type_name", "PARAVIRT_PATCH_TYPE_%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
 	}
@@ -384,7 +385,7 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
 			struct slot slot;
-			if (!op_on_arch(op, a) || op->kind == OP_GROUP) /* IA-64 tables are flat */
+			if (!model_op_on_arch(op, a) || op->kind == OP_GROUP) /* IA-64 tables are flat */
 				continue;
 			struct tval *e = tv_add_map(entries);
 			model_entry(e, b, op, a, op->name, &slot);
@@ -408,7 +409,7 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 			} else if (strcmp(how, "none") != 0) {
 				declare_impl(d, op, slot.symbol);
 			}
-			if (op->kind == OP_FIELD && scalar_int(ia64_map_get(op->node, "patch_type"), &type)) {
+			if (op->kind == OP_FIELD && schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type)) {
 				struct tval *bt = tv_add_map(targets);
 				char *up = upper(op->name);
 				tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
@@ -516,7 +517,7 @@ static void add_types(const struct ia64_view *v, const struct spec_arch *a, stru
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
 			long long type;
-			if (!((op->arches >> a->index) & 1) || !scalar_int(ia64_map_get(op->node, "patch_type"), &type))
+			if (!((op->arches >> a->index) & 1) || !schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type))
 				continue;
 			struct tval *m = tv_add_map(types);
 			char *up = upper(op->name);

@@ -3,7 +3,7 @@
  * how its signature binds to argument and return words, its patch type number, its slot's
  * offset and the length of its sites. Computed once per arch (x86_arch_build) for the checks
  * and for the model. */
-#include "x86.h"
+#include "analyze.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +205,7 @@ static int walk_ops(struct walk *w, const struct vec *ops, int slot)
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
-		if (!op_on_arch(op, w->x->a))
+		if (!model_op_on_arch(op, w->x->a))
 			continue;
 		add_info(w, op, slot);
 		if (op->kind == OP_GROUP)
@@ -220,7 +220,7 @@ bool x86_table_has_funcs(const struct vec *ops, const struct spec_arch *a)
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
-		if (!op_on_arch(op, a))
+		if (!model_op_on_arch(op, a))
 			continue;
 		if (op->kind == OP_GROUP ? x86_table_has_funcs(&op->ops, a) : op->kind != OP_FIELD)
 			return true;
@@ -447,7 +447,7 @@ int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op)
 	long long v;
 	const struct node *n = spec_for_arch(node_get(op->node, "site_bytes"), x->a);
 
-	return n && scalar_int(n, &v) && v > 0 && v < 4096 ? (int)v : 0;
+	return n && schema_scalar_int(n, &v) && v > 0 && v < 4096 ? (int)v : 0;
 }
 
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in)
@@ -470,7 +470,7 @@ struct const_ctx {
 static bool spec_const(const char *name, long long *value, void *ctx)
 {
 	const struct const_ctx *c = ctx;
-	return scalar_int(spec_constant(c->s, name, c->a), value);
+	return schema_scalar_int(spec_constant(c->s, name, c->a), value);
 }
 
 bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
@@ -485,4 +485,45 @@ bool x86_assemble_code(const struct spec *s, const struct node *code, const stru
 
 	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, seg && seg->kind == NODE_SCALAR ? seg->str : NULL, code, code->pos, "x86-code", spec_const,
 			    &c, out);
+}
+
+/* ---- .S macros ---- */
+
+/* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
+bool x86_macro_on(const struct node *mac, const struct spec_arch *a)
+{
+	const struct node *arches = node_get(mac, "arches");
+
+	if (!arches)
+		return node_get(mac, "op") != NULL;
+	if (arches->kind == NODE_SCALAR)
+		return strcmp(arches->str, a->name) == 0;
+	for (size_t i = 0; arches->kind == NODE_SEQ && i < arches->n; i++)
+		if (node_is(arches->items[i], a->name))
+			return true;
+	return false;
+}
+
+/* The registers a macro's site may change on a (its `clobbers`, a list or a map of arch to
+ * list), or NULL when it has none. */
+const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a)
+{
+	const struct node *c = node_get(mac, "clobbers");
+
+	if (c && c->kind == NODE_MAP)
+		return spec_for_arch(c, a);
+	return c;
+}
+
+/* Its `clob` parameter: the caller passes the site's clobbers. */
+const char *x86_macro_clob_param(const struct node *mac)
+{
+	const struct node *params = node_get(mac, "params");
+
+	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
+		const struct node *name = node_get(params->items[i], "name");
+		if (node_is(node_get(params->items[i], "role"), "clob") && name && name->kind == NODE_SCALAR)
+			return name->str;
+	}
+	return NULL;
 }

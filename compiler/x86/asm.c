@@ -12,7 +12,7 @@
  *
  * Statements are separated by newlines or ';'; '#' starts a comment. Operands may use the
  * spec's constants by name; another name is a symbol, which becomes a relocation. */
-#include "x86.h"
+#include "asm.h"
 #include "decode.h"
 
 #include <ctype.h>
@@ -373,6 +373,72 @@ static bool parse_mem_regs(struct asmctx *c, size_t i, size_t end, struct opnd *
 	return true;
 }
 
+/* "%seg:" before a memory operand [i, colon) (%percpu: is the arch's per-cpu segment). */
+static bool parse_segment(struct asmctx *c, size_t i, size_t colon, struct opnd *o)
+{
+	const char *seg = c->text + i + 1;
+	size_t seglen = colon - i - 1;
+
+	if (seglen == strlen(PERCPU) && strncmp(seg, PERCPU, seglen) == 0) {
+		if (!c->percpu) {
+			fail(c, i, "'%%%s:' on an arch without percpu_segment", PERCPU);
+			return false;
+		}
+		seg = c->percpu;
+		seglen = strlen(seg);
+	}
+	for (int s = 0; s < 6; s++)
+		if (seglen == 2 && strncmp(seg, segs[s], 2) == 0)
+			o->seg = seg_prefix[s];
+	if (!o->seg) {
+		fail(c, i, "unknown segment register '%.*s'", (int)(colon - i), c->text + i);
+		return false;
+	}
+	return true;
+}
+
+/* A memory operand [i, end) after its segment: "disp(base, index, scale)", any part left out. */
+static bool parse_memory(struct asmctx *c, size_t i, size_t end, struct opnd *o)
+{
+	size_t paren = end;
+
+	o->kind = O_MEM;
+	if (end > i && c->text[end - 1] == ')') {
+		int depth = 0;
+		for (size_t p = end; p-- > i;) {
+			depth += c->text[p] == ')' ? 1 : c->text[p] == '(' ? -1 : 0;
+			if (depth == 0) {
+				paren = p;
+				break;
+			}
+		}
+		if (paren == end) {
+			fail(c, end - 1, "unbalanced parentheses");
+			return false;
+		}
+		if (!parse_mem_regs(c, paren, end - 1, o))
+			return false;
+	} else if (memchr(c->text + i, '(', end - i) || memchr(c->text + i, ')', end - i)) {
+		fail(c, i, "unbalanced parentheses");
+		return false;
+	}
+	if (skip_space(c->text, i, paren) < paren && !parse_expr(c, i, paren, &o->e))
+		return false;
+	if (o->base < 0 && o->index < 0 && !o->e.given) {
+		fail(c, i, "expected an operand");
+		return false;
+	}
+	if (o->e.label != -1 && (o->base >= 0 || o->index >= 0 || o->seg)) {
+		fail(c, i, "a label is a branch target, not an address");
+		return false;
+	}
+	if (o->base == RIP && !o->e.sym) {
+		fail(c, i, "a %%rip-relative operand names a symbol (a copied sequence moves)");
+		return false;
+	}
+	return true;
+}
+
 static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o)
 {
 	o->off = i;
@@ -408,61 +474,11 @@ static bool parse_operand(struct asmctx *c, size_t i, size_t end, struct opnd *o
 			fail(c, i, "unknown register '%.*s'", (int)(end - i), c->text + i);
 			return false;
 		}
-		const char *seg = c->text + i + 1;
-		size_t seglen = colon - i - 1;
-		if (seglen == strlen(PERCPU) && strncmp(seg, PERCPU, seglen) == 0) {
-			if (!c->percpu) {
-				fail(c, i, "'%%%s:' on an arch without percpu_segment", PERCPU);
-				return false;
-			}
-			seg = c->percpu;
-			seglen = strlen(seg);
-		}
-		for (int s = 0; s < 6; s++)
-			if (seglen == 2 && strncmp(seg, segs[s], 2) == 0)
-				o->seg = seg_prefix[s];
-		if (!o->seg) {
-			fail(c, i, "unknown segment register '%.*s'", (int)(colon - i), c->text + i);
+		if (!parse_segment(c, i, colon, o))
 			return false;
-		}
 		i = skip_space(c->text, colon + 1, end);
 	}
-	o->kind = O_MEM;
-	size_t paren = end;
-	if (end > i && c->text[end - 1] == ')') {
-		int depth = 0;
-		for (size_t p = end; p-- > i;) {
-			depth += c->text[p] == ')' ? 1 : c->text[p] == '(' ? -1 : 0;
-			if (depth == 0) {
-				paren = p;
-				break;
-			}
-		}
-		if (paren == end) {
-			fail(c, end - 1, "unbalanced parentheses");
-			return false;
-		}
-		if (!parse_mem_regs(c, paren, end - 1, o))
-			return false;
-	} else if (memchr(c->text + i, '(', end - i) || memchr(c->text + i, ')', end - i)) {
-		fail(c, i, "unbalanced parentheses");
-		return false;
-	}
-	if (skip_space(c->text, i, paren) < paren && !parse_expr(c, i, paren, &o->e))
-		return false;
-	if (o->base < 0 && o->index < 0 && !o->e.given) {
-		fail(c, i, "expected an operand");
-		return false;
-	}
-	if (o->e.label != -1 && (o->base >= 0 || o->index >= 0 || o->seg)) {
-		fail(c, i, "a label is a branch target, not an address");
-		return false;
-	}
-	if (o->base == RIP && !o->e.sym) {
-		fail(c, i, "a %%rip-relative operand names a symbol (a copied sequence moves)");
-		return false;
-	}
-	return true;
+	return parse_memory(c, i, end, o);
 }
 
 /* ---- the instruction set ---- */
@@ -701,29 +717,83 @@ static bool parse_bytes(struct asmctx *c, size_t i, size_t end, struct insn *in)
 	return true;
 }
 
+/* Define the labels ("name:") a statement starts with; where the rest starts, or (size_t)-1
+ * after an error. */
+static size_t take_labels(struct asmctx *c, size_t i, size_t end)
+{
+	for (;;) {
+		size_t j;
+		i = skip_space(c->text, i, end);
+		j = i;
+		while (j < end && is_ident((unsigned char)c->text[j], j == i && !isdigit((unsigned char)c->text[j])))
+			j++;
+		if (!(j > i && j < end && c->text[j] == ':'))
+			return i;
+		char *name = xstrndup(c->text + i, j - i);
+		bool ok = add_label(c, name, i);
+		free(name);
+		if (!ok)
+			return (size_t)-1;
+		i = j + 1;
+	}
+}
+
+/* The next instruction's slot, cleared (the array grows as statements are parsed). */
+static struct insn *next_insn(struct asmctx *c)
+{
+	struct insn *in;
+
+	if (c->ninsns == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 4;
+		c->insns = xrealloc(c->insns, sizeof(*c->insns) * (size_t)cap);
+		memset(c->insns + c->cap, 0, sizeof(*c->insns) * (size_t)(cap - c->cap));
+		c->cap = cap;
+	}
+	in = &c->insns[c->ninsns];
+	free_operands(in); /* what a statement that failed to parse left there */
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
+/* The comma-separated operands [i, end) (commas inside parentheses do not separate). */
+static bool parse_operands(struct asmctx *c, size_t i, size_t end, struct insn *in)
+{
+	while (i < end) {
+		size_t j = i;
+		int depth = 0;
+		while (j < end && (depth > 0 || c->text[j] != ',')) {
+			depth += c->text[j] == '(' ? 1 : c->text[j] == ')' ? -1 : 0;
+			j++;
+		}
+		if (in->nops == MAX_OPS) {
+			fail(c, i, "too many operands");
+			return false;
+		}
+		size_t e = j;
+		while (e > i && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
+			e--;
+		if (!parse_operand(c, i, e, &in->o[in->nops++]))
+			return false;
+		if (j == end)
+			break;
+		i = skip_space(c->text, j + 1, end);
+		if (i == end) {
+			fail(c, j, "expected an operand after ','");
+			return false;
+		}
+	}
+	return true;
+}
+
 static void parse_statement(struct asmctx *c, size_t i, size_t end)
 {
 	struct insn *in;
 	size_t m0;
 	char mnem[24];
 
-	for (;;) { /* labels */
-		size_t j;
-		i = skip_space(c->text, i, end);
-		j = i;
-		while (j < end && is_ident((unsigned char)c->text[j], j == i && !isdigit((unsigned char)c->text[j])))
-			j++;
-		if (j > i && j < end && c->text[j] == ':') {
-			char *name = xstrndup(c->text + i, j - i);
-			bool ok = add_label(c, name, i);
-			free(name);
-			if (!ok)
-				return;
-			i = j + 1;
-			continue;
-		}
-		break;
-	}
+	i = take_labels(c, i, end);
+	if (i == (size_t)-1)
+		return;
 	while (end > i && (c->text[end - 1] == ' ' || c->text[end - 1] == '\t'))
 		end--;
 	if (i == end)
@@ -735,15 +805,7 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 	m0 = i;
 	while (i < end && !isspace((unsigned char)c->text[i]))
 		i++;
-	if (c->ninsns == c->cap) {
-		int cap = c->cap ? 2 * c->cap : 4;
-		c->insns = xrealloc(c->insns, sizeof(*c->insns) * (size_t)cap);
-		memset(c->insns + c->cap, 0, sizeof(*c->insns) * (size_t)(cap - c->cap));
-		c->cap = cap;
-	}
-	in = &c->insns[c->ninsns];
-	free_operands(in); /* what a statement that failed to parse left there */
-	memset(in, 0, sizeof(*in));
+	in = next_insn(c);
 	in->off = m0;
 	snprintf(mnem, sizeof(mnem), "%.*s", (int)(i - m0), c->text + m0);
 	if (i - m0 >= sizeof(mnem) || !lookup(c, mnem, in)) {
@@ -753,38 +815,8 @@ static void parse_statement(struct asmctx *c, size_t i, size_t end)
 		return;
 	}
 	i = skip_space(c->text, i, end);
-	if (in->form == F_BYTES) {
-		if (parse_bytes(c, i, end, in))
-			c->ninsns++;
-		return;
-	}
-	while (i < end) {
-		size_t j = i;
-		int depth = 0;
-		while (j < end && (depth > 0 || c->text[j] != ',')) {
-			depth += c->text[j] == '(' ? 1 : c->text[j] == ')' ? -1 : 0;
-			j++;
-		}
-		if (in->nops == MAX_OPS) {
-			fail(c, i, "too many operands");
-			return;
-		}
-		size_t e = j;
-		while (e > i && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
-			e--;
-		if (!parse_operand(c, i, e, &in->o[in->nops++]))
-			return;
-		if (j < end) {
-			i = skip_space(c->text, j + 1, end);
-			if (i == end) {
-				fail(c, j, "expected an operand after ','");
-				return;
-			}
-		} else {
-			i = j;
-		}
-	}
-	c->ninsns++;
+	if (in->form == F_BYTES ? parse_bytes(c, i, end, in) : parse_operands(c, i, end, in))
+		c->ninsns++;
 }
 
 /* A name that a label of the sequence defines is that label, wherever it is defined. */
@@ -864,12 +896,12 @@ struct modrm {
 	int rm_reg;             /* when rm is NULL: a register number */
 };
 
-static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_default, const char *opcode,
-		      struct modrm m, int imm_len, bool force_rex)
+/* The prefixes before the opcode: segment, operand size, REX (false: 32-bit code needs one). */
+static bool put_prefixes(struct asmctx *c, struct enc *e, int size, bool wide_default, struct modrm m, int rmreg,
+			 bool force_rex)
 {
-	int rex = 0;
 	const struct opnd *rm = m.rm;
-	int rmreg = rm ? (rm->kind == O_MEM ? -1 : rm->high8 ? rm->reg + 4 : rm->reg) : m.rm_reg;
+	int rex = 0;
 
 	if (rm && rm->kind == O_MEM && rm->seg)
 		put(e, (unsigned)rm->seg);
@@ -894,19 +926,17 @@ static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_defau
 		}
 		put(e, 0x40u | (unsigned)rex);
 	}
-	for (const char *p = opcode; p[0] && p[1]; p += 2) {
-		char hex[3] = {p[0], p[1], 0};
-		put(e, (unsigned)strtoul(hex, NULL, 16));
-	}
-	if (m.reg < 0) /* no ModRM (the register is in the opcode) */
-		return true;
-	if (!rm || rm->kind != O_MEM) {
-		put(e, 0xc0u | (unsigned)((m.reg & 7) << 3) | (unsigned)(rmreg & 7));
-		return true;
-	}
-	unsigned r = (unsigned)(m.reg & 7) << 3;
+	return true;
+}
+
+/* ModRM, SIB and displacement of a memory operand; reg is the ModRM reg field. A symbol in the
+ * displacement (or a %rip base) leaves a relocation; imm_len bytes of immediate follow. */
+static bool put_mem(struct asmctx *c, struct enc *e, int reg, const struct opnd *rm, int imm_len)
+{
+	unsigned r = (unsigned)(reg & 7) << 3;
 	long long disp = rm->e.val;
 	bool sym = rm->e.sym != NULL;
+
 	if (rm->base == RIP) {
 		put(e, 0x05u | r);
 		e->rel[e->nrel++] = (struct x86_reloc){e->n, true, rm->e.sym, disp - 4 - imm_len};
@@ -951,6 +981,27 @@ static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_defau
 	}
 	put_le(e, disp, 4);
 	return true;
+}
+
+static bool encode_op(struct asmctx *c, struct enc *e, int size, bool wide_default, const char *opcode,
+		      struct modrm m, int imm_len, bool force_rex)
+{
+	const struct opnd *rm = m.rm;
+	int rmreg = rm ? (rm->kind == O_MEM ? -1 : rm->high8 ? rm->reg + 4 : rm->reg) : m.rm_reg;
+
+	if (!put_prefixes(c, e, size, wide_default, m, rmreg, force_rex))
+		return false;
+	for (const char *p = opcode; p[0] && p[1]; p += 2) {
+		char hex[3] = {p[0], p[1], 0};
+		put(e, (unsigned)strtoul(hex, NULL, 16));
+	}
+	if (m.reg < 0) /* no ModRM (the register is in the opcode) */
+		return true;
+	if (!rm || rm->kind != O_MEM) {
+		put(e, 0xc0u | (unsigned)((m.reg & 7) << 3) | (unsigned)(rmreg & 7));
+		return true;
+	}
+	return put_mem(c, e, m.reg, rm, imm_len);
 }
 
 static bool is_reg(const struct opnd *o) { return o->kind == O_REG && !o->star; }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "lexeme.h"
 #include "model.h"
 #include "schema.h"
@@ -55,7 +56,7 @@ static const char *near_reg(const char *name, int bits, char *buf, size_t len)
 	for (int r = 0; r < X86_NGPR; r++)
 		names[r] = x86_gpr_name(r, bits);
 	names[X86_NGPR] = NULL;
-	best = suggest(name, names);
+	best = util_suggest(name, names);
 	if (!best || snprintf(buf, len, "; did you mean '%s'?", best) >= (int)len)
 		return "";
 	return buf;
@@ -296,7 +297,7 @@ static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
 		bool known = false;
 		if (!map_key(x, kinds->keys[i]))
 			continue;
-		if (strcmp(kinds->keys[i]->str, x->a->name) != 0 || !op_on_arch(op, x->a)) {
+		if (strcmp(kinds->keys[i]->str, x->a->name) != 0 || !model_op_on_arch(op, x->a)) {
 			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
 				   op->qname, kinds->keys[i]->str);
 			continue;
@@ -308,7 +309,7 @@ static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
 		for (const char *const *w = op_written_kinds; *w && v->kind == NODE_SCALAR; w++)
 			known |= strcmp(*w, v->str) == 0;
 		if (v->kind == NODE_SCALAR && !known) {
-			best = suggest(v->str, op_written_kinds);
+			best = util_suggest(v->str, op_written_kinds);
 			diag_error(v->pos, "x86-kinds", "unknown op kind '%s'%s%s%s", v->str, best ? "; did you mean '" : "",
 				   best ? best : "", best ? "'?" : "");
 		}
@@ -338,7 +339,7 @@ static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op)
 		struct x86_opinfo bare = *in;
 		bare.pad = 0;
 		int call = x86_site_len(x, &bare, SITE_C);
-		if (scalar_int(sb->items[i], &v) && (v < call || v > 255))
+		if (schema_scalar_int(sb->items[i], &v) && (v < call || v > 255))
 			diag_error(sb->items[i]->pos, "x86-site-bytes",
 				   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
 				   "bytes (the record's length is one byte)", v, op->qname, x->a->name, call,
@@ -408,7 +409,7 @@ static void table_layout(const struct check_ctx *cx, const struct check *chk)
 				diag_error(node_pos_of(op->node, "type"), "x86-table-layout",
 					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
 					   "data belongs in a table of its own (like pv_info)", op->qname);
-			if (op->kind != OP_GROUP || !op_on_arch(op, x->a))
+			if (op->kind != OP_GROUP || !model_op_on_arch(op, x->a))
 				continue;
 			for (int g = 0; g < ngroups; g++)
 				if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
@@ -708,7 +709,7 @@ static void constants(const struct check_ctx *cx, const struct check *c)
 		const char *name = s->constants->keys[i]->str;
 		const struct node *v = spec_constant(s, name, cx->a);
 		long long n;
-		if (!v || v->kind != NODE_SCALAR || scalar_int(v, &n) || lex_check(LEX_EXPR, v->str, NULL) != LEX_OK)
+		if (!v || v->kind != NODE_SCALAR || schema_scalar_int(v, &n) || lex_check(LEX_EXPR, v->str, NULL) != LEX_OK)
 			continue; /* an integer, or not an expression (check expression says so) */
 		diag_error(v->pos, c->name,
 			   "constant '%s' exists on %s, where constants are integers (plain decimal or 0x hex, "

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "family.h"
 #include "model.h"
 #include "schema.h"
@@ -724,7 +725,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
 		const struct x86_opinfo *in;
-		if (!op_on_arch(op, bc->m->x->a) || !(in = x86_info(bc->m->x, op)))
+		if (!model_op_on_arch(op, bc->m->x->a) || !(in = x86_info(bc->m->x, op)))
 			continue;
 		if (op->kind == OP_GROUP) {
 			char *sub = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
@@ -779,47 +780,6 @@ static void add_backends(struct model *m, struct tval *root)
 	strset_free(&bc.seen_protos);
 	strset_free(&bc.seen_bodies);
 	strset_free(&bc.seen_thunks);
-}
-
-/* ---- .S macros ---- */
-
-/* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
-bool x86_macro_on(const struct node *mac, const struct spec_arch *a)
-{
-	const struct node *arches = node_get(mac, "arches");
-
-	if (!arches)
-		return node_get(mac, "op") != NULL;
-	if (arches->kind == NODE_SCALAR)
-		return strcmp(arches->str, a->name) == 0;
-	for (size_t i = 0; arches->kind == NODE_SEQ && i < arches->n; i++)
-		if (node_is(arches->items[i], a->name))
-			return true;
-	return false;
-}
-
-/* The registers a macro's site may change on a (its `clobbers`, a list or a map of arch to
- * list), or NULL when it has none. */
-const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a)
-{
-	const struct node *c = node_get(mac, "clobbers");
-
-	if (c && c->kind == NODE_MAP)
-		return spec_for_arch(c, a);
-	return c;
-}
-
-/* Its `clob` parameter: the caller passes the site's clobbers. */
-const char *x86_macro_clob_param(const struct node *mac)
-{
-	const struct node *params = node_get(mac, "params");
-
-	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
-		const struct node *name = node_get(params->items[i], "name");
-		if (node_is(node_get(params->items[i], "role"), "clob") && name && name->kind == NODE_SCALAR)
-			return name->str;
-	}
-	return NULL;
 }
 
 static void add_macros(struct model *m, struct tval *root)
@@ -910,7 +870,7 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, c
 	consts = tv_set(root, "int_constants", tv_list());
 	for (size_t i = 0; s->constants && s->constants->kind == NODE_MAP && i < s->constants->n; i++) {
 		long long v;
-		if (scalar_int(spec_constant(s, s->constants->keys[i]->str, a), &v)) {
+		if (schema_scalar_int(spec_constant(s, s->constants->keys[i]->str, a), &v)) {
 			struct tval *cm = tv_add_map(consts);
 			tv_set_str(cm, "name", s->constants->keys[i]->str);
 			tv_set_strf(cm, "value", "%lld", v);

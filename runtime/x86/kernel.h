@@ -1,5 +1,5 @@
 /* The small "kernel" the x86 runtime runs in user space: the types the generated headers
- * expect (as a 64-bit or PAE kernel has them), the structures the backends' implementations
+ * expect (runtime/kernel_types.h), the structures the backends' implementations
  * work on, and the calling-convention attribute that joins code built as the kernel is built
  * (i386: -mregparm=3) with ordinary user-space code. Include it before the generated headers. */
 #ifndef RT_X86_KERNEL_H
@@ -17,25 +17,12 @@
 #define RT_HOST
 #endif
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+#include "../kernel_types.h"
 
-typedef u64 pteval_t, pmdval_t, pudval_t, pgdval_t, phys_addr_t;
-typedef struct { pteval_t pte; } pte_t;
-typedef struct { pmdval_t pmd; } pmd_t;
-typedef struct { pudval_t pud; } pud_t;
-typedef struct { pgdval_t pgd; } pgd_t;
-typedef struct { u64 pgprot; } pgprot_t;
-
-/* A segment descriptor is 8 bytes on both; an interrupt gate 16 on x86_64, 8 on i386. */
+/* A segment descriptor is 8 bytes on both (a gate_desc 16 on x86_64). */
 struct desc_struct {
 	u32 a, b;
 };
-typedef struct {
-	u32 w[sizeof(long) / 2];
-} gate_desc;
 
 struct desc_ptr {
 	unsigned short size;
@@ -157,8 +144,7 @@ struct page {
 	int pinned;	/* Xen: a page-table page, which may only be mapped read-only */
 };
 
-/* A cpu's kmap_atomic slots (Linux: asm/kmap_types.h), at these fixmap entries. */
-enum km_type { KM_PTE0, KM_PTE1, KM_TYPE_NR };
+/* A cpu's kmap_atomic slots (enum km_type; Linux: asm/kmap_types.h), at these fixmap entries. */
 #define FIX_KMAP_BEGIN 8
 _Static_assert(FIX_KMAP_BEGIN + KM_TYPE_NR <= FIX_SLOTS, "the kmap slots are fixmap entries");
 

@@ -70,7 +70,7 @@ x86=$?
 for arch in x86_64 i386; do
 	d=$out/$arch m=-m64
 	[ $arch = i386 ] && m=-m32
-	cc $m -O2 -Wall -Wextra -Werror -fno-pie -I"$ROOT/tests/x86" -I"$d" -include prelude.h \
+	cc $m -O2 -Wall -Wextra -Werror -fno-pie -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -include prelude.h \
 		-c "$d/paravirt_backends.c" -o "$d/b.o" 2>"$TMP/err" &&
 		cc $m -fno-pie -c "$d/paravirt_insns.S" -o "$d/i.o" 2>>"$TMP/err" ||
 		{ notok "backends: $arch: compile"; head -5 "$TMP/err"; continue; }

@@ -4,7 +4,7 @@
 # stand-in for every function and label they name, tables that hold what Linux 3.12's hold.
 . "$(dirname "$0")/lib.sh"
 generate || exit 0
-CCW="${CC:-cc} -std=c11 -m64 -Wall -Wextra -Werror -I$G -I$ROOT/tests/ia64 -include $ROOT/tests/ia64/kernel_types.h"
+CCW="${CC:-cc} -std=c11 -m64 -Wall -Wextra -Werror -I$G -I$ROOT/tests/ia64 -I$ROOT/runtime -include $ROOT/runtime/kernel_types.h"
 check backends-compile $CCW -c -o "$T/backends.o" "$G/paravirt_backends.c"
 # stand-ins: each prototype gets a body, each label some storage
 {
@@ -17,7 +17,7 @@ check backends-compile $CCW -c -o "$T/backends.o" "$G/paravirt_backends.c"
 n=$(grep -c '{' "$T/stand_ins.c")
 [ "$n" -ge 40 ] && ok "stand-ins ($n functions)" || nok stand-ins "only $n functions declared"
 if $CCW -c -o "$T/test.o" "$ROOT/tests/ia64/backends.c" 2>"$T/cc.err" &&
-	${CC:-cc} -std=c11 -m64 -w -I"$G" -I"$ROOT/tests/ia64" -c -o "$T/stand_ins.o" "$T/stand_ins.c" 2>>"$T/cc.err" &&
+	${CC:-cc} -std=c11 -m64 -w -I"$G" -I"$ROOT/tests/ia64" -I"$ROOT/runtime" -c -o "$T/stand_ins.o" "$T/stand_ins.c" 2>>"$T/cc.err" &&
 	${CC:-cc} -o "$T/backends" "$T/test.o" "$T/backends.o" "$T/stand_ins.o" 2>>"$T/cc.err"; then
 	"$T/backends" || true
 else

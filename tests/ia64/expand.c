@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia64/ia64.h"
+#include "ia64/analyze.h"
 
 struct ctx {
 	struct ia64_view *v;

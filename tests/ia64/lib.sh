@@ -107,7 +107,7 @@ build_stubs() {
 		nok stubs-found "only $nsites sites in paravirt_privop.h"
 		return 1
 	fi
-	if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$G" -I"$T" -I"$ROOT/tests/ia64" -o "$T/stubs" \
+	if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$G" -I"$T" -I"$ROOT/tests/ia64" -I"$ROOT/runtime" -o "$T/stubs" \
 		"$ROOT/tests/ia64/stubs.c" 2>"$T/cc.err"; then
 		nok stubs-text "$(head -3 "$T/cc.err" | tr '\n' ' ')"
 		return 1

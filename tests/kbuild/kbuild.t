@@ -13,7 +13,7 @@ sys.exit(0 if open(sys.argv[1]).read() in open(sys.argv[2]).read() else 1)
 PY
 mkdir -p "$TMP/src/arch/x86/pvops" "$TMP/obj"
 cp "$ROOT/spec/pvops.yaml" "$TMP/src/arch/x86/pvops/"
-cp "$ROOT/tests/x86/prelude.h" "$TMP/src/"
+cp "$ROOT/tests/x86/prelude.h" "$ROOT/runtime/kernel_types.h" "$TMP/src/"
 printf '#include "paravirt.h"\nvoid t(void);\nvoid t(void) { wbinvd(); }\n' >"$TMP/src/user.c"
 cp -r "$ROOT/templates" "$TMP/templates"
 mk() { make -C "$TMP" -f "$K/Makefile" -I "$K" srctree="$TMP/src" objtree="$TMP/obj" PVOPSC="$PVOPSC -t $TMP/templates" "$@"; }

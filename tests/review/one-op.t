@@ -61,7 +61,7 @@ for arch in x86_64 i386; do
 #include "paravirt.h"
 int t(void); int t(void) { return PARAVIRT_PATCH_pv_cpu_ops_'$OP' * 1000 + PV_OFFSET_pv_cpu_ops_'$OP'; }' >"$TMP/t.c"
 	printf '#include "paravirt_asm.h"\n\t.byte PARAVIRT_PATCH_pv_cpu_ops_%s, PV_OFFSET_pv_cpu_ops_%s\n' $OP $OP >"$TMP/t.S"
-	if cc $m -O2 -Wall -Wextra -Werror -fno-pie -I"$ROOT/tests/x86" -I"$TMP/new/$arch" -c "$TMP/t.c" -o "$TMP/t.o" 2>"$TMP/err" &&
+	if cc $m -O2 -Wall -Wextra -Werror -fno-pie -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$TMP/new/$arch" -c "$TMP/t.c" -o "$TMP/t.o" 2>"$TMP/err" &&
 		cc $m -I"$TMP/new/$arch" -c "$TMP/t.S" -o "$TMP/ts.o" 2>>"$TMP/err"; then
 		ok "one-op: $arch: the tables with $OP build, C and .S"
 	else

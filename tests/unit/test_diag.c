@@ -441,14 +441,14 @@ static void offsets_and_lines(void **state)
 	(void)state;
 	s = diag_source("o.yaml", text, strlen(text));
 	for (size_t i = 0; i < ARRAY_SIZE(pos_cases); i++) {
-		struct pos p = source_pos(s, pos_cases[i].off);
+		struct pos p = diag_source_pos(s, pos_cases[i].off);
 		if (p.line != pos_cases[i].line || p.col != pos_cases[i].col)
 			fail_msg("offset %zu: %d:%d, wanted %d:%d", pos_cases[i].off, p.line, p.col,
 				 pos_cases[i].line, pos_cases[i].col);
 		assert_string_equal(p.file, "o.yaml");
 	}
 	for (size_t line = 0; line < ARRAY_SIZE(line_starts); line++)
-		assert_int_equal(source_line_offset(s, line), line_starts[line]);
+		assert_int_equal(diag_source_line_offset(s, line), line_starts[line]);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "diag.h"
+#include "load.h"
 #include "node.h"
 #include "util.h"
 

@@ -101,7 +101,7 @@ static char *slurp(const char *path)
 {
 	size_t len;
 
-	return read_file(path, &len);
+	return util_read_file(path, &len);
 }
 
 static void check_file(const char *path, const char *want)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "load.h"
 #include "node.h"
 #include "sig.h"
 #include "util.h"

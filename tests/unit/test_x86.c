@@ -13,7 +13,7 @@
 #include "diag.h"
 #include "spec.h"
 #include "util.h"
-#include "x86/x86.h"
+#include "x86/analyze.h"
 
 static const char spec_text[] =
 	"pvopsc: 1\n"

@@ -13,7 +13,7 @@ src=$ROOT/tests/x86/api
 for arch in $X86_ARCHES; do
 	d=$TMP/gen/$arch
 	# shellcheck disable=SC2046
-	if cc $(cflags $arch) -fno-pie -no-pie -I"$ROOT/tests/x86" -I"$d" -include prelude.h \
+	if cc $(cflags $arch) -fno-pie -no-pie -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -include prelude.h \
 		-o "$TMP/api-$arch" "$src/api.c" 2>"$TMP/err"; then
 		ok "api: $arch: api.c builds with -Wall -Wextra -Werror"
 		"$TMP/api-$arch" >"$TMP/out" 2>&1

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "x86/x86.h"
+#include "x86/asm.h"
 
 int main(void)
 {

@@ -14,7 +14,7 @@ for arch in $X86_ARCHES; do
 	d=$TMP/gen/$arch
 	n=$(ls "$d" | grep -c '^paravirt')
 	[ "$n" -eq 7 ] && ok "compile: $arch: 7 generated files" || notok "compile: $arch: $n generated files, expected 7"
-	inc="-I$ROOT/tests/x86 -I$d"
+	inc="-I$ROOT/tests/x86 -I$ROOT/runtime -I$d"
 	# shellcheck disable=SC2046
 	if cc $(cflags $arch) $inc -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err"; then
 		ok "compile: $arch: a call of every wrapper ($(grep -c '^static inline' "$d/paravirt.h") wrappers)"
@@ -54,7 +54,7 @@ for arch in $X86_ARCHES; do
 	printf '#include "paravirt.h"\nstatic unsigned long only_thunked(void) { return 0x200; }\nPV_CALLEE_SAVE_REGS_THUNK(only_thunked);\n' \
 		>"$TMP/thunk.c"
 	# shellcheck disable=SC2046
-	if cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$d" -include prelude.h -c "$TMP/thunk.c" -o "$TMP/thunk.o" 2>"$TMP/err" &&
+	if cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -include prelude.h -c "$TMP/thunk.c" -o "$TMP/thunk.o" 2>"$TMP/err" &&
 		nm "$TMP/thunk.o" | grep -q ' t only_thunked$' && ! nm "$TMP/thunk.o" | grep -q ' U only_thunked$'; then
 		ok "compile: $arch: a static function reached only through its callee-save thunk stays defined"
 	else
@@ -64,14 +64,14 @@ done
 
 # guards
 d=$TMP/gen/i386
-cc -m32 -O2 -fpie -I"$ROOT/tests/x86" -I"$d" -c "$d/calls.c" -o /dev/null 2>"$TMP/err"
+cc -m32 -O2 -fpie -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -c "$d/calls.c" -o /dev/null 2>"$TMP/err"
 grep -q 'build i386 code with -fno-pie' "$TMP/err" && ok "compile: an i386 PIC build stops at the generated #error" ||
 	notok "compile: an i386 PIC build should stop with the -fno-pie #error"
 d=$TMP/gen/x86_64
 sed -E '0,/^#define __PV_OP_([a-z0-9_]+)\(m\) m\(([^,]+), ([A-Za-z0-9_]+), ([0-9]+),/s//#define __PV_OP_\1(m) m(\2, \3, 99,/' \
 	"$d/paravirt.h" >"$TMP/bad.h"
 mkdir -p "$TMP/bad" && cp "$d"/*.h "$d/calls.c" "$TMP/bad/" && cp "$TMP/bad.h" "$TMP/bad/paravirt.h"
-cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$TMP/bad" -c "$TMP/bad/calls.c" -o /dev/null 2>"$TMP/err"
+cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$TMP/bad" -c "$TMP/bad/calls.c" -o /dev/null 2>"$TMP/err"
 grep -q 'pvopsc: a patch site is not as long as generated' "$TMP/err" &&
 	ok "compile: the assembler refuses a site whose length is not the compiler's" ||
 	{ notok "compile: a wrong site length should stop the assembler"; head -5 "$TMP/err"; }
@@ -79,7 +79,7 @@ grep -q 'pvopsc: a patch site is not as long as generated' "$TMP/err" &&
 sym=$(sed -n 's/^[^(]*[ *]\([A-Za-z_][A-Za-z_0-9]*\)(.*);$/\1/p' "$d/paravirt_backends.h" | head -n 1)
 printf '#include "paravirt_backends.h"\nstruct pv_wrong { int x; };\nstruct pv_wrong %s(struct pv_wrong w) { return w; }\n' \
 	"$sym" >"$TMP/wrong.c"
-cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$d" -include prelude.h -c "$TMP/wrong.c" -o /dev/null 2>"$TMP/err"
+cc $(cflags x86_64) -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -include prelude.h -c "$TMP/wrong.c" -o /dev/null 2>"$TMP/err"
 [ -n "$sym" ] && grep -q "conflicting types for .*$sym" "$TMP/err" &&
 	ok "compile: a definition of $sym unlike its paravirt_backends.h declaration stops the compiler" ||
 	{ notok "compile: a wrong definition of '$sym' should conflict with paravirt_backends.h"; head -5 "$TMP/err"; }

@@ -22,7 +22,7 @@ for arch in $X86_ARCHES; do
 		printf '\tprintf("count %%u\\n", (unsigned)PARAVIRT_PATCH_COUNT);\n\treturn 0;\n}\n'
 	} >"$TMP/$arch.c"
 	# shellcheck disable=SC2046
-	if ! cc $(mflag $arch) -w -I"$ROOT/tests/x86" -I"$d" -o "$TMP/$arch" "$TMP/$arch.c" 2>"$TMP/err"; then
+	if ! cc $(mflag $arch) -w -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -o "$TMP/$arch" "$TMP/$arch.c" 2>"$TMP/err"; then
 		notok "linux-types: $arch: the listed ops exist in the generated header"
 		grep -m5 error "$TMP/err"
 		continue

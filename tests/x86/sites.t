@@ -13,7 +13,7 @@ gen_x86 "$X86_SPEC" "$TMP/gen" 2>"$TMP/gen.err" || { notok "sites: generate"; ca
 
 for arch in $X86_ARCHES; do
 	d=$TMP/gen/$arch
-	cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$d" -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err" &&
+	cc $(cflags $arch) -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" -c "$d/calls.c" -o "$d/calls.o" 2>"$TMP/err" &&
 		cc $(mflag $arch) -I"$d" -c "$d/macros.S" -o "$d/macros.o" 2>>"$TMP/err" ||
 		{ notok "sites: $arch: build"; head "$TMP/err"; continue; }
 	elfsites "$d/calls.o" >"$d/sites" 2>"$TMP/err" && elfsites "$d/macros.o" >"$d/msites" 2>>"$TMP/err" ||
