@@ -515,59 +515,55 @@ int out_write(const struct outset *set, const char *root, FILE *log)
 	return 0;
 }
 
-int out_check(const struct outset *set, const char *root, FILE *diff)
+/* Compare one file with what the folder has, printing the diff: 1 if they differ, 0 if not,
+ * -1 after reporting a file that cannot be read. */
+static int check_one(const struct outfile *of, int rootfd, const char *root, struct fail *f, FILE *diff)
 {
-	int differ = 0;
-	struct vec stale = {0};
-	struct fail f = {0};
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *path = xasprintf("%s/%s", root, of->path), *old = NULL;
+	const char *why = NULL;
+	size_t len = 0;
+	bool absent = rootfd < 0;
+	int dirfd = -1, r = 0, differ = 0;
 
-	if (rootfd < 0 && errno != ENOENT) {
-		fprintf(stderr, "pvopsc: cannot read %s: %s\n", root, strerror(errno));
-		return 2;
-	}
-	for (size_t i = 0; i < set->files.n; i++) {
-		const struct outfile *of = set->files.v[i];
-		char *path = xasprintf("%s/%s", root, of->path), *old = NULL;
-		const char *why = NULL;
-		size_t len = 0;
-		bool absent = rootfd < 0;
-		int dirfd = -1, r = 0;
-
-		if (!plain_path(of->path))
-			why = "not a path inside the output folder";
-		else if (!absent && (dirfd = open_dir_of(rootfd, root, of->path, NULL, &absent, &f)) < 0 && !absent)
-			why = f.why;
-		if (!why && dirfd >= 0)
-			r = read_regular(dirfd, base_of(of->path), &old, &len, &why);
-		if (dirfd >= 0)
-			close(dirfd);
-		if (why || r < 0) {
-			fprintf(stderr, "pvopsc: cannot read %s: %s\n", f.path ? f.path : path, why);
-			free(path);
-			free(f.path);
-			close(rootfd);
-			return 2;
-		}
-		if (r == 0 || len != of->text.len || memcmp(old, of->text.data, len) != 0) {
-			char *la = r ? xasprintf("a/%s", path) : xstrdup("/dev/null");
-			char *lb = xasprintf("b/%s", path);
-			out_diff(old ? old : "", r ? len : 0, of->text.data, of->text.len, la, lb, diff);
-			free(la);
-			free(lb);
-			differ = 1;
-		}
-		free(old);
+	if (!plain_path(of->path))
+		why = "not a path inside the output folder";
+	else if (!absent && (dirfd = open_dir_of(rootfd, root, of->path, NULL, &absent, f)) < 0 && !absent)
+		why = f->why;
+	if (!why && dirfd >= 0)
+		r = read_regular(dirfd, base_of(of->path), &old, &len, &why);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (why || r < 0) {
+		fprintf(stderr, "pvopsc: cannot read %s: %s\n", f->path ? f->path : path, why);
 		free(path);
+		return -1;
 	}
-	if (rootfd >= 0)
-		all_stale(set, rootfd, &stale);
+	if (r == 0 || len != of->text.len || memcmp(old, of->text.data, len) != 0) {
+		char *la = r ? xasprintf("a/%s", path) : xstrdup("/dev/null");
+		char *lb = xasprintf("b/%s", path);
+		out_diff(old ? old : "", r ? len : 0, of->text.data, of->text.len, la, lb, diff);
+		free(la);
+		free(lb);
+		differ = 1;
+	}
+	free(old);
+	free(path);
+	return differ;
+}
+
+/* The removal of every stale file, as a diff; how many there are. */
+static size_t diff_stale(const struct outset *set, int rootfd, const char *root, struct fail *f, FILE *diff)
+{
+	struct vec stale = {0};
+	size_t n;
+
+	all_stale(set, rootfd, &stale);
 	for (size_t i = 0; i < stale.n; i++) {
 		const char *rel = stale.v[i];
 		char *path = xasprintf("%s/%s", root, rel), *old = NULL;
 		const char *why;
 		size_t len = 0;
-		int dirfd = open_dir_of(rootfd, root, rel, NULL, NULL, &f);
+		int dirfd = open_dir_of(rootfd, root, rel, NULL, NULL, f);
 		char *la = xasprintf("a/%s", path);
 		if (dirfd < 0 || read_regular(dirfd, base_of(rel), &old, &len, &why) != 1)
 			len = 0;
@@ -578,9 +574,34 @@ int out_check(const struct outset *set, const char *root, FILE *diff)
 		free(old);
 		free(path);
 		free(stale.v[i]);
-		differ = 1;
 	}
+	n = stale.n;
 	vec_free(&stale);
+	return n;
+}
+
+int out_check(const struct outset *set, const char *root, FILE *diff)
+{
+	int differ = 0;
+	struct fail f = {0};
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0 && errno != ENOENT) {
+		fprintf(stderr, "pvopsc: cannot read %s: %s\n", root, strerror(errno));
+		return 2;
+	}
+	for (size_t i = 0; i < set->files.n; i++) {
+		int r = check_one(set->files.v[i], rootfd, root, &f, diff);
+		if (r < 0) {
+			free(f.path);
+			if (rootfd >= 0)
+				close(rootfd);
+			return 2;
+		}
+		differ |= r;
+	}
+	if (rootfd >= 0 && diff_stale(set, rootfd, root, &f, diff) > 0)
+		differ = 1;
 	free(f.path);
 	if (rootfd >= 0)
 		close(rootfd);

@@ -40,6 +40,14 @@
 #define PV_CPU_read_cr0 PV_OFFSET_pv_cpu_ops_read_cr0
 #define PV_MMU_read_cr2 PV_OFFSET_pv_mmu_ops_read_cr2
 
+/* GET_CR2_INTO_RCX: cr2 into %rcx (and %rax zeroed) at a page fault's entry, through the
+ * read_cr2 op. A plain call, not a patch site, as Linux's: the entry code runs it with the
+ * registers a call may change already saved. */
+#define GET_CR2_INTO_RCX \
+	call PARA_INDIRECT(pv_mmu_ops+PV_MMU_read_cr2) ; \
+	movq %rax, %rcx ; \
+	xorq %rax, %rax
+
 /* INTERRUPT_RETURN: pv_cpu_ops.iret: return from an interrupt, through the iret op */
 #define INTERRUPT_RETURN \
 	PV_SITE(PARAVIRT_PATCH_pv_cpu_ops_iret, 0x0, \

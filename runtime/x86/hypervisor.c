@@ -60,7 +60,8 @@ static void update_time(void)
 
 RT_HOST void xen_hv_reset(int placement)
 {
-	xen_hv = (struct xen_hv){ .periodic = 1, .memory_kb = XEN_DOMAIN_KB, .placement = placement };
+	xen_hv = (struct xen_hv){ .periodic = 1, .memory_kb = XEN_DOMAIN_KB, .placement = placement,
+			    .nr_vcpus = NR_CPUS };
 	xen_shared_info = (struct shared_info){ 0 };
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
 		xen_hv.vcpu[cpu] = &xen_shared_info.vcpu_info[cpu];
@@ -105,7 +106,9 @@ static long register_vcpu_info(unsigned cpu, const struct vcpu_register_vcpu_inf
 
 	if (!xen_hv.placement)
 		return -38;	/* ENOSYS */
-	if (cpu >= NR_CPUS || r->offset + sizeof(*to) > 4096)
+	if (cpu >= xen_hv.nr_vcpus)
+		return -2;	/* ENOENT: Xen refuses any op on a vcpu the domain has not */
+	if (r->offset + sizeof(*to) > 4096)
 		return -22;
 	to = (struct vcpu_info *)(uintptr_t)(((r->mfn - XEN_MFN_OFFSET) << PAGE_SHIFT) + r->offset);
 	*to = *xen_hv.vcpu[cpu];
@@ -263,6 +266,8 @@ static long do_call(unsigned op, const unsigned long *a)
 	case __HYPERVISOR_vcpu_op:
 		if (a[0] == VCPUOP_register_vcpu_info)
 			return register_vcpu_info((unsigned)a[1], (const struct vcpu_register_vcpu_info *)a[2]);
+		if (a[0] == VCPUOP_is_up)
+			return a[1] >= xen_hv.nr_vcpus ? -2 : a[1] == 0 && !xen_hv.vcpu_down;
 		if (a[0] == VCPUOP_down)
 			xen_hv.vcpu_down = 1;
 		else if (a[0] == VCPUOP_up)

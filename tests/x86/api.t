@@ -37,3 +37,14 @@ for arch in $X86_ARCHES; do
 		notok "api: $arch: entry.S"; head -20 "$TMP/err"
 	fi
 done
+
+# GET_CR2_INTO_RCX calls through pv_mmu_ops.read_cr2, Linux's slot: its place after the
+# table's first op in Linux's list (tests/x86/linux), times 8; the call's field is 4 bytes
+# before its end, so the relocation's addend is the offset less 4.
+off=$(awk '$2 ~ /^pv_mmu_ops\./ && !f { f = $1 } $2 == "pv_mmu_ops.read_cr2" { print ($1 - f) * 8 }' \
+	"$ROOT/tests/x86/linux/patch-types-x86_64")
+rel=$(readelf -rW "$TMP/entry-x86_64.o" 2>/dev/null | awk '$5 == "pv_mmu_ops" { print $5, $7 }')
+insns=$(objdump -d "$TMP/entry-x86_64.o" | awk '/<cr2_entry>:/ { t = 1; next } t && NF { sub(/^[^\t]*\t[^\t]*\t/, ""); print }' | tr -s ' ' | tr '\n' ';')
+[ "$rel" = "pv_mmu_ops $(printf %x $((off - 4)))" ] && [[ "$insns" == "call *0x0(%rip) "*";mov %rax,%rcx;xor %rax,%rax;" ]] &&
+	ok "api: x86_64: GET_CR2_INTO_RCX calls pv_mmu_ops+$off (read_cr2), then moves %rax to %rcx and clears %rax" ||
+	notok "api: x86_64: GET_CR2_INTO_RCX: relocation '$rel' (want pv_mmu_ops, hex $(printf %x $((off - 4)))), code '$insns'"

@@ -449,8 +449,9 @@ DEFINE_PER_CPU(struct vcpu_info, xen_vcpu_info);
 DEFINE_PER_CPU(struct vcpu_info *, xen_vcpu);
 
 /* Each cpu's vcpu_info starts as shared_info's; it moves into the cpu's per-cpu area if Xen
- * lets it (Xen 3.4 on). From the first cpu refused on, none tries: the direct sequences need
- * every cpu's placed. */
+ * lets it (Xen 3.4 on). Only the vcpus the domain has are placed (VCPUOP_is_up fails for one
+ * it has not: those cpus never run). From the first cpu refused on, none tries: the direct
+ * sequences need every running cpu's placed. */
 const struct paravirt_backend *xen_setup_vcpu_info_placement(void)
 {
 	int placed = 1;
@@ -461,6 +462,8 @@ const struct paravirt_backend *xen_setup_vcpu_info_placement(void)
 							(u32)((uintptr_t)v & 4095), 0 };
 
 		per_cpu(xen_vcpu, cpu) = &xen_shared_info.vcpu_info[cpu];
+		if (xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, cpu, 0, 0) < 0)
+			continue;
 		if (placed && xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, cpu,
 					    (unsigned long)&info, 0) == 0)
 			per_cpu(xen_vcpu, cpu) = v;

@@ -103,6 +103,7 @@ struct multicall_entry {	/* Xen's layout: six arguments, whatever a call uses */
 #define SCHEDOP_block 1
 #define VCPUOP_up 1
 #define VCPUOP_down 2
+#define VCPUOP_is_up 3
 #define VCPUOP_stop_periodic_timer 7
 #define VCPUOP_register_vcpu_info 10
 #define PHYSDEVOP_set_iopl 6
@@ -224,6 +225,7 @@ struct xen_hv {
 	int vcpu_down;
 	unsigned long memory_kb;	/* the domain's RAM */
 	int placement;	/* VCPUOP_register_vcpu_info is offered (Xen 3.4 on) */
+	unsigned nr_vcpus;	/* the vcpus the domain has: 0 up, the others down */
 	struct vcpu_info *vcpu[NR_CPUS];	/* where each vcpu's vcpu_info is */
 };
 extern struct xen_hv xen_hv;

@@ -353,15 +353,27 @@ static void check_fallbacks(const struct paravirt_backend *be, const char *who, 
 				   "user mode can run did what native does", ops, who, ran);
 }
 
-/* Where cpu 0's vcpu_info is after the boot, and which backend the boot chose. */
+/* Where cpu 0's vcpu_info is after the boot, and which backend the boot chose (also for a
+ * domain of one vcpu). */
 static void check_placement(enum hv hv, const struct paravirt_backend *be)
 {
-	if (hv == HV_XEN_PLACED)
+	if (hv == HV_XEN_PLACED) {
 		result(be == &xen_vcpu_info_placement_backend && xen_hv.vcpu[0] == &per_cpu(xen_vcpu_info, 0) &&
 			       xen_hv.vcpu[0] != &xen_vcpu_info && xen_hv.vcpu[1] == &per_cpu(xen_vcpu_info, 1),
 		       "vcpu_info placement succeeded: each cpu's vcpu_info is its per-cpu copy, and the setup "
 		       "chose the direct irq sequences");
-	else if (hv == HV_XEN)
+		/* a domain of one vcpu (as the boot under Xen has): cpu 1 does not exist, so it is not
+		 * placed and does not stop cpu 0's placement */
+		xen_hv_reset(1);
+		xen_hv.nr_vcpus = 1;
+		xen_arch_setup();
+		result(xen_setup_vcpu_info_placement() == &xen_vcpu_info_placement_backend &&
+			       xen_hv.vcpu[0] == &per_cpu(xen_vcpu_info, 0) &&
+			       xen_hv.vcpu[1] == &xen_shared_info.vcpu_info[1],
+		       "vcpu_info placement in a domain of one vcpu: cpu 0's is placed, the missing cpu 1 is "
+		       "skipped, and the setup chose the direct irq sequences");
+		prep(hv);
+	} else if (hv == HV_XEN)
 		result(be == &xen_backend && xen_hv.vcpu[0] == &xen_shared_info.vcpu_info[0] &&
 			       !pv_insn(be, PARAVIRT_PATCH_pv_irq_ops_save_fl),
 		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");

@@ -22,4 +22,6 @@ irq_site:
 	.if PV_CPU_swapgs + PV_MMU_read_cr2 + PV_CPU_usergs_sysret32 + PV_CPU_usergs_sysret64 + PV_IRQ_adjust_exception_frame < 0
 	.error "a slot offset is negative"
 	.endif
+cr2_entry:
+	GET_CR2_INTO_RCX
 #endif
