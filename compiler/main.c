@@ -24,6 +24,8 @@ static const char usage[] =
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
 	"  -o DIR            output root (default: ROOT/generated); files go to DIR/<arch>/...\n"
+	"  -d FILE           also write a make dependency file: every generated file depends\n"
+	"                    on SPEC and on each template used (as gcc -MD -MP does)\n"
 	"  -t, --templates DIR  template root (default: ROOT/templates, else the installed ones)\n"
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
@@ -263,6 +265,7 @@ static int take_warning_options(int *argc, char **argv)
 struct options {
 	char *tmpl_dir, *outdir; /* -t, -o (malloc'ed) */
 	const char *arch_arg;    /* --arch */
+	const char *depfile;     /* -d */
 	bool check, quiet;
 };
 
@@ -288,10 +291,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:d:t:qh", longopts, NULL)) != -1) {
 		int n;
 		switch (c) {
 		case 'o': free(o->outdir); o->outdir = xstrdup(optarg); break;
+		case 'd': o->depfile = optarg; break;
 		case 't': free(o->tmpl_dir); o->tmpl_dir = xstrdup(optarg); break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -326,6 +330,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
 	if ((o->outdir && !o->outdir[0]) || (o->tmpl_dir && !o->tmpl_dir[0]))
 		return usage_error("%s wants a folder, not an empty name", o->outdir && !o->outdir[0] ? "-o" : "-t");
+	if (o->depfile && !o->depfile[0])
+		return usage_error("%s wants a file, not an empty name", "-d");
 	return -1;
 }
 
@@ -353,12 +359,13 @@ static int finish(const struct spec *s, int status, const char *spec_path, const
 	}
 	report(0); /* warnings */
 	if (!o->check)
-		return out_write(out, o->outdir, o->quiet ? NULL : stderr);
-	rc = out_check(out, o->outdir, stdout);
-	if (rc)
+		rc = out_write(out, o->outdir, o->quiet ? NULL : stderr);
+	else if ((rc = out_check(out, o->outdir, stdout)))
 		fprintf(stderr, "pvopsc: %s is stale; run `make gen` and review the diff\n", o->outdir);
 	else if (!o->quiet)
 		fprintf(stderr, "pvopsc: %s is up to date (%zu files)\n", o->outdir, out->files.n);
+	if (rc == 0 && o->depfile)
+		rc = out_deps(out, o->outdir, spec_path, o->depfile);
 	return rc;
 }
 

@@ -33,6 +33,7 @@ void out_free(struct outset *set)
 	for (size_t i = 0; i < set->files.n; i++) {
 		struct outfile *f = set->files.v[i];
 		free(f->path);
+		free(f->from);
 		buf_free(&f->text);
 		free(f);
 	}
@@ -40,6 +41,59 @@ void out_free(struct outset *set)
 		free(set->dirs.v[i]);
 	vec_free(&set->files);
 	vec_free(&set->dirs);
+}
+
+/* A path as make reads it in a rule: blanks and '#' escaped, '$' doubled. */
+static void make_path(struct buf *b, const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if (*p == '$')
+			buf_printf(b, "$$");
+		else
+			buf_printf(b, "%s%c", *p == ' ' || *p == '\t' || *p == '#' ? "\\" : "", *p);
+}
+
+int out_deps(const struct outset *set, const char *root, const char *spec, const char *depfile)
+{
+	struct buf b = {0};
+	struct vec prereqs = {0}; /* const char *, the spec then each template once, first use first */
+	FILE *f;
+	int rc = 0;
+
+	vec_push(&prereqs, (void *)spec);
+	for (size_t i = 0; i < set->files.n; i++) {
+		const struct outfile *of = set->files.v[i];
+		size_t k = 0;
+		while (of->from && k < prereqs.n && strcmp(prereqs.v[k], of->from) != 0)
+			k++;
+		if (of->from && k == prereqs.n)
+			vec_push(&prereqs, of->from);
+	}
+	for (size_t i = 0; i < set->files.n; i++) {
+		const struct outfile *of = set->files.v[i];
+		make_path(&b, root);
+		buf_printf(&b, "/");
+		make_path(&b, of->path);
+		buf_printf(&b, i + 1 < set->files.n ? " \\\n" : ":");
+	}
+	for (size_t k = 0; k < prereqs.n; k++) {
+		buf_printf(&b, " \\\n ");
+		make_path(&b, prereqs.v[k]);
+	}
+	buf_printf(&b, "\n");
+	for (size_t k = 0; k < prereqs.n; k++) {
+		buf_printf(&b, "\n");
+		make_path(&b, prereqs.v[k]);
+		buf_printf(&b, ":\n");
+	}
+	f = fopen(depfile, "w");
+	if (!f || (fwrite(b.data, 1, b.len, f) != b.len) + (fclose(f) != 0)) {
+		fprintf(stderr, "pvopsc: %s: %s\n", depfile, strerror(errno));
+		rc = 2;
+	}
+	buf_free(&b);
+	vec_free(&prereqs);
+	return rc;
 }
 
 /* Every path is DIR/<arch>/<template path>: relative, and no part of it empty, "." or "..". */

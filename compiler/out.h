@@ -11,6 +11,7 @@
 struct outfile {
 	char *path; /* relative to the output root: "x86_64/paravirt.h" */
 	struct buf text;
+	char *from; /* the template it was rendered from, as read (for -d) */
 };
 
 struct outset {
@@ -28,6 +29,10 @@ int out_write(const struct outset *set, const char *root, FILE *log);
 /* Compare with root; print a unified diff of every difference to diff; 0 same, 1 differs. */
 int out_check(const struct outset *set, const char *root, FILE *diff);
 void out_free(struct outset *set);
+/* Write a make dependency file: every file under root depends on the spec and on every template
+ * used (each prerequisite also gets an empty rule, as gcc -MP does, so that a removed template
+ * does not break the build). 0, or 2 after printing an I/O error. */
+int out_deps(const struct outset *set, const char *root, const char *spec, const char *depfile);
 
 /* Unified diff of two texts (3 lines of context) with the given file labels. */
 void out_diff(const char *a, size_t alen, const char *b, size_t blen, const char *la, const char *lb,

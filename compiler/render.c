@@ -14,6 +14,7 @@
 struct template {
 	char *rel;  /* "native/inst.h.tmpl", relative to templates/<family>/ */
 	char *name; /* "templates/ia64/native/inst.h.tmpl" as diagnostics and provenance say it */
+	char *path; /* as read: tmpl_dir/<family>/<rel> */
 	char *text;
 	struct tmpl *t;
 };
@@ -52,6 +53,7 @@ static bool find_templates(const char *root, const char *sub, const char *shown,
 			t->rel = rel;
 			rel = NULL;
 			t->name = xasprintf("%s/%s", shown, t->rel);
+			t->path = xstrdup(path);
 			t->text = util_read_file(path, &len);
 			if (!t->text) {
 				diag_error((struct pos){t->name, 0, 0}, "io", "cannot read: %s", strerror(errno));
@@ -78,6 +80,7 @@ static void free_templates(struct vec *v)
 		tmpl_free(t->t);
 		free(t->rel);
 		free(t->name);
+		free(t->path);
 		free(t->text);
 		free(t);
 	}
@@ -139,6 +142,7 @@ static void render_one(const struct renderer *r, const struct template *t, struc
 	tv_set_str(root, "file", path);
 	tv_set_str(root, "guard", guard);
 	of = out_add(out, path);
+	of->from = xstrdup(t->path);
 	/* provenance names what made the file, not the spec's content: a change to one op
 	 * then changes only the files that mention it */
 	/* in the file's own comment syntax: a sed script takes # lines */

@@ -270,6 +270,20 @@ bool schema_scalar_bool(const struct node *n, bool *v)
 
 static void check_kind(const struct node *n, const struct shape *sh, const char *key);
 
+bool schema_cut_signature(const struct node *map, const char *key)
+{
+	const struct node *sig = node_get(map, "sig");
+
+	if (!sig || sig->kind != NODE_SCALAR || !strchr(sig->str, '(') || strchr(sig->str, ')'))
+		return false;
+	if (key)
+		return strchr(key, ')') != NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strchr(map->keys[i]->str, ')'))
+			return true;
+	return false;
+}
+
 static void check_map(const struct node *n, const struct shape *sh)
 {
 	const struct key *k;
@@ -288,13 +302,10 @@ static void check_map(const struct node *n, const struct shape *sh)
 			cands[m++] = k->name;
 		cands[m] = NULL;
 		const char *best = util_suggest(name, cands);
-		const struct node *sig = node_get(n, "sig");
-		if (sig && sig->kind == NODE_SCALAR && strchr(sig->str, '(') && !strchr(sig->str, ')') &&
-		    strchr(name, ')'))
-			/* {sig: void (int a, int b)}: the flow mapping's comma cut the signature */
+		if (schema_cut_signature(n, name))
 			diag_error(n->keys[i]->pos, "unknown-key",
 				   "unknown key '%s' in %s: the comma ended the signature '%s'; quote it: "
-				   "sig: \"%s, %s\"", name, sh->what, sig->str, sig->str, name);
+				   "sig: \"%s, %s\"", name, sh->what, node_get(n, "sig")->str, node_get(n, "sig")->str, name);
 		else if (best)
 			diag_error(n->keys[i]->pos, "unknown-key", "unknown key '%s' in %s; did you mean '%s'?",
 				   name, sh->what, best);

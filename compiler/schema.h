@@ -47,6 +47,10 @@ void schema_dump(FILE *out);
 /* Print the schema as a JSON Schema (draft 2020-12), for editors and other tools. */
 void schema_json(FILE *out);
 
+/* {sig: void (int a, int b)}: the flow mapping's comma cut the signature, leaving an unknown
+ * key ("int b)", or key itself when not NULL); schema_validate reports it as that one mistake,
+ * so the spec stage does not parse the cut signature. */
+bool schema_cut_signature(const struct node *map, const char *key);
 bool schema_scalar_int(const struct node *n, long long *v);
 bool schema_scalar_bool(const struct node *n, bool *v);
 

@@ -299,7 +299,7 @@ static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group
 		} else {
 			op->kind = kind_of(m);
 		}
-		if (sig && sig->kind == NODE_SCALAR)
+		if (sig && sig->kind == NODE_SCALAR && !schema_cut_signature(m, NULL))
 			op->has_sig = sig_parse(sig, is_declared_type, s, &op->sig);
 		vec_push(into, op);
 	}

@@ -83,7 +83,14 @@ static void substitute(struct expander *x, const struct ia64_macro_def *m, const
 			if (strlen(m->params[k]) == n && memcmp(m->params[k], b + i + 1, n) == 0)
 				p = k;
 		if (p < 0) {
-			xerr(x, i, "'\\%.*s' is not a parameter of %s", (int)n, b + i + 1, m->name);
+			char *word = xasprintf("%.*s", (int)n, b + i + 1);
+			const char **names = xcalloc((size_t)m->nparams + 1, sizeof(*names));
+			memcpy(names, m->params, (size_t)m->nparams * sizeof(*names));
+			const char *near = util_suggest(word, names);
+			xerr(x, i, "'\\%s' is not a parameter of %s%s%s%s", word, m->name, near ? "; did you mean '\\" : "",
+			     near ? near : "", near ? "'?" : "");
+			free(names);
+			free(word);
 			i += 1 + n;
 			continue;
 		}
