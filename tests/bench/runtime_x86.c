@@ -322,7 +322,8 @@ static void throughput(void)
 	memcpy(pristine, text, bytes);
 	for (int xen = 0; xen < 2; xen++) {
 		const struct paravirt_backend *be = xen ? xen_placed : &native_backend;
-		struct pv_apply a = { 0 };
+		/* the synthetic text is not the program's own: name its bounds */
+		struct pv_apply a = { .text = text, .text_end = text + bytes };
 		double rate[ROUNDS];
 
 		for (unsigned r = 0; r < ROUNDS; r++) {
