@@ -485,20 +485,6 @@ void schema_dump(FILE *out)
 
 /* ---- the schema as JSON Schema (for editors: yaml-language-server) ---- */
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 /* A mapping shape's name in $defs: its `what`, with '_' for ' '. */
 static void def_name(FILE *out, const struct shape *sh)
 {
@@ -572,9 +558,9 @@ static void json_map_def(FILE *out, const struct shape *sh)
 	fputs("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {", out);
 	for (const struct key *k = sh->keys; k->name; k++) {
 		fprintf(out, "%s\n      ", k == sh->keys ? "" : ",");
-		json_string(out, k->name);
+		util_json_string(out, k->name);
 		fputs(": {\"description\": ", out);
-		json_string(out, k->doc);
+		util_json_string(out, k->doc);
 		fputs(", \"allOf\": [", out);
 		json_shape(out, k->shape);
 		fputs("]}", out);
@@ -583,7 +569,7 @@ static void json_map_def(FILE *out, const struct shape *sh)
 	for (const struct key *k = sh->keys; k->name; k++)
 		if (k->required) {
 			fputs(any ? ", " : ", \"required\": [", out);
-			json_string(out, k->name);
+			util_json_string(out, k->name);
 			any = true;
 		}
 	fputs(any ? "]}" : "}", out);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -45,6 +46,9 @@ void buf_printf(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((nonnull(2)));
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
+
+/* s as a JSON string literal (quotes, backslashes and control characters escaped). */
+void util_json_string(FILE *out, const char *s);
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
 char *util_read_file(const char *path, size_t *len);
