@@ -6,20 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A model is tens of thousands of small blocks built together and freed together: they are
- * cut from aligned chunks, each counting its live blocks and returned to malloc when that
- * count drops to zero, so freeing a tree is a walk and no malloc bookkeeping. Blocks over
- * BLOCK_MAX bytes are mallocs of their own. Under AddressSanitizer every block is a malloc,
- * which keeps use-after-free visible. */
+/* A model is hundreds of thousands of small blocks built together and freed together: they
+ * are cut from chunks, and when the last live block goes every chunk goes at once, so freeing
+ * a tree costs no malloc bookkeeping. The arrays of lists and maps double as they grow; the
+ * smaller array a growth leaves is kept on a free list of its size and handed to the next
+ * list or map that needs that size. Blocks over BLOCK_MAX bytes are mallocs of their own.
+ * Under AddressSanitizer every block is a malloc, which keeps use-after-free visible. */
 #define CHUNK ((size_t)1 << 20)
 #define BLOCK_MAX (CHUNK / 16)
 #define ALIGN 8 /* pointers are the widest members */
-
-struct chunk {
-	size_t live, used;
-};
-
-static struct chunk *current; /* the chunk blocks are cut from */
 
 #ifdef __SANITIZE_ADDRESS__
 #define ARENA 0
@@ -27,44 +22,134 @@ static struct chunk *current; /* the chunk blocks are cut from */
 #define ARENA 1
 #endif
 
-static void *block_alloc(size_t n)
+struct chunk {
+	struct chunk *next;
+	size_t used;
+};
+
+/* a freed array: the list it is on is that of its size */
+struct spare {
+	struct spare *next;
+};
+
+/* an interned string: its node, and what finding it compares first */
+struct str_slot {
+	struct tval *v;
+	uint32_t hash, len;
+};
+
+static struct {
+	struct chunk *chunks; /* the first is the one blocks are cut from */
+	size_t live;          /* blocks handed out and not freed (spare arrays count as freed) */
+	struct spare *spare[2][32]; /* [map?][log2 of capacity] */
+	struct str_slot *strs;      /* the interned strings: cap_strs slots, at most half full */
+	size_t n_strs, cap_strs;
+} arena;
+
+/* n bytes that live until the arena goes */
+static void *arena_alloc(size_t n)
 {
+	struct chunk *c = arena.chunks;
 	void *p;
 
 	if (!ARENA || n > BLOCK_MAX)
 		return xmalloc(n);
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (!current || current->used + n > CHUNK) {
-		if (!current || current->live) {
-			current = aligned_alloc(CHUNK, CHUNK);
-			if (!current) {
-				fputs("pvopsc: out of memory\n", stderr);
-				exit(2);
-			}
-		}
-		current->live = 0;
-		current->used = (sizeof(struct chunk) + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (!c || c->used + n > CHUNK) {
+		c = xmalloc(CHUNK);
+		c->next = arena.chunks;
+		c->used = (sizeof(*c) + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+		arena.chunks = c;
 	}
-	p = (char *)current + current->used;
-	current->used += n;
-	current->live++;
+	p = (char *)c + c->used;
+	c->used += n;
 	return p;
 }
 
-/* Release a block of n bytes (the n it was allocated with). */
+/* Everything goes: the chunks, the spare arrays, the interned strings. */
+static void arena_reset(void)
+{
+	for (size_t i = 0; !ARENA && i < arena.cap_strs; i++)
+		free(arena.strs[i].v);
+	free(arena.strs);
+	while (arena.chunks) {
+		struct chunk *next = arena.chunks->next;
+		free(arena.chunks);
+		arena.chunks = next;
+	}
+	memset(&arena, 0, sizeof(arena));
+}
+
+static void *block_alloc(size_t n)
+{
+	arena.live++;
+	return arena_alloc(n);
+}
+
+/* Release a block of n bytes (the n it was allocated with): at the last one, the arena. */
 static void block_free(void *p, size_t n)
 {
-	struct chunk *c;
-
 	if (!p)
 		return;
-	if (!ARENA || n > BLOCK_MAX) {
+	if (!ARENA || n > BLOCK_MAX)
 		free(p);
+	if (--arena.live == 0)
+		arena_reset();
+}
+
+/* A map's array holds, for capacity cap, the items, the keys, their hashes and the index: 2 *
+ * cap slots of (position + 1), 0 when empty, probed linearly from the hash. A map too large
+ * for 16-bit positions has no index and is searched linearly. */
+#define INDEX_MAX 32768
+
+static size_t array_bytes(bool map, uint32_t cap)
+{
+	size_t index = cap <= INDEX_MAX ? 2 * cap * sizeof(uint16_t) : 0;
+
+	return map ? cap * (sizeof(struct tval *) + sizeof(char *) + sizeof(uint32_t)) + index
+		   : cap * sizeof(struct tval *);
+}
+
+static void *array_alloc(bool map, uint32_t cap)
+{
+	struct spare **spare = &arena.spare[map][__builtin_ctz(cap)];
+	struct spare *p = *spare;
+	size_t n = array_bytes(map, cap);
+
+	if (!ARENA || n > BLOCK_MAX || !p)
+		return block_alloc(n);
+	*spare = p->next;
+	arena.live++;
+	return p;
+}
+
+static void array_free(void *p, bool map, uint32_t cap)
+{
+	size_t n = array_bytes(map, cap);
+	struct spare *s = p;
+
+	if (!p || !ARENA || n > BLOCK_MAX || arena.live == 1) {
+		block_free(p, n);
 		return;
 	}
-	c = (struct chunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK - 1));
-	if (--c->live == 0 && c != current)
-		free(c);
+	s->next = arena.spare[map][__builtin_ctz(cap)];
+	arena.spare[map][__builtin_ctz(cap)] = s;
+	arena.live--;
+}
+
+static uint16_t *index_of(const struct tval *map) { return (uint16_t *)(map->hashes + map->cap); }
+
+/* Put position i (hash h) into the map's index. */
+static void index_add(struct tval *map, uint32_t i, uint32_t h)
+{
+	uint16_t *slot = index_of(map);
+	size_t mask = 2 * (size_t)map->cap - 1, k;
+
+	if (map->cap > INDEX_MAX)
+		return;
+	for (k = h & mask; slot[k]; k = (k + 1) & mask)
+		;
+	slot[k] = (uint16_t)(i + 1);
 }
 
 static struct tval *tv_new(enum tval_kind kind)
@@ -75,15 +160,69 @@ static struct tval *tv_new(enum tval_kind kind)
 	return v;
 }
 
-/* A string node holds its text right after itself: one block. */
-static struct tval *str_node(const char *s, size_t len)
-{
-	struct tval *v = block_alloc(sizeof(*v) + len + 1);
+/* A string node is the header up to str, with its text right after it: one block. */
+#define STR_NODE (offsetof(struct tval, str) + sizeof(char *))
 
-	*v = (struct tval){.kind = TV_STR, .str = (char *)(v + 1)};
+static struct tval *new_str(const char *s, size_t len, bool shared)
+{
+	struct tval *v = shared ? arena_alloc(STR_NODE + len + 1) : block_alloc(STR_NODE + len + 1);
+
+	v->kind = TV_STR;
+	v->b = false;
+	v->shared = shared;
+	v->refs = 0;
+	v->n = v->cap = 0;
+	v->str = (char *)v + STR_NODE;
 	memcpy(v->str, s, len);
 	v->str[len] = '\0';
 	return v;
+}
+
+/* Strings are interned for the arena's life, as keys are for the process's: a model holds
+ * some 60 strings an op, but few distinct ones ("unsigned long", "0", a name used by several
+ * keys), so each distinct text is one shared node that tv_free leaves alone. A long text is
+ * its own node. */
+#define INTERN_MAX 4096
+
+static size_t str_slot(const char *s, uint32_t len, uint32_t h)
+{
+	size_t mask = arena.cap_strs - 1, k;
+
+	for (k = h & mask; arena.strs[k].v; k = (k + 1) & mask)
+		if (arena.strs[k].hash == h && arena.strs[k].len == len && memcmp(arena.strs[k].v->str, s, len) == 0)
+			break;
+	return k;
+}
+
+static void strs_grow(void)
+{
+	struct str_slot *old = arena.strs;
+	size_t cap = arena.cap_strs;
+
+	arena.cap_strs = cap ? 2 * cap : 1024;
+	arena.strs = xcalloc(arena.cap_strs, sizeof(*arena.strs));
+	for (size_t i = 0; i < cap; i++)
+		if (old[i].v)
+			arena.strs[str_slot(old[i].v->str, old[i].len, old[i].hash)] = old[i];
+	free(old);
+}
+
+static struct tval *str_node(const char *s, size_t len)
+{
+	uint32_t h;
+	size_t k;
+
+	if (len > INTERN_MAX)
+		return new_str(s, len, false);
+	if (2 * (arena.n_strs + 1) > arena.cap_strs)
+		strs_grow();
+	h = tv_hash(s, len);
+	k = str_slot(s, (uint32_t)len, h);
+	if (!arena.strs[k].v) {
+		arena.strs[k] = (struct str_slot){new_str(s, len, true), h, (uint32_t)len};
+		arena.n_strs++;
+	}
+	return arena.strs[k].v;
 }
 
 struct tval *tv_str(const char *s) { return str_node(s, strlen(s)); }
@@ -120,38 +259,45 @@ struct tval *tv_strf(const char *fmt, ...)
 	return v;
 }
 
-/* Booleans are immutable and many (a dozen per op): two shared nodes that tv_free keeps. */
-static struct tval bools[2] = {{.kind = TV_BOOL, .b = false}, {.kind = TV_BOOL, .b = true}};
+/* Booleans are immutable and many (a dozen per op): two shared nodes. */
+static struct tval bools[2] = {{.kind = TV_BOOL, .shared = true}, {.kind = TV_BOOL, .b = true, .shared = true}};
 
 struct tval *tv_bool(bool b) { return &bools[b]; }
 
 struct tval *tv_list(void) { return tv_new(TV_LIST); }
 struct tval *tv_map(void) { return tv_new(TV_MAP); }
 
-/* *p holds n items of `size` bytes in room for `cap`; give it room for `more`. */
-static void *regrow(void *p, size_t n, size_t cap, size_t more, size_t size)
-{
-	void *q = block_alloc(more * size);
-
-	if (n)
-		memcpy(q, p, n * size);
-	block_free(p, cap * size);
-	return q;
-}
-
 /* Room for one more item (and key, for a map). */
 static void grow(struct tval *v)
 {
-	size_t cap = v->cap ? v->cap * 2 : 8;
+	bool map = v->kind == TV_MAP;
+	uint32_t cap = v->cap ? v->cap * 2 : 8;
+	struct tval **items;
 
 	if (v->n < v->cap)
 		return;
-	v->items = regrow(v->items, v->n, v->cap, cap, sizeof(*v->items));
-	if (v->kind == TV_MAP) {
-		v->keys = regrow(v->keys, v->n, v->cap, cap, sizeof(*v->keys));
-		v->hashes = regrow(v->hashes, v->n, v->cap, cap, sizeof(*v->hashes));
+	items = array_alloc(map, cap);
+	if (v->n)
+		memcpy(items, v->items, v->n * sizeof(*items));
+	if (map) {
+		const char **keys = (const char **)(items + cap);
+		uint32_t *hashes = (uint32_t *)(keys + cap);
+
+		if (v->n) {
+			memcpy(keys, v->keys, v->n * sizeof(*keys));
+			memcpy(hashes, v->hashes, v->n * sizeof(*hashes));
+		}
+		v->keys = keys;
+		v->hashes = hashes;
 	}
+	array_free(v->items, map, v->cap);
+	v->items = items;
 	v->cap = cap;
+	if (map && cap <= INDEX_MAX) {
+		memset(index_of(v), 0, 2 * (size_t)cap * sizeof(uint16_t));
+		for (uint32_t i = 0; i < v->n; i++)
+			index_add(v, i, v->hashes[i]);
+	}
 }
 
 /* FNV-1a */
@@ -213,11 +359,30 @@ static const char *intern(const char *key, size_t len, uint32_t h)
 	return interned.keys[i];
 }
 
+static bool is_key(const struct tval *map, size_t i, const char *key, size_t len, uint32_t h)
+{
+	return map->hashes[i] == h && strncmp(map->keys[i], key, len) == 0 && map->keys[i][len] == '\0';
+}
+
+/* The position of key (hash h) in map, or map->n. */
 static size_t find(const struct tval *map, const char *key, size_t len, uint32_t h)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (map->hashes[i] == h && strncmp(map->keys[i], key, len) == 0 && map->keys[i][len] == '\0')
-			return i;
+	const uint16_t *slot;
+	size_t mask, k;
+
+	if (map->cap > INDEX_MAX) {
+		for (size_t i = 0; i < map->n; i++)
+			if (is_key(map, i, key, len, h))
+				return i;
+		return map->n;
+	}
+	if (!map->cap)
+		return 0;
+	slot = index_of(map);
+	mask = 2 * (size_t)map->cap - 1;
+	for (k = h & mask; slot[k]; k = (k + 1) & mask)
+		if (is_key(map, slot[k] - 1u, key, len, h))
+			return slot[k] - 1u;
 	return map->n;
 }
 
@@ -233,7 +398,8 @@ struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 	} else {
 		grow(map);
 		map->keys[map->n] = intern(key, len, h);
-		map->hashes[map->n++] = h;
+		map->hashes[map->n] = h;
+		index_add(map, map->n++, h);
 	}
 	map->items[i] = v;
 	return v;
@@ -278,7 +444,7 @@ struct tval *tv_add_str(struct tval *list, const char *s) { return tv_add(list, 
 
 struct tval *tv_ref(struct tval *v)
 {
-	if (v->kind != TV_BOOL)
+	if (!v->shared)
 		v->refs++;
 	return v;
 }
@@ -305,7 +471,7 @@ const struct tval *tv_get(const struct tval *map, const char *key)
 
 void tv_free(struct tval *v)
 {
-	if (!v || v->kind == TV_BOOL)
+	if (!v || v->shared)
 		return;
 	if (v->refs) {
 		v->refs--;
@@ -313,8 +479,7 @@ void tv_free(struct tval *v)
 	}
 	for (size_t i = 0; i < v->n; i++)
 		tv_free(v->items[i]);
-	block_free(v->items, v->cap * sizeof(*v->items));
-	block_free(v->keys, v->cap * sizeof(*v->keys));
-	block_free(v->hashes, v->cap * sizeof(*v->hashes));
-	block_free(v, sizeof(*v) + (v->str ? strlen(v->str) + 1 : 0));
+	if (v->kind != TV_STR)
+		array_free(v->items, v->kind == TV_MAP, v->cap);
+	block_free(v, v->kind == TV_STR ? STR_NODE + strlen(v->str) + 1 : sizeof(*v));
 }
