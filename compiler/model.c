@@ -307,7 +307,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 }
 
 /* One initializer entry per member of a table, through the backend's fallbacks. */
-static void add_entries(const struct ctx *c, const struct spec_backend *b, const struct vec *ops,
+static void add_entries(const struct spec_arch *a, const struct spec_backend *b, const struct vec *ops,
 			const char *path, struct tval *list)
 {
 	for (size_t i = 0; i < ops->n; i++) {
@@ -315,17 +315,39 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 		struct slot slot;
 		char *member;
 
-		if (!model_op_on_arch(op, c->a))
+		if (!model_op_on_arch(op, a))
 			continue;
 		member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 		if (op->kind == OP_GROUP) {
-			add_entries(c, b, &op->ops, member, list);
+			add_entries(a, b, &op->ops, member, list);
 		} else {
-			model_entry(tv_add_map(list), b, op, c->a, member, &slot);
+			model_entry(tv_add_map(list), b, op, a, member, &slot);
 			free(slot.symbol);
 		}
 		free(member);
 	}
+}
+
+void model_backend_tables(const struct spec *s, const struct spec_arch *a, struct tval *root)
+{
+	const struct tval *backends = tv_get(root, "backends");
+	struct vec on = {0};
+
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; i < on.n && i < backends->n; i++) {
+		struct tval *bt = tv_set(backends->items[i], "tables", tv_list());
+
+		for (size_t j = 0; j < s->tables.n; j++) {
+			const struct spec_table *t = s->tables.v[j];
+			struct tval *tm;
+			if (!((t->arches >> a->index) & 1))
+				continue;
+			tm = tv_add_map(bt);
+			tv_set_str(tm, "name", t->name);
+			add_entries(a, on.v[i], &t->ops, NULL, tv_set(tm, "entries", tv_list()));
+		}
+	}
+	vec_free(&on);
 }
 
 struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *hook_ctx)
@@ -365,22 +387,13 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	spec_backends_on(s, a, &on);
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *b = on.v[i];
-		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
+		struct tval *bm = tv_add_map(backends);
 
 		tv_set_str(bm, "name", b->name);
 		tv_set_bool(bm, "is_default", i == 0);
 		tv_set_str(bm, "prefix", spec_prefix(b, a));
 		tv_set_int(bm, "hypervisor_type", b->hypervisor_type);
 		tv_set_str(bm, "fallback", b->fallback ? b->fallback->name : "");
-		for (size_t j = 0; j < s->tables.n; j++) {
-			const struct spec_table *t = s->tables.v[j];
-			struct tval *tm;
-			if (!((t->arches >> a->index) & 1))
-				continue;
-			tm = tv_add_map(bt);
-			tv_set_str(tm, "name", t->name);
-			add_entries(&c, b, &t->ops, NULL, tv_set(tm, "entries", tv_list()));
-		}
 	}
 	vec_free(&on);
 	consts = tv_set(root, "constants", tv_list());

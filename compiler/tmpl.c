@@ -53,7 +53,8 @@ static void remove_standalone_lines(struct tmpl *t)
 	}
 }
 
-/* The hash of every part of every name, computed once rather than at every lookup. */
+/* The hash and the interned key of every part of every name, found once rather than at every
+ * lookup. */
 static void hash_names(struct tmpl *t)
 {
 	for (size_t i = 0; i < t->pieces.n; i++) {
@@ -65,9 +66,11 @@ static void hash_names(struct tmpl *t)
 		for (const char *c = p->name; *c; c++)
 			parts += *c == '.';
 		p->hashes = xmalloc(parts * sizeof(*p->hashes));
+		p->keys = xmalloc(parts * sizeof(*p->keys));
 		for (const char *c = p->name;; c++) {
 			size_t len = strcspn(c, ".");
 
+			p->keys[k] = tv_key(c, len);
 			p->hashes[k++] = tv_hash(c, len);
 			c += len;
 			if (!*c)
@@ -115,6 +118,7 @@ void tmpl_free(struct tmpl *t)
 		buf_free(&n->text);
 		free(n->name);
 		free(n->hashes);
+		free(n->keys);
 		vec_free(&n->body);
 		vec_free(&n->alt);
 		free(n);
@@ -248,7 +252,7 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 	if (name[0] == '@')
 		return loop_value(r, name);
 	for (const struct frame *f = r->top; f && !v; f = f->up)
-		v = tv_geth(f->item, name, len, n->hashes[0]);
+		v = tv_getk(f->item, n->keys[0], n->hashes[0]);
 	if (!v) {
 		unknown(r, n, len, NULL);
 		return NULL;
@@ -262,7 +266,7 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 			     kind_name(in->kind));
 			return NULL;
 		}
-		v = tv_geth(in, name + len + 1, part, n->hashes[k]);
+		v = tv_getk(in, n->keys[k], n->hashes[k]);
 		len += 1 + part;
 		if (!v) {
 			unknown(r, n, len, in);

@@ -271,7 +271,7 @@ struct tval *tv_map(void) { return tv_new(TV_MAP); }
 static void grow(struct tval *v)
 {
 	bool map = v->kind == TV_MAP;
-	uint32_t cap = v->cap ? v->cap * 2 : 8;
+	uint32_t cap = v->cap ? v->cap * 2 : 2;
 	struct tval **items;
 
 	if (v->n < v->cap)
@@ -318,13 +318,13 @@ static struct {
 	size_t n, cap; /* cap a power of two, at most half full */
 } interned;
 
-/* The slot of key (hash h) in the table: where it is, or the empty one where it would go. */
-static size_t intern_slot(const char *key, uint32_t h)
+/* The slot of key[0..len) (hash h) in the table: where it is, or the empty one where it would go. */
+static size_t intern_slot(const char *key, size_t len, uint32_t h)
 {
 	size_t mask = interned.cap - 1, i;
 
 	for (i = h & mask; interned.keys[i]; i = (i + 1) & mask)
-		if (interned.hashes[i] == h && strcmp(interned.keys[i], key) == 0)
+		if (interned.hashes[i] == h && strncmp(interned.keys[i], key, len) == 0 && interned.keys[i][len] == '\0')
 			break;
 	return i;
 }
@@ -343,14 +343,14 @@ static const char *intern(const char *key, size_t len, uint32_t h)
 		interned.hashes = xcalloc(interned.cap, sizeof(*interned.hashes));
 		for (size_t k = 0; k < cap; k++)
 			if (keys[k]) {
-				i = intern_slot(keys[k], hashes[k]);
+				i = intern_slot(keys[k], strlen(keys[k]), hashes[k]);
 				interned.keys[i] = keys[k];
 				interned.hashes[i] = hashes[k];
 			}
 		free(keys);
 		free(hashes);
 	}
-	i = intern_slot(key, h);
+	i = intern_slot(key, len, h);
 	if (!interned.keys[i]) {
 		interned.keys[i] = xstrndup(key, len);
 		interned.hashes[i] = h;
@@ -359,20 +359,17 @@ static const char *intern(const char *key, size_t len, uint32_t h)
 	return interned.keys[i];
 }
 
-static bool is_key(const struct tval *map, size_t i, const char *key, size_t len, uint32_t h)
-{
-	return map->hashes[i] == h && strncmp(map->keys[i], key, len) == 0 && map->keys[i][len] == '\0';
-}
+const char *tv_key(const char *key, size_t len) { return intern(key, len, tv_hash(key, len)); }
 
-/* The position of key (hash h) in map, or map->n. */
-static size_t find(const struct tval *map, const char *key, size_t len, uint32_t h)
+/* The position of the interned key (hash h) in map, or map->n: keys compare as pointers. */
+static size_t find(const struct tval *map, const char *key, uint32_t h)
 {
 	const uint16_t *slot;
 	size_t mask, k;
 
 	if (map->cap > INDEX_MAX) {
 		for (size_t i = 0; i < map->n; i++)
-			if (is_key(map, i, key, len, h))
+			if (map->keys[i] == key)
 				return i;
 		return map->n;
 	}
@@ -381,7 +378,7 @@ static size_t find(const struct tval *map, const char *key, size_t len, uint32_t
 	slot = index_of(map);
 	mask = 2 * (size_t)map->cap - 1;
 	for (k = h & mask; slot[k]; k = (k + 1) & mask)
-		if (is_key(map, slot[k] - 1u, key, len, h))
+		if (map->keys[slot[k] - 1u] == key)
 			return slot[k] - 1u;
 	return map->n;
 }
@@ -391,13 +388,15 @@ struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 	size_t i, len = strlen(key);
 	uint32_t h = tv_hash(key, len);
 
+	const char *k = intern(key, len, h);
+
 	assert(map->kind == TV_MAP);
-	i = find(map, key, len, h);
+	i = find(map, k, h);
 	if (i < map->n) {
 		tv_free(map->items[i]);
 	} else {
 		grow(map);
-		map->keys[map->n] = intern(key, len, h);
+		map->keys[map->n] = k;
 		map->hashes[map->n] = h;
 		index_add(map, map->n++, h);
 	}
@@ -449,14 +448,25 @@ struct tval *tv_ref(struct tval *v)
 	return v;
 }
 
-const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash)
+const struct tval *tv_getk(const struct tval *map, const char *key, uint32_t hash)
 {
 	size_t i;
 
 	if (!map || map->kind != TV_MAP)
 		return NULL;
-	i = find(map, key, len, hash);
+	i = find(map, key, hash);
 	return i < map->n ? map->items[i] : NULL;
+}
+
+/* A key never interned is in no map. */
+const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash)
+{
+	const char *k;
+
+	if (!map || map->kind != TV_MAP || !interned.cap)
+		return NULL;
+	k = interned.keys[intern_slot(key, len, hash)];
+	return k ? tv_getk(map, k, hash) : NULL;
 }
 
 const struct tval *tv_getn(const struct tval *map, const char *key, size_t len)

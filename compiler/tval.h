@@ -56,6 +56,10 @@ const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
  * template) computes it once and passes it to tv_geth. */
 uint32_t tv_hash(const char *key, size_t len);
 const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash);
+/* Faster still: key as tv_key returned it (the one copy of key[0..len) that maps hold) and its
+ * tv_hash. */
+const char *tv_key(const char *key, size_t len);
+const struct tval *tv_getk(const struct tval *map, const char *key, uint32_t hash);
 void tv_free(struct tval *v);
 
 #endif

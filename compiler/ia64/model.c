@@ -714,6 +714,8 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	struct tval *root = model_common(s, a, op_hook, &h);
 	struct tval *be = tv_set(root, "be", tv_map());
 
+	model_backend_tables(s, a, root);
+
 	tv_set_str(root, "return_branch", v->conv.rbranch);
 	tv_set_str(root, "ret", v->conv.ret);
 	tv_set_str(root, "gp_save", v->conv.gp_save);
