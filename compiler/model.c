@@ -1,6 +1,7 @@
 /* model.c: the part of every arch's model that does not depend on the family. */
 #include "model.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,21 +52,27 @@ static char *unnamed(const struct csig *sig, int i)
 	return name;
 }
 
+/* The key pfx + name: prefixes and names are short literals. */
+static const char *prefixed(char key[static 32], const char *pfx, const char *name)
+{
+	size_t a = strlen(pfx), b = strlen(name);
+
+	assert(a + b < 32);
+	memcpy(key, pfx, a);
+	memcpy(key + a, name, b + 1);
+	return key;
+}
+
 /* A signature's parts, under keys named with prefix pfx: ret, returns, params[] (type, name,
  * decl, index), args ("a, b"), param_decls ("int a, int b" or "void"). */
 static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 {
-	char *key = xasprintf("%sparams", pfx);
-	struct tval *params = tv_set(m, key, tv_list());
+	char key[32];
+	struct tval *params = tv_set(m, prefixed(key, pfx, "params"), tv_list());
 	struct buf args = {0}, decls = {0};
 
-	free(key);
-	key = xasprintf("%sret", pfx);
-	tv_set_str(m, key, sig->ret.spelling);
-	free(key);
-	key = xasprintf("%sreturns", pfx);
-	tv_set_bool(m, key, sig->ret.cls != CT_VOID);
-	free(key);
+	tv_set_str(m, prefixed(key, pfx, "ret"), sig->ret.spelling);
+	tv_set_bool(m, prefixed(key, pfx, "returns"), sig->ret.cls != CT_VOID);
 	for (int i = 0; i < sig->nparams; i++) {
 		const struct cparam *p = &sig->params[i];
 		struct tval *pm = tv_add_map(params);
@@ -76,17 +83,17 @@ static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 		tv_set_str(pm, "name", name);
 		tv_set_str(pm, "decl", decl);
 		tv_set_int(pm, "index", i);
-		buf_printf(&args, "%s%s", i ? ", " : "", name);
-		buf_printf(&decls, "%s%s", i ? ", " : "", decl);
+		if (i) {
+			buf_puts(&args, ", ");
+			buf_puts(&decls, ", ");
+		}
+		buf_puts(&args, name);
+		buf_puts(&decls, decl);
 		free(name);
 		free(decl);
 	}
-	key = xasprintf("%sargs", pfx);
-	tv_set_str(m, key, args.data ? args.data : "");
-	free(key);
-	key = xasprintf("%sparam_decls", pfx);
-	tv_set_str(m, key, decls.data ? decls.data : "void");
-	free(key);
+	tv_set_str(m, prefixed(key, pfx, "args"), args.data ? args.data : "");
+	tv_set_str(m, prefixed(key, pfx, "param_decls"), decls.data ? decls.data : "void");
 	buf_free(&args);
 	buf_free(&decls);
 }

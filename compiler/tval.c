@@ -420,9 +420,18 @@ struct tval *tv_set_strf(struct tval *map, const char *key, const char *fmt, ...
 	return tv_set(map, key, v);
 }
 
+/* Decimal, without printf: a model sets a few integers an op. */
 struct tval *tv_set_int(struct tval *map, const char *key, long long v)
 {
-	return tv_set(map, key, tv_strf("%lld", v));
+	char digits[24], *end = digits + sizeof(digits), *p = end;
+	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return tv_set(map, key, str_node(p, (size_t)(end - p)));
 }
 
 struct tval *tv_set_bool(struct tval *map, const char *key, bool b)
