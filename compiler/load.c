@@ -31,7 +31,7 @@ static size_t mark_offset(const struct source *src, yaml_mark_t m)
 
 static struct pos mark_pos(const struct source *src, yaml_mark_t m)
 {
-	return diag_source_pos(src, mark_offset(src, m));
+	return diag_source_pos_on_line(src, m.line + 1, mark_offset(src, m));
 }
 
 /* pvopsc gives YAML tags no meaning but !!str's (a string): any other would be silently
@@ -49,7 +49,7 @@ static struct node *new_node(enum node_kind kind, const struct source *src, cons
 	n->kind = kind;
 	n->src = src;
 	n->off = mark_offset(src, ev->start_mark);
-	n->pos = diag_source_pos(src, n->off);
+	n->pos = diag_source_pos_on_line(src, ev->start_mark.line + 1, n->off);
 	n->end = mark_pos(src, ev->end_mark);
 	return n;
 }
