@@ -643,8 +643,8 @@ const struct node *node_get(const struct node *map, const char *key)
 {
 	if (!map || map->kind != NODE_MAP)
 		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
+	for (size_t i = 0; i < map->n; i++) /* most keys differ in their first byte */
+		if (map->keys[i]->str[0] == key[0] && strcmp(map->keys[i]->str, key) == 0)
 			return map->items[i];
 	return NULL;
 }
