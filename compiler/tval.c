@@ -97,8 +97,82 @@ static void block_free(void *p, size_t n)
 		arena_reset();
 }
 
-/* A map's array holds, for capacity cap, the items, the keys, their hashes and the index: 2 *
- * cap slots of (position + 1), 0 when empty, probed linearly from the hash. A map too large
+/* FNV-1a */
+uint32_t tv_hash(const char *key, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h;
+}
+
+/* Map keys are interned: a model holds a few hundred distinct keys in hundreds of thousands of
+ * maps, so each is stored once, for the process (the table stays reachable until exit), and
+ * maps hold its number. */
+static struct {
+	const char **names; /* by number */
+	uint32_t *hashes;   /* by number */
+	uint32_t n, cap_names;
+	uint32_t *slot; /* number + 1, 0 when empty; cap of them, at most half full */
+	size_t cap;
+} interned;
+
+/* The slot of key[0..len) (hash h): where it is, or the empty one where it would go. */
+static size_t intern_slot(const char *key, size_t len, uint32_t h)
+{
+	size_t mask = interned.cap - 1, i;
+
+	for (i = h & mask; interned.slot[i]; i = (i + 1) & mask) {
+		const char *name = interned.names[interned.slot[i] - 1];
+		if (interned.hashes[interned.slot[i] - 1] == h && strncmp(name, key, len) == 0 && name[len] == '\0')
+			break;
+	}
+	return i;
+}
+
+static void intern_grow(void)
+{
+	size_t mask;
+
+	free(interned.slot);
+	interned.cap = interned.cap ? 2 * interned.cap : 256;
+	interned.slot = xcalloc(interned.cap, sizeof(*interned.slot));
+	mask = interned.cap - 1;
+	for (uint32_t id = 0; id < interned.n; id++) {
+		size_t i = interned.hashes[id] & mask;
+		while (interned.slot[i])
+			i = (i + 1) & mask;
+		interned.slot[i] = id + 1;
+	}
+}
+
+static uint32_t intern(const char *key, size_t len, uint32_t h)
+{
+	size_t i;
+
+	if (2 * ((size_t)interned.n + 1) > interned.cap)
+		intern_grow();
+	i = intern_slot(key, len, h);
+	if (!interned.slot[i]) {
+		if (interned.n == interned.cap_names) {
+			interned.cap_names = interned.cap_names ? 2 * interned.cap_names : 128;
+			interned.names = xrealloc(interned.names, interned.cap_names * sizeof(*interned.names));
+			interned.hashes = xrealloc(interned.hashes, interned.cap_names * sizeof(*interned.hashes));
+		}
+		interned.names[interned.n] = xstrndup(key, len);
+		interned.hashes[interned.n] = h;
+		interned.slot[i] = ++interned.n;
+	}
+	return interned.slot[i] - 1;
+}
+
+uint32_t tv_key(const char *key, size_t len) { return intern(key, len, tv_hash(key, len)); }
+
+const char *tv_key_name(const struct tval *map, size_t i) { return interned.names[map->keys[i]]; }
+
+/* A map's array holds, for capacity cap, the items, the keys' numbers and the index: 2 * cap
+ * slots of (position + 1), 0 when empty, probed linearly from the key's hash. A map too large
  * for 16-bit positions has no index and is searched linearly. */
 #define INDEX_MAX 32768
 
@@ -106,8 +180,7 @@ static size_t array_bytes(bool map, uint32_t cap)
 {
 	size_t index = cap <= INDEX_MAX ? 2 * cap * sizeof(uint16_t) : 0;
 
-	return map ? cap * (sizeof(struct tval *) + sizeof(char *) + sizeof(uint32_t)) + index
-		   : cap * sizeof(struct tval *);
+	return map ? cap * (sizeof(struct tval *) + sizeof(uint32_t)) + index : cap * sizeof(struct tval *);
 }
 
 static void *array_alloc(bool map, uint32_t cap)
@@ -137,17 +210,17 @@ static void array_free(void *p, bool map, uint32_t cap)
 	arena.live--;
 }
 
-static uint16_t *index_of(const struct tval *map) { return (uint16_t *)(map->hashes + map->cap); }
+static uint16_t *index_of(const struct tval *map) { return (uint16_t *)(map->keys + map->cap); }
 
-/* Put position i (hash h) into the map's index. */
-static void index_add(struct tval *map, uint32_t i, uint32_t h)
+/* Put position i into the map's index. */
+static void index_add(struct tval *map, uint32_t i)
 {
 	uint16_t *slot = index_of(map);
 	size_t mask = 2 * (size_t)map->cap - 1, k;
 
 	if (map->cap > INDEX_MAX)
 		return;
-	for (k = h & mask; slot[k]; k = (k + 1) & mask)
+	for (k = interned.hashes[map->keys[i]] & mask; slot[k]; k = (k + 1) & mask)
 		;
 	slot[k] = (uint16_t)(i + 1);
 }
@@ -271,7 +344,7 @@ struct tval *tv_map(void) { return tv_new(TV_MAP); }
 static void grow(struct tval *v)
 {
 	bool map = v->kind == TV_MAP;
-	uint32_t cap = v->cap ? v->cap * 2 : 2;
+	uint32_t cap = v->cap ? v->cap * 2 : 4;
 	struct tval **items;
 
 	if (v->n < v->cap)
@@ -280,15 +353,11 @@ static void grow(struct tval *v)
 	if (v->n)
 		memcpy(items, v->items, v->n * sizeof(*items));
 	if (map) {
-		const char **keys = (const char **)(items + cap);
-		uint32_t *hashes = (uint32_t *)(keys + cap);
+		uint32_t *keys = (uint32_t *)(items + cap);
 
-		if (v->n) {
+		if (v->n)
 			memcpy(keys, v->keys, v->n * sizeof(*keys));
-			memcpy(hashes, v->hashes, v->n * sizeof(*hashes));
-		}
 		v->keys = keys;
-		v->hashes = hashes;
 	}
 	array_free(v->items, map, v->cap);
 	v->items = items;
@@ -296,73 +365,12 @@ static void grow(struct tval *v)
 	if (map && cap <= INDEX_MAX) {
 		memset(index_of(v), 0, 2 * (size_t)cap * sizeof(uint16_t));
 		for (uint32_t i = 0; i < v->n; i++)
-			index_add(v, i, v->hashes[i]);
+			index_add(v, i);
 	}
 }
 
-/* FNV-1a */
-uint32_t tv_hash(const char *key, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
-	return h;
-}
-
-/* Map keys are interned: a model holds a few hundred distinct keys in hundreds of thousands of
- * maps, so each is stored once, for the process (the table stays reachable until exit). */
-static struct {
-	const char **keys;
-	uint32_t *hashes;
-	size_t n, cap; /* cap a power of two, at most half full */
-} interned;
-
-/* The slot of key[0..len) (hash h) in the table: where it is, or the empty one where it would go. */
-static size_t intern_slot(const char *key, size_t len, uint32_t h)
-{
-	size_t mask = interned.cap - 1, i;
-
-	for (i = h & mask; interned.keys[i]; i = (i + 1) & mask)
-		if (interned.hashes[i] == h && strncmp(interned.keys[i], key, len) == 0 && interned.keys[i][len] == '\0')
-			break;
-	return i;
-}
-
-static const char *intern(const char *key, size_t len, uint32_t h)
-{
-	size_t i;
-
-	if (interned.n * 2 >= interned.cap) {
-		const char **keys = interned.keys;
-		uint32_t *hashes = interned.hashes;
-		size_t cap = interned.cap;
-
-		interned.cap = cap ? cap * 2 : 256;
-		interned.keys = xcalloc(interned.cap, sizeof(*interned.keys));
-		interned.hashes = xcalloc(interned.cap, sizeof(*interned.hashes));
-		for (size_t k = 0; k < cap; k++)
-			if (keys[k]) {
-				i = intern_slot(keys[k], strlen(keys[k]), hashes[k]);
-				interned.keys[i] = keys[k];
-				interned.hashes[i] = hashes[k];
-			}
-		free(keys);
-		free(hashes);
-	}
-	i = intern_slot(key, len, h);
-	if (!interned.keys[i]) {
-		interned.keys[i] = xstrndup(key, len);
-		interned.hashes[i] = h;
-		interned.n++;
-	}
-	return interned.keys[i];
-}
-
-const char *tv_key(const char *key, size_t len) { return intern(key, len, tv_hash(key, len)); }
-
-/* The position of the interned key (hash h) in map, or map->n: keys compare as pointers. */
-static size_t find(const struct tval *map, const char *key, uint32_t h)
+/* The position of key (its number; h its hash) in map, or map->n. */
+static size_t find(const struct tval *map, uint32_t key, uint32_t h)
 {
 	const uint16_t *slot;
 	size_t mask, k;
@@ -386,9 +394,7 @@ static size_t find(const struct tval *map, const char *key, uint32_t h)
 struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 {
 	size_t i, len = strlen(key);
-	uint32_t h = tv_hash(key, len);
-
-	const char *k = intern(key, len, h);
+	uint32_t h = tv_hash(key, len), k = intern(key, len, h);
 
 	assert(map->kind == TV_MAP);
 	i = find(map, k, h);
@@ -397,8 +403,7 @@ struct tval *tv_set(struct tval *map, const char *key, struct tval *v)
 	} else {
 		grow(map);
 		map->keys[map->n] = k;
-		map->hashes[map->n] = h;
-		index_add(map, map->n++, h);
+		index_add(map, map->n++);
 	}
 	map->items[i] = v;
 	return v;
@@ -457,25 +462,25 @@ struct tval *tv_ref(struct tval *v)
 	return v;
 }
 
-const struct tval *tv_getk(const struct tval *map, const char *key, uint32_t hash)
+const struct tval *tv_getk(const struct tval *map, uint32_t key)
 {
 	size_t i;
 
 	if (!map || map->kind != TV_MAP)
 		return NULL;
-	i = find(map, key, hash);
+	i = find(map, key, interned.hashes[key]);
 	return i < map->n ? map->items[i] : NULL;
 }
 
 /* A key never interned is in no map. */
 const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash)
 {
-	const char *k;
+	size_t i;
 
 	if (!map || map->kind != TV_MAP || !interned.cap)
 		return NULL;
-	k = interned.keys[intern_slot(key, len, hash)];
-	return k ? tv_getk(map, k, hash) : NULL;
+	i = intern_slot(key, len, hash);
+	return interned.slot[i] ? tv_getk(map, interned.slot[i] - 1) : NULL;
 }
 
 const struct tval *tv_getn(const struct tval *map, const char *key, size_t len)

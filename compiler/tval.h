@@ -22,8 +22,7 @@ struct tval {
 		char *str; /* TV_STR: a string node ends here (its text follows it) */
 		struct {
 			struct tval **items;
-			const char **keys; /* interned: one copy of each distinct key for the process */
-			uint32_t *hashes;  /* hashes[i] of keys[i]; a map also indexes them by hash */
+			uint32_t *keys; /* TV_MAP: each key's number (tv_key); a map indexes them */
 		};
 	};
 };
@@ -56,10 +55,11 @@ const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
  * template) computes it once and passes it to tv_geth. */
 uint32_t tv_hash(const char *key, size_t len);
 const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash);
-/* Faster still: key as tv_key returned it (the one copy of key[0..len) that maps hold) and its
- * tv_hash. */
-const char *tv_key(const char *key, size_t len);
-const struct tval *tv_getk(const struct tval *map, const char *key, uint32_t hash);
+/* Faster still: the key's number, as tv_key gives it (the same for every map, for the process). */
+uint32_t tv_key(const char *key, size_t len);
+const struct tval *tv_getk(const struct tval *map, uint32_t key);
+/* The text of map's key i. */
+const char *tv_key_name(const struct tval *map, size_t i);
 void tv_free(struct tval *v);
 
 #endif
