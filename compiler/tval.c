@@ -42,7 +42,7 @@ static struct {
 	struct chunk *chunks; /* the first is the one blocks are cut from */
 	size_t live;          /* blocks handed out and not freed (spare arrays count as freed) */
 	struct spare *spare[2][32]; /* [map?][log2 of capacity] */
-	struct str_slot *strs;      /* the interned strings: cap_strs slots, at most half full */
+	struct str_slot *strs;      /* the interned strings: cap_strs slots, at most 3/4 full */
 	size_t n_strs, cap_strs;
 } arena;
 
@@ -287,7 +287,7 @@ static struct tval *str_node(const char *s, size_t len)
 
 	if (len > INTERN_MAX)
 		return new_str(s, len, false);
-	if (2 * (arena.n_strs + 1) > arena.cap_strs)
+	if (4 * (arena.n_strs + 1) > 3 * arena.cap_strs)
 		strs_grow();
 	h = tv_hash(s, len);
 	k = str_slot(s, (uint32_t)len, h);
