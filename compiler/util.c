@@ -153,6 +153,14 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_trim(struct buf *b)
+{
+	if (b->data && b->len + 1 < b->cap) {
+		b->data = xrealloc(b->data, b->len + 1);
+		b->cap = b->len + 1;
+	}
+}
+
 char *buf_steal(struct buf *b)
 {
 	char *s = b->data ? b->data : xstrdup("");
