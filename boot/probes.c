@@ -914,8 +914,8 @@ static volatile u64 scratch[512] __attribute__((aligned(4096)));
 
 static long map_scratch(const volatile void *page, unsigned long flags)
 {
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)scratch,
-		      (u64)xen_virt_to_mfn((const void *)page) << PAGE_SHIFT | 7, flags, 0);
+	return xen_update_va_mapping((unsigned long)scratch, (u64)xen_virt_to_mfn((const void *)page) << PAGE_SHIFT | 7,
+				     flags);
 }
 
 /* The mapping changed with update_va_mapping and no flush: each of the flush ops makes the

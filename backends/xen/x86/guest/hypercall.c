@@ -47,9 +47,8 @@ void xen_emulate_write_cr4(unsigned long cr4)
 long xen_guest_init(const struct start_info *si)
 {
 	xen_start_info = si;
-	/* update_va_mapping(va, pte, UVMF_INVLPG): the page, present, writable, user (ring 3 kernel) */
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)&xen_shared_page,
-			     si->shared_info | 7, UVMF_INVLPG, 0);
+	/* the page, present, writable, user (ring 3 kernel) */
+	return xen_update_va_mapping((unsigned long)&xen_shared_page, si->shared_info | 7, UVMF_INVLPG);
 }
 
 /* The domain builder's pfn -> mfn table, and Xen's read-only machine -> physical table at the
@@ -108,7 +107,7 @@ long xen_bind_timer(void)
 /* The system time of vcpu 0, as Xen publishes it (the backend reads it the same way). */
 void xen_timer_in(u64 ns)
 {
-	xen_hypercall(__HYPERVISOR_set_timer_op, xen_sched_clock() + ns, 0, 0, 0);
+	xen_set_timer_op(xen_sched_clock() + ns);
 }
 
 void xen_evtchn_do_upcall(void)
