@@ -105,7 +105,7 @@ RT_HOST void xen_hv_zero_counts(void)
 		xen_hv.calls[i] = 0;
 	for (unsigned i = 0; i < XEN_NR_MMUEXT; i++)
 		xen_hv.mmuext[i] = 0;
-	xen_hv.batched = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
+	xen_hv.batched = xen_hv.batch_failed = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
 }
 
 /* The upcall: with events masked meanwhile, the guest's registered handler runs (an event
@@ -228,6 +228,7 @@ static long multicall(struct multicall_entry *mc, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		mc[i].result = do_call((unsigned)mc[i].op, mc[i].args);
 		xen_hv.batched++;
+		xen_hv.batch_failed += mc[i].result < 0;
 	}
 	return 0;
 }

@@ -197,6 +197,7 @@ struct xen_hv {
 						 * entry.S counts the iret hypercall there) */
 	unsigned long mmuext[XEN_NR_MMUEXT];	/* mmuext_op commands done, by command */
 	unsigned long batched;	/* hypercalls done inside multicalls */
+	unsigned long batch_failed;	/* of them, those that failed */
 	unsigned long upcalls;	/* events delivered to the guest */
 	unsigned long emulated;	/* privileged instructions trapped and emulated */
 	unsigned long pt_updates;	/* page-table entries written by mmu_update */

@@ -16,8 +16,17 @@ static u32 timer_port;
 struct xen_shared_page xen_shared_page __attribute__((aligned(4096), section(".bss.xen_shared")));
 asm(".globl xen_shared_info\n.set xen_shared_info, xen_shared_page");
 
+/* A multicall's entries, counted as the model counts them: done, and failed. */
+static void count_batch(const struct multicall_entry *mc, unsigned long n)
+{
+	xen_hv.batched += n;
+	for (unsigned long i = 0; i < n; i++)
+		xen_hv.batch_failed += mc[i].result < 0;
+}
+
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
 {
+	const unsigned long batch = a1, nbatch = a2;
 	long ret;
 
 	if (op < XEN_NR_HYPERCALLS)
@@ -35,6 +44,8 @@ long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned lon
 		     : [stub] "a"(hypercall_page + op * 32)
 		     : "edi", "memory");
 #endif
+	if (op == __HYPERVISOR_multicall)
+		count_batch((const struct multicall_entry *)batch, nbatch);
 	return ret;
 }
 
