@@ -66,11 +66,16 @@ static int runs_here(const struct probe *p, const struct paravirt_backend *be, u
 {
 	int natives = pv_impl(be, t) == pv_impl(&native_backend, t);
 
-	if (p->def->needs & NEEDS_RING0)
-		return !natives;
-	if (p->def->needs & NEEDS_ENTRY)
-		return natives;
-	return 1;
+	return !(p->def->needs & NEEDS_RING0) || !natives;
+}
+
+/* Some probe runs op: at its wrapper, or at an asm macro's site. */
+static int probed(const char *op)
+{
+	for (unsigned i = 0; i < nprobes; i++)
+		if (probes[i].def && !strcmp(probes[i].op, op))
+			return 1;
+	return 0;
 }
 
 /* The ops expected to have no probe (PV_UNPROBED, comma-separated: a spec's new op before its
@@ -124,6 +129,15 @@ static const struct paravirt_backend *prep(enum hv hv)
 	return be;
 }
 
+/* The bytes of frame the backend's sequence for an op takes off its site's stack (Xen's
+ * exception frame adjustment): where a site leaves the stack pointer, out of line or inline. */
+static long stack_taken(const struct paravirt_backend *be, unsigned type)
+{
+	const struct paravirt_insn *in = pv_insn(be, type);
+
+	return in ? in->stack : 0;
+}
+
 static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
 	struct probe_ctx c = { hv == HV_XEN || hv == HV_XEN_PLACED, hv == HV_KVM, NULL, 0xcbf29ce484222325ULL, NULL };
@@ -144,11 +158,13 @@ static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 		for (unsigned i = 0; i < cx_nsites; i++) {
 			const struct cx_site *s = &cx_sites[i];
 
+			long taken = s->hits ? stack_taken(c.be, s->rec->instrtype) : 0;
+
 			r.hits += s->hits;
-			if ((s->broken || s->sp_moved) && !r.broken[0])
+			if ((s->broken || s->sp_moved != taken) && !r.broken[0])
 				snprintf(r.broken, sizeof(r.broken), "its %s site at %p changed %s%s",
 					 paravirt_ops[s->rec->instrtype].name, (void *)s->rec->instr,
-					 cx_reg_names(s->broken), s->sp_moved ? " and the stack pointer" : "");
+					 cx_reg_names(s->broken), s->sp_moved != taken ? " and the stack pointer" : "");
 		}
 	}
 	r.digest = c.digest;
@@ -381,6 +397,37 @@ static void check_placement(enum hv hv, const struct paravirt_backend *be)
 		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");
 }
 
+#ifdef __x86_64__
+void m_swapgs_unsafe(void);
+
+/* SWAPGS_UNSAFE_STACK's site (macros.S) holds native's swapgs itself, and patched the running
+ * backend's sequence or NOPs, never a call. User mode cannot run swapgs (the boot test runs
+ * it in ring 0); NOPs run here, with no stack at all. */
+static void check_swapgs_unsafe(const struct paravirt_backend *be, int patched)
+{
+	static const unsigned char swapgs[3] = { 0x0f, 0x01, 0xf8 }, nop3[3] = { 0x0f, 0x1f, 0x00 };
+	const struct paravirt_patch_site *site = NULL;
+	int nop = pv_impl(be, PARAVIRT_PATCH_pv_cpu_ops_swapgs) == (void *)paravirt_nop;
+
+	for (unsigned i = 0; i < NSITES; i++)
+		if (__parainstructions[i].instrtype == PARAVIRT_PATCH_pv_cpu_ops_swapgs &&
+		    __parainstructions[i].len < CX_MIN_SITE)
+			site = &__parainstructions[i];
+	if (!site || site->len != 3) {
+		result(0, "SWAPGS_UNSAFE_STACK: no 3-byte site of swapgs");
+	} else if (!patched || !nop) {
+		result(!memcmp(site->instr, swapgs, 3), "SWAPGS_UNSAFE_STACK: %s, its 3-byte site holds swapgs itself, "
+		       "no call", patched ? "patched" : "unpatched");
+	} else {
+		int ok = !memcmp(site->instr, nop3, 3);
+		if (ok)
+			m_swapgs_unsafe();
+		result(ok, "SWAPGS_UNSAFE_STACK: patched, its site is a 3-byte NOP (%s's swapgs does nothing), which "
+		       "ran with no stack at all", be->name);
+	}
+}
+#endif
+
 static int run_backend(enum hv hv)
 {
 	const struct paravirt_backend *be = prep(hv);
@@ -393,15 +440,15 @@ static int run_backend(enum hv hv)
 		die("allocation");
 	check_placement(hv, be);
 	pv_activate(be);
-	for (unsigned i = 0; i < nprobes; i++) {
-		int t = type_of(probes[i].op);
+	for (int t = 0; t < PARAVIRT_PATCH_COUNT; t++) {
+		const char *op = paravirt_ops[t].name;
 
-		if (probes[i].def || probes[i].what || t < 0 || paravirt_ops[t].kind == PV_KIND_JUMP)
+		if (!op || probed(op) || paravirt_ops[t].kind == PV_KIND_JUMP)
 			continue;
-		if (expected_unprobed(probes[i].op)) {
-			printf("unprobed %s\n", probes[i].op);
+		if (expected_unprobed(op)) {
+			printf("unprobed %s\n", op);
 		} else {
-			result(0, "%s has no probe", probes[i].op);
+			result(0, "%s has no probe", op);
 			missing++;
 		}
 	}
@@ -411,6 +458,9 @@ static int run_backend(enum hv hv)
 	for (int patched = 0; patched < 2; patched++) {
 		if (patched)
 			orig = patch_and_check(be);
+#ifdef __x86_64__
+		check_swapgs_unsafe(be, patched);
+#endif
 		for (unsigned i = 0; i < nprobes; i++) {
 			int t = type_of(probes[i].op);
 
@@ -434,6 +484,8 @@ static int run_backend(enum hv hv)
 			result(0, "%s: a probe of no op", name);
 		} else if (!p->def && paravirt_ops[t].kind == PV_KIND_JUMP) {
 			result(1, "%s: a jump op, never returns: its sites are checked by their bytes", name);
+		} else if (!p->def && probed(p->op)) {
+			result(1, "%s: run at an asm macro's site (below)", name);
 		} else if (!p->def) {
 			result(expected_unprobed(p->op), "%s: no probe of its own: its sites (if any) are checked by their bytes", name);
 		} else if (!runs_here(p, be, (unsigned)t)) {

@@ -20,7 +20,6 @@ typedef RT_HOST void probe_fn(struct probe_ctx *c);
 
 /* What a probe's op needs, for some implementations, that user mode does not have */
 #define NEEDS_RING0 1	/* native's implementation needs ring 0: run only other backends' */
-#define NEEDS_ENTRY 2	/* a backend's own implementation is entry code: run only native's */
 
 struct probe_def {
 	probe_fn *run;

@@ -101,6 +101,13 @@ static u64 mach(const struct probe_ctx *c, u64 v)
 	return c->xen && (v & _PAGE_PRESENT) ? v + ((u64)XEN_MFN_OFFSET << PAGE_SHIFT) : v;
 }
 
+/* The entry that maps the page at va as Xen takes it: the machine frame, present, writable or
+ * read-only. */
+static u64 kernel_pte(unsigned long va, int writable)
+{
+	return xen_machine_addr((const void *)(va & ~4095UL)) | _PAGE_PRESENT | (writable ? _PAGE_RW : 0);
+}
+
 /* A present entry with NX (bit 63) and a frame above 4 GiB: on i386 both words travel. */
 #define PTE_V 0x8000000123456067ULL
 #define PTE_NOT_PRESENT 0x8000000000000ae4ULL
@@ -108,9 +115,8 @@ static u64 mach(const struct probe_ctx *c, u64 v)
 /* The probes: PROBE(table, op) defines op's, which probes[] below finds by the name the
  * generated PARAVIRT_OPS list gives it (table_op, '_' for '.'); an op with none has only its
  * sites. PROBE_RING0: native's implementation needs ring 0 (privileged instructions, port I/O,
- * the local APIC), so the probe runs only under a backend with its own. PROBE_ENTRY: a
- * backend's own implementation is entry code (it rearranges an exception frame), so the probe
- * runs only native's, which does nothing. */
+ * the local APIC), so the probe runs only under a backend with its own. An asm macro's probe
+ * is named after the macro. */
 #define PROBE_AS(table, op, fn, needs) const struct probe_def probe_##table##_##op = { fn, needs }
 #define PROBE_NEEDS(table, op, needs)                           \
 	static RT_HOST void p_##table##_##op(struct probe_ctx *c); \
@@ -118,7 +124,6 @@ static u64 mach(const struct probe_ctx *c, u64 v)
 	static RT_HOST void p_##table##_##op(struct probe_ctx *c)
 #define PROBE(table, op) PROBE_NEEDS(table, op, 0)
 #define PROBE_RING0(table, op) PROBE_NEEDS(table, op, NEEDS_RING0)
-#define PROBE_ENTRY(table, op) PROBE_NEEDS(table, op, NEEDS_ENTRY)
 
 /* every op's probe, if this file defines one */
 #define PROBE_DECL(op, table, member) extern const struct probe_def probe_##op __attribute__((weak));
@@ -197,9 +202,13 @@ PROBE(pv_init_ops, banner)
 
 PROBE(pv_time_ops, time_init)
 {
+	u64 before = c->xen ? xen_sched_clock() : 0;
+
 	paravirt_time_init();
-	xen_want(c, HC(vcpu_op) == 1 && !xen_hv.periodic && HC(set_timer_op) == 1 && xen_hv.timer,
-		 "Xen's periodic tick gives way to a one-shot timer");
+	/* the deadline is by value (i386: two words): one tick (4 ms) after the call */
+	xen_want(c, HC(vcpu_op) == 1 && !xen_hv.periodic && HC(set_timer_op) == 1 && xen_hv.timer >= before + 4000000 &&
+			    xen_hv.timer <= xen_sched_clock() + 4000000,
+		 "Xen's periodic tick gives way to a one-shot timer, a tick from now");
 	want(c, (c->xen ? xen_sched_clock() : native_sched_clock()) < 1000000000,
 	     "the clock counts from boot");
 }
@@ -315,10 +324,21 @@ PROBE_RING0(pv_cpu_ops, load_gs_index)
 	want(c, xen_hv.gs_sel == 0x2b && HC(set_segment_base) == 1, "Xen loads the user gs selector");
 }
 
-PROBE_ENTRY(pv_irq_ops, adjust_exception_frame)
+/* The op is only for entry code (PARAVIRT_ADJUST_EXCEPTION_FRAME, macros.S): Xen's takes its
+ * frame off the stack, which a C caller cannot give it. */
+unsigned long m_adjust_exception_frame(unsigned long rcx, unsigned long r11);
+extern unsigned long m_frame_rcx, m_frame_r11;
+
+PROBE(PARAVIRT_ADJUST_EXCEPTION_FRAME, site)
 {
-	paravirt_adjust_exception_frame();
-	want(c, hypercalls() == 0, "a native exception frame needs nothing");
+	unsigned long left = m_adjust_exception_frame(0x1c1c1c1c, 0x11b11b);
+
+	see(c, left);
+	if (c->xen)
+		want(c, left == 0 && m_frame_rcx == 0x1c1c1c1c && m_frame_r11 == 0x11b11b && hypercalls() == 0,
+		     "Xen takes its 16 bytes of frame back into rcx and r11");
+	else
+		want(c, left == 16 && m_frame_rcx == 0 && hypercalls() == 0, "a native exception frame is left as it is");
 }
 #endif
 
@@ -336,7 +356,9 @@ PROBE_RING0(pv_cpu_ops, load_gdt)
 	want(c, HC(set_gdt) == 1 && xen_hv.gdt_entries == GDT_ENTRIES &&
 		xen_hv.gdt_mfn == ((unsigned long)cpu_gdt >> PAGE_SHIFT) + XEN_MFN_OFFSET,
 	     "Xen takes the GDT by machine frame");
-	want(c, HC(update_va_mapping) == 1 && !(xen_hv.va_pte & _PAGE_RW), "the GDT's page turns read-only");
+	want(c, HC(update_va_mapping) == 1 && xen_hv.va == ((unsigned long)cpu_gdt & ~4095UL) &&
+		xen_hv.va_pte == kernel_pte((unsigned long)cpu_gdt, 0),
+	     "the GDT's page turns read-only (its machine frame, by value)");
 }
 
 /* An interrupt gate to addr (kernel code segment, privilege dpl). */
@@ -439,6 +461,14 @@ PROBE(pv_cpu_ops, write_ldt_entry)
 	write_ldt_entry(ldt, 2, &d);
 	want(c, desc_eq(&ldt[2], &d) && desc_eq(&ldt[1], &zero) && desc_eq(&ldt[3], &zero), "the entry, and only it, is written");
 	xen_want(c, HC(update_descriptor) == 1, "through update_descriptor");
+	if (c->xen) {
+		/* Xen's ABI: (machine address, descriptor), by value; (pointer, pointer) is refused */
+		u64 v = 0x00cff3000000ffffULL;
+
+		want(c, xen_hypercall(__HYPERVISOR_update_descriptor, (uintptr_t)&ldt[1], (uintptr_t)&v, 0, 0) == -22 &&
+				desc_eq(&ldt[1], &zero),
+		     "update_descriptor refuses a guest pointer for the descriptor's machine address");
+	}
 }
 
 PROBE(pv_cpu_ops, write_gdt_entry)
@@ -485,13 +515,23 @@ PROBE(pv_cpu_ops, alloc_ldt)
 {
 	paravirt_alloc_ldt(ldt_page, 8);
 	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va == ((unsigned long)ldt_page & ~4095UL) &&
-		 !(xen_hv.va_pte & _PAGE_RW), "an LDT's page turns read-only under Xen");
+		 xen_hv.va_pte == kernel_pte((unsigned long)ldt_page, 0), "an LDT's page turns read-only under Xen");
+	if (c->xen) {
+		/* Xen's ABI: the entry by value; given a pointer to it, the page is not mapped */
+		u64 pte = kernel_pte((unsigned long)ldt_page, 0);
+
+		xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)ldt_page & ~4095UL, (uintptr_t)&pte,
+			      UVMF_INVLPG, 0);
+		want(c, xen_hv.va_pte != pte && !(xen_hv.va_pte & _PAGE_PRESENT),
+		     "update_va_mapping given a pointer to the entry does not map the page");
+	}
 }
 
 PROBE(pv_cpu_ops, free_ldt)
 {
 	paravirt_free_ldt(ldt_page, 8);
-	xen_want(c, HC(update_va_mapping) == 1 && (xen_hv.va_pte & _PAGE_RW), "and writable again");
+	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va_pte == kernel_pte((unsigned long)ldt_page, 1),
+		 "and writable again");
 }
 
 PROBE(pv_cpu_ops, load_sp0)
@@ -777,6 +817,8 @@ PROBE(pv_mmu_ops, pagetable_setup_start)
 {
 	paravirt_pagetable_setup_start(pgd_page);
 	want(c, hypercalls() == 0, "nothing to do before the kernel's page tables exist");
+	if (c->xen)
+		want(c, xen_read_cr3() == (unsigned long)pgd_page, "Xen runs on the boot tables: read_cr3 gives them");
 }
 
 PROBE(pv_mmu_ops, pagetable_setup_done)
@@ -812,7 +854,10 @@ PROBE_RING0(pv_mmu_ops, write_cr3)
 
 static int pin_expected(const struct probe_ctx *c, const struct mm_struct *mm, int pinned)
 {
-	return c->xen ? mm->pinned == pinned && xen_hv.pinned == (unsigned long)pinned : hypercalls() == 0;
+	/* a pinned pgd's page is read-only, an unpinned one's writable */
+	return c->xen ? mm->pinned == pinned && xen_hv.pinned == (unsigned long)pinned &&
+				xen_hv.va_pte == kernel_pte((unsigned long)mm->pgd, !pinned)
+		      : hypercalls() == 0;
 }
 
 PROBE(pv_mmu_ops, activate_mm)
@@ -895,7 +940,7 @@ PROBE(pv_mmu_ops, pgd_free)
 static void want_table(struct probe_ctx *c, unsigned level, unsigned long pfn)
 {
 	xen_want(c, xen_hv.mmuext[level] == 1 && HC(update_va_mapping) == 1 && xen_hv.va == pfn << PAGE_SHIFT &&
-		 !(xen_hv.va_pte & _PAGE_RW), "Xen makes the page read-only and pins it");
+		 xen_hv.va_pte == kernel_pte(pfn << PAGE_SHIFT, 0), "Xen makes the page read-only and pins it");
 }
 
 PROBE(pv_mmu_ops, alloc_pte)
@@ -935,7 +980,7 @@ PROBE(pv_mmu_ops, alloc_pud)
 static void want_released(struct probe_ctx *c, unsigned long pfn)
 {
 	xen_want(c, xen_hv.mmuext[MMUEXT_UNPIN_TABLE] == 1 && xen_hv.va == pfn << PAGE_SHIFT &&
-		 (xen_hv.va_pte & _PAGE_RW), "Xen unpins the page and makes it writable");
+		 xen_hv.va_pte == kernel_pte(pfn << PAGE_SHIFT, 1), "Xen unpins the page and makes it writable");
 	kvm_want(c, kvm_hv.mmu_op_calls == 1 && kvm_hv.nrec == 1 &&
 			    kvm_record(0, KVM_MMU_OP_RELEASE_PT, (u64)pfn << PAGE_SHIFT, 0, 1),
 		 "KVM stops shadowing the page: one release_pt record of its address");
@@ -975,6 +1020,14 @@ PROBE(pv_mmu_ops, set_pte)
 
 	set_pte(&p, (pte_t){ PTE_V });
 	want_entry(c, &p, p.pte, PTE_V);
+	if (c->xen) {
+		/* Xen's ABI: the entry's machine address; a guest pointer is refused */
+		struct mmu_update old = { (uintptr_t)&p, 0x1067 };
+
+		want(c, xen_hypercall(__HYPERVISOR_mmu_update, (unsigned long)&old, 1, 0, DOMID_SELF) == -22 &&
+				p.pte == PTE_V,
+		     "mmu_update refuses a guest pointer for the entry's machine address");
+	}
 }
 
 PROBE(pv_mmu_ops, set_pte_at)
@@ -1220,5 +1273,8 @@ const struct probe probes[] = {
 	PARAVIRT_OPS(PROBE_OF)
 	{ "pv_irq_ops.irq_disable", "DISABLE_INTERRUPTS(CLBR_NONE)", &probe_DISABLE_INTERRUPTS_clbr_none },
 	{ "pv_irq_ops.irq_enable", "ENABLE_INTERRUPTS(CLBR_NONE)", &probe_ENABLE_INTERRUPTS_clbr_none },
+#ifdef __x86_64__
+	{ "pv_irq_ops.adjust_exception_frame", "PARAVIRT_ADJUST_EXCEPTION_FRAME", &probe_PARAVIRT_ADJUST_EXCEPTION_FRAME_site },
+#endif
 };
 const unsigned nprobes = sizeof(probes) / sizeof(probes[0]);
