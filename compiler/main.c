@@ -138,7 +138,7 @@ static void generate(const struct spec *s, const struct analysis *an, const char
 				continue;
 			model = x->f->model(s, x->a, x->view); /* model */
 			render_arch(r, x->f, x->a, model, out); /* render */
-			tv_free(model);
+			tv_free_all(model);
 		}
 	render_close(r);
 }

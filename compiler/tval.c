@@ -32,6 +32,11 @@ struct spare {
 	struct spare *next;
 };
 
+/* ahead of a block over BLOCK_MAX, a malloc of its own: the arena's list of them */
+struct big {
+	struct big *next, *prev;
+};
+
 /* an interned string: its node, and what finding it compares first */
 struct str_slot {
 	struct tval *v;
@@ -40,6 +45,7 @@ struct str_slot {
 
 static struct {
 	struct chunk *chunks; /* the first is the one blocks are cut from */
+	struct big *big;
 	size_t live;          /* blocks handed out and not freed (spare arrays count as freed) */
 	struct spare *spare[2][32]; /* [map?][log2 of capacity] */
 	struct str_slot *strs;      /* the interned strings: cap_strs slots, at most 3/4 full */
@@ -52,8 +58,17 @@ static void *arena_alloc(size_t n)
 	struct chunk *c = arena.chunks;
 	void *p;
 
-	if (!ARENA || n > BLOCK_MAX)
+	if (!ARENA)
 		return xmalloc(n);
+	if (n > BLOCK_MAX) {
+		struct big *b = xmalloc(sizeof(*b) + n);
+
+		*b = (struct big){arena.big, NULL};
+		if (arena.big)
+			arena.big->prev = b;
+		arena.big = b;
+		return b + 1;
+	}
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (!c || c->used + n > CHUNK) {
 		c = xmalloc(CHUNK);
@@ -77,6 +92,11 @@ static void arena_reset(void)
 		free(arena.chunks);
 		arena.chunks = next;
 	}
+	while (arena.big) {
+		struct big *next = arena.big->next;
+		free(arena.big);
+		arena.big = next;
+	}
 	memset(&arena, 0, sizeof(arena));
 }
 
@@ -91,8 +111,19 @@ static void block_free(void *p, size_t n)
 {
 	if (!p)
 		return;
-	if (!ARENA || n > BLOCK_MAX)
+	if (!ARENA) {
 		free(p);
+	} else if (n > BLOCK_MAX) {
+		struct big *b = (struct big *)p - 1;
+
+		if (b->prev)
+			b->prev->next = b->next;
+		else
+			arena.big = b->next;
+		if (b->next)
+			b->next->prev = b->prev;
+		free(b);
+	}
 	if (--arena.live == 0)
 		arena_reset();
 }
@@ -506,4 +537,14 @@ void tv_free(struct tval *v)
 	if (v->kind != TV_STR)
 		array_free(v->items, v->kind == TV_MAP, v->cap);
 	block_free(v, v->kind == TV_STR ? STR_NODE + strlen(v->str) + 1 : sizeof(*v));
+}
+
+void tv_free_all(struct tval *v)
+{
+	if (ARENA) {
+		arena_reset();
+		return;
+	}
+	tv_free(v);
+	assert(arena.live == 0 && "tv_free_all: another tree is alive");
 }

@@ -110,6 +110,22 @@ static struct tval *model(void)
 	return root;
 }
 
+/* A whole tree at once, lists too large for the arena's chunks included; the next tree starts
+ * afresh. */
+static void tval_free_all(void **state)
+{
+	for (int round = 0; round < 2; round++) {
+		struct tval *root = tv_map(), *list = tv_set(root, "list", tv_list());
+
+		(void)state;
+		for (int i = 0; i < 20000; i++)
+			tv_set_int(tv_add_map(list), "i", i + round);
+		tv_set(root, "again", tv_ref(list));
+		assert_string_equal(tv_get(list->items[19999], "i")->str, round ? "20000" : "19999");
+		tv_free_all(root);
+	}
+}
+
 /* Maps find keys through a hash index, and past 32768 keys by a scan; equal texts are one node. */
 static void tval_index_and_sharing(void **state)
 {
@@ -618,6 +634,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tval_maps_and_lists),
 		cmocka_unit_test(tval_index_and_sharing),
+		cmocka_unit_test(tval_free_all),
 		cmocka_unit_test(substitution),
 		cmocka_unit_test(each_and_scopes),
 		cmocka_unit_test(loop_variables),
