@@ -129,7 +129,11 @@ static bool plain_line_breaks(const struct source *src)
 	bool ok = true;
 
 	for (size_t i = 0; i < src->len; i++) {
-		if (src->text[i] == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
+		unsigned char c = (unsigned char)src->text[i];
+
+		if (c != '\r' && c != 0xc2 && c != 0xe2) /* the first bytes of them all */
+			continue;
+		if (c == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
 			diag_error(diag_source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
 			ok = false;
 		}
