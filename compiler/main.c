@@ -21,6 +21,7 @@ enum { EXIT_SPEC = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
 	"usage: pvopsc [options] SPEC\n"
+	"       pvopsc --list-symbols [--format=text|json] [--arch LIST] SPEC\n"
 	"       pvopsc diff [--format=text|json] OLD NEW   (see pvopsc diff --help)\n"
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
@@ -34,7 +35,8 @@ static const char usage[] =
 	"      --list-symbols  print what hand-written code owes the link and write nothing:\n"
 	"                    every symbol the generated tables and code name that no generated\n"
 	"                    file defines, one a line: arch, the backend that owes it, symbol,\n"
-	"                    the ops it serves, (the backends whose tables name it)\n"
+	"                    the ops it serves, (the backends whose tables name it); sorted by\n"
+	"                    arch, backend (both in spec order) and symbol\n"
 	"      --format=FORMAT  --list-symbols' output: text (default) or json\n"
 	"  -Werror           treat warnings as errors\n"
 	"  -Wno-CHECK, -WCHECK, -Werror=CHECK\n"
