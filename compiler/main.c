@@ -36,7 +36,9 @@ static const char usage[] =
 	"                    every symbol the generated tables and code name that no generated\n"
 	"                    file defines, one a line: arch, the backend that owes it, symbol,\n"
 	"                    the ops it serves, (the backends whose tables name it); sorted by\n"
-	"                    arch, backend (both in spec order) and symbol\n"
+	"                    arch, backend (both in spec order) and symbol; the tables as the\n"
+	"                    family's own templates make them, which a spec's `templates` set\n"
+	"                    may not render (a note says so, unless -q)\n"
 	"      --format=FORMAT  --list-symbols' output: text (default) or json\n"
 	"  -Werror           treat warnings as errors\n"
 	"  -Wno-CHECK, -WCHECK, -Werror=CHECK\n"
@@ -388,6 +390,11 @@ static int finish(const struct spec *s, int status, const char *spec_path, const
 	}
 	report(0); /* warnings */
 	if (list) {
+		if (s->template_set && !o->quiet) /* its templates may render none of the tables */
+			fprintf(stderr,
+				"pvopsc: note: %s renders the template set '%s'; the listing is what the tables "
+				"would name as templates/<family>/ renders them\n",
+				spec_path, s->template_set);
 		symbols_print(list, stdout, o->json);
 		return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 	}

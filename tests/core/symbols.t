@@ -141,6 +141,15 @@ cmp -s "$TMP/testbk" "$TMP/testbk.want" &&
 "$PVOPSC" --list-symbols --arch i386 "$TMP/testbk.yaml" 2>/dev/null | awk '{ print $1 }' | sort -u >"$TMP/arches"
 [ "$(cat "$TMP/arches")" = i386 ] && ok "symbols: --arch i386 lists i386 only" || notok "symbols: --arch i386 lists $(tr '\n' ' ' <"$TMP/arches")"
 
+# a spec with its own template set (Linux 6.1's renders no tables): listed, with a note
+"$PVOPSC" --list-symbols "$ROOT/spec/linux-6.1.yaml" >"$TMP/61" 2>"$TMP/61.err"
+rc=$?
+"$PVOPSC" -q --list-symbols "$ROOT/spec/linux-6.1.yaml" 2>"$TMP/61q.err" | cmp -s - "$TMP/61"
+same=$?
+[ $rc -eq 0 ] && [ $same -eq 0 ] && [ -s "$TMP/61" ] && grep -q "^pvopsc: note: .*linux-6.1.yaml renders the template set 'linux-6.1'" "$TMP/61.err" &&
+	[ ! -s "$TMP/61q.err" ] && ok "symbols: spec/linux-6.1.yaml, which renders its own template set: listed with a note (none with -q)" ||
+	notok "symbols: linux-6.1: exit $rc, $(head -1 "$TMP/61.err")"
+
 # usage and spec errors: exit 2 or 1, nothing on stdout
 sed 's/^    return_branch: b6$/    return_branch: r6/' "$spec" >"$TMP/bad.yaml"
 for args in "--list-symbols --format=xml" "--format=json" "--list-symbols --check" "--list-symbols -o $TMP/o" "--list-symbols -d $TMP/d" \
