@@ -178,7 +178,8 @@ void symbols_print(const struct symbols *list, FILE *out, bool json)
 	struct owed **v = xcalloc(list->owed.n + 1, sizeof(*v));
 	int w[3];
 
-	memcpy(v, list->owed.v, list->owed.n * sizeof(*v));
+	for (size_t i = 0; i < list->owed.n; i++)
+		v[i] = list->owed.v[i];
 	qsort(v, list->owed.n, sizeof(*v), by_place);
 	if (json)
 		fputs("{\"symbols\": [", out);
