@@ -10,6 +10,7 @@
 #include "check.h"
 #include "diag.h"
 #include "diff.h"
+#include "explain.h"
 #include "family.h"
 #include "out.h"
 #include "render.h"
@@ -46,9 +47,11 @@ static const char usage[] =
 	"      --diagnostics-format=FORMAT  text (default), json (gcc's) or sarif (2.1.0)\n"
 	"      --max-errors=N  print at most N errors (all are still counted)\n"
 	"      --list-checks print every named check and the rule it enforces\n"
+	"      --explain CHECK  print CHECK's rule, a spec that breaks it, what pvopsc says\n"
+	"                    of that spec, and the spec mended\n"
 	"      --schema      print the reference of every spec key\n"
 	"      --json-schema print the spec's schema as JSON Schema (spec/pvops.schema.json)\n"
-	"  -q, --quiet       no summary line\n"
+	"  -q, --quiet       no summary line (nor --list-symbols' note)\n"
 	"  -h, --help        this text\n"
 	"      --version     the version\n"
 	"\n"
@@ -288,13 +291,14 @@ struct options {
 /* Options into o; -1 to go on, else the exit status (--help, --version, an error...). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR,
-	       OPT_LIST_SYMBOLS, OPT_FORMAT };
+	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_EXPLAIN, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION,
+	       OPT_WERROR, OPT_LIST_SYMBOLS, OPT_FORMAT };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"arch", required_argument, NULL, OPT_ARCH},
 		{"max-errors", required_argument, NULL, OPT_MAX},
 		{"list-checks", no_argument, NULL, OPT_LIST},
+		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"schema", no_argument, NULL, OPT_SCHEMA},
 		{"json-schema", no_argument, NULL, OPT_JSON_SCHEMA},
 		{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
@@ -330,6 +334,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->json = strcmp(optarg, "json") == 0;
 			break;
 		case OPT_LIST: check_list(stdout); return 0;
+		case OPT_EXPLAIN: return explain(optarg, stdout);
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
 		case OPT_JSON_SCHEMA: schema_json(stdout); return 0;
 		case OPT_DIAG_FORMAT:
