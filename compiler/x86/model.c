@@ -393,6 +393,26 @@ static void add_pvop(const struct spec *s, const struct spec_arch *a, const stru
 	buf_free(&b);
 }
 
+/* `takes_frame`: the backends whose implementation of op takes a frame off its caller's stack
+ * (`stack`), "" if none. Such an op has no C wrapper: a C caller has no frame to give. */
+static void frame_takers(struct model *md, const struct spec_op *op, struct tval *m)
+{
+	struct buf b = {0};
+	struct vec on = {0};
+
+	buf_puts(&b, "");
+	spec_backends_on(md->s, md->x->a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *be = on.v[i], *from = NULL;
+		const struct spec_impl *impl = spec_impl(be, op, md->x->a, &from);
+		if (impl && from == be && x86_impl_stack(impl, md->x->a, NULL) > 0)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", be->name);
+	}
+	tv_set_str(m, "takes_frame", b.data);
+	buf_free(&b);
+	vec_free(&on);
+}
+
 static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
 		    void *ctx)
 {
@@ -432,6 +452,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	else
 		tv_set_str(m, "member_decl", tv_get(m, "proto")->str);
 	tv_set(m, "preps", tv_list());
+	frame_takers(md, op, m);
 	if (!x86_is_site(in->kind)) {
 		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
 		free(cname);
