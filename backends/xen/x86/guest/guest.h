@@ -66,5 +66,7 @@ extern volatile unsigned long xen_upcalls;
 unsigned long xen_virt_to_mfn(const void *va);
 /* A one-shot timer event ns from now. */
 void xen_timer_in(u64 ns);
+/* A timer event every ns (at least 1 ms); 0 stops them. */
+void xen_timer_every(u64 ns);
 
 #endif

@@ -121,6 +121,16 @@ void xen_timer_in(u64 ns)
 	xen_set_timer_op(xen_sched_clock() + ns);
 }
 
+void xen_timer_every(u64 ns)
+{
+	u64 period = ns;	/* struct vcpu_set_periodic_timer */
+
+	if (ns)
+		xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (unsigned long)&period, 0);
+	else
+		xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0);
+}
+
 void xen_evtchn_do_upcall(void)
 {
 	struct vcpu_info *v = percpu_read(xen_vcpu);	/* shared_info's, or where it was placed */
