@@ -497,6 +497,18 @@ bool x86_assemble_code(const struct spec *s, const struct node *code, const stru
 			    &c, out);
 }
 
+int x86_impl_stack(const struct spec_impl *impl, const struct spec_arch *a, const struct node **where)
+{
+	const struct node *n = node_get(impl->node, "stack");
+	long long v;
+
+	if (n && n->kind == NODE_MAP)
+		n = spec_for_arch(n, a);
+	if (where)
+		*where = n;
+	return n && schema_scalar_int(n, &v) && v >= -255 && v <= 255 ? (int)v : 0;
+}
+
 /* ---- .S macros ---- */
 
 /* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
@@ -523,6 +535,13 @@ const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_
 	if (c && c->kind == NODE_MAP)
 		return spec_for_arch(c, a);
 	return c;
+}
+
+const char *x86_macro_sequence(const struct node *mac)
+{
+	const struct node *n = node_get(mac, "sequence");
+
+	return n && n->kind == NODE_SCALAR ? n->str : NULL;
 }
 
 /* Its `clob` parameter: the caller passes the site's clobbers. */

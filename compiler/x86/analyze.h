@@ -127,6 +127,10 @@ int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* decla
 /* The padding that makes in's site (a call of `call` bytes) site_bytes long. */
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
 
+/* An implementation's `stack` on a: the bytes it takes off its caller's stack (0 when it
+ * says nothing), and the node that says it (NULL: none). */
+int x86_impl_stack(const struct spec_impl *impl, const struct spec_arch *a, const struct node **where);
+
 /* ---- sequences (analyze.c) ---- */
 
 /* Assemble backend code given for arch a (a YAML scalar); errors are reported (check
@@ -142,5 +146,7 @@ bool x86_macro_on(const struct node *mac, const struct spec_arch *a);
 const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a);
 /* The name of its `clob` parameter (the caller passes the site's clobbers), or NULL. */
 const char *x86_macro_clob_param(const struct node *mac);
+/* Its `sequence`: the backend whose sequence for the op the site holds (no call), or NULL. */
+const char *x86_macro_sequence(const struct node *mac);
 
 #endif

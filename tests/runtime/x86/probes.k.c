@@ -309,10 +309,21 @@ PROBE(load_gs_index)
 	want(c, xen_hv.gs_sel == 0x2b && HC(set_segment_base) == 1, "Xen loads the user gs selector");
 }
 
-PROBE(adjust_exception_frame)
+/* The op is only for entry code (PARAVIRT_ADJUST_EXCEPTION_FRAME, macros.S): Xen's takes its
+ * frame off the stack, which a C caller cannot give it. */
+unsigned long m_adjust_exception_frame(unsigned long rcx, unsigned long r11);
+extern unsigned long m_frame_rcx, m_frame_r11;
+
+PROBE(m_adjust_exception_frame)
 {
-	paravirt_adjust_exception_frame();
-	want(c, hypercalls() == 0, "a native exception frame needs nothing");
+	unsigned long left = m_adjust_exception_frame(0x1c1c1c1c, 0x11b11b);
+
+	see(c, left);
+	if (c->xen)
+		want(c, left == 0 && m_frame_rcx == 0x1c1c1c1c && m_frame_r11 == 0x11b11b && hypercalls() == 0,
+		     "Xen takes its 16 bytes of frame back into rcx and r11");
+	else
+		want(c, left == 16 && m_frame_rcx == 0 && hypercalls() == 0, "a native exception frame is left as it is");
 }
 #endif
 
@@ -1270,7 +1281,8 @@ const struct probe probes[] = {
 	P(pv_mmu_ops, set_fixmap),
 #ifdef __x86_64__
 	P(pv_cpu_ops, read_cr8), P(pv_cpu_ops, write_cr8), P(pv_cpu_ops, load_gs_index),
-	P(pv_irq_ops, adjust_exception_frame), P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
+	{ "pv_irq_ops.adjust_exception_frame", "PARAVIRT_ADJUST_EXCEPTION_FRAME", p_m_adjust_exception_frame },
+	P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
 	P(pv_mmu_ops, set_pgd),
 #else
 	P(pv_mmu_ops, set_pte_atomic), P(pv_mmu_ops, pte_clear), P(pv_mmu_ops, pmd_clear),
