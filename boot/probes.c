@@ -242,18 +242,22 @@ PROBE(halt)
 
 	irqs_set(c, 0);
 	before = taken(c);
-	/* periodic: one comes whenever halt starts (one taken before it blocks leaves the next
-	 * to wake it); under Xen, halt blocks with events on, or takes the vcpu down */
-	if (c->xen)
-		xen_timer_every(1000000);
-	else
+	/* a timer event whenever halt starts: one taken before it sleeps leaves the next to wake
+	 * it (natively the APIC's periodic mode; under Xen each event's upcall sets the next, as
+	 * Xen runs no periodic timer for a blocked vcpu). Xen's halt blocks with events on (with
+	 * them off it takes the vcpu down). */
+	if (c->xen) {
+		xen_timer_rearm = 1000000;
+		xen_timer_in(xen_timer_rearm);
+	} else {
 		apic_timer(100000, 1);
+	}
 	irqs_set(c, 1);
 	halt();
 	want(c, taken(c) > before, "halt wakes on the timer");
 	irqs_set(c, 0);
 	if (c->xen)
-		xen_timer_every(0);
+		xen_timer_rearm = 0;
 	else
 		apic_timer(0, 0);
 }

@@ -9,6 +9,7 @@
 struct xen_hv xen_hv;	/* here only its counts: the hypervisor is the real one */
 const struct start_info *xen_start_info;
 volatile unsigned long xen_upcalls;
+volatile u64 xen_timer_rearm;
 static u32 timer_port;
 
 /* The shared page, which xen_guest_init maps over this page of the image: struct shared_info
@@ -144,4 +145,6 @@ void xen_evtchn_do_upcall(void)
 				   __ATOMIC_SEQ_CST);
 	}
 	xen_upcalls++;
+	if (xen_timer_rearm)
+		xen_timer_in(xen_timer_rearm);
 }
