@@ -12,6 +12,8 @@
 #include "model.h"
 #include "schema.h"
 
+static void read_keys(struct x86_arch *x);
+static void free_keys(struct x86_arch *x);
 
 static bool set_of(const struct reglist *l, int bits, unsigned *set)
 {
@@ -86,13 +88,14 @@ static int reg_of(unsigned set)
 	return -1;
 }
 
-enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a)
+static enum op_kind kind_on(const struct x86_arch *x, const struct spec_op *op)
 {
-	const struct node *k = spec_for_arch(node_get(op->node, "kinds"), a);
+	const struct x86_op_keys *keys = x86_op_keys_of(x, op);
+	const struct x86_arch_entry *k = keys ? x86_entry_for(keys->kinds, keys->nkinds, x->a) : NULL;
 
-	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !k || k->kind != NODE_SCALAR)
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !k || !k->word)
 		return op->kind;
-	int kind = spec_kind_of_word(k->str);
+	int kind = spec_kind_of_word(k->word);
 
 	return kind < 0 ? op->kind : (enum op_kind)kind; /* an unknown word: check x86-kinds reports it */
 }
@@ -186,7 +189,7 @@ static void add_info(struct walk *w, const struct spec_op *op, int slot)
 	i = &x->ops[x->nops++];
 	memset(i, 0, sizeof(*i));
 	i->op = op;
-	i->kind = x86_kind(op, x->a);
+	i->kind = kind_on(x, op);
 	i->type = -1;
 	if (op->kind == OP_FIELD || op->kind == OP_GROUP)
 		return;
@@ -249,6 +252,7 @@ void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_
 	x->s = s;
 	x->a = a;
 	x->conv_ok = x86_conv_of(a, &x->conv);
+	read_keys(x);
 	for (size_t t = 0; t < s->tables.n; t++) {
 		const struct spec_table *tab = s->tables.v[t];
 		if (!(tab->arches >> a->index & 1))
@@ -342,7 +346,7 @@ static void assemble_codes(struct x86_arch *x)
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
 			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *code = impl->code ? node_get(impl->code, x->a->name) : NULL;
+			const struct node *code = impl->code ? spec_for_arch(impl->code, x->a) : NULL;
 			const struct x86_opinfo *in;
 			if (!code || code->kind != NODE_SCALAR || impl->code->kind != NODE_MAP ||
 			    !(impl->arches >> x->a->index & 1))
@@ -356,7 +360,9 @@ static void assemble_codes(struct x86_arch *x)
 			}
 			struct x86_impl_code *ic = &x->codes[x->ncodes++];
 			ic->node = code;
-			ic->ok = x86_assemble_code(s, code, x->a, &ic->code);
+			ic->b = b;
+			ic->impl = impl;
+			ic->ok = x86_assemble_code(x, code, &ic->code);
 		}
 	}
 	if (x->ncodes > 1)
@@ -405,6 +411,7 @@ void x86_arch_free(struct x86_arch *x)
 	free(x->ops);
 	free(x->index);
 	free(x->by_qname);
+	free_keys(x);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -457,10 +464,10 @@ int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86
 
 int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op)
 {
-	long long v;
-	const struct node *n = spec_for_arch(node_get(op->node, "site_bytes"), x->a);
+	const struct x86_op_keys *keys = x86_op_keys_of(x, op);
+	const struct x86_arch_entry *n = keys ? x86_entry_for(keys->site_bytes, keys->nsite_bytes, x->a) : NULL;
 
-	return n && schema_scalar_int(n, &v) && v > 0 && v < 4096 ? (int)v : 0;
+	return n && n->is_number && n->number > 0 && n->number < 4096 ? (int)n->number : 0;
 }
 
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call)
@@ -483,57 +490,235 @@ static bool spec_const(const char *name, long long *value, void *ctx)
 	return schema_scalar_int(spec_constant(c->s, name, c->a), value);
 }
 
-bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
-		       struct x86_code *out)
+bool x86_assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out)
 {
-	struct const_ctx c = {s, a};
+	struct const_ctx c = {x->s, x->a};
 
 	memset(out, 0, sizeof(*out));
 	if (!code || code->kind != NODE_SCALAR)
 		return false;
-	const struct node *seg = node_get(a->node, "percpu_segment");
-
-	return x86_assemble(code->str, a->word_bits == 64 ? 64 : 32, seg && seg->kind == NODE_SCALAR ? seg->str : NULL, code, code->pos, "x86-code", spec_const,
-			    &c, out);
+	return x86_assemble(code->str, x->conv.bits, x->percpu_segment, code, code->pos, "x86-code", spec_const, &c,
+			    out);
 }
 
-/* ---- .S macros ---- */
+/* ---- the family's keys, read once ---- */
 
-/* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
-bool x86_macro_on(const struct node *mac, const struct spec_arch *a)
+static void arch_entries(const struct node *map, struct x86_arch_entry **out, int *n)
 {
-	const struct node *arches = node_get(mac, "arches");
-
-	if (!arches)
-		return node_get(mac, "op") != NULL;
-	if (arches->kind == NODE_SCALAR)
-		return strcmp(arches->str, a->name) == 0;
-	for (size_t i = 0; arches->kind == NODE_SEQ && i < arches->n; i++)
-		if (node_is(arches->items[i], a->name))
-			return true;
-	return false;
+	*out = NULL;
+	*n = 0;
+	if (!map || map->kind != NODE_MAP || !map->n)
+		return;
+	*out = xcalloc(map->n, sizeof(**out));
+	for (size_t i = 0; i < map->n; i++) {
+		struct x86_arch_entry *e = &(*out)[(*n)++];
+		const struct node *v = map->items[i];
+		e->arch = map->keys[i]->str;
+		e->arch_at = map->keys[i]->pos;
+		e->word = v->kind == NODE_SCALAR ? v->str : NULL;
+		e->at = v->pos;
+		e->is_number = schema_scalar_int(v, &e->number);
+	}
 }
 
-/* The registers a macro's site may change on a (its `clobbers`, a list or a map of arch to
- * list), or NULL when it has none. */
-const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a)
+const struct x86_arch_entry *x86_entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a)
 {
-	const struct node *c = node_get(mac, "clobbers");
-
-	if (c && c->kind == NODE_MAP)
-		return spec_for_arch(c, a);
-	return c;
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].arch, a->name) == 0)
+			return &v[i];
+	return NULL;
 }
 
-/* Its `clob` parameter: the caller passes the site's clobbers. */
-const char *x86_macro_clob_param(const struct node *mac)
+static void add_op_keys(struct spec_op *op, void *ctx)
 {
-	const struct node *params = node_get(mac, "params");
+	struct x86_arch *x = ctx;
+	struct x86_op_keys k = {.op = op};
 
-	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
-		const struct node *name = node_get(params->items[i], "name");
-		if (node_is(node_get(params->items[i], "role"), "clob") && name && name->kind == NODE_SCALAR)
-			return name->str;
+	arch_entries(node_get(op->node, "kinds"), &k.kinds, &k.nkinds);
+	arch_entries(node_get(op->node, "site_bytes"), &k.site_bytes, &k.nsite_bytes);
+	if (!k.nkinds && !k.nsite_bytes)
+		return;
+	x->op_keys = xrealloc(x->op_keys, (size_t)(x->nop_keys + 1) * sizeof(*x->op_keys));
+	x->op_keys[x->nop_keys++] = k;
+}
+
+static int key_by_op(const void *pa, const void *pb)
+{
+	const struct spec_op *a = sort_arch->op_keys[*(const int *)pa].op, *b = sort_arch->op_keys[*(const int *)pb].op;
+	return a < b ? -1 : a > b;
+}
+
+const struct x86_op_keys *x86_op_keys_of(const struct x86_arch *x, const struct spec_op *op)
+{
+	int lo = 0, hi = x->nop_keys;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		const struct x86_op_keys *k = &x->op_keys[x->op_keys_by_op[mid]];
+		if (k->op == op)
+			return k;
+		if (k->op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
+}
+
+static int by_impl(const void *pa, const void *pb)
+{
+	const struct spec_impl *a = ((const struct x86_impl_keys *)pa)->impl, *b = ((const struct x86_impl_keys *)pb)->impl;
+	return a < b ? -1 : a > b;
+}
+
+const struct x86_impl_keys *x86_impl_keys_of(const struct x86_arch *x, const struct spec_impl *impl)
+{
+	struct x86_impl_keys key = {.impl = impl};
+
+	if (!x->nimpl_keys)
+		return NULL;
+	return bsearch(&key, x->impl_keys, (size_t)x->nimpl_keys, sizeof(*x->impl_keys), by_impl);
+}
+
+static void read_impl_keys(struct x86_arch *x)
+{
+	const struct spec *s = x->s;
+
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct node *f = node_get(impl->node, "unless_feature");
+			const struct node *fixup = spec_for_arch(node_get(impl->node, "fixup"), x->a);
+			if (!f && !fixup)
+				continue;
+			x->impl_keys = xrealloc(x->impl_keys, (size_t)(x->nimpl_keys + 1) * sizeof(*x->impl_keys));
+			x->impl_keys[x->nimpl_keys++] = (struct x86_impl_keys){
+				.impl = impl,
+				.unless_feature = f && f->kind == NODE_SCALAR ? f->str : NULL,
+				.unless_feature_at = f ? f->pos : impl->node->pos,
+				.fixup = fixup && fixup->kind == NODE_SCALAR ? fixup->str : NULL,
+			};
+		}
+	}
+	if (x->nimpl_keys > 1)
+		qsort(x->impl_keys, (size_t)x->nimpl_keys, sizeof(*x->impl_keys), by_impl);
+}
+
+static void macro_params(struct x86_macro *m, const struct node *params)
+{
+	if (!params || params->kind != NODE_SEQ || !params->n)
+		return;
+	m->params = xcalloc(params->n, sizeof(*m->params));
+	for (size_t i = 0; i < params->n; i++) {
+		const struct node *p = params->items[i];
+		const struct node *role = node_get(p, "role"), *name = node_get(p, "name");
+		struct x86_macro_param *mp = &m->params[m->nparams++];
+		mp->role = role && role->kind == NODE_SCALAR ? role->str : NULL;
+		mp->at = role ? role->pos : p->pos;
+		if (!m->clob_param && node_is(role, "clob") && name && name->kind == NODE_SCALAR)
+			m->clob_param = name->str;
+	}
+}
+
+static void macro_clobbers(struct x86_arch *x, struct x86_macro *m, const struct node *c)
+{
+	const struct node *own;
+
+	if (!c)
+		return;
+	m->has_clobbers = true;
+	m->clobbers_at = c->pos;
+	m->clobbers_per_arch = c->kind == NODE_MAP;
+	if (m->clobbers_per_arch)
+		arch_entries(c, &m->clobber_arches, &m->nclobber_arches);
+	own = m->clobbers_per_arch ? spec_for_arch(c, x->a) : c;
+	if (!own || !m->op || !x86_macro_on(m, x->a))
+		return;
+	m->has_arch_clobbers = true;
+	m->arch_clobbers_at = own->pos;
+	regs_parse(own, &m->clobbers);
+}
+
+static void read_macro(struct x86_arch *x, struct x86_macro *m, const struct node *mac)
+{
+	const struct node *name = node_get(mac, "name"), *op = node_get(mac, "op");
+	const struct node *arches = node_get(mac, "arches"), *params = node_get(mac, "params");
+	const struct node *expand = node_get(mac, "expand");
+
+	m->at = mac->pos;
+	m->has_name = name && name->kind == NODE_SCALAR;
+	m->name = m->has_name ? name->str : "?";
+	m->name_at = name ? name->pos : mac->pos;
+	m->has_op = op != NULL;
+	m->op = op && op->kind == NODE_SCALAR ? op->str : NULL;
+	m->op_at = op ? op->pos : mac->pos;
+	m->any_arch = !arches;
+	if (arches && arches->kind == NODE_SCALAR)
+		vec_push(&m->arches, arches->str);
+	for (size_t i = 0; arches && arches->kind == NODE_SEQ && i < arches->n; i++)
+		if (arches->items[i]->kind == NODE_SCALAR)
+			vec_push(&m->arches, arches->items[i]->str);
+	m->params_at = params ? params->pos : mac->pos;
+	macro_params(m, params);
+	m->expand = expand != NULL;
+	m->expand_at = expand ? expand->pos : mac->pos;
+	m->doc = node_get(mac, "doc");
+	macro_clobbers(x, m, node_get(mac, "clobbers"));
+}
+
+/* The x86 keys of the arch, its ops, implementations and asm macros, typed for the checks
+ * and the model; the analysis reads them here and nowhere else. */
+static void read_keys(struct x86_arch *x)
+{
+	const struct spec *s = x->s;
+	const struct node *seg = node_get(x->a->node, "percpu_segment"), *rr = node_get(x->a->node, "ret_regs");
+	const struct node *macs = s->asm_macros;
+
+	x->percpu_segment = seg && seg->kind == NODE_SCALAR ? seg->str : NULL;
+	x->percpu_segment_at = seg ? seg->pos : x->a->node->pos;
+	x->no_ret_regs = rr && rr->kind == NODE_SEQ && rr->n == 0;
+	spec_each_op(s, add_op_keys, x);
+	x->op_keys_by_op = xmalloc((size_t)(x->nop_keys ? x->nop_keys : 1) * sizeof(*x->op_keys_by_op));
+	for (int i = 0; i < x->nop_keys; i++)
+		x->op_keys_by_op[i] = i;
+	sort_arch = x;
+	qsort(x->op_keys_by_op, (size_t)x->nop_keys, sizeof(*x->op_keys_by_op), key_by_op);
+	read_impl_keys(x);
+	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
+		if (macs->items[i]->kind == NODE_MAP)
+			x->nmacros++;
+	x->macros = xcalloc((size_t)(x->nmacros ? x->nmacros : 1), sizeof(*x->macros));
+	for (size_t i = 0, k = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
+		if (macs->items[i]->kind == NODE_MAP)
+			read_macro(x, &x->macros[k++], macs->items[i]);
+}
+
+static void free_keys(struct x86_arch *x)
+{
+	for (int i = 0; i < x->nop_keys; i++) {
+		free(x->op_keys[i].kinds);
+		free(x->op_keys[i].site_bytes);
+	}
+	free(x->op_keys);
+	free(x->op_keys_by_op);
+	free(x->impl_keys);
+	for (int i = 0; i < x->nmacros; i++) {
+		vec_free(&x->macros[i].arches);
+		free(x->macros[i].params);
+		free(x->macros[i].clobber_arches);
+		reglist_free(&x->macros[i].clobbers);
+	}
+	free(x->macros);
+}
+
+/* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */
+bool x86_macro_on(const struct x86_macro *m, const struct spec_arch *a)
+{
+	if (m->any_arch)
+		return m->has_op;
+	for (size_t i = 0; i < m->arches.n; i++)
+		if (strcmp(m->arches.v[i], a->name) == 0)
+			return true;
+	return false;
 }

@@ -35,8 +35,6 @@ unsigned x86_regset(const struct reglist *l, int bits);
 /* Patch-record clobber mask of a register set (registers without a bit are dropped). */
 unsigned x86_mask_of(const struct x86_conv *c, unsigned set);
 
-/* The effective kind of op on arch a (the op's `kinds` entry for a, else its kind). */
-enum op_kind x86_kind(const struct spec_op *op, const struct spec_arch *a);
 bool x86_is_site(enum op_kind k); /* patchable, callee_save or jump */
 
 /* How a value of a C type travels: in `words` machine words (0 = void). */
@@ -81,9 +79,69 @@ struct x86_opinfo {
 
 /* A backend's sequence for the arch, assembled once (analysis). */
 struct x86_impl_code {
-	const struct node *node; /* the YAML scalar */
-	bool ok;                 /* it assembled; code is valid */
+	const struct node *node;        /* the YAML scalar */
+	const struct spec_backend *b;   /* the backend that gives it */
+	const struct spec_impl *impl;   /* ... in this entry */
+	bool ok;                        /* it assembled; code is valid */
 	struct x86_code code;
+};
+
+/* ---- the family's own keys, typed once (analyze.c); only the analysis reads their nodes ---- */
+
+/* One entry of an op's map of arch to value (`kinds`, `site_bytes`), as written. */
+struct x86_arch_entry {
+	const char *arch;  /* the key */
+	struct pos arch_at;
+	const char *word;  /* the value when it is a scalar, else NULL */
+	struct pos at;     /* the value */
+	long long number;  /* the value as an integer, when is_number */
+	bool is_number;
+};
+
+/* The x86 keys of an op (of every op that has one, on any arch). */
+struct x86_op_keys {
+	const struct spec_op *op;
+	struct x86_arch_entry *kinds, *site_bytes;
+	int nkinds, nsite_bytes;
+};
+
+/* The x86 keys of a backend's implementation (of every one that has one). */
+struct x86_impl_keys {
+	const struct spec_impl *impl;
+	const char *unless_feature; /* the CPU feature that keeps the call, or NULL */
+	struct pos unless_feature_at;
+	const char *fixup;          /* on the view's arch: where a fault continues, or NULL */
+};
+
+/* An asm macro as the x86 family reads it (every macro of the spec, on any arch). */
+struct x86_macro {
+	struct pos at;           /* the macro */
+	const char *name;        /* "?" when it has none */
+	struct pos name_at;
+	bool has_name;
+	bool has_op;             /* it has `op` */
+	const char *op;          /* the op its site calls, when a name; else NULL */
+	struct pos op_at;
+	bool any_arch;           /* no `arches`: it is x86's where it names an op */
+	struct vec arches;       /* const char *: the arches it names */
+	const char *clob_param;  /* its `clob` parameter, or NULL */
+	struct pos params_at;
+	struct x86_macro_param {
+		const char *role; /* NULL: none given */
+		struct pos at;    /* the role, or the parameter without one */
+	} *params;
+	int nparams;
+	bool expand;             /* it has `expand` (IA-64's) */
+	struct pos expand_at;
+	bool has_clobbers;
+	struct pos clobbers_at;
+	bool clobbers_per_arch;  /* `clobbers` is a map of arch to list */
+	struct x86_arch_entry *clobber_arches; /* its keys, when a map */
+	int nclobber_arches;
+	bool has_arch_clobbers;  /* a list for the view's arch (shared or its own) */
+	struct pos arch_clobbers_at;
+	struct reglist clobbers; /* that list, parsed (errors reported once, by the analysis) */
+	const struct node *doc;
 };
 
 /* The family's view of one arch: what its checks and its model read. */
@@ -98,6 +156,16 @@ struct x86_arch {
 	int *by_qname;           /* ops sorted by qname, for x86_info_named */
 	struct x86_impl_code *codes; /* every backend sequence of the arch, sorted by node */
 	int ncodes;
+	const char *percpu_segment;  /* `percpu_segment`, or NULL */
+	struct pos percpu_segment_at;
+	bool no_ret_regs;            /* `ret_regs` is an empty list */
+	struct x86_op_keys *op_keys; /* in spec order */
+	int nop_keys;
+	int *op_keys_by_op;          /* op_keys sorted by op */
+	struct x86_impl_keys *impl_keys; /* sorted by impl */
+	int nimpl_keys;
+	struct x86_macro *macros;    /* in spec order */
+	int nmacros;
 };
 
 /* Parses each op's declared clobbers for the arch, which reports their syntax errors. */
@@ -129,18 +197,19 @@ int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call
 
 /* ---- sequences (analyze.c) ---- */
 
-/* Assemble backend code given for arch a (a YAML scalar); errors are reported (check
- * x86-code) at the character; operands may name the spec's constants. */
-bool x86_assemble_code(const struct spec *s, const struct node *code, const struct spec_arch *a,
-		       struct x86_code *out);
+/* Assemble backend code given for the view's arch (a YAML scalar); errors are reported
+ * (check x86-code) at the character; operands may name the spec's constants. */
+bool x86_assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out);
 
-/* ---- .S macros ---- */
+/* ---- the family's keys (analyze.c) ---- */
+
+/* The x86 keys of op / of impl, or NULL when it has none. */
+const struct x86_op_keys *x86_op_keys_of(const struct x86_arch *x, const struct spec_op *op);
+const struct x86_impl_keys *x86_impl_keys_of(const struct x86_arch *x, const struct spec_impl *impl);
+/* op's entry for arch a of one of its maps, or NULL. */
+const struct x86_arch_entry *x86_entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a);
 
 /* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
-bool x86_macro_on(const struct node *mac, const struct spec_arch *a);
-/* Its `clobbers` for a (a list for every arch, or a map of arch to list); NULL: none. */
-const struct node *x86_macro_clobbers(const struct node *mac, const struct spec_arch *a);
-/* The name of its `clob` parameter (the caller passes the site's clobbers), or NULL. */
-const char *x86_macro_clob_param(const struct node *mac);
+bool x86_macro_on(const struct x86_macro *m, const struct spec_arch *a);
 
 #endif

@@ -97,14 +97,13 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 			diag_error(a->ret_regs.r[i].pos, "x86-convention", i >= 2 ? "at most two return registers"
 				   : "return register '%s' has no gcc constraint letter", a->ret_regs.r[i].name);
 	}
-	const struct node *seg = node_get(a->node, "percpu_segment");
-	if (seg && seg->kind == NODE_SCALAR && strcmp(seg->str, "fs") != 0 && strcmp(seg->str, "gs") != 0)
-		diag_error(seg->pos, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg->str);
+	const char *seg = x->percpu_segment;
+	if (seg && strcmp(seg, "fs") != 0 && strcmp(seg, "gs") != 0)
+		diag_error(x->percpu_segment_at, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg);
 	if (a->arg_regs.n > 8)
 		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
-	const struct node *rr = node_get(a->node, "ret_regs");
-	if (rr && rr->kind == NODE_SEQ && rr->n == 0) /* other shapes: the schema or the register grammar says */
-		diag_error(rr->pos, "x86-convention", "an x86 arch needs a return register");
+	if (x->no_ret_regs) /* other shapes: the schema or the register grammar says */
+		diag_error(node_pos_of(a->node, "ret_regs"), "x86-convention", "an x86 arch needs a return register");
 	if (a->stack_args < 0 || c->nargs + a->stack_args > 8)
 		diag_error(node_pos_of(a->node, "stack_args"), "x86-convention",
 			   "stack_args must be 0 or more, and with the argument registers at most 8");
@@ -280,95 +279,79 @@ static void patch_type(const struct check_ctx *cx, const struct check *chk)
 
 /* `kinds` and `site_bytes`: per-arch maps on ops. A key naming this arch is checked here; one
  * naming no x86 arch is reported (once, whichever arch runs first). */
-static bool map_key(const struct x86_arch *x, const struct node *key)
+static bool map_key(const struct x86_arch *x, const struct x86_arch_entry *e)
 {
-	if (strcmp(key->str, x->a->name) == 0)
+	if (strcmp(e->arch, x->a->name) == 0)
 		return true;
-	return !other_x86(x, key->str) && !left_out(x, key->str);
+	return !other_x86(x, e->arch) && !left_out(x, e->arch);
 }
 
-static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
+static void op_kind(const struct x86_arch *x, const struct spec_op *op, const struct x86_arch_entry *e)
 {
-	const struct node *kinds = node_get(op->node, "kinds");
+	const char *best;
+	bool known = false;
 
-	for (size_t i = 0; kinds && kinds->kind == NODE_MAP && i < kinds->n; i++) {
-		const struct node *v = kinds->items[i];
-		const char *best;
-		bool known = false;
-		if (!map_key(x, kinds->keys[i]))
-			continue;
-		if (strcmp(kinds->keys[i]->str, x->a->name) != 0 || !model_op_on_arch(op, x->a)) {
-			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
-				   op->qname, kinds->keys[i]->str);
-			continue;
-		}
-		if (op->kind == OP_FIELD || op->kind == OP_GROUP) {
-			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
-			continue;
-		}
-		for (const char *const *w = op_written_kinds; *w && v->kind == NODE_SCALAR; w++)
-			known |= strcmp(*w, v->str) == 0;
-		if (v->kind == NODE_SCALAR && !known) {
-			best = util_suggest(v->str, op_written_kinds);
-			diag_error(v->pos, "x86-kinds", "unknown op kind '%s'%s%s%s", v->str, best ? "; did you mean '" : "",
-				   best ? best : "", best ? "'?" : "");
-		}
+	if (strcmp(e->arch, x->a->name) != 0 || !model_op_on_arch(op, x->a)) {
+		diag_error(e->arch_at, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'", op->qname, e->arch);
+		return;
+	}
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP) {
+		diag_error(e->arch_at, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
+		return;
+	}
+	for (const char *const *w = op_written_kinds; *w && e->word; w++)
+		known |= strcmp(*w, e->word) == 0;
+	if (e->word && !known) {
+		best = util_suggest(e->word, op_written_kinds);
+		diag_error(e->at, "x86-kinds", "unknown op kind '%s'%s%s%s", e->word, best ? "; did you mean '" : "",
+			   best ? best : "", best ? "'?" : "");
 	}
 }
 
-static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op)
+static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op, const struct x86_arch_entry *e)
 {
-	const struct node *sb = node_get(op->node, "site_bytes");
+	const struct x86_opinfo *in = strcmp(e->arch, x->a->name) == 0 ? x86_info(x, op) : NULL;
 
-	for (size_t i = 0; sb && sb->kind == NODE_MAP && i < sb->n; i++) {
-		const struct x86_opinfo *in;
-		long long v;
-		if (!map_key(x, sb->keys[i]))
-			continue;
-		in = strcmp(sb->keys[i]->str, x->a->name) == 0 ? x86_info(x, op) : NULL;
-		if (!in) {
-			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
-				   op->qname, sb->keys[i]->str);
-			continue;
-		}
-		if (!x86_is_site(in->kind)) {
-			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' is a plain call on %s; it has no patch site",
-				   op->qname, x->a->name);
-			continue;
-		}
-		struct x86_opinfo bare = *in;
-		bare.pad = 0;
-		int call = x86_site_len(x, &bare, SITE_C);
-		if (schema_scalar_int(sb->items[i], &v) && (v < call || v > 255))
-			diag_error(sb->items[i]->pos, "x86-site-bytes",
-				   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
-				   "bytes (the record's length is one byte)", v, op->qname, x->a->name, call,
-				   in->kind == OP_JUMP ? "jump" : "call");
+	if (!in) {
+		diag_error(e->arch_at, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'", op->qname,
+			   e->arch);
+		return;
 	}
-}
-
-static void each_op_maps(const struct x86_arch *x, const struct vec *ops,
-			 void (*fn)(const struct x86_arch *, const struct spec_op *))
-{
-	for (size_t i = 0; i < ops->n; i++) {
-		const struct spec_op *op = ops->v[i];
-		fn(x, op);
-		each_op_maps(x, &op->ops, fn);
+	if (!x86_is_site(in->kind)) {
+		diag_error(e->arch_at, "x86-site-bytes", "'%s' is a plain call on %s; it has no patch site", op->qname,
+			   x->a->name);
+		return;
 	}
+	struct x86_opinfo bare = *in;
+	bare.pad = 0;
+	int call = x86_site_len(x, &bare, SITE_C);
+	if (e->is_number && (e->number < call || e->number > 255))
+		diag_error(e->at, "x86-site-bytes",
+			   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
+			   "bytes (the record's length is one byte)", e->number, op->qname, x->a->name, call,
+			   in->kind == OP_JUMP ? "jump" : "call");
 }
 
 static void kinds(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
+
 	(void)chk;
-	for (size_t t = 0; t < cx->s->tables.n; t++)
-		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_kinds);
+	for (int i = 0; i < x->nop_keys; i++)
+		for (int k = 0; k < x->op_keys[i].nkinds; k++)
+			if (map_key(x, &x->op_keys[i].kinds[k]))
+				op_kind(x, x->op_keys[i].op, &x->op_keys[i].kinds[k]);
 }
 
 static void site_bytes(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
+
 	(void)chk;
-	for (size_t t = 0; t < cx->s->tables.n; t++)
-		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_site_bytes);
+	for (int i = 0; i < x->nop_keys; i++)
+		for (int k = 0; k < x->op_keys[i].nsite_bytes; k++)
+			if (map_key(x, &x->op_keys[i].site_bytes[k]))
+				op_site_bytes(x, x->op_keys[i].op, &x->op_keys[i].site_bytes[k]);
 }
 
 /* ---- tables ---- */
@@ -433,17 +416,11 @@ typedef void code_rule(const struct x86_arch *x, const struct spec_backend *b, c
 static void each_code(const struct check_ctx *cx, code_rule *fn)
 {
 	const struct x86_arch *x = VIEW(cx);
-	const struct spec *s = x->s;
 
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
-		for (size_t j = 0; j < b->impls.n; j++) {
-			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *code = impl->code ? node_get(impl->code, x->a->name) : NULL;
-			const struct x86_code *c = x86_code_of(x, code);
-			if (c)
-				fn(x, b, x86_info_named(x, impl->qname), code, c);
-		}
+	for (int i = 0; i < x->ncodes; i++) {
+		const struct x86_impl_code *ic = &x->codes[i];
+		if (ic->ok)
+			fn(x, ic->b, x86_info_named(x, ic->impl->qname), ic->node, &ic->code);
 	}
 }
 
@@ -522,20 +499,20 @@ static void alternatives(const struct check_ctx *cx, const struct check *chk)
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
 			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *f = node_get(impl->node, "unless_feature");
-			const struct x86_opinfo *in = f && impl->op ? x86_info_named(x, impl->qname) : NULL;
+			const struct x86_impl_keys *k = x86_impl_keys_of(x, impl);
+			const struct x86_opinfo *in = k && k->unless_feature && impl->op ? x86_info_named(x, impl->qname) : NULL;
 
 			/* code on an op without a call site is x86-site-fit's */
 			if (!in || !(impl->arches >> x->a->index & 1) || spec_for_arch(impl->code, x->a))
 				continue;
 			if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
-				diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
-					   "alternatives to replace", impl->qname,
+				diag_error(k->unless_feature_at, "x86-alternative", "'%s' is %s on %s: there is no call "
+					   "site for the alternatives to replace", impl->qname,
 					   in->kind == OP_JUMP ? "a jump" : "a plain call", x->a->name);
 			else
-				diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has "
-					   "%s, but this implementation gives no code for %s", impl->qname, f->str,
-					   x->a->name);
+				diag_error(k->unless_feature_at, "x86-alternative", "the call to '%s' is replaced unless "
+					   "the CPU has %s, but this implementation gives no code for %s", impl->qname,
+					   k->unless_feature, x->a->name);
 		}
 	}
 }
@@ -603,100 +580,75 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 /* ---- .S macros ---- */
 
 /* The part of an x86 macro's rules that is about its arch: its op there, its clobbers there. */
-static void macro_site(const struct x86_arch *x, const struct node *mac, const struct reglist *shared,
-		       const struct node **seen, size_t nseen)
+static void macro_site(const struct x86_arch *x, const struct x86_macro *m, int index)
 {
-	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op");
-	const struct node *clob = node_get(mac, "clobbers");
-	const char *param = x86_macro_clob_param(mac);
-	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
 	const struct x86_opinfo *in;
 
-	for (size_t k = 0; k < nseen; k++)
-		if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
-			diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
-			diag_note(node_pos_of(seen[k], "name"), "first defined here");
+	for (int k = 0; k < index; k++)
+		if (x86_macro_on(&x->macros[k], x->a) && x->macros[k].has_name && strcmp(x->macros[k].name, m->name) == 0) {
+			diag_error(m->name_at, "x86-macro", "macro '%s' is defined twice for %s", m->name, x->a->name);
+			diag_note(x->macros[k].name_at, "first defined here");
 			break;
 		}
-	in = x86_info_named(x, opn->str);
+	in = x86_info_named(x, m->op);
 	if (!in) {
-		diag_error(opn->pos, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", mname,
-			   x->a->name, opn->str);
+		diag_error(m->op_at, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", m->name,
+			   x->a->name, m->op);
 		return;
 	}
 	if (!x86_is_site(in->kind)) {
-		diag_error(opn->pos, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
-			   "or jump op", opn->str, in->type < 0 ? "not a function" : "a plain call", x->a->name);
+		diag_error(m->op_at, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
+			   "or jump op", m->op, in->type < 0 ? "not a function" : "a plain call", x->a->name);
 		return;
 	}
-	struct reglist own = {0};
-	const struct reglist *l = shared;
-	const struct node *cl = x86_macro_clobbers(mac, x->a);
-	if (clob && clob->kind == NODE_MAP) {
-		if (cl)
-			regs_parse(cl, &own);
-		l = &own;
-	}
-	for (int k = 0; k < l->n; k++)
-		if (x86_gpr(l->r[k].name, x->conv.bits) < 0)
-			diag_error(l->r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
-				   l->r[k].name, x->conv.bits, x->a->name);
-	if (in->kind == OP_JUMP && (param || l->n))
-		diag_error(param ? node_pos_of(mac, "params") : cl->pos, "x86-macro",
-			   "'%s' jumps: control never comes back to its site, so it has no clobbers", mname);
-	reglist_free(&own);
+	for (int k = 0; k < m->clobbers.n; k++)
+		if (x86_gpr(m->clobbers.r[k].name, x->conv.bits) < 0)
+			diag_error(m->clobbers.r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
+				   m->clobbers.r[k].name, x->conv.bits, x->a->name);
+	if (in->kind == OP_JUMP && (m->clob_param || m->clobbers.n))
+		diag_error(m->clob_param ? m->params_at : m->arch_clobbers_at, "x86-macro",
+			   "'%s' jumps: control never comes back to its site, so it has no clobbers", m->name);
 }
 
-static void macro_rules(const struct x86_arch *x, const struct node *mac, const struct node **seen, size_t nseen)
+static void macro_rules(const struct x86_arch *x, const struct x86_macro *m, int index)
 {
-	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op"), *params = node_get(mac, "params");
-	const struct node *clob = node_get(mac, "clobbers");
-	const char *param = x86_macro_clob_param(mac);
-	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
-	if (!x86_macro_on(mac, x->a))
+	if (!x86_macro_on(m, x->a))
 		return;
-	if (!opn || opn->kind != NODE_SCALAR) {
-		diag_error(mac->pos, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", mname);
+	if (!m->op) {
+		diag_error(m->at, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", m->name);
 		return;
 	}
-	if (node_get(mac, "expand"))
-		diag_error(node_pos_of(mac, "expand"), "x86-macro",
-			   "an x86 macro is generated from its op; 'expand' is for IA-64 macros");
-	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
-		const struct node *role = node_get(params->items[i], "role");
-		if (!node_is(role, "clob"))
-			diag_error(role ? role->pos : params->items[i]->pos, "x86-macro",
+	if (m->expand)
+		diag_error(m->expand_at, "x86-macro", "an x86 macro is generated from its op; 'expand' is for IA-64 macros");
+	for (int i = 0; i < m->nparams; i++) {
+		if (!m->params[i].role || strcmp(m->params[i].role, "clob") != 0)
+			diag_error(m->params[i].at, "x86-macro",
 				   "an x86 macro's one parameter has role 'clob' (the site's clobbers)");
 		else if (i > 0)
-			diag_error(params->items[i]->pos, "x86-macro", "an x86 macro has at most one parameter");
+			diag_error(m->params[i].at, "x86-macro", "an x86 macro has at most one parameter");
 	}
-	if (param && clob)
-		diag_error(node_pos_of(mac, "clobbers"), "x86-macro",
-			   "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'", mname, param);
-	/* a list applies to every arch of the macro (its syntax errors: diag keeps one of each) */
-	struct reglist shared = {0};
-	if (clob && clob->kind != NODE_MAP)
-		regs_parse(clob, &shared);
-	macro_site(x, mac, &shared, seen, nseen);
-	reglist_free(&shared);
-	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
-		const struct spec_arch *a = strcmp(clob->keys[k]->str, x->a->name) == 0 ? x->a : other_x86(x, clob->keys[k]->str);
-		if (left_out(x, clob->keys[k]->str))
+	if (m->clob_param && m->has_clobbers)
+		diag_error(m->clobbers_at, "x86-macro", "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'",
+			   m->name, m->clob_param);
+	macro_site(x, m, index);
+	for (int k = 0; k < m->nclobber_arches; k++) {
+		const struct x86_arch_entry *e = &m->clobber_arches[k];
+		const struct spec_arch *a = strcmp(e->arch, x->a->name) == 0 ? x->a : other_x86(x, e->arch);
+		if (left_out(x, e->arch))
 			continue;
-		if (!a || !x86_macro_on(mac, a))
-			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
-				   mname, clob->keys[k]->str);
+		if (!a || !x86_macro_on(m, a))
+			diag_error(e->arch_at, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'", m->name,
+				   e->arch);
 	}
 }
 
 static void macros(const struct check_ctx *cx, const struct check *chk)
 {
-	const struct node *macs = cx->s->asm_macros;
+	const struct x86_arch *x = VIEW(cx);
 
 	(void)chk;
-	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
-		if (macs->items[i]->kind == NODE_MAP)
-			macro_rules(VIEW(cx), macs->items[i], (const struct node **)macs->items, i);
+	for (int i = 0; i < x->nmacros; i++)
+		macro_rules(x, &x->macros[i], i);
 }
 
 /* The x86 output has a constant as .equ and #define of its value, and the sequence assembler

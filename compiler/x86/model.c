@@ -317,14 +317,13 @@ static const struct spec_type *struct_type(const struct spec *s, const char *nam
 
 /* The sequence the kernel's alternatives put at op's site in place of the call, and the
  * feature that keeps the call: the first backend's implementation with `unless_feature`. */
-static const struct spec_impl *alt_impl(const struct spec *s, const struct spec_op *op, const struct spec_arch *a,
-					 const char **feature)
+static const struct spec_impl *alt_impl(const struct x86_arch *x, const struct spec_op *op, const char **feature)
 {
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_impl *impl = spec_impl(s->backends.v[i], op, a, NULL);
-		const struct node *f = impl ? node_get(impl->node, "unless_feature") : NULL;
-		if (f && f->kind == NODE_SCALAR && spec_for_arch(impl->code, a)) {
-			*feature = f->str;
+	for (size_t i = 0; i < x->s->backends.n; i++) {
+		const struct spec_impl *impl = spec_impl(x->s->backends.v[i], op, x->a, NULL);
+		const struct x86_impl_keys *k = impl ? x86_impl_keys_of(x, impl) : NULL;
+		if (k && k->unless_feature && spec_for_arch(impl->code, x->a)) {
+			*feature = k->unless_feature;
 			return impl;
 		}
 	}
@@ -350,14 +349,16 @@ static char *asm_literal(const char *code)
 /* pvop: the wrapper's body expression. A site is PVOP_[ALT_][V]CALL[EE]n(rettype, path,
  * args..., [alt, cond]), struct values passed by their raw value and a struct result made
  * from it; a plain op is called through pv_ops directly. */
-static void add_pvop(const struct spec *s, const struct spec_arch *a, const struct spec_op *op,
-		     const struct x86_opinfo *in, struct tval *m)
+static void add_pvop(const struct x86_arch *x, const struct spec_op *op, const struct x86_opinfo *in,
+		     struct tval *m)
 {
+	const struct spec *s = x->s;
+	const struct spec_arch *a = x->a;
 	const struct tval *args = tv_get(m, "call_args");
 	const struct spec_type *rt = struct_type(s, op->sig.ret.base);
 	bool rets = op->sig.ret.cls != CT_VOID, make = rt && rt->make && rt->raw;
 	const char *path = strchr(op->qname, '.') + 1, *feature = NULL;
-	const struct spec_impl *alt = alt_impl(s, op, a, &feature);
+	const struct spec_impl *alt = alt_impl(x, op, &feature);
 	struct buf b = {0};
 
 	if (!x86_is_site(in->kind)) {
@@ -400,6 +401,8 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	const struct x86_opinfo *in = x86_info(md->x, op);
 	const char *kw;
 
+	(void)a; /* the view's */
+
 	if (!in)
 		return;
 	if (op->kind == OP_FIELD) {
@@ -412,7 +415,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	}
 	char *cname = cname_of(op->qname);
 	if (op->has_sig)
-		add_pvop(s, a, op, in, m);
+		add_pvop(md->x, op, in, m);
 	kw = x86_kind_word(in->kind);
 	char *ku = upper(kw);
 	tv_set_str(m, "kind", kw);
@@ -622,7 +625,7 @@ static void add_insn(struct tval *insns, const struct x86_opinfo *in, const stru
 static void add_body(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in,
 		     const struct x86_code *code, const char *sym, const struct spec_impl *impl)
 {
-	const struct node *fixup = spec_for_arch(node_get(impl->node, "fixup"), bc->m->x->a);
+	const struct x86_impl_keys *keys = x86_impl_keys_of(bc->m->x, impl);
 	struct tval *body, *lines;
 	char *text;
 
@@ -633,7 +636,7 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	tv_set_str(body, "symbol", sym);
 	tv_set_str(body, "backend", b->name);
 	tv_set_str(body, "qname", in->op->qname);
-	tv_set_str(body, "fixup", fixup && fixup->kind == NODE_SCALAR ? fixup->str : "");
+	tv_set_str(body, "fixup", keys && keys->fixup ? keys->fixup : "");
 	tv_set_bool(body, "ret", code->falls_through);
 	lines = tv_set(body, "lines", tv_list());
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
@@ -784,40 +787,33 @@ static void add_backends(struct model *m, struct tval *root)
 
 static void add_macros(struct model *m, struct tval *root)
 {
-	const struct node *macs = m->s->asm_macros;
 	struct tval *list = tv_set(root, "asm_macros", tv_list());
 
-	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++) {
-		const struct node *mac = macs->items[i], *doc = node_get(mac, "doc");
-		const struct node *opn = node_get(mac, "op");
-		const char *param = x86_macro_clob_param(mac);
+	for (int i = 0; i < m->x->nmacros; i++) {
+		const struct x86_macro *mac = &m->x->macros[i];
+		const char *param = mac->clob_param;
 		const struct x86_opinfo *in = NULL;
 		struct tval *mm, *lines;
 		unsigned keep = 0;
 
-		if (!x86_macro_on(mac, m->x->a) || !opn || opn->kind != NODE_SCALAR)
+		if (!x86_macro_on(mac, m->x->a) || !mac->op)
 			continue;
 		for (int k = 0; k < m->x->nops && !in; k++)
-			if (strcmp(m->x->ops[k].op->qname, opn->str) == 0 && m->x->ops[k].type >= 0)
+			if (strcmp(m->x->ops[k].op->qname, mac->op) == 0 && m->x->ops[k].type >= 0)
 				in = &m->x->ops[k];
 		if (!in)
 			continue;
 		mm = tv_add_map(list);
 		lines = tv_set(mm, "lines", tv_list());
-		tv_set_str(mm, "name", node_get(mac, "name")->str);
+		tv_set_str(mm, "name", mac->name);
 		tv_set_strf(mm, "params", param ? "(%s)" : "%s", param ? param : "");
-		model_doc(mm, doc);
+		model_doc(mm, mac->doc);
 		tv_set_str(mm, "qname", in->op->qname);
 		char *cname = cname_of(in->op->qname);
 		tv_set_strf(mm, "type", "PARAVIRT_PATCH_%s", cname);
 		free(cname);
 		if (!param) {
-			struct reglist l = {0};
-			const struct node *cl = x86_macro_clobbers(mac, m->x->a);
-			if (cl)
-				regs_parse(cl, &l);
-			keep = x86_regset(&l, m->x->conv.bits);
-			reglist_free(&l);
+			keep = x86_regset(&mac->clobbers, m->x->conv.bits);
 			tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, keep));
 		} else {
 			tv_set_strf(mm, "mask", "(%s)", param);
