@@ -9,28 +9,77 @@
 #include "macro.h"
 #include "spec.h"
 
+/* A name the spec writes, with where. */
+struct ia64_named {
+	const char *name; /* NULL: not a scalar */
+	struct pos at;
+};
+
 /* The arch's stub convention, from the spec. */
 struct ia64_conv {
 	const struct spec_arch *a;
-	struct vec clobbers;    /* char *: call_clobbers, as written */
+	struct vec clobbers;    /* char *: call_clobbers, each register */
+	char *clobbers_text;    /* call_clobbers as written: "r2, r3, r8-r11" (or "none") */
+	struct pos clobbers_at; /* call_clobbers (the arch, without it) */
 	const char *ret;        /* the result register (r8) */
 	const char *args[8];    /* argument registers, in order */
 	int nargs;
 	char rbranch[IA64_REG_LEN]; /* the return branch register (b6) */
+	struct ia64_named return_branch; /* as written; name NULL when not given */
 	char gp_save[IA64_REG_LEN]; /* where the stub keeps the caller's gp across the branch */
+	struct ia64_named gp_save_as; /* as written; name NULL when not given */
 	int site_bundles;
+	struct pos site_bundles_at; /* site_bundles (the arch, without it) */
+	struct vec sensitive;       /* const char *: `sensitive`, the names */
+};
+
+/* The IA-64 keys of an op (of every op of the spec). */
+struct ia64_op_keys {
+	const struct spec_op *op;
+	bool has_patch_type;           /* `patch_type` is given */
+	bool patch_type_ok;            /* ... as an integer: patch_type */
+	long long patch_type;
+	struct pos patch_type_at;
+	bool has_reg_param;            /* getreg/setreg: `reg_param` is given */
+	const char *reg_param;         /* ... the parameter's name, when a scalar */
+	struct pos reg_param_at;
+	bool has_reg_arg_order;        /* `reg_arg_order` is given as a list */
+	struct ia64_named *reg_arg_order;
+	int nreg_arg_order;
+	struct pos reg_arg_order_at;
+	struct vec writes;             /* const char *: `writes` */
+};
+
+/* One of a backend's asm_aliases. */
+struct ia64_alias {
+	const char *name;  /* "NAME" or "NAME(params)" */
+	struct pos at;
+	const char *value; /* NULL: not a scalar */
+};
+
+/* The IA-64 keys of a backend (same index as s->backends). */
+struct ia64_backend_keys {
+	struct ia64_named *break_results;
+	int nbreak_results;
+	struct ia64_alias *aliases;
+	int naliases;
 };
 
 struct ia64_register {
 	const struct node *node;
 	const char *name;        /* assembler name: "ar.k0" */
+	struct pos name_at;
 	char canon[IA64_REG_LEN];
 	bool known;              /* an IA-64 register */
 	const char *set_name;    /* name written: "psr.l" */
+	bool has_set_name;       /* `set_name` is given (as a scalar) */
+	struct pos set_name_at;
 	char *cname;             /* "AR_KR0" */
 	char *stem;              /* "ar_kr0" */
 	long long number;
 	bool has_number;
+	bool has_number_key;     /* `number` is given, an integer or not */
+	struct pos number_at;
 	bool get, set;
 	const struct node *get_code, *set_code;   /* backend -> body */
 	const struct node *get_traps, *set_traps; /* backend -> why its body may trap */
@@ -70,11 +119,15 @@ struct ia64_param {
 	enum { R_IN, R_OUT, R_PRED, R_CLOB, R_PRED_CLOB, R_CONST, R_BAD } role;
 	const char *prefix;
 	const struct node *node;
+	bool has_role, has_prefix;  /* the keys are given */
+	const char *role_word;      /* `role` as written (NULL: not a scalar) */
+	struct pos role_at, prefix_at;
 };
 
 struct ia64_macro {
 	const struct node *node;
 	const char *name;
+	struct pos name_at;
 	struct ia64_param params[8];
 	int nparams;
 	const char *names[8];     /* parameter names, for ia64_macro_def */
@@ -91,6 +144,10 @@ struct ia64_view {
 	struct vec macros;   /* struct ia64_macro * */
 	struct vec breaks;   /* per backend (same index as s->backends): struct vec * of names */
 	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
+	struct ia64_backend_keys *backend_keys; /* per backend (same index) */
+	struct ia64_op_keys *op_keys; /* every op, in spec order */
+	int nop_keys;
+	int *op_keys_by_op;           /* op_keys sorted by op */
 };
 
 /* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
@@ -101,7 +158,9 @@ void *ia64_analyze(const struct spec *s, const struct spec_arch *a);
 void ia64_view_release(void *view);
 
 const struct spec_arch *ia64_arch(const struct spec *s);
-const struct node *ia64_map_get(const struct node *map, const char *key);
+/* The IA-64 keys of op, of backend b. */
+const struct ia64_op_keys *ia64_op_keys_of(const struct ia64_view *v, const struct spec_op *op);
+const struct ia64_backend_keys *ia64_backend_keys_of(const struct ia64_view *v, const struct spec_backend *b);
 bool ia64_returns(const struct spec_op *op);
 
 /* The backend's break immediates that return a value in r8. */

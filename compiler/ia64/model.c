@@ -56,13 +56,13 @@ static const struct spec_backend *native_backend(const struct spec *s)
 }
 
 /* The registers carrying a stub call's arguments: the op's params in order, or reg_arg_order. */
-static const char *arg_reg(const struct ia64_conv *c, const struct spec_op *op, int i)
+static const char *arg_reg(const struct ia64_view *v, const struct spec_op *op, int i)
 {
-	const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+	const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
 
-	if (order && order->kind == NODE_SEQ && (size_t)i < order->n && order->items[i]->kind == NODE_SCALAR)
-		return order->items[i]->str;
-	return i < c->nargs ? c->args[i] : "r0";
+	if (k->has_reg_arg_order && i < k->nreg_arg_order && k->reg_arg_order[i].name)
+		return k->reg_arg_order[i].name;
+	return i < v->conv.nargs ? v->conv.args[i] : "r0";
 }
 
 /* GCC binding of the stub call: every argument register and the result register are outputs
@@ -78,7 +78,7 @@ static void stub_binding(const struct ia64_view *v, const struct spec_op *op, st
 
 	regs[nregs++] = c->ret;
 	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
-		const char *r = arg_reg(c, op, i);
+		const char *r = arg_reg(v, op, i);
 		bool dup = false;
 		for (int k = 0; k < nregs; k++)
 			dup |= strcmp(regs[k], r) == 0;
@@ -92,7 +92,7 @@ static void stub_binding(const struct ia64_view *v, const struct spec_op *op, st
 	}
 	tv_set_strf(m, "result_var", "__pv_%s", c->ret);
 	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
-		const char *r = arg_reg(c, op, i);
+		const char *r = arg_reg(v, op, i);
 		struct tval *in = tv_add_map(ins);
 		const struct cparam *p = &op->sig.params[i];
 		int match = 0;
@@ -125,24 +125,22 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		    struct tval *m, void *ctx)
 {
 	const struct hook_ctx *h = ctx;
-	const struct node *pt = ia64_map_get(op->node, "patch_type");
-	const struct node *rp = ia64_map_get(op->node, "reg_param");
-	long long type = 0;
+	const struct ia64_op_keys *k = ia64_op_keys_of(h->v, op);
 	char *up = upper(op->name);
 
 	(void)s;
 	tv_set_bool(m, "is_patchable", op->kind == OP_PATCHABLE && op->has_sig);
-	if (schema_scalar_int(pt, &type)) {
-		tv_set_strf(m, "patch_type", "%#llx", type);
+	if (k->patch_type_ok) {
+		tv_set_strf(m, "patch_type", "%#llx", k->patch_type);
 		tv_set_strf(m, "type_name", "PARAVIRT_PATCH_TYPE_%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
 	}
 	if (op->kind == OP_PATCHABLE && op->has_sig) {
 		stub_binding(h->v, op, m);
-		tv_set_str(m, "reg_param", rp && rp->kind == NODE_SCALAR ? rp->str : "");
+		tv_set_str(m, "reg_param", k->reg_param ? k->reg_param : "");
 		struct tval *nat = tv_set(m, "native_regs", tv_list());
 		struct tval *ro = tv_set(m, "read_only_regs", tv_list());
 		bool reads = ia64_returns(op);
-		for (size_t i = 0; rp && i < h->v->regs.n; i++) {
+		for (size_t i = 0; k->has_reg_param && i < h->v->regs.n; i++) {
 			const struct ia64_register *r = h->v->regs.v[i];
 			if (!reads && r->known && ia64_reg_read_only(r->canon))
 				tv_add_str(ro, r->cname); /* no setreg at all, native or not */
@@ -195,13 +193,13 @@ static struct tval *body_map(const struct ia64_body *b, struct tval *list)
 static void add_dispatch(const struct ia64_view *v, const struct ia64_dispatch *d, struct tval *list)
 {
 	struct tval *m = tv_add_map(list), *cases = tv_set(m, "cases", tv_list());
-	const char *num = arg_reg(&v->conv, d->op, 0);
+	const char *num = arg_reg(v, d->op, 0);
 
 	/* the register number is the reg_param's argument */
-	const struct node *rp = ia64_map_get(d->op->node, "reg_param");
-	for (int i = 0; rp && rp->kind == NODE_SCALAR && i < d->op->sig.nparams; i++)
-		if (d->op->sig.params[i].name && strcmp(d->op->sig.params[i].name, rp->str) == 0)
-			num = arg_reg(&v->conv, d->op, i);
+	const char *rp = ia64_op_keys_of(v, d->op)->reg_param;
+	for (int i = 0; rp && i < d->op->sig.nparams; i++)
+		if (d->op->sig.params[i].name && strcmp(d->op->sig.params[i].name, rp) == 0)
+			num = arg_reg(v, d->op, i);
 	tv_set_str(m, "symbol", d->symbol);
 	tv_set_str(m, "op", d->op->name);
 	tv_set_str(m, "num_reg", num);
@@ -390,7 +388,6 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 			struct tval *e = tv_add_map(entries);
 			model_entry(e, b, op, a, op->name, &slot);
 			const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
-			long long type;
 			tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
 			if (op->kind == OP_FIELD) {
 				char *sym = link_symbol(value);
@@ -409,7 +406,8 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 			} else if (strcmp(how, "none") != 0) {
 				declare_impl(d, op, slot.symbol);
 			}
-			if (op->kind == OP_FIELD && schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type)) {
+			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
+			if (op->kind == OP_FIELD && k->patch_type_ok) {
 				struct tval *bt = tv_add_map(targets);
 				char *up = upper(op->name);
 				tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
@@ -419,13 +417,13 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 			free(slot.symbol);
 		}
 	}
-	const struct node *own = ia64_map_get(b->node, "asm_aliases");
-	for (size_t i = 0; own && own->kind == NODE_MAP && i < own->n; i++) {
-		if (own->items[i]->kind != NODE_SCALAR)
+	const struct ia64_backend_keys *bk = ia64_backend_keys_of(v, b);
+	for (int i = 0; i < bk->naliases; i++) {
+		if (!bk->aliases[i].value)
 			continue;
 		struct tval *al = tv_add_map(aliases);
-		tv_set_str(al, "name", own->keys[i]->str);
-		tv_set_str(al, "value", own->items[i]->str);
+		tv_set_str(al, "name", bk->aliases[i].name);
+		tv_set_str(al, "value", bk->aliases[i].value);
 	}
 }
 
@@ -516,14 +514,14 @@ static void add_types(const struct ia64_view *v, const struct spec_arch *a, stru
 		const struct spec_table *t = v->s->tables.v[ti];
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			long long type;
-			if (!((op->arches >> a->index) & 1) || !schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type))
+			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
+			if (!((op->arches >> a->index) & 1) || !k->patch_type_ok)
 				continue;
 			struct tval *m = tv_add_map(types);
 			char *up = upper(op->name);
 			tv_set_strf(m, "name", "%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
-			tv_set_strf(m, "value", "%#llx", type);
-			tv_set_bool(m, "is_base", ia64_map_get(op->node, "reg_param") != NULL);
+			tv_set_strf(m, "value", "%#llx", k->patch_type);
+			tv_set_bool(m, "is_base", k->has_reg_param);
 			tv_set_str(m, "doc", op->qname);
 			if (op->kind == OP_FIELD)
 				tv_set_str(tv_add_map(branches), "name", op->name);
@@ -762,13 +760,10 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
 	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());
-	const struct node *sn = ia64_map_get(a->node, "sensitive");
-	for (size_t i = 0; sn && sn->kind == NODE_SEQ && i < sn->n; i++) {
-		const struct node *item = sn->items[i];
-		if (item->kind != NODE_SCALAR)
-			continue;
+	for (size_t i = 0; i < v->conv.sensitive.n; i++) {
+		const char *item = v->conv.sensitive.v[i];
 		/* a mnemonic is caught by a gas macro of its name, a register file by cpp */
-		tv_add_str(ia64_is_mnemonic(item->str) ? gas : cpp, item->str);
+		tv_add_str(ia64_is_mnemonic(item) ? gas : cpp, item);
 	}
 	return root;
 }
