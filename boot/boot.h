@@ -66,6 +66,9 @@ extern const char *boot_cmdline;	/* the loader's command line for the kernel */
 /* make bench's measurements instead of the probes (command line "bench") */
 __attribute__((noreturn)) void bench_run(const struct paravirt_backend *be, enum boot_env env);
 void probes_init(enum boot_env env);
+/* Seconds since 1970 from the CMOS clock (years 2000-2099); under Xen dom0 reads it through
+ * Xen's emulation of the ports. */
+long rtc_seconds(void);
 
 struct probe_ctx {
 	int xen;	/* the Xen backend is the running one */

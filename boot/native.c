@@ -55,8 +55,7 @@ static unsigned cmos(unsigned reg)
 	return (v & 15) + (v >> 4) * 10;	/* BCD */
 }
 
-/* Seconds since 1970 from the RTC (years 2000-2099). */
-static long rtc_seconds(void)
+long rtc_seconds(void)
 {
 	static const unsigned days_before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
 	unsigned y, mo, d, h, mi, s;

@@ -914,8 +914,8 @@ static volatile u64 scratch[512] __attribute__((aligned(4096)));
 
 static long map_scratch(const volatile void *page, unsigned long flags)
 {
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)scratch,
-		      (u64)xen_virt_to_mfn((const void *)page) << PAGE_SHIFT | 7, flags, 0);
+	return xen_update_va_mapping((unsigned long)scratch, (u64)xen_virt_to_mfn((const void *)page) << PAGE_SHIFT | 7,
+				     flags);
 }
 
 /* The mapping changed with update_va_mapping and no flush: each of the flush ops makes the
@@ -938,6 +938,230 @@ PROBE(xen_tlb)
 	want(c, scratch[0] == 0xbbbb, "flush_tlb_kernel: page B");
 	map_scratch(scratch, UVMF_INVLPG);
 	want(c, scratch[0] == 0x5555, "mapped back");
+}
+
+
+/* ---- Xen: page tables, descriptor tables and cr3 through the ops, on the real hypervisor.
+ * A table Xen validates must be mapped read-only; the ops make it so (alloc_pte/pmd/pud for a
+ * pinned mm, activate_mm's pin, alloc_ldt, load_gdt) and writable again (release_*,
+ * exit_mmap, free_ldt). ---- */
+
+static u64 xpt_pud[512] __attribute__((aligned(4096)));
+static u64 xpt_pmd[512] __attribute__((aligned(4096)));
+static u64 xpt_pte[512] __attribute__((aligned(4096)));
+static u64 page_c[512] __attribute__((aligned(4096)));
+
+static void zero_page(void *p)
+{
+	memset(p, 0, 4096);
+}
+
+/* The branch's tables join a pinned mm: each read-only, pinned at its level (empty, or with
+ * the entries a former run left, which name tables pinned before them). */
+static void branch_alloc(struct mm_struct *mm)
+{
+	paravirt_alloc_pte(mm, pa(xpt_pte) >> PAGE_SHIFT);
+	paravirt_alloc_pmd(mm, pa(xpt_pmd) >> PAGE_SHIFT);
+	paravirt_alloc_pud(mm, pa(xpt_pud) >> PAGE_SHIFT);
+}
+
+/* Linked from the top down through the ops (mmu_update of machine entries): pud -> pmd -> pte. */
+static void branch_link(void)
+{
+	set_pmd((pmd_t *)&xpt_pmd[0], __pmd(pa(xpt_pte) | 3));
+	set_pud((pud_t *)&xpt_pud[0], __pud(pa(xpt_pmd) | 3));
+}
+
+/* Released from the top: each unpinned, which drops its hold on the next, and writable again;
+ * then emptied by plain writes (a fault says a page is still Xen's). */
+static void branch_release(struct probe_ctx *c)
+{
+	paravirt_release_pud(pa(xpt_pud) >> PAGE_SHIFT);
+	paravirt_release_pmd(pa(xpt_pmd) >> PAGE_SHIFT);
+	paravirt_release_pte(pa(xpt_pte) >> PAGE_SHIFT);
+	want(c, trap_catch(zero_page, xpt_pud) == -1 && trap_catch(zero_page, xpt_pmd) == -1 &&
+		    trap_catch(zero_page, xpt_pte) == -1,
+	     "released: the tables are writable again");
+}
+
+/* An entry's frame and its present and writable bits (Xen adds the user bit, and A and D). */
+#define ENTRY_BITS (PTE_PFN_MASK | 3)
+
+PROBE(xen_page_tables)
+{
+	u64 *pgd = (u64 *)read_cr3();
+	struct mm_struct mm = { (pgd_t *)pgd, 1 };	/* the running mm, pinned by Xen's domain builder */
+
+	page_a[0] = 0xaaaa;
+	page_b[0] = 0xbbbb;
+	branch_alloc(&mm);
+	/* (a write to an L1 table Xen emulates as an update of its entries: no fault there) */
+	want(c, trap_catch(zero_page, xpt_pmd) == 14 && trap_catch(zero_page, xpt_pud) == 14,
+	     "alloc_pmd, alloc_pud: the tables are read-only");
+	branch_link();
+	set_pte((pte_t *)&xpt_pte[0], __pte(pa(page_a) | 3));
+	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
+	want(c, (xpt_pte[0] & ENTRY_BITS) == ((u64)xen_virt_to_mfn(page_a) << PAGE_SHIFT | 3) &&
+		    (xpt_pmd[0] & ENTRY_BITS) == ((u64)xen_virt_to_mfn(xpt_pte) << PAGE_SHIFT | 3),
+	     "set_pte, set_pmd: the entries hold machine frames");
+	want(c, (pte_val(*(pte_t *)&xpt_pte[0]) & ENTRY_BITS) == (pa(page_a) | 3) &&
+		    (pud_val(*(pud_t *)&xpt_pud[0]) & ENTRY_BITS) == (pa(xpt_pmd) | 3) &&
+		    (pgd_val(*(pgd_t *)&pgd[1]) & ENTRY_BITS) == (pa(xpt_pud) | 3),
+	     "pte_val, pud_val, pgd_val give the pseudo-physical frames back");
+	want(c, *(volatile u64 *)PROBE_VA == 0xaaaa, "set_pgd/pud/pmd/pte: the new mapping reads page A");
+	set_pte((pte_t *)&xpt_pte[0], __pte(pa(page_b) | 3));
+	__flush_tlb_single(PROBE_VA);
+	want(c, *(volatile u64 *)PROBE_VA == 0xbbbb, "set_pte, flush_tlb_single: page B");
+	set_pte((pte_t *)&xpt_pte[0], __pte(0));
+	__flush_tlb_single(PROBE_VA);
+	want(c, trap_catch(touch, (void *)PROBE_VA) == 14 && read_cr2() == PROBE_VA,
+	     "cleared: the page faults, read_cr2 (vcpu_info) gives its address");
+	set_pgd((pgd_t *)&pgd[1], __pgd(0));
+	__flush_tlb();
+	branch_release(c);
+}
+
+/* In the lazy MMU mode the entries wait in one multicall, issued when the mode ends. */
+PROBE(xen_lazy_mmu)
+{
+	u64 *pgd = (u64 *)read_cr3();
+	struct mm_struct mm = { (pgd_t *)pgd, 1 };
+	u64 *pages[3] = { page_a, page_b, page_c };
+	unsigned long mc, mu, batched, failed;
+	int seen = 1;
+
+	for (unsigned k = 0; k < 3; k++)
+		pages[k][0] = 0x1000 + k;
+	branch_alloc(&mm);
+	branch_link();
+	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
+	mc = xen_hv.calls[__HYPERVISOR_multicall];
+	mu = xen_hv.calls[__HYPERVISOR_mmu_update];
+	batched = xen_hv.batched;
+	failed = xen_hv.batch_failed;
+	arch_enter_lazy_mmu_mode();
+	for (unsigned k = 0; k < 3; k++)
+		set_pte((pte_t *)&xpt_pte[k], __pte(pa(pages[k]) | 3));
+	want(c, xen_hv.calls[__HYPERVISOR_multicall] == mc && xen_hv.calls[__HYPERVISOR_mmu_update] == mu &&
+		    xpt_pte[0] == 0,
+	     "set_pte x3 in the lazy MMU mode: nothing issued, nothing written");
+	arch_leave_lazy_mmu_mode();
+	want(c, xen_hv.calls[__HYPERVISOR_multicall] == mc + 1 && xen_hv.calls[__HYPERVISOR_mmu_update] == mu &&
+		    xen_hv.batched == batched + 3 && xen_hv.batch_failed == failed,
+	     "at its end one multicall of the 3 mmu_updates, each done");
+	for (unsigned k = 0; k < 3; k++)
+		seen &= *(volatile u64 *)(PROBE_VA + k * 4096) == 0x1000 + k;
+	want(c, seen, "each of the 3 new mappings reads its page");
+	for (unsigned k = 0; k < 3; k++)
+		set_pte((pte_t *)&xpt_pte[k], __pte(0));
+	set_pgd((pgd_t *)&pgd[1], __pgd(0));
+	__flush_tlb();
+	branch_release(c);
+}
+
+static u64 xpgd[512] __attribute__((aligned(4096)));
+
+/* A new pgd: the running one's entries, pinned by activate_mm (read-only, PIN_L4_TABLE); a
+ * branch for PROBE_VA in it; write_cr3 switches to it (NEW_BASEPTR) and back. */
+PROBE(xen_cr3)
+{
+	unsigned long old = read_cr3();
+	struct mm_struct cur = { (pgd_t *)old, 1 }, mm = { (pgd_t *)xpgd, 0 };
+
+	page_a[0] = 0xaaaa;
+	memcpy(xpgd, (const void *)old, sizeof(xpgd));	/* with Xen's slots, which Xen fills in itself */
+	paravirt_activate_mm(&cur, &mm);
+	want(c, mm.pinned && trap_catch(zero_page, xpgd) == 14, "activate_mm pins the pgd: it is read-only");
+	branch_alloc(&mm);
+	branch_link();
+	set_pte((pte_t *)&xpt_pte[0], __pte(pa(page_a) | 3));
+	set_pgd((pgd_t *)&xpgd[1], __pgd(pa(xpt_pud) | 3));
+	want(c, trap_catch(touch, (void *)PROBE_VA) == 14, "the running tables have nothing at the probe's address");
+	write_cr3((unsigned long)xpgd);
+	want(c, read_cr3() == (unsigned long)xpgd, "read_cr3 gives what write_cr3 loaded");
+	want(c, *(volatile u64 *)PROBE_VA == 0xaaaa, "write_cr3 (NEW_BASEPTR): the new tables are the ones used");
+	write_cr3(old);
+	want(c, trap_catch(touch, (void *)PROBE_VA) == 14, "the old ones again: nothing there");
+	arch_exit_mmap(&mm);
+	want(c, !mm.pinned && trap_catch(zero_page, xpgd) == -1, "exit_mmap unpins the pgd: writable again");
+	branch_release(c);
+}
+
+/* A data segment of the given base: 4 GiB, DPL 3 (a PV kernel's ring), present, accessed (the
+ * CPU need not write the descriptor Xen holds). */
+static struct desc_struct data_seg(unsigned long base)
+{
+	return (struct desc_struct){ (u32)(base << 16) | 0xffff,
+				     (u32)(base & 0xff000000) | 0x00cff300 | (u32)(base >> 16 & 0xff) };
+}
+
+static unsigned long fs_cell = 0x5eed;
+
+struct fs_read {
+	u16 sel;
+	unsigned long v;
+};
+
+static void fs_read(void *arg)
+{
+	struct fs_read *r = arg;
+
+	asm volatile("mov %1, %%fs; mov %%fs:0, %0" : "=r"(r->v) : "r"(r->sel));
+}
+
+static struct desc_struct xgdt[512] __attribute__((aligned(4096)));
+
+/* load_gdt is set_gdt (its page read-only); write_gdt_entry is update_descriptor; the segment
+ * written loads and its base reaches the cell. */
+PROBE(xen_gdt)
+{
+	struct desc_ptr mine = { 16 * 8 - 1, (unsigned long)xgdt };
+	struct desc_struct d = data_seg((unsigned long)&fs_cell);
+	struct fs_read r = { 7 * 8 | 3, 0 };
+
+	load_gdt(&mine);
+	want(c, trap_catch(zero_page, xgdt) == 14, "load_gdt: Xen holds the GDT's page read-only");
+	write_gdt_entry(xgdt, 7, &d, 8);
+	want(c, xgdt[7].a == d.a && xgdt[7].b == d.b, "write_gdt_entry: the entry is written");
+	want(c, trap_catch(fs_read, &r) == -1 && r.v == fs_cell, "the segment loads, and its base reaches the cell");
+	d.b &= ~0x8000u;
+	write_gdt_entry(xgdt, 7, &d, 8);
+	want(c, trap_catch(fs_read, &r) == 11, "written not present: loading it raises #NP");
+	asm volatile("mov %0, %%fs" : : "r"(0));
+}
+
+static struct desc_struct xldt[512] __attribute__((aligned(4096)));
+
+/* alloc_ldt makes the LDT's page read-only; write_ldt_entry is update_descriptor; set_ldt is
+ * mmuext SET_LDT; free_ldt makes the page writable again. */
+PROBE(xen_ldt)
+{
+	struct desc_struct d = data_seg((unsigned long)&fs_cell);
+	struct fs_read r = { 1 * 8 | 4 | 3, 0 };
+
+	paravirt_alloc_ldt(xldt, 4);
+	want(c, trap_catch(zero_page, xldt) == 14, "alloc_ldt: the LDT's page is read-only");
+	write_ldt_entry(xldt, 1, &d);
+	want(c, xldt[1].a == d.a && xldt[1].b == d.b, "write_ldt_entry: the entry is written");
+	set_ldt(xldt, 4);
+	want(c, trap_catch(fs_read, &r) == -1 && r.v == fs_cell, "set_ldt: a selector of the LDT loads, its base reaches the cell");
+	set_ldt(0, 0);
+	want(c, trap_catch(fs_read, &r) == 13, "no LDT: the same selector raises #GP");
+	asm volatile("mov %0, %%fs" : : "r"(0));
+	paravirt_free_ldt(xldt, 4);
+	want(c, trap_catch(zero_page, xldt) == -1, "free_ldt: the page is writable again");
+}
+
+/* The wall clock from shared_info (wc_sec, and the system time since), against the CMOS
+ * clock, which Xen's port emulation reads for dom0. */
+PROBE(xen_wallclock)
+{
+	unsigned long w = get_wallclock();
+	long rtc;
+
+	set_iopl_mask(0x3000);
+	rtc = rtc_seconds();
+	want(c, (long)w + 3 >= rtc && (long)w <= rtc + 3, "get_wallclock is the machine's clock (CMOS), within 3 s");
 }
 
 extern char boot_stack_top[];
@@ -1029,6 +1253,12 @@ const struct boot_probe boot_probes[] = {
 	P(xen_idt, "load_idt, write_idt_entry (set_trap_table: int3)", XEN),
 	P(xen_tlb, "flush_tlb_single/user/kernel (mmuext_op, after update_va_mapping)", XEN),
 	P(xen_lazy_cpu, "lazy cpu mode: clts, load_sp0 batched in one multicall", XEN),
+	P(xen_page_tables, "set_pgd, set_pud, set_pmd, set_pte, alloc/release_pte/pmd/pud, flush_tlb_single (mmu_update)", XEN),
+	P(xen_lazy_mmu, "lazy MMU mode: set_pte x3 batched in one multicall", XEN),
+	P(xen_cr3, "activate_mm, write_cr3, read_cr3, exit_mmap (PIN_L4_TABLE, NEW_BASEPTR)", XEN),
+	P(xen_gdt, "load_gdt, write_gdt_entry (set_gdt, update_descriptor: a segment loaded)", XEN),
+	P(xen_ldt, "alloc_ldt, write_ldt_entry, set_ldt, free_ldt (update_descriptor, SET_LDT)", XEN),
+	P(xen_wallclock, "get_wallclock (shared_info's wc_sec, against the CMOS clock)", XEN),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
 #endif

@@ -89,5 +89,6 @@ void xen_start(const struct start_info *si)
 	kprintf("# VIRQ_TIMER on port %ld\n", r);
 	boot_cmdline = si->cmd_line;
 	pv_activate(be);
+	paravirt_pagetable_setup_start((pgd_t *)si->pt_base);	/* Xen built the tables it runs on */
 	boot_run(ENV_XEN, be);
 }

@@ -241,7 +241,7 @@ static void macro_facts(const struct spec *s, const struct spec_arch *a, struct 
 		}
 		add(f, name->str, "parameters", b.len ? buf_steal(&b) : xstrdup("none"));
 		buf_free(&b);
-		static const char *const keys[] = {"op", "clobbers", "writes"};
+		static const char *const keys[] = {"op", "clobbers", "sequence", "writes"};
 		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 			const struct node *n = node_get(mac, keys[k]);
 			if (n) {

@@ -17,6 +17,7 @@ INT_SHAPE(bundles, 1, 64, "1-64");
 INT_SHAPE(int32, 0, 2147483647, "0-2147483647");
 INT_SHAPE(byte, 0, 255, "0-255");
 INT_SHAPE(uint32, 0, 4294967295LL, "0-0xffffffff");
+INT_SHAPE(stack_bytes, -255, 255, "-255-255");
 static const struct shape boolean = {.kind = SH_BOOL, .what = "boolean"};
 static const struct shape names = {.kind = SH_NAMES, .what = "list of names"};
 static const struct shape anything = {.kind = SH_ANY, .what = "value"};
@@ -34,8 +35,19 @@ static const struct shape per_arch_code = {.kind = SH_DICT, .what = "map of arch
 static const struct shape per_key_scalar = {.kind = SH_DICT, .what = "map of name to value", .item = &scalar};
 static const struct shape per_arch_int = {.kind = SH_DICT, .what = "map of arch to integer", .item = &byte};
 static const struct shape per_arch_word = {.kind = SH_DICT, .what = "map of arch to word", .item = &scalar};
+static const struct shape per_arch_stack = {.kind = SH_DICT, .what = "map of arch to integer", .item = &stack_bytes};
+static const struct shape stack = {.kind = SH_INT, .what = "integer -255-255", .min = -255, .max = 255, .alt = &per_arch_stack};
 
 #define DOC {"doc", &doc_text, false, "free text, copied into generated comments"}
+
+/* x86: where the output knowingly differs from Linux 2.6.30's (generated/<arch>/DEPARTURES.md) */
+static const struct key departs_keys[] = {
+	{"what", &doc_text, true, "what differs from Linux"},
+	{"why", &doc_text, true, "the reason"},
+	{"test", &doc_text, false, "what holds it (a test or a check)"},
+	{NULL, NULL, false, NULL}};
+static const struct shape departs = {.kind = SH_MAP, .what = "departure", .keys = departs_keys};
+#define DEPARTS {"departs", &departs, false, "x86: where this differs from Linux 2.6.30, and why (generated/<arch>/DEPARTURES.md)"}
 #define END {NULL, NULL, false, NULL}
 
 static const struct key arch_keys[] = {
@@ -54,6 +66,7 @@ static const struct key arch_keys[] = {
 	{"sensitive", &names, false, "IA-64: instructions the checker refuses in .S code besides the forms it derives from the backends (native/pvcheck.sed)"},
 	{"percpu_segment", &scalar, false, "x86: the segment register whose base is the running cpu's per-cpu area (`%percpu:` in a sequence)"},
 	{"gp_save", &scalar, false, "IA-64: the register the stub keeps the caller's gp in across the branch (bodies may not write it; default r16)"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape arch = {.kind = SH_MAP, .what = "arch", .keys = arch_keys};
@@ -71,6 +84,8 @@ static const struct key backend_impl_keys[] = {
 	{"unless_feature", &scalar, false, "x86: the kernel's alternatives put `code` at the site unless the CPU has this feature"},
 	{"patch", &scalar, false, "how the backend's sites of the op are patched: inline, call, indirect or nops (default: the patcher decides)"},
 	{"traps", &scalar, false, "IA-64: why the body may execute a privileged instruction in a deprivileged backend (the hypervisor traps and emulates it)"},
+	{"stack", &stack, false, "x86: bytes the implementation takes off its caller's stack (a frame the hypervisor left there; default 0), or a map of arch to bytes"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape backend_impl = {.kind = SH_MAP, .what = "implementation", .keys = backend_impl_keys};
@@ -87,6 +102,7 @@ static const struct key backend_keys[] = {
 	{"deprivileged", &boolean, false, "IA-64: the kernel runs above privilege level 0, so its bodies may not use privileged instructions (unless marked `traps`)"},
 	{"impl", &backend_impls, false, "what this backend implements"},
 	{"patch", &per_key_scalar, false, "per table or group (pv_mmu_ops, pv_cpu_ops.lazy_mode): how its sites are patched, as an impl's `patch`"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape backend = {.kind = SH_MAP, .what = "backend", .keys = backend_keys};
@@ -133,6 +149,7 @@ static const struct key op_keys[] = {
 	{"reg_param", &scalar, false, "IA-64 getreg/setreg: the parameter holding the register number"},
 	{"reg_arg_order", &names, false, "IA-64: stub argument registers of the params, if not in order"},
 	{"writes", &names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape op = {.kind = SH_MAP, .what = "op", .keys = op_keys, .unique_key = "name"};
@@ -144,6 +161,7 @@ static const struct key table_keys[] = {
 	{"config", &scalar, false, "build condition of the whole table (see ops' config)"},
 	{"arches", &names, false, "arches that have the table (default: all)"},
 	{"ops", &op_list, true, "members in order"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape table = {.kind = SH_MAP, .what = "table", .keys = table_keys};
@@ -180,7 +198,9 @@ static const struct key macro_keys[] = {
 	{"expand", &per_key_scalar, false, "per backend: the expansion"},
 	{"op", &scalar, false, "x86: the op the macro's patch site calls"},
 	{"clobbers", &anything, false, "x86: registers the site may clobber"},
+	{"sequence", &ident, false, "x86: the site holds this backend's sequence for the op, not a call (code that runs without a usable stack)"},
 	{"writes", &names, false, "IA-64: registers the macro changes by design, beyond out and clob"},
+	DEPARTS,
 	DOC,
 	END};
 static const struct shape macro = {.kind = SH_MAP, .what = "asm macro", .keys = macro_keys};

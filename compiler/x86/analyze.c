@@ -590,7 +590,11 @@ static void read_impl_keys(struct x86_arch *x)
 			const struct spec_impl *impl = b->impls.v[j];
 			const struct node *f = node_get(impl->node, "unless_feature");
 			const struct node *fixup = spec_for_arch(node_get(impl->node, "fixup"), x->a);
-			if (!f && !fixup)
+			const struct node *stack = node_get(impl->node, "stack");
+			long long v;
+			if (stack && stack->kind == NODE_MAP) /* a number, or a map of arch to number */
+				stack = spec_for_arch(stack, x->a);
+			if (!f && !fixup && !stack)
 				continue;
 			x->impl_keys = xrealloc(x->impl_keys, (size_t)(x->nimpl_keys + 1) * sizeof(*x->impl_keys));
 			x->impl_keys[x->nimpl_keys++] = (struct x86_impl_keys){
@@ -598,6 +602,9 @@ static void read_impl_keys(struct x86_arch *x)
 				.unless_feature = f && f->kind == NODE_SCALAR ? f->str : NULL,
 				.unless_feature_at = f ? f->pos : impl->node->pos,
 				.fixup = fixup && fixup->kind == NODE_SCALAR ? fixup->str : NULL,
+				.has_stack = stack != NULL,
+				.stack = schema_scalar_int(stack, &v) && v >= -255 && v <= 255 ? (int)v : 0,
+				.stack_at = stack ? stack->pos : impl->node->pos,
 			};
 		}
 	}
@@ -644,7 +651,7 @@ static void read_macro(struct x86_arch *x, struct x86_macro *m, const struct nod
 {
 	const struct node *name = node_get(mac, "name"), *op = node_get(mac, "op");
 	const struct node *arches = node_get(mac, "arches"), *params = node_get(mac, "params");
-	const struct node *expand = node_get(mac, "expand");
+	const struct node *expand = node_get(mac, "expand"), *seq = node_get(mac, "sequence");
 
 	m->at = mac->pos;
 	m->has_name = name && name->kind == NODE_SCALAR;
@@ -661,6 +668,8 @@ static void read_macro(struct x86_arch *x, struct x86_macro *m, const struct nod
 			vec_push(&m->arches, arches->items[i]->str);
 	m->params_at = params ? params->pos : mac->pos;
 	macro_params(m, params);
+	m->sequence = seq && seq->kind == NODE_SCALAR ? seq->str : NULL;
+	m->sequence_at = seq ? seq->pos : mac->pos;
 	m->expand = expand != NULL;
 	m->expand_at = expand ? expand->pos : mac->pos;
 	m->doc = node_get(mac, "doc");
@@ -710,6 +719,13 @@ static void free_keys(struct x86_arch *x)
 		reglist_free(&x->macros[i].clobbers);
 	}
 	free(x->macros);
+}
+
+int x86_impl_stack(const struct x86_arch *x, const struct spec_impl *impl)
+{
+	const struct x86_impl_keys *k = x86_impl_keys_of(x, impl);
+
+	return k ? k->stack : 0;
 }
 
 /* Is this asm macro an x86 one on arch a? (It names its arches, or at least an op.) */

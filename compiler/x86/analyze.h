@@ -111,6 +111,10 @@ struct x86_impl_keys {
 	const char *unless_feature; /* the CPU feature that keeps the call, or NULL */
 	struct pos unless_feature_at;
 	const char *fixup;          /* on the view's arch: where a fault continues, or NULL */
+	bool has_stack;             /* `stack` says something for the view's arch */
+	int stack;                  /* ... the bytes it takes off its caller's stack (0: not a number
+				     * from -255 to 255) */
+	struct pos stack_at;
 };
 
 /* An asm macro as the x86 family reads it (every macro of the spec, on any arch). */
@@ -131,6 +135,8 @@ struct x86_macro {
 		struct pos at;    /* the role, or the parameter without one */
 	} *params;
 	int nparams;
+	const char *sequence;    /* the backend whose sequence for the op the site holds (no call), or NULL */
+	struct pos sequence_at;
 	bool expand;             /* it has `expand` (IA-64's) */
 	struct pos expand_at;
 	bool has_clobbers;
@@ -194,6 +200,10 @@ int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86
 int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
 /* The padding that makes in's site (a call of `call` bytes) site_bytes long. */
 int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
+
+/* An implementation's `stack` on the view's arch: the bytes it takes off its caller's stack
+ * (0 when it says nothing). */
+int x86_impl_stack(const struct x86_arch *x, const struct spec_impl *impl);
 
 /* ---- sequences (analyze.c) ---- */
 

@@ -474,18 +474,56 @@ static void code_clobbers(const struct x86_arch *x, const struct spec_backend *b
 	}
 }
 
-static void code_stack(const struct x86_arch *x, const struct spec_backend *b, const struct x86_opinfo *in,
-		       const struct node *code, const struct x86_code *c)
+/* `stack`: an implementation takes a frame its callers' stack holds for it (Xen's exception
+ * frame adjustment). Only a patchable op's .S site can have such a caller: C cannot lose its
+ * stack, nor can a thunk's; and it is whole words, taken, not left. */
+static void impl_stack(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *impl,
+		       const struct x86_opinfo *in)
 {
-	(void)x;
-	if (in->kind != OP_JUMP && c->falls_through && c->stack)
-		diag_error(code->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d bytes; "
-			   "the code after its site expects it unchanged", b->name, in->op->qname, c->stack);
+	const struct node *codenode = spec_for_arch(impl->code, x->a);
+	const struct x86_code *c = x86_code_of(x, codenode);
+	const struct x86_impl_keys *k = x86_impl_keys_of(x, impl);
+	bool given = k && k->has_stack;
+	int n = given ? k->stack : 0, word = x->a->word_bits / 8;
+
+	if (given && (impl->nop || impl->none))
+		diag_error(k->stack_at, "x86-code-stack", "%s's '%s' is %s: it takes no frame off its caller's stack",
+			   b->name, impl->qname, impl->nop ? "a no-op" : "NULL");
+	else if (given && in->kind != OP_PATCHABLE)
+		diag_error(k->stack_at, "x86-code-stack", "'%s' is %s on %s: only a patchable op's implementation "
+			   "can take a frame off its caller's stack (a C caller or a thunk has none to give)", impl->qname,
+			   x86_kind_word(in->kind), x->a->name);
+	else if (given && (n <= 0 || n % word))
+		diag_error(k->stack_at, "x86-code-stack", "stack %d: an implementation takes whole words (%d bytes "
+			   "each) off its caller's stack, so a positive multiple of %d", n, word, word);
+	else if (c && in->kind != OP_JUMP && c->falls_through && c->stack != n)
+	{
+		char *said = given ? xasprintf("its 'stack' says %d", n)
+				   : xstrdup("the code after its site expects it unchanged (or say what it takes with 'stack')");
+		diag_error(codenode->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d "
+			   "bytes; %s", b->name, impl->qname, c->stack, said);
+		free(said);
+	}
+}
+
+static void stack_of_code(const struct check_ctx *cx, const struct check *chk)
+{
+	const struct x86_arch *x = VIEW(cx);
+
+	(void)chk;
+	for (size_t i = 0; i < x->s->backends.n; i++) {
+		const struct spec_backend *b = x->s->backends.v[i];
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			const struct x86_opinfo *in = impl->op ? x86_info_named(x, impl->qname) : NULL;
+			if (in && (impl->arches >> x->a->index & 1) && spec_backend_on(b, x->a))
+				impl_stack(x, b, impl, in);
+		}
+	}
 }
 
 static void site_fit(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_fit); }
 static void clobbers_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_clobbers); }
-static void stack_of_code(const struct check_ctx *cx, const struct check *chk) { (void)chk; each_code(cx, code_stack); }
 
 /* `unless_feature`: the kernel's alternatives replace a call site with the implementation's
  * code, so there must be code for the arch, and a call site to replace. */
@@ -579,6 +617,97 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 
 /* ---- .S macros ---- */
 
+/* A site that holds a backend's sequence (`sequence`) runs where a call cannot (on a user
+ * stack): the sequence must exist, and every backend must be able to patch the site within
+ * its bytes and its clobbers, with its own sequence or NOPs, never a call. */
+static void sequence_site(const struct x86_arch *x, const struct x86_macro *m, const struct x86_opinfo *in,
+			  unsigned keep)
+{
+	const char *mname = m->name;
+	const struct spec_backend *owner = NULL;
+	const struct x86_code *c = NULL;
+	struct vec on = {0};
+
+	spec_backends_on(x->s, x->a, &on);
+	for (size_t i = 0; i < on.n && !owner; i++)
+		if (strcmp(((const struct spec_backend *)on.v[i])->name, m->sequence) == 0)
+			owner = on.v[i];
+	if (m->clob_param)
+		diag_error(m->params_at, "x86-macro", "'%s' holds a sequence: its clobbers are what "
+			   "the sequences write, given by 'clobbers', not by its caller", mname);
+	if (!owner) {
+		diag_error(m->sequence_at, "x86-macro", "'%s' holds the sequence of backend '%s', but no backend of "
+			   "that name serves %s", mname, m->sequence, x->a->name);
+		vec_free(&on);
+		return;
+	}
+	const struct spec_impl *impl = spec_impl(owner, in->op, x->a, NULL);
+	c = impl ? x86_code_of(x, spec_for_arch(impl->code, x->a)) : NULL;
+	if (!c) {
+		if (!impl || !spec_for_arch(impl->code, x->a)) /* code that does not assemble: x86-code says so */
+			diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's sequence for '%s', but %s has none on %s",
+				   mname, owner->name, in->op->qname, owner->name, x->a->name);
+		vec_free(&on);
+		return;
+	}
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *b = on.v[i], *from = NULL;
+		const struct spec_impl *bi = spec_impl(b, in->op, x->a, &from);
+		const struct x86_code *bc = bi ? x86_code_of(x, spec_for_arch(bi->code, x->a)) : NULL;
+		const char *how = spec_policy(b, in->op, NULL);
+		const char *bad = NULL;
+
+		if (how && (strcmp(how, "call") == 0 || strcmp(how, "indirect") == 0))
+			bad = "its policy asks for a call";
+		else if (bi && bi->nop && in->kind != OP_JUMP)
+			continue;
+		else if (!bc)
+			bad = "it implements the op with a call";
+		else if (bc->len > c->len)
+			bad = "its sequence is longer";
+		else if (bc->writes & ~keep)
+			bad = "its sequence writes registers the site keeps";
+		if (!bad)
+			continue;
+		diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's %d-byte sequence for '%s', which backend %s cannot "
+			   "patch: %s", mname, owner->name, c->len, in->op->qname, b->name, bad);
+		if (bi)
+			diag_note(bi->node->pos, "%s's implementation%s", b->name, from && from != b ? " (its fallback's)" : "");
+	}
+	vec_free(&on);
+}
+
+/* Around its call a macro saves what the callee may change and the site may not. An
+ * implementation that takes a frame off the stack reads it at the stack pointer, so nothing
+ * may be pushed between: such a macro's clobbers must cover the op's. */
+static void saves_and_stack(const struct x86_arch *x, const struct x86_macro *m, const struct x86_opinfo *in,
+			    unsigned keep, bool by_caller)
+{
+	unsigned saved = in->clobbers & ~keep;
+	struct vec on = {0};
+
+	if (!saved)
+		return;
+	spec_backends_on(x->s, x->a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *b = on.v[i];
+		const struct spec_impl *impl = spec_impl(b, in->op, x->a, NULL);
+		int n = impl ? x86_impl_stack(x, impl) : 0;
+		if (!n)
+			continue;
+		char *regs = regs_text(x, saved);
+		diag_error(by_caller ? m->params_at : m->name_at, "x86-macro",
+			   "'%s' saves %s around its call%s, but %s's '%s' takes %d bytes off the stack there: the saves "
+			   "would stand between it and its frame; let the macro clobber what the op may change",
+			   m->name, regs, by_caller ? " (what its caller's mask keeps)" : "", b->name,
+			   in->op->qname, n);
+		diag_note(x86_impl_keys_of(x, impl)->stack_at, "%s's implementation says so here", b->name);
+		free(regs);
+		break;
+	}
+	vec_free(&on);
+}
+
 /* The part of an x86 macro's rules that is about its arch: its op there, its clobbers there. */
 static void macro_site(const struct x86_arch *x, const struct x86_macro *m, int index)
 {
@@ -608,6 +737,11 @@ static void macro_site(const struct x86_arch *x, const struct x86_macro *m, int 
 	if (in->kind == OP_JUMP && (m->clob_param || m->clobbers.n))
 		diag_error(m->clob_param ? m->params_at : m->arch_clobbers_at, "x86-macro",
 			   "'%s' jumps: control never comes back to its site, so it has no clobbers", m->name);
+	unsigned keep = x86_regset(&m->clobbers, x->conv.bits);
+	if (m->sequence)
+		sequence_site(x, m, in, keep);
+	else if (in->kind != OP_JUMP)
+		saves_and_stack(x, m, in, m->clob_param ? 0 : keep, m->clob_param != NULL);
 }
 
 static void macro_rules(const struct x86_arch *x, const struct x86_macro *m, int index)
@@ -696,7 +830,9 @@ const struct check x86_checks[] = {
 			    "each x86 arch of its op, and the op has a call site", alternatives, after_kinds},
 	{"x86-code-clobbers", "a sequence writes only what its op's site may change (a call inside counts as "
 			      "the callee-save clobbers)", clobbers_of_code, after_convention},
-	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it", stack_of_code, NULL},
+	{"x86-code-stack", "a sequence that runs on leaves the stack pointer as it found it, or moves it by its "
+			   "'stack': whole words a patchable op's implementation takes off its caller's stack", stack_of_code,
+	 NULL},
 	{"x86-jump-form", "a jump op is void (void), its sequences leave (iret, sysret, jmp), and no backend makes "
 			  "it a no-op", jump_form, NULL},
 	{"x86-macro", "an x86 asm macro names a site op and at most one 'clob' parameter, once per arch", macros,

@@ -583,7 +583,7 @@ static char *proto_of(const struct spec_op *op, const char *sym)
 
 /* The bytes of a sequence for a C initializer, and its relocations. */
 static void add_insn(struct tval *insns, const struct x86_opinfo *in, const struct x86_code *code,
-		     const char *sym, const char *from)
+		     const char *sym, const char *from, int stack)
 {
 	struct tval *e = tv_add_map(insns), *rel = tv_set(e, "relocs", tv_list());
 	struct buf bytes = {0}, hex = {0};
@@ -602,6 +602,7 @@ static void add_insn(struct tval *insns, const struct x86_opinfo *in, const stru
 	tv_set_str(e, "bytes", bytes.data);
 	tv_set_str(e, "hex", hex.data);
 	tv_set_int(e, "site", in->site);
+	tv_set_int(e, "stack", stack);
 	tv_set_str(e, "src", sym);
 	tv_set_str(e, "from", from);
 	char *line = xstrdup(code->text);
@@ -622,6 +623,26 @@ static void add_insn(struct tval *insns, const struct x86_opinfo *in, const stru
 	buf_free(&hex);
 }
 
+/* A sequence that takes n bytes of frame off its site's stack finds, called out of line, the
+ * return address on top of that frame: lift it above the frame one word at a time, with
+ * pushes and pops of memory (no register is free, and nothing is written below the stack
+ * pointer), so the sequence takes the frame as at the site and the ret then returns. */
+static void lift_frame(struct model *m, struct tval *lines, int n)
+{
+	int w = m->x->a->word_bits / 8;
+	char sfx = w == 8 ? 'q' : 'l';
+	const char *sp = reg(m, 4);
+
+	if (n <= 0)
+		return;
+	add_fmt(lines, "push%c (%%%s)", sfx, sp);
+	for (int k = 1; k * w <= n; k++) {
+		add_fmt(lines, "push%c %d(%%%s)", sfx, (k + 1) * w, sp);
+		add_fmt(lines, "pop%c %d(%%%s)", sfx, k * w, sp);
+	}
+	add_fmt(lines, "pop%c %d(%%%s)", sfx, n, sp);
+}
+
 static void add_body(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in,
 		     const struct x86_code *code, const char *sym, const struct spec_impl *impl)
 {
@@ -639,6 +660,12 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	tv_set_str(body, "fixup", keys && keys->fixup ? keys->fixup : "");
 	tv_set_bool(body, "ret", code->falls_through);
 	lines = tv_set(body, "lines", tv_list());
+	int stack = x86_impl_stack(bc->m->x, impl);
+	if (stack > 0)
+		tv_set_strf(body, "lift", "%d", stack);
+	else
+		tv_set_str(body, "lift", "");
+	lift_frame(bc->m, lines, stack);
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		tv_add_str(lines, line);
 	free(text);
@@ -703,7 +730,8 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	/* what a patcher may inline: the sequence, or nothing at all for a no-op */
 	if (x86_is_site(in->kind) && (has_code || (impl && impl->nop && in->kind != OP_JUMP))) {
 		struct x86_code none = {.text = (char *)"", .falls_through = true};
-		add_insn(insns, in, has_code ? code : &none, has_code ? sym : "paravirt_nop", owner->name);
+		add_insn(insns, in, has_code ? code : &none, has_code ? sym : "paravirt_nop", owner->name,
+			 has_code ? x86_impl_stack(m->x, impl) : 0);
 	}
 	if (has_code && owner == b)
 		add_body(bc, b, in, code, sym, impl);
@@ -785,6 +813,31 @@ static void add_backends(struct model *m, struct tval *root)
 	strset_free(&bc.seen_thunks);
 }
 
+/* A macro whose site holds a backend's sequence (`sequence`): its lines are that sequence,
+ * its mask the registers the macro lets it change. False for a macro whose site calls. */
+static bool sequence_lines(struct model *m, const struct x86_macro *mac, const struct x86_opinfo *in,
+			   struct tval *mm, struct tval *lines)
+{
+	const char *name = mac->sequence;
+	const struct spec_backend *b = NULL;
+
+	if (!name)
+		return false;
+	for (size_t i = 0; i < m->s->backends.n && !b; i++)
+		if (strcmp(((const struct spec_backend *)m->s->backends.v[i])->name, name) == 0)
+			b = m->s->backends.v[i];
+	const struct spec_impl *impl = b ? spec_impl(b, in->op, m->x->a, NULL) : NULL;
+	const struct x86_code *code = impl ? x86_code_of(m->x, spec_for_arch(impl->code, m->x->a)) : NULL;
+	char *text = xstrdup(code ? code->text : "");
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		tv_add_str(lines, line);
+	free(text);
+	tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, x86_regset(&mac->clobbers, m->x->conv.bits)));
+	tv_set_str(mm, "holds", name);
+	return true;
+}
+
 static void add_macros(struct model *m, struct tval *root)
 {
 	struct tval *list = tv_set(root, "asm_macros", tv_list());
@@ -809,9 +862,12 @@ static void add_macros(struct model *m, struct tval *root)
 		tv_set_strf(mm, "params", param ? "(%s)" : "%s", param ? param : "");
 		model_doc(mm, mac->doc);
 		tv_set_str(mm, "qname", in->op->qname);
+		tv_set_str(mm, "holds", "");
 		char *cname = cname_of(in->op->qname);
 		tv_set_strf(mm, "type", "PARAVIRT_PATCH_%s", cname);
 		free(cname);
+		if (sequence_lines(m, mac, in, mm, lines))
+			continue;
 		if (!param) {
 			keep = x86_regset(&mac->clobbers, m->x->conv.bits);
 			tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, keep));

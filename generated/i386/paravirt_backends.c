@@ -315,44 +315,44 @@ static const unsigned char native_bytes_pv_mmu_ops_read_cr3[3] = { 0x0f, 0x20, 0
 static const unsigned char native_bytes_pv_mmu_ops_write_cr3[3] = { 0x0f, 0x22, 0xd8 };
 
 static const struct paravirt_insn native_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, native_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
-	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, native_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 3, 0, native_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: sti;sysexit */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iret */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushf;pop %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, native_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: push %eax;popf */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, native_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: mov %eax, %cr3 */
-	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
-	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 0, 0, NULL, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 0, 0, NULL, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 0, 0, NULL, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 0, 0, NULL, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 0, 0, NULL, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, native_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL, 0 }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, native_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 3, 0, native_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL, 0 }, /* pv_cpu_ops.irq_enable_sysexit: sti;sysexit */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iret */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushf;pop %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, native_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL, 0 }, /* pv_irq_ops.restore_fl: push %eax;popf */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL, 0 }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL, 0 }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL, 0 }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, native_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL, 0 }, /* pv_mmu_ops.write_cr3: mov %eax, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 0, 0, NULL, (const void *)native_pte_val, NULL, 0 }, /* pv_mmu_ops.pte_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 0, 0, NULL, (const void *)native_pgd_val, NULL, 0 }, /* pv_mmu_ops.pgd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 0, 0, NULL, (const void *)native_make_pgd, NULL, 0 }, /* pv_mmu_ops.make_pgd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 0, 0, NULL, (const void *)native_pmd_val, NULL, 0 }, /* pv_mmu_ops.pmd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 0, 0, NULL, (const void *)native_make_pmd, NULL, 0 }, /* pv_mmu_ops.make_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.lazy_mode.leave */
 };
 
 /* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -517,15 +517,15 @@ const struct pv_lock_ops xen_pv_lock_ops = {
 static const unsigned char xen_bytes_pv_cpu_ops_read_tsc[2] = { 0x0f, 0x31 };
 
 static const struct paravirt_insn xen_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.load_tr_desc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_boot_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_secondary_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
 };
 
 /* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -710,19 +710,19 @@ static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_irq
 };
 
 static const struct paravirt_insn xen_vcpu_info_placement_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_vcpu_info_placement_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 15, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: cmpb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask;sbb %eax, %eax;and $0x200, %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 27, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl }, /* pv_irq_ops.restore_fl: testb $0x02, %ah;setz %fs:xen_vcpu_info+XEN_vcpu_info_mask;cmpw $0x0001, %fs:xen_vcpu_info+XEN_vcpu_info_pending;jnz 1f;call xen_check_events;1: */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 8, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable }, /* pv_irq_ops.irq_disable: movb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 23, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable }, /* pv_irq_ops.irq_enable: movb $0, %fs:xen_vcpu_info+XEN_vcpu_info_mask;testb $0xff, %fs:xen_vcpu_info+XEN_vcpu_info_pending;jz 1f;call xen_check_events;1: */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.load_tr_desc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_vcpu_info_placement_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 15, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl, 0 }, /* pv_irq_ops.save_fl: cmpb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask;sbb %eax, %eax;and $0x200, %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 27, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl, 0 }, /* pv_irq_ops.restore_fl: testb $0x02, %ah;setz %fs:xen_vcpu_info+XEN_vcpu_info_mask;cmpw $0x0001, %fs:xen_vcpu_info+XEN_vcpu_info_pending;jnz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 8, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable, 0 }, /* pv_irq_ops.irq_disable: movb $1, %fs:xen_vcpu_info+XEN_vcpu_info_mask */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 23, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable, 0 }, /* pv_irq_ops.irq_enable: movb $0, %fs:xen_vcpu_info+XEN_vcpu_info_mask;testb $0xff, %fs:xen_vcpu_info+XEN_vcpu_info_pending;jz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_boot_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_secondary_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
 };
 
 /* xen_vcpu_info_placement's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -897,39 +897,39 @@ static const unsigned char kvm_bytes_pv_mmu_ops_read_cr3[3] = { 0x0f, 0x20, 0xd8
 static const unsigned char kvm_bytes_pv_mmu_ops_write_cr3[3] = { 0x0f, 0x22, 0xd8 };
 
 static const struct paravirt_insn kvm_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
-	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, kvm_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 3, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: sti;sysexit */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iret */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushf;pop %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: push %eax;popf */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: mov %eax, %cr3 */
-	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
-	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 0, 0, NULL, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 0, 0, NULL, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 0, 0, NULL, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 0, 0, NULL, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 0, 0, NULL, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL, 0 }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, kvm_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 3, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL, 0 }, /* pv_cpu_ops.irq_enable_sysexit: sti;sysexit */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iret */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushf;pop %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL, 0 }, /* pv_irq_ops.restore_fl: push %eax;popf */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL, 0 }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL, 0 }, /* pv_mmu_ops.read_cr2: mov %cr2, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL, 0 }, /* pv_mmu_ops.read_cr3: mov %cr3, %eax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL, 0 }, /* pv_mmu_ops.write_cr3: mov %eax, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 0, 0, NULL, (const void *)native_pte_val, NULL, 0 }, /* pv_mmu_ops.pte_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 0, 0, NULL, (const void *)native_pgd_val, NULL, 0 }, /* pv_mmu_ops.pgd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 0, 0, NULL, (const void *)native_make_pgd, NULL, 0 }, /* pv_mmu_ops.make_pgd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 0, 0, NULL, (const void *)native_pmd_val, NULL, 0 }, /* pv_mmu_ops.pmd_val */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 0, 0, NULL, (const void *)native_make_pmd, NULL, 0 }, /* pv_mmu_ops.make_pmd */
 };
 
 /* kvm's patch policy by type: what the spec says for it (the rest: the patcher decides). */

@@ -45,6 +45,7 @@ struct paravirt_insn {
 	const unsigned char *bytes;
 	const void *src;
 	const struct paravirt_reloc *relocs;
+	unsigned char stack;	/* bytes the sequence takes off its site's stack (a frame left for it) */
 };
 
 struct paravirt_backend {

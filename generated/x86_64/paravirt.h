@@ -157,6 +157,11 @@
 #define __PV_OUTS_pv_cpu_ops_swapgs 
 #define __PV_CLOBS_pv_cpu_ops_swapgs "memory", "cc"
 #define __PV_MASK_pv_cpu_ops_swapgs 0x0
+/* pv_irq_ops_adjust_exception_frame: the clobbers pv_irq_ops_adjust_exception_frame declares */
+#define __PV_VARS_pv_irq_ops_adjust_exception_frame unsigned long __pv_rcx
+#define __PV_OUTS_pv_irq_ops_adjust_exception_frame "=c" (__pv_rcx)
+#define __PV_CLOBS_pv_irq_ops_adjust_exception_frame "memory", "cc", "r11"
+#define __PV_MASK_pv_irq_ops_adjust_exception_frame 0x102
 
 /* The machinery, per number of argument words: __PVOP_CALLn(conv, rettype, op, args...) for
  * a value (rettype: an integer type of one or, on i386, two words), __PVOP_VCALLn for none;
@@ -601,7 +606,7 @@ static inline void halt(void)
 
 static inline void paravirt_adjust_exception_frame(void)
 {
-	PVOP_VCALL0(pv_irq_ops_adjust_exception_frame);
+	__PVOP_VCALL0(pv_irq_ops_adjust_exception_frame, pv_irq_ops_adjust_exception_frame);
 }
 
 static inline void setup_boot_clock(void)

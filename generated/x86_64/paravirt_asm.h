@@ -96,6 +96,19 @@
 		call *pv_cpu_ops+PV_OFFSET_pv_cpu_ops_swapgs(%rip) \
 	)
 
+/* SWAPGS_UNSAFE_STACK: pv_cpu_ops.swapgs: at syscall entry, on the user's stack
+ * (the site holds native's sequence, no call; a patcher puts its backend's or NOPs there) */
+#define SWAPGS_UNSAFE_STACK \
+	PV_SITE(PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0x0, \
+		swapgs \
+	)
+
+/* PARAVIRT_ADJUST_EXCEPTION_FRAME: pv_irq_ops.adjust_exception_frame: the first thing an exception handler does */
+#define PARAVIRT_ADJUST_EXCEPTION_FRAME \
+	PV_SITE(PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0x102, \
+		call *pv_irq_ops+PV_OFFSET_pv_irq_ops_adjust_exception_frame(%rip) \
+	)
+
 /* GET_CR0_INTO_RAX: pv_cpu_ops.read_cr0 */
 #define GET_CR0_INTO_RAX \
 	PV_SITE(PARAVIRT_PATCH_pv_cpu_ops_read_cr0, 0x1, \

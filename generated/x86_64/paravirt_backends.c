@@ -335,50 +335,50 @@ static const unsigned char native_bytes_pv_mmu_ops_pud_val[3] = { 0x48, 0x89, 0x
 static const unsigned char native_bytes_pv_mmu_ops_make_pud[3] = { 0x48, 0x89, 0xf8 };
 
 static const struct paravirt_insn native_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, native_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
-	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, native_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
-	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, 0, native_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: swapgs;sti;sysexitl */
-	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, 0, native_bytes_pv_cpu_ops_usergs_sysret64, (const void *)native_usergs_sysret64, NULL }, /* pv_cpu_ops.usergs_sysret64: swapgs;sysretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 5, 0, native_bytes_pv_cpu_ops_usergs_sysret32, (const void *)native_usergs_sysret32, NULL }, /* pv_cpu_ops.usergs_sysret32: swapgs;sysretl */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, native_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs: swapgs */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, native_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: pushq %rdi;popfq */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
-	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_irq_ops.adjust_exception_frame */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, native_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: movq %rdi, %cr3 */
-	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
-	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single, 3, 0, native_bytes_pv_mmu_ops_flush_tlb_single, (const void *)native_flush_tlb_single, NULL }, /* pv_mmu_ops.flush_tlb_single: invlpg (%rdi) */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_release_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.release_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 3, 0, native_bytes_pv_mmu_ops_pte_val, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, native_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 3, 0, native_bytes_pv_mmu_ops_pgd_val, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 3, 0, native_bytes_pv_mmu_ops_make_pgd, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 3, 0, native_bytes_pv_mmu_ops_pmd_val, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 3, 0, native_bytes_pv_mmu_ops_make_pmd, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pud_val, 3, 0, native_bytes_pv_mmu_ops_pud_val, (const void *)native_pud_val, NULL }, /* pv_mmu_ops.pud_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pud, 3, 0, native_bytes_pv_mmu_ops_make_pud, (const void *)native_make_pud, NULL }, /* pv_mmu_ops.make_pud: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, native_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL, 0 }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, native_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL, 0 }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, 0, native_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL, 0 }, /* pv_cpu_ops.irq_enable_sysexit: swapgs;sti;sysexitl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, 0, native_bytes_pv_cpu_ops_usergs_sysret64, (const void *)native_usergs_sysret64, NULL, 0 }, /* pv_cpu_ops.usergs_sysret64: swapgs;sysretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 5, 0, native_bytes_pv_cpu_ops_usergs_sysret32, (const void *)native_usergs_sysret32, NULL, 0 }, /* pv_cpu_ops.usergs_sysret32: swapgs;sysretl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, native_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs: swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, native_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL, 0 }, /* pv_irq_ops.restore_fl: pushq %rdi;popfq */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, native_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL, 0 }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_irq_ops.adjust_exception_frame */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, native_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL, 0 }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, native_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL, 0 }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, native_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL, 0 }, /* pv_mmu_ops.write_cr3: movq %rdi, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single, 3, 0, native_bytes_pv_mmu_ops_flush_tlb_single, (const void *)native_flush_tlb_single, NULL, 0 }, /* pv_mmu_ops.flush_tlb_single: invlpg (%rdi) */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_release_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.release_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 3, 0, native_bytes_pv_mmu_ops_pte_val, (const void *)native_pte_val, NULL, 0 }, /* pv_mmu_ops.pte_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, native_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 3, 0, native_bytes_pv_mmu_ops_pgd_val, (const void *)native_pgd_val, NULL, 0 }, /* pv_mmu_ops.pgd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 3, 0, native_bytes_pv_mmu_ops_make_pgd, (const void *)native_make_pgd, NULL, 0 }, /* pv_mmu_ops.make_pgd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 3, 0, native_bytes_pv_mmu_ops_pmd_val, (const void *)native_pmd_val, NULL, 0 }, /* pv_mmu_ops.pmd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 3, 0, native_bytes_pv_mmu_ops_make_pmd, (const void *)native_make_pmd, NULL, 0 }, /* pv_mmu_ops.make_pmd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pud_val, 3, 0, native_bytes_pv_mmu_ops_pud_val, (const void *)native_pud_val, NULL, 0 }, /* pv_mmu_ops.pud_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pud, 3, 0, native_bytes_pv_mmu_ops_make_pud, (const void *)native_make_pud, NULL, 0 }, /* pv_mmu_ops.make_pud: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_mmu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.lazy_mode.leave */
 };
 
 /* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -544,17 +544,19 @@ const struct pv_lock_ops xen_pv_lock_ops = {
 };
 
 static const unsigned char xen_bytes_pv_cpu_ops_wbinvd[2] = { 0x0f, 0x09 };
+static const unsigned char xen_bytes_pv_irq_ops_adjust_exception_frame[3] = { 0x59, 0x41, 0x5b };
 
 static const struct paravirt_insn xen_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.load_tr_desc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL, 0 }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 3, 0, xen_bytes_pv_irq_ops_adjust_exception_frame, (const void *)xen_adjust_exception_frame, NULL, 16 }, /* pv_irq_ops.adjust_exception_frame: popq %rcx;popq %r11 */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_boot_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_secondary_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
 };
 
 /* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -574,7 +576,7 @@ const struct paravirt_backend xen_backend = {
 	.pv_mmu_ops = &xen_pv_mmu_ops,
 	.pv_lock_ops = &xen_pv_lock_ops,
 	.insns = xen_insns,
-	.ninsns = 9,
+	.ninsns = 10,
 	.policy = xen_policy,
 };
 
@@ -740,21 +742,23 @@ static const struct paravirt_reloc xen_vcpu_info_placement_relocs_pv_irq_ops_irq
 	{ 13, 0 }, /* xen_vcpu_info */
 	{ 21, 1 }, /* xen_check_events */
 };
+static const unsigned char xen_vcpu_info_placement_bytes_pv_irq_ops_adjust_exception_frame[3] = { 0x59, 0x41, 0x5b };
 
 static const struct paravirt_insn xen_vcpu_info_placement_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.load_tr_desc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_vcpu_info_placement_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 16, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: cmpb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask;sbb %eax, %eax;and $0x200, %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 31, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl }, /* pv_irq_ops.restore_fl: testw $0x200, %di;setz %gs:xen_vcpu_info+XEN_vcpu_info_mask;cmpw $0x0001, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jnz 1f;call xen_check_events;1: */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 9, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable }, /* pv_irq_ops.irq_disable: movb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 25, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable }, /* pv_irq_ops.irq_enable: movb $0, %gs:xen_vcpu_info+XEN_vcpu_info_mask;testb $0xff, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jz 1f;call xen_check_events;1: */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_boot_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.setup_secondary_clock */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_cpu_ops_load_tr_desc, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.load_tr_desc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, xen_vcpu_info_placement_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL, 0 }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 16, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_save_fl, 0 }, /* pv_irq_ops.save_fl: cmpb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask;sbb %eax, %eax;and $0x200, %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 31, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_restore_fl, (const void *)xen_restore_fl_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_restore_fl, 0 }, /* pv_irq_ops.restore_fl: testw $0x200, %di;setz %gs:xen_vcpu_info+XEN_vcpu_info_mask;cmpw $0x0001, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jnz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 9, 1, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_disable, (const void *)xen_irq_disable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_disable, 0 }, /* pv_irq_ops.irq_disable: movb $1, %gs:xen_vcpu_info+XEN_vcpu_info_mask */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 25, 3, xen_vcpu_info_placement_bytes_pv_irq_ops_irq_enable, (const void *)xen_irq_enable_direct, xen_vcpu_info_placement_relocs_pv_irq_ops_irq_enable, 0 }, /* pv_irq_ops.irq_enable: movb $0, %gs:xen_vcpu_info+XEN_vcpu_info_mask;testb $0xff, %gs:xen_vcpu_info+XEN_vcpu_info_pending;jz 1f;call xen_check_events;1: */
+	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 3, 0, xen_vcpu_info_placement_bytes_pv_irq_ops_adjust_exception_frame, (const void *)xen_adjust_exception_frame, NULL, 16 }, /* pv_irq_ops.adjust_exception_frame: popq %rcx;popq %r11 */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_boot_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.setup_secondary_clock */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
 };
 
 /* xen_vcpu_info_placement's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -774,7 +778,7 @@ const struct paravirt_backend xen_vcpu_info_placement_backend = {
 	.pv_mmu_ops = &xen_vcpu_info_placement_pv_mmu_ops,
 	.pv_lock_ops = &xen_vcpu_info_placement_pv_lock_ops,
 	.insns = xen_vcpu_info_placement_insns,
-	.ninsns = 13,
+	.ninsns = 14,
 	.policy = xen_vcpu_info_placement_policy,
 };
 
@@ -944,45 +948,45 @@ static const unsigned char kvm_bytes_pv_mmu_ops_pud_val[3] = { 0x48, 0x89, 0xf8 
 static const unsigned char kvm_bytes_pv_mmu_ops_make_pud[3] = { 0x48, 0x89, 0xf8 };
 
 static const struct paravirt_insn kvm_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL }, /* pv_cpu_ops.clts: clts */
-	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.alloc_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.free_ldt */
-	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, kvm_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL }, /* pv_cpu_ops.wbinvd: wbinvd */
-	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL }, /* pv_cpu_ops.irq_enable_sysexit: swapgs;sti;sysexitl */
-	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, 0, kvm_bytes_pv_cpu_ops_usergs_sysret64, (const void *)native_usergs_sysret64, NULL }, /* pv_cpu_ops.usergs_sysret64: swapgs;sysretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 5, 0, kvm_bytes_pv_cpu_ops_usergs_sysret32, (const void *)native_usergs_sysret32, NULL }, /* pv_cpu_ops.usergs_sysret32: swapgs;sysretl */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, kvm_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs: swapgs */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.enter */
-	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.lazy_mode.leave */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
-	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL }, /* pv_irq_ops.restore_fl: pushq %rdi;popfq */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL }, /* pv_irq_ops.irq_enable: sti */
-	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_irq_ops.adjust_exception_frame */
-	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_apic_ops.startup_ipi_hook */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL }, /* pv_mmu_ops.write_cr3: movq %rdi, %cr3 */
-	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.activate_mm */
-	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.dup_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.exit_mmap */
-	{ PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single, 3, 0, kvm_bytes_pv_mmu_ops_flush_tlb_single, (const void *)native_flush_tlb_single, NULL }, /* pv_mmu_ops.flush_tlb_single: invlpg (%rdi) */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pgd_free */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pte */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pmd_clone */
-	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.alloc_pud */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_mmu_ops.pte_update_defer */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 3, 0, kvm_bytes_pv_mmu_ops_pte_val, (const void *)native_pte_val, NULL }, /* pv_mmu_ops.pte_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, kvm_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 3, 0, kvm_bytes_pv_mmu_ops_pgd_val, (const void *)native_pgd_val, NULL }, /* pv_mmu_ops.pgd_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 3, 0, kvm_bytes_pv_mmu_ops_make_pgd, (const void *)native_make_pgd, NULL }, /* pv_mmu_ops.make_pgd: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 3, 0, kvm_bytes_pv_mmu_ops_pmd_val, (const void *)native_pmd_val, NULL }, /* pv_mmu_ops.pmd_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 3, 0, kvm_bytes_pv_mmu_ops_make_pmd, (const void *)native_make_pmd, NULL }, /* pv_mmu_ops.make_pmd: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_pud_val, 3, 0, kvm_bytes_pv_mmu_ops_pud_val, (const void *)native_pud_val, NULL }, /* pv_mmu_ops.pud_val: mov %rdi, %rax */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pud, 3, 0, kvm_bytes_pv_mmu_ops_make_pud, (const void *)native_make_pud, NULL }, /* pv_mmu_ops.make_pud: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_cpu_ops_clts, 2, 0, kvm_bytes_pv_cpu_ops_clts, (const void *)native_clts, NULL, 0 }, /* pv_cpu_ops.clts: clts */
+	{ PARAVIRT_PATCH_pv_cpu_ops_alloc_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.alloc_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_free_ldt, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.free_ldt */
+	{ PARAVIRT_PATCH_pv_cpu_ops_wbinvd, 2, 0, kvm_bytes_pv_cpu_ops_wbinvd, (const void *)native_wbinvd, NULL, 0 }, /* pv_cpu_ops.wbinvd: wbinvd */
+	{ PARAVIRT_PATCH_pv_cpu_ops_irq_enable_sysexit, 6, 0, kvm_bytes_pv_cpu_ops_irq_enable_sysexit, (const void *)native_irq_enable_sysexit, NULL, 0 }, /* pv_cpu_ops.irq_enable_sysexit: swapgs;sti;sysexitl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret64, 6, 0, kvm_bytes_pv_cpu_ops_usergs_sysret64, (const void *)native_usergs_sysret64, NULL, 0 }, /* pv_cpu_ops.usergs_sysret64: swapgs;sysretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_usergs_sysret32, 5, 0, kvm_bytes_pv_cpu_ops_usergs_sysret32, (const void *)native_usergs_sysret32, NULL, 0 }, /* pv_cpu_ops.usergs_sysret32: swapgs;sysretl */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, kvm_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, kvm_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs: swapgs */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_enter, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.enter */
+	{ PARAVIRT_PATCH_pv_cpu_ops_lazy_mode_leave, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.lazy_mode.leave */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, kvm_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
+	{ PARAVIRT_PATCH_pv_irq_ops_restore_fl, 2, 0, kvm_bytes_pv_irq_ops_restore_fl, (const void *)native_restore_fl, NULL, 0 }, /* pv_irq_ops.restore_fl: pushq %rdi;popfq */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, kvm_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_enable, 1, 0, kvm_bytes_pv_irq_ops_irq_enable, (const void *)native_irq_enable, NULL, 0 }, /* pv_irq_ops.irq_enable: sti */
+	{ PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_irq_ops.adjust_exception_frame */
+	{ PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_apic_ops.startup_ipi_hook */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr2, 3, 0, kvm_bytes_pv_mmu_ops_read_cr2, (const void *)native_read_cr2, NULL, 0 }, /* pv_mmu_ops.read_cr2: movq %cr2, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_read_cr3, 3, 0, kvm_bytes_pv_mmu_ops_read_cr3, (const void *)native_read_cr3, NULL, 0 }, /* pv_mmu_ops.read_cr3: movq %cr3, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_write_cr3, 3, 0, kvm_bytes_pv_mmu_ops_write_cr3, (const void *)native_write_cr3, NULL, 0 }, /* pv_mmu_ops.write_cr3: movq %rdi, %cr3 */
+	{ PARAVIRT_PATCH_pv_mmu_ops_activate_mm, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.activate_mm */
+	{ PARAVIRT_PATCH_pv_mmu_ops_dup_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.dup_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_exit_mmap, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.exit_mmap */
+	{ PARAVIRT_PATCH_pv_mmu_ops_flush_tlb_single, 3, 0, kvm_bytes_pv_mmu_ops_flush_tlb_single, (const void *)native_flush_tlb_single, NULL, 0 }, /* pv_mmu_ops.flush_tlb_single: invlpg (%rdi) */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_free, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pgd_free */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pte, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pte */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pmd_clone, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pmd_clone */
+	{ PARAVIRT_PATCH_pv_mmu_ops_alloc_pud, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.alloc_pud */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_update_defer, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_mmu_ops.pte_update_defer */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pte_val, 3, 0, kvm_bytes_pv_mmu_ops_pte_val, (const void *)native_pte_val, NULL, 0 }, /* pv_mmu_ops.pte_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, kvm_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pgd_val, 3, 0, kvm_bytes_pv_mmu_ops_pgd_val, (const void *)native_pgd_val, NULL, 0 }, /* pv_mmu_ops.pgd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pgd, 3, 0, kvm_bytes_pv_mmu_ops_make_pgd, (const void *)native_make_pgd, NULL, 0 }, /* pv_mmu_ops.make_pgd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pmd_val, 3, 0, kvm_bytes_pv_mmu_ops_pmd_val, (const void *)native_pmd_val, NULL, 0 }, /* pv_mmu_ops.pmd_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pmd, 3, 0, kvm_bytes_pv_mmu_ops_make_pmd, (const void *)native_make_pmd, NULL, 0 }, /* pv_mmu_ops.make_pmd: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_pud_val, 3, 0, kvm_bytes_pv_mmu_ops_pud_val, (const void *)native_pud_val, NULL, 0 }, /* pv_mmu_ops.pud_val: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pud, 3, 0, kvm_bytes_pv_mmu_ops_make_pud, (const void *)native_make_pud, NULL, 0 }, /* pv_mmu_ops.make_pud: mov %rdi, %rax */
 };
 
 /* kvm's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -1066,7 +1070,7 @@ const struct paravirt_op_info paravirt_ops[PARAVIRT_PATCH_COUNT] = {
 	[PARAVIRT_PATCH_pv_irq_ops_irq_enable] = { "pv_irq_ops.irq_enable", PV_KIND_CALLEE_SAVE, 0x1, 0 },
 	[PARAVIRT_PATCH_pv_irq_ops_safe_halt] = { "pv_irq_ops.safe_halt", PV_KIND_PATCHABLE, 0x1ff, 0 },
 	[PARAVIRT_PATCH_pv_irq_ops_halt] = { "pv_irq_ops.halt", PV_KIND_PATCHABLE, 0x1ff, 0 },
-	[PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame] = { "pv_irq_ops.adjust_exception_frame", PV_KIND_PATCHABLE, 0x1ff, 0 },
+	[PARAVIRT_PATCH_pv_irq_ops_adjust_exception_frame] = { "pv_irq_ops.adjust_exception_frame", PV_KIND_PATCHABLE, 0x102, 0 },
 	[PARAVIRT_PATCH_pv_apic_ops_setup_boot_clock] = { "pv_apic_ops.setup_boot_clock", PV_KIND_PATCHABLE, 0x1ff, 0 },
 	[PARAVIRT_PATCH_pv_apic_ops_setup_secondary_clock] = { "pv_apic_ops.setup_secondary_clock", PV_KIND_PATCHABLE, 0x1ff, 0 },
 	[PARAVIRT_PATCH_pv_apic_ops_startup_ipi_hook] = { "pv_apic_ops.startup_ipi_hook", PV_KIND_PATCHABLE, 0x1ff, 0 },

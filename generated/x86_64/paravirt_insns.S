@@ -206,6 +206,22 @@ native_make_pud:
 	ret
 	.size native_make_pud, . - native_make_pud
 
+/* xen: pv_irq_ops.adjust_exception_frame */
+	.globl xen_adjust_exception_frame
+	.type xen_adjust_exception_frame, @function
+xen_adjust_exception_frame:
+	/* the 16-byte frame it takes lies under the return address: lift that above it */
+	pushq (%rsp)
+	pushq 16(%rsp)
+	popq 8(%rsp)
+	pushq 24(%rsp)
+	popq 16(%rsp)
+	popq 16(%rsp)
+	popq %rcx
+	popq %r11
+	ret
+	.size xen_adjust_exception_frame, . - xen_adjust_exception_frame
+
 /* xen_vcpu_info_placement: pv_irq_ops.save_fl */
 	.globl xen_save_fl_direct
 	.type xen_save_fl_direct, @function

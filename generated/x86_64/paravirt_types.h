@@ -266,7 +266,7 @@ struct pv_irq_ops {
 	struct paravirt_callee_save irq_enable;
 	void (*safe_halt)(void);
 	void (*halt)(void);
-	void (*adjust_exception_frame)(void);
+	void (*adjust_exception_frame)(void); /* at an exception's entry, before anything is saved; Xen's takes back the rcx and r11 it left on the frame */
 };
 
 struct pv_apic_ops {

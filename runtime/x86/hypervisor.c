@@ -26,6 +26,33 @@ u64 xen_mfn_to_pfn(u64 mfn)
 	return mfn - XEN_MFN_OFFSET;
 }
 
+/* The guest's pointer to a machine address of its memory; 0 for an address that is none of the
+ * domain's frames (a guest pointer, for one, where Xen wants a machine address). */
+static void *guest_ptr(u64 ma)
+{
+	u64 mfn = ma >> PAGE_SHIFT;
+
+	if (mfn < XEN_MFN_OFFSET || mfn - XEN_MFN_OFFSET >= XEN_MFN_OFFSET)
+		return 0;
+	return (void *)(uintptr_t)(xen_mfn_to_pfn(mfn) << PAGE_SHIFT | (ma & 4095));
+}
+
+/* A 64-bit argument, as the guest's arch passes it: one word on x86_64; on i386 two, the low
+ * one first. ARG64_WORDS: how many words it takes. */
+#ifdef __x86_64__
+#define ARG64_WORDS 1
+static u64 arg64(const unsigned long *a)
+{
+	return a[0];
+}
+#else
+#define ARG64_WORDS 2
+static u64 arg64(const unsigned long *a)
+{
+	return (u64)a[1] << 32 | a[0];
+}
+#endif
+
 static u64 boot_ns;	/* system time 0 */
 
 static u64 system_ns(void)
@@ -78,7 +105,7 @@ RT_HOST void xen_hv_zero_counts(void)
 		xen_hv.calls[i] = 0;
 	for (unsigned i = 0; i < XEN_NR_MMUEXT; i++)
 		xen_hv.mmuext[i] = 0;
-	xen_hv.batched = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
+	xen_hv.batched = xen_hv.batch_failed = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
 }
 
 /* The upcall: with events masked meanwhile, the guest's registered handler runs (an event
@@ -108,20 +135,24 @@ static long register_vcpu_info(unsigned cpu, const struct vcpu_register_vcpu_inf
 		return -38;	/* ENOSYS */
 	if (cpu >= xen_hv.nr_vcpus)
 		return -2;	/* ENOENT: Xen refuses any op on a vcpu the domain has not */
-	if (r->offset + sizeof(*to) > 4096)
+	if (r->offset + sizeof(*to) > 4096 || !(to = guest_ptr(r->mfn << PAGE_SHIFT | r->offset)))
 		return -22;
-	to = (struct vcpu_info *)(uintptr_t)(((r->mfn - XEN_MFN_OFFSET) << PAGE_SHIFT) + r->offset);
 	*to = *xen_hv.vcpu[cpu];
 	xen_hv.vcpu[cpu] = to;
 	return 0;
 }
 
-static long mmu_update(const struct mmu_update *req, unsigned count)
+/* ptr: the entry's machine address, its low bits the command; val: a machine entry */
+static long mmu_update(const struct mmu_update *req, unsigned count, unsigned long domid)
 {
+	if (domid != DOMID_SELF)
+		return -1;	/* -EPERM: the model has no other domain */
 	for (unsigned i = 0; i < count; i++) {
-		u64 *pte = (u64 *)(uintptr_t)(req[i].ptr & ~3ULL);
+		u64 *pte = guest_ptr(req[i].ptr & ~7ULL);
 
-		switch (req[i].ptr & 3) {
+		if (!pte)
+			return -22;
+		switch (req[i].ptr & 7) {
 		case MMU_NORMAL_PT_UPDATE:
 			*pte = req[i].val;
 			break;
@@ -137,8 +168,10 @@ static long mmu_update(const struct mmu_update *req, unsigned count)
 	return 0;
 }
 
-static long mmuext_op(const struct mmuext_op *op, unsigned count)
+static long mmuext_op(const struct mmuext_op *op, unsigned count, unsigned long domid)
 {
+	if (domid != DOMID_SELF)
+		return -1;
 	for (unsigned i = 0; i < count; i++) {
 		if (op[i].cmd >= XEN_NR_MMUEXT)
 			return -22;
@@ -195,6 +228,7 @@ static long multicall(struct multicall_entry *mc, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		mc[i].result = do_call((unsigned)mc[i].op, mc[i].args);
 		xen_hv.batched++;
+		xen_hv.batch_failed += mc[i].result < 0;
 	}
 	return 0;
 }
@@ -205,7 +239,7 @@ static long do_call(unsigned op, const unsigned long *a)
 	case __HYPERVISOR_set_trap_table:
 		return set_trap_table((const struct trap_info *)a[0]);
 	case __HYPERVISOR_mmu_update:
-		return mmu_update((const struct mmu_update *)a[0], (unsigned)a[1]);
+		return mmu_update((const struct mmu_update *)a[0], (unsigned)a[1], a[3]);
 	case __HYPERVISOR_set_gdt:
 		xen_hv.gdt_mfn = *(const unsigned long *)a[0];
 		xen_hv.gdt_entries = (unsigned)a[1];
@@ -233,9 +267,15 @@ static long do_call(unsigned op, const unsigned long *a)
 		return 0;
 	case __HYPERVISOR_get_debugreg:
 		return a[0] < 8 ? (long)xen_hv.debugreg[a[0]] : -22;
-	case __HYPERVISOR_update_descriptor:
-		*(u64 *)a[0] = *(const u64 *)a[1];
+	case __HYPERVISOR_update_descriptor: {
+		/* (the descriptor's machine address, the descriptor) */
+		u64 ma = arg64(a), *desc = guest_ptr(ma);
+
+		if (!desc || (ma & 7))
+			return -22;
+		*desc = arg64(a + ARG64_WORDS);
 		return 0;
+	}
 	case __HYPERVISOR_memory_op: {
 		struct xen_memory_map *map = (void *)a[1];
 
@@ -247,14 +287,22 @@ static long do_call(unsigned op, const unsigned long *a)
 	}
 	case __HYPERVISOR_multicall:
 		return multicall((struct multicall_entry *)a[0], (unsigned)a[1]);
-	case __HYPERVISOR_update_va_mapping:
+	case __HYPERVISOR_update_va_mapping: {
+		/* (va, the machine entry, flags); Xen validates a present entry: its frame must be
+		 * the domain's */
+		u64 pte = arg64(a + 1);
+		unsigned long flags = a[1 + ARG64_WORDS];
+
+		if ((pte & _PAGE_PRESENT) && !guest_ptr(pte & PTE_PFN_MASK))
+			return -22;
 		xen_hv.va = a[0];
-		xen_hv.va_pte = *(const u64 *)a[1];
-		if (a[2] & UVMF_INVLPG)
+		xen_hv.va_pte = pte;
+		if (flags & UVMF_INVLPG)
 			xen_hv.invlpg = a[0];
 		return 0;
+	}
 	case __HYPERVISOR_set_timer_op:
-		xen_hv.timer = *(const u64 *)a[0];
+		xen_hv.timer = arg64(a);
 		update_time();
 		return 0;
 	case __HYPERVISOR_xen_version:
@@ -286,7 +334,7 @@ static long do_call(unsigned op, const unsigned long *a)
 		}
 		return -22;
 	case __HYPERVISOR_mmuext_op:
-		return mmuext_op((const struct mmuext_op *)a[0], (unsigned)a[1]);
+		return mmuext_op((const struct mmuext_op *)a[0], (unsigned)a[1], a[3]);
 	case __HYPERVISOR_sched_op:
 		if (a[0] == SCHEDOP_block) {
 			/* blocking unmasks events; the vcpu wakes on the next one, its timer's */

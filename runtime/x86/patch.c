@@ -139,6 +139,10 @@ struct pv_result pv_patch_site(const struct pv_patcher *p, unsigned type, unsign
 	in = p->insn[type];
 	fn = pv_impl(p->be, type);
 	policy = p->policy ? p->policy[type] : PV_POLICY_DEFAULT;
+	/* a site shorter than an indirect call holds a sequence (a .S macro's, where there may be
+	 * no stack): there is no call to leave or make, only a sequence or NOPs to put */
+	if (len < 6 && (policy == PV_POLICY_CALL || policy == PV_POLICY_INDIRECT))
+		policy = PV_POLICY_DEFAULT;
 	if (policy == PV_POLICY_INDIRECT)
 		return keep("the policy leaves the indirect call");
 	if (policy == PV_POLICY_NOPS && (op->returns || op->kind == PV_KIND_JUMP))

@@ -73,7 +73,7 @@ for arch in $X86_ARCHES; do
 	# .S sites: one record per macro use, at its label, as long as all the macro emits
 	bad=0 n=0
 	nm -n "$d/macros.o" | awk '$3 ~ /^m_/ { print $3, $1 }' >"$d/labels"
-	while read -r what name type form mask; do
+	while read -r what name type form mask holds; do
 		[ "$what" = macro ] || continue
 		for use in "$name" ${form/fixed/} ; do
 			[ "$use" = clob ] && use=${name}_any
@@ -88,6 +88,14 @@ for arch in $X86_ARCHES; do
 			# the op's type and slot as the compiler counts them (the headers leave both
 			# to the assembler)
 			read -r tnum slot <<<"$(awk -v c="${type#PARAVIRT_PATCH_}" '$1 == "op" && $2 == c { print $4, $5 "+" $6 }' "$d/expect.txt")"
+			if [ "$holds" != - ]; then
+				# the site holds that backend's sequence itself: its bytes, no slot reached
+				slot=-
+				want_hex=$(awk -v b="$holds" -v c="${type#PARAVIRT_PATCH_}" '$1 == b && $2 == c { print $6 }' "$d/insns.txt")
+				read -r _ _ _ _ _ rbytes _ <<<"$rec"
+				[ -n "$want_hex" ] && [ "$rbytes" = "$want_hex" ] ||
+					{ notok "sites: $arch: macro use m_$use: bytes $rbytes, want $holds's sequence $want_hex"; bad=1; }
+			fi
 			if [ -z "$rec" ] || [ "$off" != 0 ] || [ "$rtype" != "$tnum" ] || [ "$rlen" != "$want_len" ] || [ "$rmask" != "$wmask" ] ||
 				[ "$target" != "$slot" ]; then
 				notok "sites: $arch: macro use m_$use: record '$rec', want type $tnum length $want_len mask $wmask slot $slot"

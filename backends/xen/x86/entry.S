@@ -97,15 +97,6 @@ xen_sysexit:
 	sysret xen_sysret64, XEN_USER_CS
 	sysret xen_sysret32, XEN_USER32_CS
 
-/* Xen enters exception handlers with rcx and r11 saved above the frame: take them back. */
-	.globl xen_adjust_exception_frame
-	.type xen_adjust_exception_frame, @function
-xen_adjust_exception_frame:
-	mov 8(%rsp), %rcx
-	mov 16(%rsp), %r11
-	ret $16
-	.size xen_adjust_exception_frame, . - xen_adjust_exception_frame
-
 	.local user_rsp
 	.comm user_rsp, 8, 8
 #endif

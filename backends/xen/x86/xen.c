@@ -17,7 +17,6 @@ static unsigned mc_n;
 static union mc_arg {
 	struct mmu_update mu;
 	struct mmuext_op ext[2];
-	u64 desc;
 } mc_args[MC_MAX];
 
 static void mc_flush(void)
@@ -35,46 +34,27 @@ static union mc_arg *mc_arg(void)
 	return &mc_args[mc_n];
 }
 
-/* Make a call whose arguments are in mc_arg()'s block: now, or batched while in lazy mode
- * `mode` (LAZY_NONE: never batched). */
-static void mc_issue(enum lazy mode, unsigned op, unsigned long a1, unsigned long a2)
+/* Make a call: now, or batched while in lazy mode `mode` (LAZY_NONE: never batched). */
+static void mc_issue(enum lazy mode, unsigned op, unsigned long a1, unsigned long a2, unsigned long a3,
+		     unsigned long a4)
 {
-	/* the page-table calls' last argument: whose pages (Xen refuses a domain naming itself
-	 * by its id; the real Xen 4.17 showed it) */
-	unsigned long owner = op == __HYPERVISOR_mmuext_op || op == __HYPERVISOR_mmu_update ? DOMID_SELF : 0;
-
 	if (mode == LAZY_NONE || lazy != mode) {
-		xen_hypercall(op, a1, a2, 0, owner);
+		xen_hypercall(op, a1, a2, a3, a4);
 		return;
 	}
 	if (mc_n == MC_MAX)
 		mc_flush();
-	mc_calls[mc_n++] = (struct multicall_entry){ .op = op, .args = { a1, a2, 0, owner } };
+	mc_calls[mc_n++] = (struct multicall_entry){ .op = op, .args = { a1, a2, a3, a4 } };
 }
 
+/* mmuext_op and mmu_update name whose pages they change: DOMID_SELF (the real Xen 4.17
+ * refuses a domain naming itself by its id). */
 static void mmuext(enum lazy mode, unsigned cmd, unsigned long arg1, unsigned long arg2)
 {
 	union mc_arg *a = mc_arg();
 
 	a->ext[0] = (struct mmuext_op){ .cmd = cmd, .arg1.linear_addr = arg1, .arg2.nr_ents = (unsigned)arg2 };
-	mc_issue(mode, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1);
-}
-
-/* Page-table entries live in read-only pages under Xen: every write is an mmu_update. */
-static void pt_write(u64 *entry, u64 val, unsigned how)
-{
-	union mc_arg *a = mc_arg();
-
-	a->mu = (struct mmu_update){ (uintptr_t)entry | how, val };
-	mc_issue(LAZY_MMU, __HYPERVISOR_mmu_update, (unsigned long)&a->mu, 1);
-}
-
-static void write_desc(void *where, u64 desc)
-{
-	union mc_arg *a = mc_arg();
-
-	a->desc = desc;
-	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, (unsigned long)where, (unsigned long)&a->desc);
+	mc_issue(mode, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1, 0, DOMID_SELF);
 }
 
 /* ---- frames: pseudo-physical to machine and back, as the platform translates them ---- */
@@ -82,6 +62,13 @@ static void write_desc(void *where, u64 desc)
 static u64 pfn_to_mfn(u64 pfn)
 {
 	return xen_pfn_to_mfn(pfn);
+}
+
+u64 xen_machine_addr(const void *p)
+{
+	uintptr_t va = (uintptr_t)p;
+
+	return pfn_to_mfn(va >> PAGE_SHIFT) << PAGE_SHIFT | (va & 4095);
 }
 
 /* A present entry's frame, translated one way or the other; the flags stay. */
@@ -95,12 +82,54 @@ static u64 pte_frames(u64 v, int to_machine)
 	return (v & ~PTE_PFN_MASK) | (pfn << PAGE_SHIFT & PTE_PFN_MASK);
 }
 
+/* Page-table entries live in read-only pages under Xen: every write is an mmu_update of the
+ * entry's machine address (its low bits say how) with a machine entry. */
+static void pt_write(u64 *entry, u64 val, unsigned how)
+{
+	union mc_arg *a = mc_arg();
+
+	a->mu = (struct mmu_update){ xen_machine_addr(entry) | how, val };
+	mc_issue(LAZY_MMU, __HYPERVISOR_mmu_update, (unsigned long)&a->mu, 1, 0, DOMID_SELF);
+}
+
+/* ---- the calls with 64-bit arguments: one register each on x86_64, two on i386 ---- */
+
+long xen_update_va_mapping(unsigned long va, u64 pte, unsigned long flags)
+{
+#ifdef __x86_64__
+	return xen_hypercall(__HYPERVISOR_update_va_mapping, va, pte, flags, 0);
+#else
+	return xen_hypercall(__HYPERVISOR_update_va_mapping, va, (u32)pte, (u32)(pte >> 32), flags);
+#endif
+}
+
+long xen_set_timer_op(u64 deadline)
+{
+#ifdef __x86_64__
+	return xen_hypercall(__HYPERVISOR_set_timer_op, deadline, 0, 0, 0);
+#else
+	return xen_hypercall(__HYPERVISOR_set_timer_op, (u32)deadline, (u32)(deadline >> 32), 0, 0);
+#endif
+}
+
+/* update_descriptor(machine address of the descriptor, the descriptor) */
+static void write_desc(void *where, u64 desc)
+{
+	u64 ma = xen_machine_addr(where);
+
+#ifdef __x86_64__
+	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, ma, desc, 0, 0);
+#else
+	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, (u32)ma, (u32)(ma >> 32), (u32)desc, (u32)(desc >> 32));
+#endif
+}
+
 /* Mark a page of the kernel's (identity-mapped) memory read-only or writable again. */
 static void set_page_rw(unsigned long va, int writable)
 {
 	u64 pte = pfn_to_mfn(va >> PAGE_SHIFT) << PAGE_SHIFT | _PAGE_PRESENT | (writable ? _PAGE_RW : 0);
 
-	xen_hypercall(__HYPERVISOR_update_va_mapping, va & ~4095UL, (unsigned long)&pte, UVMF_INVLPG, 0);
+	xen_update_va_mapping(va & ~4095UL, pte, UVMF_INVLPG);
 }
 
 /* ---- boot ---- */
@@ -196,7 +225,7 @@ void xen_time_init(void)
 	u64 next = clock_ns() + NS_PER_TICK;
 
 	xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0);
-	xen_hypercall(__HYPERVISOR_set_timer_op, (unsigned long)&next, 0, 0, 0);
+	xen_set_timer_op(next);
 }
 
 unsigned long xen_get_wallclock(void)
@@ -241,13 +270,13 @@ void xen_set_debugreg(int regno, unsigned long value)
 
 void xen_clts(void)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, 0, 0);
+	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, 0, 0, 0, 0);
 }
 
 /* Of cr0 only TS is the guest's to change. */
 void xen_write_cr0(unsigned long value)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, (value & X86_CR0_TS) != 0, 0);
+	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, (value & X86_CR0_TS) != 0, 0, 0, 0);
 }
 
 /* Global pages and large pages are Xen's: the guest may not turn them on. */
@@ -363,7 +392,7 @@ void xen_free_ldt(struct desc_struct *ldt, unsigned int entries)
 
 void xen_load_sp0(struct tss_struct *tss, struct thread_struct *t)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_stack_switch, XEN_KERNEL_DS, t->sp0);
+	mc_issue(LAZY_CPU, __HYPERVISOR_stack_switch, XEN_KERNEL_DS, t->sp0, 0, 0);
 	tss->sp0 = t->sp0;
 }
 
@@ -542,10 +571,12 @@ void xen_halt(void)
 
 /* ---- page tables ---- */
 
-/* Xen built the boot page tables; the kernel's are pinned once set up. */
+static unsigned long cr3;	/* what the guest last loaded: Xen holds the machine frame */
+
+/* Xen built the boot page tables and runs on them (the kernel's are pinned once set up). */
 void xen_pagetable_setup_start(pgd_t *base)
 {
-	(void)base;
+	cr3 = (uintptr_t)base;
 }
 
 void xen_pagetable_setup_done(pgd_t *base)
@@ -564,8 +595,6 @@ void xen_write_cr2(unsigned long value)
 	percpu_read(xen_vcpu)->arch.cr2 = value;
 }
 
-static unsigned long cr3;	/* what the guest last loaded: Xen holds the machine frame */
-
 unsigned long xen_read_cr3(void)
 {
 	return cr3;
@@ -577,14 +606,22 @@ void xen_write_cr3(unsigned long value)
 	mmuext(LAZY_CPU, MMUEXT_NEW_BASEPTR, pfn_to_mfn(value >> PAGE_SHIFT), 0);
 }
 
+/* A table Xen validates may be mapped only read-only: the pgd's page turns read-only before it
+ * is pinned, writable once unpinned. (The tables under it are alloc_pte/pmd/pud's: read-only
+ * and pinned when they join a pinned mm.) */
 static void pin_mm(struct mm_struct *mm, int pin)
 {
+	unsigned long pgd = (uintptr_t)mm->pgd;
+
 	if (mm->pinned == pin)
 		return;
-	if (pin)
-		mmuext(LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn((uintptr_t)mm->pgd >> PAGE_SHIFT), 0);
-	else
-		mmuext(LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn((uintptr_t)mm->pgd >> PAGE_SHIFT), 0);
+	if (pin) {
+		set_page_rw(pgd, 0);
+		mmuext(LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
+	} else {
+		mmuext(LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
+		set_page_rw(pgd, 1);
+	}
 	mm->pinned = pin;
 }
 
@@ -628,7 +665,7 @@ void xen_flush_tlb_others(const struct cpumask *cpus, struct mm_struct *mm, unsi
 	(void)mm;
 	a->ext[0] = (struct mmuext_op){ .cmd = va == ~0UL ? MMUEXT_TLB_FLUSH_MULTI : MMUEXT_INVLPG_MULTI,
 					.arg1.linear_addr = va, .arg2.vcpumask = cpus->bits };
-	mc_issue(LAZY_NONE, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1);
+	mc_issue(LAZY_NONE, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1, 0, DOMID_SELF);
 }
 
 /* A pgd needs Xen only once pinned (activate_mm); this kernel has no separate user pgd. */

@@ -1,9 +1,9 @@
-/* The Xen x86 backend for the user-space runtime, and the hypervisor it runs on there: a model
- * in the same process that keeps Xen's public ABI where the guest sees it (the vcpu_info
- * layout, hypercall and command numbers), counts every hypercall, and applies its effect to
- * state the tests read. Model liberties: a "machine address" is the guest's pointer, machine
- * frames are pseudo-physical ones plus XEN_MFN_OFFSET, and 64-bit hypercall arguments are
- * passed by reference. */
+/* The Xen x86 backend, and the hypervisor it runs on in user space: a model in the same
+ * process that keeps Xen's public ABI where the guest sees it (the vcpu_info layout, hypercall
+ * and command numbers, each hypercall's arguments: machine addresses where Xen wants them,
+ * 64-bit values by value, split in two words on i386), counts every hypercall, and applies its
+ * effect to state the tests read. The model's machine frames are the guest's pseudo-physical
+ * ones plus XEN_MFN_OFFSET. (The real Xen's glue is in guest/.) */
 #ifndef XEN_X86_H
 #define XEN_X86_H
 
@@ -197,6 +197,7 @@ struct xen_hv {
 						 * entry.S counts the iret hypercall there) */
 	unsigned long mmuext[XEN_NR_MMUEXT];	/* mmuext_op commands done, by command */
 	unsigned long batched;	/* hypercalls done inside multicalls */
+	unsigned long batch_failed;	/* of them, those that failed */
 	unsigned long upcalls;	/* events delivered to the guest */
 	unsigned long emulated;	/* privileged instructions trapped and emulated */
 	unsigned long pt_updates;	/* page-table entries written by mmu_update */
@@ -230,7 +231,15 @@ struct xen_hv {
 };
 extern struct xen_hv xen_hv;
 
-#define XEN_MFN_OFFSET 0x80000UL
+/* The model's machine frames: the guest's pseudo-physical frames (its pointers' page numbers)
+ * moved above every frame a user-space pointer can have (x86_64: 47 bits of address, i386:
+ * 32), so that a pointer where Xen wants a machine address is refused. On i386 a machine
+ * address has more than 32 bits, as with PAE: it travels in two words. */
+#ifdef __x86_64__
+#define XEN_MFN_OFFSET (1ULL << 35)
+#else
+#define XEN_MFN_OFFSET (1ULL << 20)
+#endif
 #define XEN_VERSION ((3UL << 16) | 4)
 #define XEN_DOMAIN_KB (256UL << 10)
 
@@ -241,6 +250,12 @@ u64 xen_mfn_to_pfn(u64 mfn);
 
 /* The guest's way in, one entry for every hypercall as Xen's hypercall page has one each. */
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4);
+/* The hypercalls with a 64-bit argument (xen.c): one register on x86_64, on i386 two, the low
+ * word first. The pte is a machine one. */
+long xen_update_va_mapping(unsigned long va, u64 pte, unsigned long flags);
+long xen_set_timer_op(u64 deadline);
+/* The machine address of a byte of the kernel's memory (virtual = pseudo-physical address). */
+u64 xen_machine_addr(const void *p);
 /* Privileged instructions the guest executes and Xen emulates (the model cannot trap them). */
 void xen_emulate_write_cr4(unsigned long cr4);
 

@@ -87,6 +87,8 @@ int cx_arm(void)
 
 		s->hits = s->broken = 0;
 		s->sp_moved = 0;
+		if (s->rec->len < CX_MIN_SITE)
+			continue;
 		memcpy(s->start, s->rec->instr, sizeof(s->start));
 		put_call(s->rec->instr, cx_enter);
 	}
@@ -96,7 +98,8 @@ int cx_arm(void)
 int cx_disarm(void)
 {
 	for (unsigned i = 0; i < cx_nsites; i++)
-		memcpy(cx_sites[i].rec->instr, cx_sites[i].start, sizeof(cx_sites[i].start));
+		if (cx_sites[i].rec->len >= CX_MIN_SITE)
+			memcpy(cx_sites[i].rec->instr, cx_sites[i].start, sizeof(cx_sites[i].start));
 	return pv_text_writable(first, last, 0);
 }
 
@@ -139,7 +142,7 @@ void cx_on_exit(void)
 	put_call(s->rec->instr, cx_enter);
 	s->hits++;
 	if (cx_out[SP] != cx_gcc[SP])
-		s->sp_moved = 1;
+		s->sp_moved = (long)(cx_out[SP] - cx_gcc[SP]);
 	for (unsigned r = 0; r < NREGS; r++) {
 		if (r == SP)
 			continue;

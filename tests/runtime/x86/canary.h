@@ -12,11 +12,15 @@
 
 #include "patch.h"
 
+/* A site shorter than an indirect call holds a sequence that may run without a stack (a .S
+ * macro's `sequence`): the harness, which needs one, leaves it alone. */
+#define CX_MIN_SITE 6
+
 struct cx_site {
 	const struct paravirt_patch_site *rec;
 	unsigned hits;		/* runs caught since cx_arm */
 	unsigned broken;	/* bit r: register r (hardware number) was changed */
-	int sp_moved;
+	long sp_moved;		/* bytes the site moved the stack pointer by (up: positive) */
 	unsigned char start[5], end[5];	/* the bytes the harness's calls replace */
 };
 

@@ -60,8 +60,8 @@ static int type_of(const char *op)
 }
 
 /* Implementations user mode cannot run: privileged instructions (also sgdt, sidt and str,
- * which a CPU with UMIP refuses), port I/O, the local APIC, and Xen's exception-frame fixup,
- * which only entry code may reach. Their probes do not run; their sites' bytes are checked. */
+ * which a CPU with UMIP refuses), port I/O and the local APIC. Their probes do not run; their
+ * sites' bytes are checked. */
 static void *const not_in_user_mode[] = {
 	native_get_debugreg, native_set_debugreg, native_clts, native_read_cr0, native_write_cr0,
 	native_read_cr4_safe, native_read_cr4, native_write_cr4, native_load_tr_desc, native_load_gdt,
@@ -72,7 +72,7 @@ static void *const not_in_user_mode[] = {
 	native_flush_tlb_kernel, native_flush_tlb_single, native_flush_tlb_others,
 	setup_boot_APIC_clock, setup_secondary_APIC_clock,
 #ifdef __x86_64__
-	native_read_cr8, native_write_cr8, native_load_gs_index, native_swapgs, xen_adjust_exception_frame,
+	native_read_cr8, native_write_cr8, native_load_gs_index, native_swapgs,
 #endif
 };
 
@@ -122,6 +122,15 @@ static const struct paravirt_backend *prep(enum hv hv)
 	return be;
 }
 
+/* The bytes of frame the backend's sequence for an op takes off its site's stack (Xen's
+ * exception frame adjustment): where a site leaves the stack pointer, out of line or inline. */
+static long stack_taken(const struct paravirt_backend *be, unsigned type)
+{
+	const struct paravirt_insn *in = pv_insn(be, type);
+
+	return in ? in->stack : 0;
+}
+
 static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 {
 	struct probe_ctx c = { hv == HV_XEN || hv == HV_XEN_PLACED, hv == HV_KVM, NULL, 0xcbf29ce484222325ULL, NULL };
@@ -142,11 +151,13 @@ static struct run run_probe(const struct probe *p, enum hv hv, int canaries)
 		for (unsigned i = 0; i < cx_nsites; i++) {
 			const struct cx_site *s = &cx_sites[i];
 
+			long taken = s->hits ? stack_taken(c.be, s->rec->instrtype) : 0;
+
 			r.hits += s->hits;
-			if ((s->broken || s->sp_moved) && !r.broken[0])
+			if ((s->broken || s->sp_moved != taken) && !r.broken[0])
 				snprintf(r.broken, sizeof(r.broken), "its %s site at %p changed %s%s",
 					 paravirt_ops[s->rec->instrtype].name, (void *)s->rec->instr,
-					 cx_reg_names(s->broken), s->sp_moved ? " and the stack pointer" : "");
+					 cx_reg_names(s->broken), s->sp_moved != taken ? " and the stack pointer" : "");
 		}
 	}
 	r.digest = c.digest;
@@ -379,6 +390,37 @@ static void check_placement(enum hv hv, const struct paravirt_backend *be)
 		       "vcpu_info placement refused: vcpu_info stays in shared_info, and the setup chose the C irq ops");
 }
 
+#ifdef __x86_64__
+void m_swapgs_unsafe(void);
+
+/* SWAPGS_UNSAFE_STACK's site (macros.S) holds native's swapgs itself, and patched the running
+ * backend's sequence or NOPs, never a call. User mode cannot run swapgs (the boot test runs
+ * it in ring 0); NOPs run here, with no stack at all. */
+static void check_swapgs_unsafe(const struct paravirt_backend *be, int patched)
+{
+	static const unsigned char swapgs[3] = { 0x0f, 0x01, 0xf8 }, nop3[3] = { 0x0f, 0x1f, 0x00 };
+	const struct paravirt_patch_site *site = NULL;
+	int nop = pv_impl(be, PARAVIRT_PATCH_pv_cpu_ops_swapgs) == (void *)paravirt_nop;
+
+	for (unsigned i = 0; i < NSITES; i++)
+		if (__parainstructions[i].instrtype == PARAVIRT_PATCH_pv_cpu_ops_swapgs &&
+		    __parainstructions[i].len < CX_MIN_SITE)
+			site = &__parainstructions[i];
+	if (!site || site->len != 3) {
+		result(0, "SWAPGS_UNSAFE_STACK: no 3-byte site of swapgs");
+	} else if (!patched || !nop) {
+		result(!memcmp(site->instr, swapgs, 3), "SWAPGS_UNSAFE_STACK: %s, its 3-byte site holds swapgs itself, "
+		       "no call", patched ? "patched" : "unpatched");
+	} else {
+		int ok = !memcmp(site->instr, nop3, 3);
+		if (ok)
+			m_swapgs_unsafe();
+		result(ok, "SWAPGS_UNSAFE_STACK: patched, its site is a 3-byte NOP (%s's swapgs does nothing), which "
+		       "ran with no stack at all", be->name);
+	}
+}
+#endif
+
 static int run_backend(enum hv hv)
 {
 	const struct paravirt_backend *be = prep(hv);
@@ -406,6 +448,9 @@ static int run_backend(enum hv hv)
 	for (int patched = 0; patched < 2; patched++) {
 		if (patched)
 			orig = patch_and_check(be);
+#ifdef __x86_64__
+		check_swapgs_unsafe(be, patched);
+#endif
 		for (unsigned i = 0; i < nprobes; i++) {
 			int t = type_of(probes[i].op);
 

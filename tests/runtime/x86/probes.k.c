@@ -101,6 +101,13 @@ static u64 mach(const struct probe_ctx *c, u64 v)
 	return c->xen && (v & _PAGE_PRESENT) ? v + ((u64)XEN_MFN_OFFSET << PAGE_SHIFT) : v;
 }
 
+/* The entry that maps the page at va as Xen takes it: the machine frame, present, writable or
+ * read-only. */
+static u64 kernel_pte(unsigned long va, int writable)
+{
+	return xen_machine_addr((const void *)(va & ~4095UL)) | _PAGE_PRESENT | (writable ? _PAGE_RW : 0);
+}
+
 /* A present entry with NX (bit 63) and a frame above 4 GiB: on i386 both words travel. */
 #define PTE_V 0x8000000123456067ULL
 #define PTE_NOT_PRESENT 0x8000000000000ae4ULL
@@ -180,9 +187,13 @@ PROBE(banner)
 
 PROBE(time_init)
 {
+	u64 before = c->xen ? xen_sched_clock() : 0;
+
 	paravirt_time_init();
-	xen_want(c, HC(vcpu_op) == 1 && !xen_hv.periodic && HC(set_timer_op) == 1 && xen_hv.timer,
-		 "Xen's periodic tick gives way to a one-shot timer");
+	/* the deadline is by value (i386: two words): one tick (4 ms) after the call */
+	xen_want(c, HC(vcpu_op) == 1 && !xen_hv.periodic && HC(set_timer_op) == 1 && xen_hv.timer >= before + 4000000 &&
+			    xen_hv.timer <= xen_sched_clock() + 4000000,
+		 "Xen's periodic tick gives way to a one-shot timer, a tick from now");
 	want(c, (c->xen ? xen_sched_clock() : native_sched_clock()) < 1000000000,
 	     "the clock counts from boot");
 }
@@ -298,10 +309,21 @@ PROBE(load_gs_index)
 	want(c, xen_hv.gs_sel == 0x2b && HC(set_segment_base) == 1, "Xen loads the user gs selector");
 }
 
-PROBE(adjust_exception_frame)
+/* The op is only for entry code (PARAVIRT_ADJUST_EXCEPTION_FRAME, macros.S): Xen's takes its
+ * frame off the stack, which a C caller cannot give it. */
+unsigned long m_adjust_exception_frame(unsigned long rcx, unsigned long r11);
+extern unsigned long m_frame_rcx, m_frame_r11;
+
+PROBE(m_adjust_exception_frame)
 {
-	paravirt_adjust_exception_frame();
-	want(c, hypercalls() == 0, "a native exception frame needs nothing");
+	unsigned long left = m_adjust_exception_frame(0x1c1c1c1c, 0x11b11b);
+
+	see(c, left);
+	if (c->xen)
+		want(c, left == 0 && m_frame_rcx == 0x1c1c1c1c && m_frame_r11 == 0x11b11b && hypercalls() == 0,
+		     "Xen takes its 16 bytes of frame back into rcx and r11");
+	else
+		want(c, left == 16 && m_frame_rcx == 0 && hypercalls() == 0, "a native exception frame is left as it is");
 }
 #endif
 
@@ -319,7 +341,9 @@ PROBE(load_gdt)
 	want(c, HC(set_gdt) == 1 && xen_hv.gdt_entries == GDT_ENTRIES &&
 		xen_hv.gdt_mfn == ((unsigned long)cpu_gdt >> PAGE_SHIFT) + XEN_MFN_OFFSET,
 	     "Xen takes the GDT by machine frame");
-	want(c, HC(update_va_mapping) == 1 && !(xen_hv.va_pte & _PAGE_RW), "the GDT's page turns read-only");
+	want(c, HC(update_va_mapping) == 1 && xen_hv.va == ((unsigned long)cpu_gdt & ~4095UL) &&
+		xen_hv.va_pte == kernel_pte((unsigned long)cpu_gdt, 0),
+	     "the GDT's page turns read-only (its machine frame, by value)");
 }
 
 /* An interrupt gate to addr (kernel code segment, privilege dpl). */
@@ -422,6 +446,14 @@ PROBE(write_ldt_entry)
 	write_ldt_entry(ldt, 2, &d);
 	want(c, desc_eq(&ldt[2], &d) && desc_eq(&ldt[1], &zero) && desc_eq(&ldt[3], &zero), "the entry, and only it, is written");
 	xen_want(c, HC(update_descriptor) == 1, "through update_descriptor");
+	if (c->xen) {
+		/* Xen's ABI: (machine address, descriptor), by value; (pointer, pointer) is refused */
+		u64 v = 0x00cff3000000ffffULL;
+
+		want(c, xen_hypercall(__HYPERVISOR_update_descriptor, (uintptr_t)&ldt[1], (uintptr_t)&v, 0, 0) == -22 &&
+				desc_eq(&ldt[1], &zero),
+		     "update_descriptor refuses a guest pointer for the descriptor's machine address");
+	}
 }
 
 PROBE(write_gdt_entry)
@@ -468,13 +500,23 @@ PROBE(alloc_ldt)
 {
 	paravirt_alloc_ldt(ldt_page, 8);
 	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va == ((unsigned long)ldt_page & ~4095UL) &&
-		 !(xen_hv.va_pte & _PAGE_RW), "an LDT's page turns read-only under Xen");
+		 xen_hv.va_pte == kernel_pte((unsigned long)ldt_page, 0), "an LDT's page turns read-only under Xen");
+	if (c->xen) {
+		/* Xen's ABI: the entry by value; given a pointer to it, the page is not mapped */
+		u64 pte = kernel_pte((unsigned long)ldt_page, 0);
+
+		xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)ldt_page & ~4095UL, (uintptr_t)&pte,
+			      UVMF_INVLPG, 0);
+		want(c, xen_hv.va_pte != pte && !(xen_hv.va_pte & _PAGE_PRESENT),
+		     "update_va_mapping given a pointer to the entry does not map the page");
+	}
 }
 
 PROBE(free_ldt)
 {
 	paravirt_free_ldt(ldt_page, 8);
-	xen_want(c, HC(update_va_mapping) == 1 && (xen_hv.va_pte & _PAGE_RW), "and writable again");
+	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va_pte == kernel_pte((unsigned long)ldt_page, 1),
+		 "and writable again");
 }
 
 PROBE(load_sp0)
@@ -753,6 +795,8 @@ PROBE(pagetable_setup_start)
 {
 	paravirt_pagetable_setup_start(pgd_page);
 	want(c, hypercalls() == 0, "nothing to do before the kernel's page tables exist");
+	if (c->xen)
+		want(c, xen_read_cr3() == (unsigned long)pgd_page, "Xen runs on the boot tables: read_cr3 gives them");
 }
 
 PROBE(pagetable_setup_done)
@@ -788,7 +832,10 @@ PROBE(write_cr3)
 
 static int pin_expected(const struct probe_ctx *c, const struct mm_struct *mm, int pinned)
 {
-	return c->xen ? mm->pinned == pinned && xen_hv.pinned == (unsigned long)pinned : hypercalls() == 0;
+	/* a pinned pgd's page is read-only, an unpinned one's writable */
+	return c->xen ? mm->pinned == pinned && xen_hv.pinned == (unsigned long)pinned &&
+				xen_hv.va_pte == kernel_pte((unsigned long)mm->pgd, !pinned)
+		      : hypercalls() == 0;
 }
 
 PROBE(activate_mm)
@@ -871,7 +918,7 @@ PROBE(pgd_free)
 static void want_table(struct probe_ctx *c, unsigned level, unsigned long pfn)
 {
 	xen_want(c, xen_hv.mmuext[level] == 1 && HC(update_va_mapping) == 1 && xen_hv.va == pfn << PAGE_SHIFT &&
-		 !(xen_hv.va_pte & _PAGE_RW), "Xen makes the page read-only and pins it");
+		 xen_hv.va_pte == kernel_pte(pfn << PAGE_SHIFT, 0), "Xen makes the page read-only and pins it");
 }
 
 PROBE(alloc_pte)
@@ -911,7 +958,7 @@ PROBE(alloc_pud)
 static void want_released(struct probe_ctx *c, unsigned long pfn)
 {
 	xen_want(c, xen_hv.mmuext[MMUEXT_UNPIN_TABLE] == 1 && xen_hv.va == pfn << PAGE_SHIFT &&
-		 (xen_hv.va_pte & _PAGE_RW), "Xen unpins the page and makes it writable");
+		 xen_hv.va_pte == kernel_pte(pfn << PAGE_SHIFT, 1), "Xen unpins the page and makes it writable");
 	kvm_want(c, kvm_hv.mmu_op_calls == 1 && kvm_hv.nrec == 1 &&
 			    kvm_record(0, KVM_MMU_OP_RELEASE_PT, (u64)pfn << PAGE_SHIFT, 0, 1),
 		 "KVM stops shadowing the page: one release_pt record of its address");
@@ -951,6 +998,14 @@ PROBE(set_pte)
 
 	set_pte(&p, (pte_t){ PTE_V });
 	want_entry(c, &p, p.pte, PTE_V);
+	if (c->xen) {
+		/* Xen's ABI: the entry's machine address; a guest pointer is refused */
+		struct mmu_update old = { (uintptr_t)&p, 0x1067 };
+
+		want(c, xen_hypercall(__HYPERVISOR_mmu_update, (unsigned long)&old, 1, 0, DOMID_SELF) == -22 &&
+				p.pte == PTE_V,
+		     "mmu_update refuses a guest pointer for the entry's machine address");
+	}
 }
 
 PROBE(set_pte_at)
@@ -1226,7 +1281,8 @@ const struct probe probes[] = {
 	P(pv_mmu_ops, set_fixmap),
 #ifdef __x86_64__
 	P(pv_cpu_ops, read_cr8), P(pv_cpu_ops, write_cr8), P(pv_cpu_ops, load_gs_index),
-	P(pv_irq_ops, adjust_exception_frame), P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
+	{ "pv_irq_ops.adjust_exception_frame", "PARAVIRT_ADJUST_EXCEPTION_FRAME", p_m_adjust_exception_frame },
+	P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
 	P(pv_mmu_ops, set_pgd),
 #else
 	P(pv_mmu_ops, set_pte_atomic), P(pv_mmu_ops, pte_clear), P(pv_mmu_ops, pmd_clear),

@@ -16,8 +16,17 @@ static u32 timer_port;
 struct xen_shared_page xen_shared_page __attribute__((aligned(4096), section(".bss.xen_shared")));
 asm(".globl xen_shared_info\n.set xen_shared_info, xen_shared_page");
 
+/* A multicall's entries, counted as the model counts them: done, and failed. */
+static void count_batch(const struct multicall_entry *mc, unsigned long n)
+{
+	xen_hv.batched += n;
+	for (unsigned long i = 0; i < n; i++)
+		xen_hv.batch_failed += mc[i].result < 0;
+}
+
 long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4)
 {
+	const unsigned long batch = a1, nbatch = a2;
 	long ret;
 
 	if (op < XEN_NR_HYPERCALLS)
@@ -35,6 +44,8 @@ long xen_hypercall(unsigned op, unsigned long a1, unsigned long a2, unsigned lon
 		     : [stub] "a"(hypercall_page + op * 32)
 		     : "edi", "memory");
 #endif
+	if (op == __HYPERVISOR_multicall)
+		count_batch((const struct multicall_entry *)batch, nbatch);
 	return ret;
 }
 
@@ -47,9 +58,8 @@ void xen_emulate_write_cr4(unsigned long cr4)
 long xen_guest_init(const struct start_info *si)
 {
 	xen_start_info = si;
-	/* update_va_mapping(va, pte, UVMF_INVLPG): the page, present, writable, user (ring 3 kernel) */
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, (unsigned long)&xen_shared_page,
-			     si->shared_info | 7, UVMF_INVLPG, 0);
+	/* the page, present, writable, user (ring 3 kernel) */
+	return xen_update_va_mapping((unsigned long)&xen_shared_page, si->shared_info | 7, UVMF_INVLPG);
 }
 
 /* The domain builder's pfn -> mfn table, and Xen's read-only machine -> physical table at the
@@ -108,7 +118,7 @@ long xen_bind_timer(void)
 /* The system time of vcpu 0, as Xen publishes it (the backend reads it the same way). */
 void xen_timer_in(u64 ns)
 {
-	xen_hypercall(__HYPERVISOR_set_timer_op, xen_sched_clock() + ns, 0, 0, 0);
+	xen_set_timer_op(xen_sched_clock() + ns);
 }
 
 void xen_evtchn_do_upcall(void)

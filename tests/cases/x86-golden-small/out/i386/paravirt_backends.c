@@ -73,12 +73,12 @@ static const unsigned char native_bytes_pv_irq_ops_save_fl[2] = { 0x9c, 0x58 };
 static const unsigned char native_bytes_pv_irq_ops_irq_disable[1] = { 0xfa };
 
 static const struct paravirt_insn native_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, native_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iret */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushf;pop %eax */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, native_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iret */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushf;pop %eax */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 0, 0, NULL, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte */
 };
 
 /* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -131,10 +131,10 @@ static const struct paravirt_reloc xen_relocs_pv_irq_ops_save_fl[] = {
 };
 
 static const struct paravirt_insn xen_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL }, /* pv_cpu_ops.read_tsc: rdtsc */
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, xen_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iret */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 7, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: movzbl vcpu+MASK, %eax */
+	{ PARAVIRT_PATCH_pv_cpu_ops_read_tsc, 2, 0, xen_bytes_pv_cpu_ops_read_tsc, (const void *)native_read_tsc, NULL, 0 }, /* pv_cpu_ops.read_tsc: rdtsc */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 1, 0, xen_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iret */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 7, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl, 0 }, /* pv_irq_ops.save_fl: movzbl vcpu+MASK, %eax */
 };
 
 /* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */

@@ -74,11 +74,11 @@ static const unsigned char native_bytes_pv_irq_ops_irq_disable[1] = { 0xfa };
 static const unsigned char native_bytes_pv_mmu_ops_make_pte[3] = { 0x48, 0x89, 0xf8 };
 
 static const struct paravirt_insn native_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, native_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL }, /* pv_cpu_ops.swapgs: swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
-	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL }, /* pv_irq_ops.irq_disable: cli */
-	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, native_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, native_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 3, 0, native_bytes_pv_cpu_ops_swapgs, (const void *)native_swapgs, NULL, 0 }, /* pv_cpu_ops.swapgs: swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 2, 0, native_bytes_pv_irq_ops_save_fl, (const void *)native_save_fl, NULL, 0 }, /* pv_irq_ops.save_fl: pushfq;popq %rax */
+	{ PARAVIRT_PATCH_pv_irq_ops_irq_disable, 1, 0, native_bytes_pv_irq_ops_irq_disable, (const void *)native_irq_disable, NULL, 0 }, /* pv_irq_ops.irq_disable: cli */
+	{ PARAVIRT_PATCH_pv_mmu_ops_make_pte, 3, 0, native_bytes_pv_mmu_ops_make_pte, (const void *)native_make_pte, NULL, 0 }, /* pv_mmu_ops.make_pte: mov %rdi, %rax */
 };
 
 /* native's patch policy by type: what the spec says for it (the rest: the patcher decides). */
@@ -130,9 +130,9 @@ static const struct paravirt_reloc xen_relocs_pv_irq_ops_save_fl[] = {
 };
 
 static const struct paravirt_insn xen_insns[] = {
-	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, xen_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL }, /* pv_cpu_ops.iret: iretq */
-	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL }, /* pv_cpu_ops.swapgs */
-	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 7, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl }, /* pv_irq_ops.save_fl: movzbl vcpu+MASK(%rip), %eax */
+	{ PARAVIRT_PATCH_pv_cpu_ops_iret, 2, 0, xen_bytes_pv_cpu_ops_iret, (const void *)native_iret, NULL, 0 }, /* pv_cpu_ops.iret: iretq */
+	{ PARAVIRT_PATCH_pv_cpu_ops_swapgs, 0, 0, NULL, (const void *)paravirt_nop, NULL, 0 }, /* pv_cpu_ops.swapgs */
+	{ PARAVIRT_PATCH_pv_irq_ops_save_fl, 7, 1, xen_bytes_pv_irq_ops_save_fl, (const void *)xen_save_fl_direct, xen_relocs_pv_irq_ops_save_fl, 0 }, /* pv_irq_ops.save_fl: movzbl vcpu+MASK(%rip), %eax */
 };
 
 /* xen's patch policy by type: what the spec says for it (the rest: the patcher decides). */
