@@ -1,5 +1,7 @@
-/* analyze.c: the IA-64 family's reading of the spec (see ia64.h). Nothing here reports: a
- * missing or malformed piece is left out, and the checks say why. */
+/* analyze.c: the IA-64 family's reading of the spec (see analyze.h), once per arch: its keys
+ * typed, every body read and every macro expansion instantiated and read. It reports the
+ * syntax errors of that code; any other missing or malformed piece is left out, and the checks
+ * say why. */
 #include "analyze.h"
 
 #include <ctype.h>
@@ -448,8 +450,233 @@ static void read_macros(struct ia64_view *v)
 	}
 }
 
+/* ---- syntax: what does not read is reported here, once a place ---- */
+
+static bool first_at(struct strset *seen, const struct node *scalar, size_t at)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "%p:%zu", (const void *)scalar, at);
+	return strset_add(seen, key);
+}
+
+size_t ia64_text_origin(const struct ia64_text *t, size_t off)
+{
+	return t->buf.len ? t->src[off < t->buf.len ? off : t->buf.len - 1] : 0;
+}
+
+char *ia64_body_name(const struct ia64_body *b)
+{
+	if (b->reg)
+		return xasprintf("%s %s(%s)", b->b->name, b->op->name, b->reg->name);
+	return xasprintf("%s %s", b->b->name, b->op->name);
+}
+
+struct body_syntax {
+	struct strset *seen;
+	const struct ia64_body *b;
+	const char *what;
+};
+
+static void body_error(void *ctx, size_t off, const char *msg)
+{
+	struct body_syntax *y = ctx;
+	size_t at = ia64_text_origin(&y->b->text, off);
+
+	if (first_at(y->seen, y->b->code, at))
+		diag_error(node_pos_at(y->b->code, at), "ia64-syntax", "%s: %s", y->what, msg);
+}
+
+/* A body that does not read is read again to say why (an inherited one: as its owner's). */
+static void report_bodies(const struct ia64_view *v, struct strset *seen)
+{
+	for (size_t i = 0; i < v->bodies.n; i++) {
+		const struct ia64_body *b = v->bodies.v[i];
+		struct ia64_seq seq;
+		if (b->parsed || b->inherited)
+			continue;
+		struct body_syntax y = {seen, b, ia64_body_name(b)};
+		ia64_parse(b->text.buf.data, &seq, body_error, &y);
+		ia64_seq_free(&seq);
+		free((char *)y.what);
+	}
+}
+
+/* Expanding one backend's expansion of a macro. */
+struct expanding {
+	const struct ia64_view *v;
+	struct ia64_expansion_set *e;
+	struct ia64_inst *in;
+	struct strset *seen;
+	struct ia64_macro_def def; /* the last macro find_macro found */
+};
+
+static const struct ia64_macro_def *find_macro(void *ctx, const char *name, size_t n)
+{
+	struct expanding *x = ctx;
+
+	for (size_t i = 0; i < x->v->macros.n; i++) {
+		const struct ia64_macro *m = x->v->macros.v[i];
+		const struct node *e = ia64_expansion(m, x->e->b);
+		if (strlen(m->name) == n && strncmp(m->name, name, n) == 0 && e) {
+			x->def = (struct ia64_macro_def){m->name, m->names, m->nparams, e->str};
+			return &x->def;
+		}
+	}
+	return NULL;
+}
+
+static void expand_error(void *ctx, size_t off, const char *msg)
+{
+	struct expanding *x = ctx;
+
+	diag_error(node_pos_at(x->e->scalar, off), "ia64-macro-syntax", "%s expansion of %s: %s", x->e->b->name,
+		   x->e->m->name, msg);
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* An error at an operand the expansion substituted is a role misuse (a general register
+ * where a predicate goes, or the other way round), kept for check ia64-macro-role; any other
+ * is the expansion's syntax. */
+static void read_error(void *ctx, size_t off, const char *msg)
+{
+	struct expanding *x = ctx;
+	const struct ia64_macro *m = x->e->m;
+	size_t at = ia64_text_origin(&x->in->text, off);
+	const char *body = x->e->scalar->str;
+	int p = -1;
+
+	for (int k = 0; body[at] == '\\' && k < m->nparams; k++) {
+		size_t n = strlen(m->params[k].name);
+		if (strncmp(body + at + 1, m->params[k].name, n) == 0 && !ident_char(body[at + 1 + n]))
+			p = k;
+	}
+	if (p >= 0) {
+		struct ia64_inst *in = x->in;
+		in->misuses = xrealloc(in->misuses, (size_t)(in->nmisuses + 1) * sizeof(*in->misuses));
+		in->misuses[in->nmisuses++] = (struct ia64_misuse){off, p, xstrdup(msg)};
+	} else if (first_at(x->seen, x->e->scalar, at)) {
+		diag_error(node_pos_at(x->e->scalar, at), "ia64-macro-syntax", "%s expansion of %s: %s", x->e->b->name,
+			   m->name, msg);
+	}
+}
+
+static void instantiate(struct expanding *x, struct ia64_inst *in)
+{
+	const struct ia64_macro *m = x->e->m;
+	const struct ia64_macro_def def = {m->name, m->names, m->nparams, x->e->scalar->str};
+
+	x->in = in;
+	in->status = ia64_expand(&def, in->args, find_macro, x, &in->text, in->plain ? expand_error : NULL, x, &in->why);
+	if (in->status == EXPAND_OK)
+		in->parsed = ia64_parse(in->text.buf.data, &in->seq, read_error, x);
+}
+
+/* Binding `code` of the operands: general-register operands r8, r9 or a register of their own;
+ * predicates true, false or p0 (the Xen forms choose code by operand name, so each choice is a
+ * different path). False for a binding that puts two operands in one register. */
+static bool bind(const struct ia64_macro *m, int code, struct ia64_inst *in)
+{
+	int rest = code, r8 = 0, r9 = 0;
+	size_t dl = 0;
+
+	in->plain = true;
+	for (int k = 0; k < m->nparams; k++) {
+		int role = m->params[k].role, pick = 0;
+		if (role == R_IN || role == R_OUT || role == R_CLOB || role == R_PRED) {
+			pick = rest % 3;
+			rest /= 3;
+		}
+		in->args[k] = ia64_plain_operand(m, k);
+		if (role == R_PRED) { /* true, false, or p0 */
+			in->args[k] = pick == 2 ? "p0" : in->args[k];
+			in->truth[k] = pick != 1;
+		} else if (pick) {
+			in->args[k] = pick == 1 ? "r8" : "r9";
+			r8 += pick == 1;
+			r9 += pick == 2;
+		}
+		in->plain &= pick == 0;
+		if (pick && dl < sizeof(in->desc) - 24)
+			dl += (size_t)snprintf(in->desc + dl, sizeof(in->desc) - dl, "%s%s=%s%s", dl ? ", " : " (with ",
+					       m->params[k].name, in->args[k], role == R_PRED && pick == 1 ? " false" : "");
+	}
+	if (dl)
+		snprintf(in->desc + dl, sizeof(in->desc) - dl, ")");
+	return r8 <= 1 && r9 <= 1;
+}
+
+static void instantiate_all(struct expanding *x)
+{
+	const struct ia64_macro *m = x->e->m;
+	int choices = 1;
+
+	for (int k = 0; k < m->nparams; k++) {
+		int r = m->params[k].role;
+		if (r == R_IN || r == R_OUT || r == R_CLOB || r == R_PRED)
+			choices *= 3;
+	}
+	x->e->insts = xcalloc((size_t)choices, sizeof(*x->e->insts));
+	for (int code = 0; code < choices; code++) {
+		struct ia64_inst *in = &x->e->insts[x->e->ninsts];
+		if (!bind(m, code, in)) {
+			memset(in, 0, sizeof(*in));
+			continue;
+		}
+		x->e->ninsts++;
+		instantiate(x, in);
+	}
+}
+
+/* Every backend's own expansion of every macro whose parameters all have a known role. */
+static void read_expansions(struct ia64_view *v, struct strset *seen)
+{
+	for (size_t i = 0; i < v->macros.n; i++) {
+		const struct ia64_macro *m = v->macros.v[i];
+		bool bad_role = false;
+		for (int k = 0; k < m->nparams; k++)
+			bad_role |= m->params[k].role == R_BAD;
+		for (size_t bi = 0; !bad_role && bi < v->s->backends.n; bi++) {
+			const struct spec_backend *b = v->s->backends.v[bi];
+			const struct node *scalar = ia64_own_expansion(m, b);
+			if (!scalar)
+				continue;
+			struct ia64_expansion_set *e = xcalloc(1, sizeof(*e));
+			*e = (struct ia64_expansion_set){.m = m, .b = b, .scalar = scalar};
+			struct expanding x = {.v = v, .e = e, .seen = seen};
+			instantiate_all(&x);
+			vec_push(&v->expansions, e);
+		}
+	}
+}
+
+static void free_expansions(struct ia64_view *v)
+{
+	for (size_t i = 0; i < v->expansions.n; i++) {
+		struct ia64_expansion_set *e = v->expansions.v[i];
+		for (int k = 0; k < e->ninsts; k++) {
+			struct ia64_inst *in = &e->insts[k];
+			free(in->why);
+			ia64_text_free(&in->text);
+			if (in->status == EXPAND_OK)
+				ia64_seq_free(&in->seq);
+			for (int j = 0; j < in->nmisuses; j++)
+				free(in->misuses[j].msg);
+			free(in->misuses);
+		}
+		free(e->insts);
+		free(e);
+	}
+	vec_free(&v->expansions);
+}
+
 struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a)
 {
+	struct strset seen = {0};
 	struct ia64_view *v;
 
 	if (!a)
@@ -464,6 +691,9 @@ struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a)
 	read_registers(v);
 	read_bodies(v);
 	read_macros(v);
+	report_bodies(v, &seen);
+	read_expansions(v, &seen);
+	strset_free(&seen);
 	return v;
 }
 
@@ -471,6 +701,7 @@ void ia64_view_free(struct ia64_view *v)
 {
 	if (!v)
 		return;
+	free_expansions(v);
 	vec_free(&v->conv.clobbers);
 	free(v->conv.clobbers_text);
 	vec_free(&v->conv.sensitive);

@@ -135,6 +135,37 @@ struct ia64_macro {
 	const struct node *expand;
 };
 
+/* One instantiation of a backend's expansion of a macro: each operand bound to a register
+ * name (predicates to a truth), expanded and read once by the analysis. */
+struct ia64_inst {
+	const char *args[8];
+	int truth[8];     /* pred params: 1 true, 0 false */
+	bool plain;       /* no operand is r8 or r9: every register names one operand */
+	char desc[160];   /* " (with \x=r8, \p=p0)", or "" when plain */
+	enum ia64_expand_status status;
+	char *why;        /* EXPAND_REFUSED: the .error's message */
+	struct ia64_text text; /* EXPAND_OK: the text, with each byte's place in the scalar */
+	struct ia64_seq seq;
+	bool parsed;      /* EXPAND_OK and it reads as IA-64 code */
+	/* reading errors at an operand the expansion substituted (a role misuse, not syntax) */
+	struct ia64_misuse {
+		size_t off;   /* in text */
+		int param;
+		char *msg;
+	} *misuses;
+	int nmisuses;
+};
+
+/* A backend's own expansion of a macro with every binding of its operands (analysis; none for
+ * a macro with a parameter of unknown role). */
+struct ia64_expansion_set {
+	const struct ia64_macro *m;
+	const struct spec_backend *b;
+	const struct node *scalar;
+	struct ia64_inst *insts;
+	int ninsts;
+};
+
 struct ia64_view {
 	const struct spec *s;
 	struct ia64_conv conv;
@@ -145,12 +176,14 @@ struct ia64_view {
 	struct vec breaks;   /* per backend (same index as s->backends): struct vec * of names */
 	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
 	struct ia64_backend_keys *backend_keys; /* per backend (same index) */
+	struct vec expansions;        /* struct ia64_expansion_set *, by macro then backend */
 	struct ia64_op_keys *op_keys; /* every op, in spec order */
 	int nop_keys;
 	int *op_keys_by_op;           /* op_keys sorted by op */
 };
 
-/* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
+/* Build the view for arch a (NULL: the first arch of the ia64 family). It reports the syntax
+ * errors of bodies (check ia64-syntax) and of macro expansions (ia64-macro-syntax). */
 struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a);
 void ia64_view_free(struct ia64_view *v);
 /* The family's analysis stage (struct family): the view of arch a, and its free. */
@@ -172,6 +205,11 @@ bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b);
 /* The operand parameter k of m gets in a "plain" use: a general register or predicate of its
  * own (never r8 or r9, which the Xen forms test for), or the constant 6 (a const operand). */
 const char *ia64_plain_operand(const struct ia64_macro *m, int k);
+
+/* What a body is, for messages: "native fc", "xen getreg(cr.itm)". */
+char *ia64_body_name(const struct ia64_body *b);
+/* The place in the scalar of byte off of a text made from it. */
+size_t ia64_text_origin(const struct ia64_text *t, size_t off);
 
 /* The assembler macro that implements an ASM macro: "__pv_MOV_TO_KR" (gas macro names
  * ignore case, so they must not be mnemonics: COVER would be cover). */

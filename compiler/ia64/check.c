@@ -45,7 +45,7 @@ static void report(const struct check *c, struct seen *seen, const struct node *
 		   const struct ia64_text *t, size_t off, const char *fmt, ...)
 {
 	va_list ap;
-	size_t at = t->buf.len ? t->src[off < t->buf.len ? off : t->buf.len - 1] : 0;
+	size_t at = ia64_text_origin(t, off);
 
 	if (!first_time(seen, scalar, at, "")) /* the first of a place (plain operands come first) */
 		return;
@@ -67,14 +67,6 @@ static bool has_str(const struct vec *v, const char *s)
 	return false;
 }
 
-/* What a body is, for messages: "native fc", "xen getreg(cr.itm)". */
-static char *body_name(const struct ia64_body *b)
-{
-	if (b->reg)
-		return xasprintf("%s %s(%s)", b->b->name, b->op->name, b->reg->name);
-	return xasprintf("%s %s", b->b->name, b->op->name);
-}
-
 /* Run fn over every body of the arch's view. */
 static void each_body(const struct check_ctx *cx, const struct check *c,
 		      void (*fn)(const struct ia64_view *, const struct ia64_body *, const struct check *,
@@ -90,35 +82,6 @@ static void each_body(const struct check_ctx *cx, const struct check *c,
 }
 
 /* ---- patch bodies -------------------------------------------------------------------------- */
-
-struct syn {
-	const struct check *c;
-	struct seen *seen;
-	const struct node *scalar;
-	const struct ia64_text *t;
-	const char *what;
-};
-
-static void syntax_report(void *ctx, size_t off, const char *msg)
-{
-	struct syn *y = ctx;
-	report(y->c, y->seen, y->scalar, y->t, off, "%s: %s", y->what, msg);
-}
-
-static void body_syntax(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
-			struct seen *seen)
-{
-	struct ia64_seq seq;
-	char *what = body_name(b);
-	struct syn y = {c, seen, b->code, &b->text, what};
-
-	(void)v;
-	if (!b->parsed)
-		ia64_parse(b->text.buf.data, &seq, syntax_report, &y);
-	if (!b->parsed)
-		ia64_seq_free(&seq);
-	free(what);
-}
 
 static void body_stacked(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
 			 struct seen *seen)
@@ -257,7 +220,7 @@ static void body_read_only(const struct ia64_view *v, const struct ia64_body *b,
 		for (int k = 0; k < w->n; k++) {
 			if (!ia64_reg_read_only(w->r[k].name))
 				continue;
-			char *what = body_name(b);
+			char *what = ia64_body_name(b);
 			const struct ia64_register *r = b->reg;
 			if (r && !b->reads_reg && strcmp(r->canon, w->r[k].name) == 0) {
 				/* setreg of a read-only register: the fix is at the register */
@@ -284,7 +247,7 @@ static void body_privileged(const struct ia64_view *v, const struct ia64_body *b
 			    struct seen *seen)
 {
 	bool depriv = ia64_deprivileged(v, b->b), any = false;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 
 	for (int i = 0; b->parsed && i < b->seq.n; i++) {
 		const struct ia64_insn *in = &b->seq.v[i];
@@ -309,7 +272,7 @@ static void body_size(const struct ia64_view *v, const struct ia64_body *b, cons
 {
 	if (!b->parsed || !b->is_inline || b->bundles <= v->conv.site_bundles)
 		return;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 	report(c, seen, b->code, &b->text, 0,
 	       "the %s body takes %d bundles; a site has %d (shorten it, or mark the implementation "
 	       "`inline: false` to keep it out of line)", what, b->bundles, v->conv.site_bundles);
@@ -360,7 +323,7 @@ static void body_args(const struct ia64_view *v, const struct ia64_body *b, cons
 			    !in_list(&v->conv.clobbers, name) || in_list(&args, name) ||
 			    written_before(&b->seq, i, name, breaks, v->conv.ret))
 				continue;
-			char *what = body_name(b);
+			char *what = ia64_body_name(b);
 			report(c, seen, b->code, &b->text, r->r[k].off,
 			       "reads %s before writing it: the %s body receives %d argument%s (%s)", name,
 			       what, (int)args.n, args.n == 1 ? "" : "s",
@@ -378,7 +341,7 @@ static void body_result(const struct ia64_view *v, const struct ia64_body *b, co
 
 	if (!b->parsed || !ia64_returns(b->op) || written_before(&b->seq, b->seq.n, v->conv.ret, breaks, v->conv.ret))
 		return;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 	report(c, seen, b->code, &b->text, 0, "the %s body returns a value but never writes %s", what,
 	       v->conv.ret);
 	free(what);
@@ -386,7 +349,6 @@ static void body_result(const struct ia64_view *v, const struct ia64_body *b, co
 
 #define BODY_CHECK(fn)                                                                               \
 	static void run_##fn(const struct check_ctx *cx, const struct check *c) { each_body(cx, c, fn); }
-BODY_CHECK(body_syntax)
 BODY_CHECK(body_stacked)
 BODY_CHECK(body_alloc)
 BODY_CHECK(body_gp)
@@ -643,15 +605,8 @@ static void register_number(const struct check_ctx *cx, const struct check *c)
 
 /* ---- ASM macros ---------------------------------------------------------------------------- */
 
-enum finding { F_SYNTAX, F_ROLE, F_WRITES, F_OPERANDS, F_STACKED };
-
-/* One instantiation: each operand bound to a register name (and predicates to a truth). */
-struct inst {
-	const char *args[8];
-	int truth[8]; /* pred params: 1 true, 0 false */
-	bool plain;   /* no operand is r8 or r9: every register names one operand */
-	char desc[160];
-};
+/* What a rule about expansions looks at, in every instance the analysis made. */
+enum finding { F_ROLE, F_WRITES, F_OPERANDS, F_STACKED };
 
 struct mctx {
 	const struct ia64_view *v;
@@ -661,60 +616,11 @@ struct mctx {
 	const struct check *c;
 	enum finding want;
 	struct seen *seen;
-	const struct inst *in;
+	const struct ia64_inst *in;
 	const struct ia64_text *t;
-	struct ia64_macro_def def; /* the last macro find_macro found */
 };
 
-static const struct ia64_macro_def *find_macro(void *ctx, const char *name, size_t n)
-{
-	struct mctx *x = ctx;
-
-	for (size_t i = 0; i < x->v->macros.n; i++) {
-		const struct ia64_macro *m = x->v->macros.v[i];
-		const struct node *e = ia64_expansion(m, x->b);
-		if (strlen(m->name) == n && strncmp(m->name, name, n) == 0 && e) {
-			x->def = (struct ia64_macro_def){m->name, m->names, m->nparams, e->str};
-			return &x->def;
-		}
-	}
-	return NULL;
-}
-
-static void expand_err(void *ctx, size_t off, const char *msg)
-{
-	struct mctx *x = ctx;
-	if (x->want == F_SYNTAX)
-		ERR(x->c, node_pos_at(x->scalar, off), "%s expansion of %s: %s", x->b->name, x->m->name, msg);
-}
-
-static bool ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static const char *const role_names[] = {"an in", "an out", "a pred", "a clob", "a pred_clob", "a const", "a"};
-
-/* An error at an operand the expansion substituted is a role misuse: a general-register
- * operand where a predicate goes, or the other way round. */
-static void parse_err(void *ctx, size_t off, const char *msg)
-{
-	struct mctx *x = ctx;
-	size_t at = x->t->buf.len ? x->t->src[off < x->t->buf.len ? off : x->t->buf.len - 1] : 0;
-	const char *body = x->scalar->str;
-	int p = -1;
-
-	for (int k = 0; body[at] == '\\' && k < x->m->nparams; k++) {
-		size_t n = strlen(x->m->params[k].name);
-		if (strncmp(body + at + 1, x->m->params[k].name, n) == 0 && !ident_char(body[at + 1 + n]))
-			p = k;
-	}
-	if (p >= 0 && x->want == F_ROLE)
-		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: \\%s is %s operand: %s",
-		       x->b->name, x->m->name, x->m->params[p].name, role_names[x->m->params[p].role], msg);
-	else if (p < 0 && x->want == F_SYNTAX)
-		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: %s", x->b->name, x->m->name, msg);
-}
 
 /* The register state of one path through an instance: each register's value, as "=rN" while
  * it still holds what it had on entry, or a fresh number once something else went in. */
@@ -825,102 +731,43 @@ static void simulate(struct mctx *x, const struct ia64_seq *seq)
 	}
 }
 
-/* Expand and examine one instance. */
-static void instance(struct mctx *x, const struct inst *in)
+/* Examine one instance. */
+static void examine(struct mctx *x, const struct ia64_inst *in)
 {
-	struct ia64_text t = {0};
-	struct ia64_seq seq;
-	char *why = NULL;
-	const struct ia64_macro_def def = {x->m->name, x->m->names, x->m->nparams, x->scalar->str};
-	enum ia64_expand_status st;
-
 	x->in = in;
-	st = ia64_expand(&def, in->args, find_macro, x, &t, in->plain ? expand_err : NULL, x, &why);
-	x->t = &t;
-	if (st == EXPAND_REFUSED && in->plain && x->want == F_OPERANDS)
+	x->t = &in->text;
+	if (in->status == EXPAND_REFUSED && in->plain && x->want == F_OPERANDS)
 		ERR(x->c, x->scalar->pos, "the %s expansion of %s refuses ordinary operands%s: %s", x->b->name,
-		    x->m->name, in->desc, why);
-	if (st == EXPAND_OK) {
-		bool ok = ia64_parse(t.buf.data, &seq, parse_err, x);
-		for (int i = 0; ok && x->want == F_STACKED && i < seq.n; i++)
-			if (seq.v[i].stacked_off != (size_t)-1)
-				report(x->c, x->seen, x->scalar, &t, seq.v[i].stacked_off,
-				       "%s expansion of %s names a stacked register (r32-r127): the caller's "
-				       "frame decides what those hold", x->b->name, x->m->name);
-		if (ok)
-			simulate(x, &seq);
-		ia64_seq_free(&seq);
+		    x->m->name, in->desc, in->why);
+	for (int i = 0; x->want == F_ROLE && i < in->nmisuses; i++) {
+		const struct ia64_param *p = &x->m->params[in->misuses[i].param];
+		report(x->c, x->seen, x->scalar, x->t, in->misuses[i].off, "%s expansion of %s: \\%s is %s operand: %s",
+		       x->b->name, x->m->name, p->name, role_names[p->role], in->misuses[i].msg);
 	}
-	free(why);
-	ia64_text_free(&t);
-}
-
-/* Every binding: general-register operands r8, r9 or a register of their own; predicates true,
- * false or p0. The Xen forms choose code by operand name, so each choice is a different path. */
-static void each_instance(struct mctx *x)
-{
-	int n = x->m->nparams, choices = 1;
-
-	for (int k = 0; k < n; k++) {
-		int r = x->m->params[k].role;
-		if (r == R_IN || r == R_OUT || r == R_CLOB || r == R_PRED)
-			choices *= 3;
-	}
-	for (int code = 0; code < choices; code++) {
-		struct inst in = {.plain = true};
-		int rest = code, r8 = 0, r9 = 0;
-		size_t dl = 0;
-		for (int k = 0; k < n; k++) {
-			int role = x->m->params[k].role, pick = 0;
-			if (role == R_IN || role == R_OUT || role == R_CLOB || role == R_PRED) {
-				pick = rest % 3;
-				rest /= 3;
-			}
-			in.args[k] = ia64_plain_operand(x->m, k);
-			if (role == R_PRED) { /* true, false, or p0 */
-				in.args[k] = pick == 2 ? "p0" : in.args[k];
-				in.truth[k] = pick != 1;
-			} else if (pick) {
-				in.args[k] = pick == 1 ? "r8" : "r9";
-				r8 += pick == 1;
-				r9 += pick == 2;
-			}
-			in.plain &= pick == 0;
-			if (pick && dl < sizeof(in.desc) - 24)
-				dl += (size_t)snprintf(in.desc + dl, sizeof(in.desc) - dl, "%s%s=%s%s",
-						       dl ? ", " : " (with ", x->m->params[k].name, in.args[k],
-						       role == R_PRED && pick == 1 ? " false" : "");
-		}
-		if (dl)
-			snprintf(in.desc + dl, sizeof(in.desc) - dl, ")");
-		if (r8 > 1 || r9 > 1)
-			continue; /* two operands in one register */
-		instance(x, &in);
-	}
+	if (!in->parsed)
+		return;
+	for (int i = 0; x->want == F_STACKED && i < in->seq.n; i++)
+		if (in->seq.v[i].stacked_off != (size_t)-1)
+			report(x->c, x->seen, x->scalar, x->t, in->seq.v[i].stacked_off,
+			       "%s expansion of %s names a stacked register (r32-r127): the caller's "
+			       "frame decides what those hold", x->b->name, x->m->name);
+	simulate(x, &in->seq);
 }
 
 static void each_expansion(const struct check_ctx *cx, const struct check *c, enum finding want)
 {
-	const struct spec *s = cx->s;
 	const struct ia64_view *v = cx->view;
 	struct seen seen = {0};
 
-	for (size_t i = 0; v && i < v->macros.n; i++) {
-		const struct ia64_macro *m = v->macros.v[i];
-		bool bad_role = false;
-		for (int k = 0; k < m->nparams; k++)
-			bad_role |= m->params[k].role == R_BAD;
-		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
-			const struct spec_backend *b = s->backends.v[bi];
-			struct mctx x = {v, m, b, ia64_own_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
-			if (x.scalar)
-				each_instance(&x);
-		}
+	for (size_t i = 0; v && i < v->expansions.n; i++) {
+		const struct ia64_expansion_set *e = v->expansions.v[i];
+		struct mctx x = {v, e->m, e->b, e->scalar, c, want, &seen, NULL, NULL};
+		for (int k = 0; k < e->ninsts; k++)
+			examine(&x, &e->insts[k]);
 	}
 	seen_free(&seen);
 }
 
-static void macro_syntax(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_SYNTAX); }
 static void macro_writes(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_WRITES); }
 static void macro_operands(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_OPERANDS); }
 static void macro_stacked(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_STACKED); }
@@ -1018,7 +865,7 @@ const struct check ia64_checks[] = {
 	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param, NULL},
 	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers, NULL},
 	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number, NULL},
-	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax, NULL},
+	{"ia64-syntax", "bodies are IA-64 instructions the compiler can read (reported by the analysis)", NULL, NULL},
 	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind, NULL},
 	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber, NULL},
 	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live, NULL},
@@ -1033,7 +880,8 @@ const struct check ia64_checks[] = {
 	{"ia64-body-size", "an inlinable body fits the site (5 bundles), counted as the assembler bundles it", run_body_size, NULL},
 	{"ia64-body-args", "a body reads a clobbered general or predicate register only after writing it, unless it is one of its arguments", run_body_args, NULL},
 	{"ia64-body-result", "the body of an op that returns a value writes the result register", run_body_result, NULL},
-	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any operands", macro_syntax, NULL},
+	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any "
+			      "operands (reported by the analysis)", NULL, NULL},
 	{"ia64-macro-role", "macro operands have a known role and are used as it says: inputs and predicates are not changed, outs and clobs not read before written", macro_role, NULL},
 	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes, NULL},
 	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands, NULL},
