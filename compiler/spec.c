@@ -171,7 +171,6 @@ static void load_arches(struct spec *s)
 		a->family = dup_of(m, "family", "");
 		a->word_bits = (int)int_of(m, "word_bits", 0);
 		a->stack_args = (int)int_of(m, "stack_args", 0);
-		a->site_bundles = (int)int_of(m, "site_bundles", 0);
 		regs_of(m, "arg_regs", &a->arg_regs);
 		regs_of(m, "ret_regs", &a->ret_regs);
 		regs_of(m, "call_clobbers", &a->call_clobbers);
@@ -530,7 +529,6 @@ void spec_type(struct spec *s)
 {
 	s->constants = node_get(s->root, "constants");
 	s->asm_macros = node_get(s->root, "asm_macros");
-	s->registers = node_get(s->root, "registers");
 	s->license = str_of(s->root, "license");
 	load_arches(s);
 	load_types(s);

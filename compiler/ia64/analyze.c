@@ -98,7 +98,9 @@ static void read_conv(struct ia64_conv *c, const struct spec_arch *a)
 	const char *gs = c->gp_save_as.name;
 	if (!gs || !ia64_reg_canon(gs, strlen(gs), c->gp_save))
 		strcpy(c->gp_save, "r16");
-	c->site_bundles = a->site_bundles;
+	long long bundles = 0;
+	schema_scalar_int(node_get(a->node, "site_bundles"), &bundles);
+	c->site_bundles = (int)bundles; /* the schema's range (1-64); absent: 0, which the checks refuse */
 	c->site_bundles_at = named(a->node, "site_bundles").at;
 	names_of(node_get(a->node, "sensitive"), &c->sensitive);
 }
@@ -201,7 +203,7 @@ static char *upper_stem(const char *name, bool up)
 
 static void read_registers(struct ia64_view *v)
 {
-	const struct node *list = v->s->registers;
+	const struct node *list = node_get(v->s->root, "registers");
 
 	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++) {
 		const struct node *m = list->items[i];

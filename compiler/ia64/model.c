@@ -768,4 +768,11 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	return root;
 }
 
-const struct family ia64_family = {"ia64", ia64_checks, ia64_analyze, ia64_view_release, ia64_model};
+const struct family ia64_family = {
+	.name = "ia64",
+	.checks = ia64_checks,
+	.analyze = ia64_analyze,
+	.view_free = ia64_view_release,
+	.model = ia64_model,
+	.keys = &ia64_schema_keys,
+};

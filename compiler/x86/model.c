@@ -935,4 +935,11 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, c
 	return root;
 }
 
-const struct family x86_family = {"x86", x86_checks, x86_analyze, x86_view_free, x86_model};
+const struct family x86_family = {
+	.name = "x86",
+	.checks = x86_checks,
+	.analyze = x86_analyze,
+	.view_free = x86_view_free,
+	.model = x86_model,
+	.keys = &x86_schema_keys,
+};
