@@ -129,11 +129,9 @@ static void add_op_keys(struct spec_op *op, void *ctx)
 	names_of(node_get(op->node, "writes"), &k->writes);
 }
 
-static const struct ia64_view *sort_view; /* qsort has no context argument */
-
 static int key_by_op(const void *pa, const void *pb)
 {
-	const struct spec_op *a = sort_view->op_keys[*(const int *)pa].op, *b = sort_view->op_keys[*(const int *)pb].op;
+	const struct spec_op *a = ((const struct ia64_op_keys *)pa)->op, *b = ((const struct ia64_op_keys *)pb)->op;
 	return a < b ? -1 : a > b;
 }
 
@@ -141,28 +139,17 @@ static int key_by_op(const void *pa, const void *pb)
 static void read_op_keys(struct ia64_view *v)
 {
 	spec_each_op(v->s, add_op_keys, v);
-	v->op_keys_by_op = xmalloc((size_t)(v->nop_keys ? v->nop_keys : 1) * sizeof(*v->op_keys_by_op));
-	for (int i = 0; i < v->nop_keys; i++)
-		v->op_keys_by_op[i] = i;
-	sort_view = v;
-	qsort(v->op_keys_by_op, (size_t)v->nop_keys, sizeof(*v->op_keys_by_op), key_by_op);
+	if (v->nop_keys > 1)
+		qsort(v->op_keys, (size_t)v->nop_keys, sizeof(*v->op_keys), key_by_op);
 }
 
 const struct ia64_op_keys *ia64_op_keys_of(const struct ia64_view *v, const struct spec_op *op)
 {
-	int lo = 0, hi = v->nop_keys;
+	struct ia64_op_keys key = {.op = op};
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		const struct ia64_op_keys *k = &v->op_keys[v->op_keys_by_op[mid]];
-		if (k->op == op)
-			return k;
-		if (k->op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (!v->nop_keys)
+		return NULL;
+	return bsearch(&key, v->op_keys, (size_t)v->nop_keys, sizeof(*v->op_keys), key_by_op);
 }
 
 const struct ia64_backend_keys *ia64_backend_keys_of(const struct ia64_view *v, const struct spec_backend *b)
@@ -712,7 +699,6 @@ void ia64_view_free(struct ia64_view *v)
 		vec_free(&v->op_keys[i].writes);
 	}
 	free(v->op_keys);
-	free(v->op_keys_by_op);
 	for (size_t i = 0; v->backend_keys && i < v->s->backends.n; i++) {
 		free(v->backend_keys[i].break_results);
 		free(v->backend_keys[i].aliases);

@@ -177,9 +177,8 @@ struct ia64_view {
 	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
 	struct ia64_backend_keys *backend_keys; /* per backend (same index) */
 	struct vec expansions;        /* struct ia64_expansion_set *, by macro then backend */
-	struct ia64_op_keys *op_keys; /* every op, in spec order */
+	struct ia64_op_keys *op_keys; /* every op, sorted by op */
 	int nop_keys;
-	int *op_keys_by_op;           /* op_keys sorted by op */
 };
 
 /* Build the view for arch a (NULL: the first arch of the ia64 family). It reports the syntax

@@ -544,25 +544,17 @@ static void add_op_keys(struct spec_op *op, void *ctx)
 
 static int key_by_op(const void *pa, const void *pb)
 {
-	const struct spec_op *a = sort_arch->op_keys[*(const int *)pa].op, *b = sort_arch->op_keys[*(const int *)pb].op;
+	const struct spec_op *a = ((const struct x86_op_keys *)pa)->op, *b = ((const struct x86_op_keys *)pb)->op;
 	return a < b ? -1 : a > b;
 }
 
 const struct x86_op_keys *x86_op_keys_of(const struct x86_arch *x, const struct spec_op *op)
 {
-	int lo = 0, hi = x->nop_keys;
+	struct x86_op_keys key = {.op = op};
 
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		const struct x86_op_keys *k = &x->op_keys[x->op_keys_by_op[mid]];
-		if (k->op == op)
-			return k;
-		if (k->op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (!x->nop_keys)
+		return NULL;
+	return bsearch(&key, x->op_keys, (size_t)x->nop_keys, sizeof(*x->op_keys), key_by_op);
 }
 
 static int by_impl(const void *pa, const void *pb)
@@ -688,11 +680,8 @@ static void read_keys(struct x86_arch *x)
 	x->percpu_segment_at = seg ? seg->pos : x->a->node->pos;
 	x->no_ret_regs = rr && rr->kind == NODE_SEQ && rr->n == 0;
 	spec_each_op(s, add_op_keys, x);
-	x->op_keys_by_op = xmalloc((size_t)(x->nop_keys ? x->nop_keys : 1) * sizeof(*x->op_keys_by_op));
-	for (int i = 0; i < x->nop_keys; i++)
-		x->op_keys_by_op[i] = i;
-	sort_arch = x;
-	qsort(x->op_keys_by_op, (size_t)x->nop_keys, sizeof(*x->op_keys_by_op), key_by_op);
+	if (x->nop_keys > 1)
+		qsort(x->op_keys, (size_t)x->nop_keys, sizeof(*x->op_keys), key_by_op);
 	read_impl_keys(x);
 	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
 		if (macs->items[i]->kind == NODE_MAP)
@@ -710,7 +699,6 @@ static void free_keys(struct x86_arch *x)
 		free(x->op_keys[i].site_bytes);
 	}
 	free(x->op_keys);
-	free(x->op_keys_by_op);
 	free(x->impl_keys);
 	for (int i = 0; i < x->nmacros; i++) {
 		vec_free(&x->macros[i].arches);

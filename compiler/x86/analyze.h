@@ -165,9 +165,8 @@ struct x86_arch {
 	const char *percpu_segment;  /* `percpu_segment`, or NULL */
 	struct pos percpu_segment_at;
 	bool no_ret_regs;            /* `ret_regs` is an empty list */
-	struct x86_op_keys *op_keys; /* in spec order */
+	struct x86_op_keys *op_keys; /* sorted by op */
 	int nop_keys;
-	int *op_keys_by_op;          /* op_keys sorted by op */
 	struct x86_impl_keys *impl_keys; /* sorted by impl */
 	int nimpl_keys;
 	struct x86_macro *macros;    /* in spec order */
