@@ -32,7 +32,7 @@ GRAMMARS = $(patsubst compiler/%.y,%,$(wildcard compiler/*.y))
 LEXERS   = $(patsubst compiler/%.l,%,$(wildcard compiler/*.l))
 GEN_H    = $(GRAMMARS:%=$(B)/%.tab.h) $(LEXERS:%=$(B)/%.lex.h)
 LIB_OBJS = $(patsubst compiler/%.c,$(B)/%.o,$(filter-out compiler/main.c,$(SOURCES))) \
-           $(GRAMMARS:%=$(B)/%.tab.o) $(LEXERS:%=$(B)/%.lex.o)
+           $(GRAMMARS:%=$(B)/%.tab.o) $(LEXERS:%=$(B)/%.lex.o) $(B)/examples.o
 
 all: $(PVOPSC)
 
@@ -57,6 +57,13 @@ $(B)/%.tab.o: $(B)/%.tab.c | $(GEN_H)
 	$(CC) $(CFLAGS) $(XCFLAGS) -Wno-unused-function -c -o $@ $<
 $(B)/%.lex.o: $(B)/%.lex.c | $(GEN_H)
 	$(CC) $(CFLAGS) $(XCFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+
+# --explain's examples: the golden error cases that have a mended spec (fixed.yaml), compiled in
+EXAMPLES = $(wildcard tests/cases/*/fixed.yaml)
+$(B)/examples.c: tools/explain-examples $(EXAMPLES) $(EXAMPLES:fixed.yaml=spec.yaml) $(EXAMPLES:fixed.yaml=stderr) | $(B)
+	tools/explain-examples $(EXAMPLES:/fixed.yaml=) >$@.tmp && mv $@.tmp $@
+$(B)/examples.o: $(B)/examples.c
+	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
 $(B):
 	mkdir -p $@

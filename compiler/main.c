@@ -10,6 +10,7 @@
 #include "check.h"
 #include "diag.h"
 #include "diff.h"
+#include "explain.h"
 #include "family.h"
 #include "out.h"
 #include "render.h"
@@ -36,6 +37,8 @@ static const char usage[] =
 	"      --diagnostics-format=FORMAT  text (default), json (gcc's) or sarif (2.1.0)\n"
 	"      --max-errors=N  print at most N errors (all are still counted)\n"
 	"      --list-checks print every named check and the rule it enforces\n"
+	"      --explain CHECK  print CHECK's rule, a spec that breaks it, what pvopsc says\n"
+	"                    of that spec, and the spec mended\n"
 	"      --schema      print the reference of every spec key\n"
 	"      --json-schema print the spec's schema as JSON Schema (spec/pvops.schema.json)\n"
 	"  -q, --quiet       no summary line\n"
@@ -272,12 +275,13 @@ struct options {
 /* Options into o; -1 to go on, else the exit status (--help, --version, an error...). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR };
+	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_EXPLAIN, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"arch", required_argument, NULL, OPT_ARCH},
 		{"max-errors", required_argument, NULL, OPT_MAX},
 		{"list-checks", no_argument, NULL, OPT_LIST},
+		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"schema", no_argument, NULL, OPT_SCHEMA},
 		{"json-schema", no_argument, NULL, OPT_JSON_SCHEMA},
 		{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
@@ -304,6 +308,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_ARCH: o->arch_arg = optarg; break;
 		case OPT_WERROR: diag_set_werror(true); break;
 		case OPT_LIST: check_list(stdout); return 0;
+		case OPT_EXPLAIN: return explain(optarg, stdout);
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
 		case OPT_JSON_SCHEMA: schema_json(stdout); return 0;
 		case OPT_DIAG_FORMAT:

@@ -26,7 +26,8 @@ for arch in $X86_ARCHES; do
 		esac; done)
 	[ "$(echo "$kernel" | wc -w)" -eq 9 ] || notok "build: $arch: expected 9 kernel-built objects, found: $kernel"
 	# shellcheck disable=SC2086
-	imports=$(nm -u $kernel | awk '{ print $2 }' | sort -u | comm -23 - "$TMP/defined")
+	# (a weak reference, w, imports nothing: it is NULL when nothing defines it)
+	imports=$(nm -u $kernel | awk '$1 == "U" { print $2 }' | sort -u | comm -23 - "$TMP/defined")
 	[ -z "$imports" ] && ok "build: $arch: kernel-built code imports nothing from libc or libgcc" ||
 		notok "build: $arch: kernel-built code imports $(echo $imports)"
 	# what a kernel links instead of the KVM model: the two ways into KVM, for real

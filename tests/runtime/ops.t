@@ -5,15 +5,35 @@
 # run unpatched (an indirect call through the table) and patched by the reference patcher,
 # compares the results and keeps canaries around every site; it checks that every direct
 # call goes where the indirect call went. Here, the bytes the patcher left at every site:
-# the native sequences are gas's encoding of the reference's instructions (x86.md), and
-# every site's padding is NOPs, as few as fit.
+# the native sequences are gas's encoding of the spec's instructions (and those of Linux's
+# ops are Linux's, x86.md), and every site's padding is NOPs, as few as fit.
 set -u
 . "$ROOT/tests/runtime/lib.sh"
 tmpdir
 
-# The native sequences of the reference, per arch: '' is nothing at all (the site is NOPs),
-# '-' none (the site calls). i386 has no swapgs: the op does nothing there.
-native='pv_irq_ops.irq_disable|cli|cli
+# The native sequences, per op and x86 arch, from the spec the headers were made from
+# (PV_SPEC, by default the shipped one): '' is nothing at all (the site is NOPs), '-' none (the
+# site calls). Lines "op arch|sequence".
+SPEC=${PV_SPEC:-$ROOT/spec/pvops.yaml}
+native=$(python3 - "$SPEC" <<'PY'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+x86 = [a["name"] for a in spec["arches"] if a.get("family") == "x86"]
+for b in spec["backends"]:
+    if b["name"] != "native":
+        continue
+    for i in b.get("impl", []):
+        code = i.get("code")
+        if isinstance(code, dict) and any(a in code for a in x86):
+            for a in x86:
+                seq = code.get(a, "-")
+                print("%s %s|%s" % (i["op"], a, "; ".join(seq.strip().splitlines())))
+PY
+) || { notok "ops: the native sequences of $SPEC"; exit 1; }
+
+# Linux's native sequences (x86.md), per arch, as op|x86_64|i386; i386 has no swapgs: the op
+# does nothing there. The spec's must be these.
+linux='pv_irq_ops.irq_disable|cli|cli
 pv_irq_ops.irq_enable|sti|sti
 pv_irq_ops.restore_fl|pushq %rdi; popfq|push %eax; popf
 pv_irq_ops.save_fl|pushfq; popq %rax|pushf; pop %eax
@@ -37,12 +57,19 @@ pv_mmu_ops.pmd_val|mov %rdi, %rax|
 pv_mmu_ops.make_pmd|mov %rdi, %rax|
 pv_mmu_ops.pud_val|mov %rdi, %rax|-
 pv_mmu_ops.make_pud|mov %rdi, %rax|-'
+bad=$(while IFS='|' read -r op s64 s32; do
+	for a in x86_64 i386; do
+		want=$([ $a = x86_64 ] && echo "$s64" || echo "$s32")
+		grep -qxF "$op $a|$want" <<<"$native" || echo "$op on $a"
+	done
+done <<<"$linux")
+[ -z "$bad" ] && ok "ops: the spec's native sequences of Linux's $(wc -l <<<"$linux") inlined ops are Linux's" ||
+	notok "ops: the spec's native sequences differ from Linux's for:" $bad
 
-# check_native ARCH SITES: the native sites of the reference's ops hold gas's bytes
+# check_native ARCH SITES: the sites of the native sequences hold gas's bytes
 check_native() {
-	local arch=$1 op s64 s32 seq want n bad=0 count=0 how used len hex
-	while IFS='|' read -r op s64 s32; do
-		seq=$([ "$arch" = x86_64 ] && echo "$s64" || echo "$s32")
+	local arch=$1 op seq want n bad=0 count=0 how used len hex
+	while read -r op seq; do
 		want=""
 		[ "$seq" = - ] || [ -z "$seq" ] || want=$(gas_hex "$arch" "$seq") ||
 			{ notok "ops: $arch native: gas refuses '$seq'"; bad=1; continue; }
@@ -51,7 +78,7 @@ check_native() {
 			n=$((n + 1))
 			if [ "$seq" = - ]; then
 				[ "$how" = call ] || [ "$how" = jmp ] ||
-					{ notok "ops: $arch native: a $op site is $how, the reference has no sequence: a call"; bad=1; }
+					{ notok "ops: $arch native: a $op site is $how, the spec has no sequence: a call"; bad=1; }
 			elif [ "$how" != inlined ] && [ "$how" != nops ]; then
 				notok "ops: $arch native: a $op site is $how, not '$seq'"; bad=1
 			elif [ "${hex:0:$((2 * used))}" != "$want" ]; then
@@ -59,9 +86,9 @@ check_native() {
 			fi
 		done < <(awk -v op="$op" '$1 == "site" && $2 == op' "$2")
 		count=$((count + n))
-	done <<<"$native"
+	done < <(sed -n "s/^\([^ ]*\) $arch|/\1 /p" <<<"$native")
 	[ $bad -eq 0 ] && [ $count -gt 0 ] &&
-		ok "ops: $arch native: the $count sites of the reference's native sequences hold gas's encoding of them, then NOPs"
+		ok "ops: $arch native: the $count sites of the spec's native sequences hold gas's encoding of them, then NOPs"
 }
 
 # check_padding ARCH BACKEND SITES: every patched site's bytes after its code are NOPs

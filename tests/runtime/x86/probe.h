@@ -18,10 +18,18 @@ struct probe_ctx {
 
 typedef RT_HOST void probe_fn(struct probe_ctx *c);
 
+/* What a probe's op needs, for some implementations, that user mode does not have */
+#define NEEDS_RING0 1	/* native's implementation needs ring 0: run only other backends' */
+
+struct probe_def {
+	probe_fn *run;
+	unsigned needs;		/* NEEDS_* */
+};
+
 struct probe {
 	const char *op;		/* the op, as paravirt_ops[] names it */
 	const char *what;	/* a site that is not the op's wrapper (an asm macro), or NULL */
-	probe_fn *run;		/* NULL: the op never returns (a jump op): only its sites exist */
+	const struct probe_def *def;	/* NULL: none (a jump op never returns): only its sites exist */
 };
 
 extern const struct probe probes[];

@@ -112,13 +112,28 @@ static u64 kernel_pte(unsigned long va, int writable)
 #define PTE_V 0x8000000123456067ULL
 #define PTE_NOT_PRESENT 0x8000000000000ae4ULL
 
-#define PROBE(name) static RT_HOST void p_##name(struct probe_ctx *c)
+/* The probes: PROBE(table, op) defines op's, which probes[] below finds by the name the
+ * generated PARAVIRT_OPS list gives it (table_op, '_' for '.'); an op with none has only its
+ * sites. PROBE_RING0: native's implementation needs ring 0 (privileged instructions, port I/O,
+ * the local APIC), so the probe runs only under a backend with its own. An asm macro's probe
+ * is named after the macro. */
+#define PROBE_AS(table, op, fn, needs) const struct probe_def probe_##table##_##op = { fn, needs }
+#define PROBE_NEEDS(table, op, needs)                           \
+	static RT_HOST void p_##table##_##op(struct probe_ctx *c); \
+	PROBE_AS(table, op, p_##table##_##op, needs);             \
+	static RT_HOST void p_##table##_##op(struct probe_ctx *c)
+#define PROBE(table, op) PROBE_NEEDS(table, op, 0)
+#define PROBE_RING0(table, op) PROBE_NEEDS(table, op, NEEDS_RING0)
+
+/* every op's probe, if this file defines one */
+#define PROBE_DECL(op, table, member) extern const struct probe_def probe_##op __attribute__((weak));
+PARAVIRT_OPS(PROBE_DECL)
 
 /* ---- pv_init_ops ---- */
 
 /* The backend's patch op, on a buffer standing for a save_fl site (static: a relocated
  * operand must reach from it, as from the text). */
-PROBE(patch)
+PROBE(pv_init_ops, patch)
 {
 	static unsigned char buf[40];
 	unsigned len = __PV_OP_pv_irq_ops_save_fl(SITE_LEN), n, i;
@@ -151,14 +166,14 @@ PROBE(patch)
 	see(c, n);
 }
 
-PROBE(arch_setup)
+PROBE(pv_init_ops, arch_setup)
 {
 	paravirt_arch_setup();
 	xen_want(c, HC(vm_assist) == 1 && xen_hv.writable_pagetables && HC(callback_op) >= 2 &&
 		 xen_hv.callbacks[CALLBACKTYPE_event], "Xen setup asks for writable page tables and registers its callbacks");
 }
 
-PROBE(memory_setup)
+PROBE(pv_init_ops, memory_setup)
 {
 	const char *who = paravirt_memory_setup();
 
@@ -167,13 +182,13 @@ PROBE(memory_setup)
 		 "Xen's memory map comes from memory_op");
 }
 
-PROBE(post_allocator_init)
+PROBE(pv_init_ops, post_allocator_init)
 {
 	paravirt_post_allocator_init();
 	xen_want(c, xen_hv.mmuext[MMUEXT_PIN_PGD] == 1, "Xen pins the boot page tables (native: no such op)");
 }
 
-PROBE(banner)
+PROBE(pv_init_ops, banner)
 {
 	paravirt_banner();
 	want(c, contains(rt_log_text(), c->xen ? "Booting paravirtualized kernel on Xen" :
@@ -185,7 +200,7 @@ PROBE(banner)
 
 /* ---- pv_time_ops ---- */
 
-PROBE(time_init)
+PROBE(pv_time_ops, time_init)
 {
 	u64 before = c->xen ? xen_sched_clock() : 0;
 
@@ -198,7 +213,7 @@ PROBE(time_init)
 	     "the clock counts from boot");
 }
 
-PROBE(get_wallclock)
+PROBE(pv_time_ops, get_wallclock)
 {
 	unsigned long now = (unsigned long)rt_wall_s(), w = get_wallclock();
 
@@ -207,7 +222,7 @@ PROBE(get_wallclock)
 		 "KVM writes the boot time where MSR_KVM_WALL_CLOCK points; the system time is the clock's");
 }
 
-PROBE(set_wallclock)
+PROBE(pv_time_ops, set_wallclock)
 {
 	unsigned long now = (unsigned long)rt_wall_s() + 86400, w;
 	int r = set_wallclock(now);
@@ -224,7 +239,7 @@ PROBE(set_wallclock)
 	set_wallclock((unsigned long)rt_wall_s());
 }
 
-PROBE(sched_clock)
+PROBE(pv_time_ops, sched_clock)
 {
 	u64 a = paravirt_sched_clock(), b = paravirt_sched_clock();
 
@@ -234,7 +249,7 @@ PROBE(sched_clock)
 		 "kvmclock reads the pvclock_vcpu_time_info registered at boot, no exit to KVM");
 }
 
-PROBE(get_tsc_khz)
+PROBE(pv_time_ops, get_tsc_khz)
 {
 	unsigned long khz = calibrate_tsc(), n = native_get_tsc_khz();
 
@@ -244,66 +259,66 @@ PROBE(get_tsc_khz)
 
 /* ---- pv_cpu_ops ---- */
 
-PROBE(get_debugreg)
+PROBE_RING0(pv_cpu_ops, get_debugreg)
 {
 	xen_hv.debugreg[3] = 0x1234;
 	want(c, paravirt_get_debugreg(3) == 0x1234 && HC(get_debugreg) == 1, "Xen reads dr3 for the guest");
 }
 
-PROBE(set_debugreg)
+PROBE_RING0(pv_cpu_ops, set_debugreg)
 {
 	paravirt_set_debugreg(7, 0x401);
 	want(c, xen_hv.debugreg[7] == 0x401 && HC(set_debugreg) == 1, "Xen writes dr7 for the guest");
 }
 
-PROBE(clts)
+PROBE_RING0(pv_cpu_ops, clts)
 {
 	xen_hv.ts = 1;
 	clts();
 	want(c, !xen_hv.ts && HC(fpu_taskswitch) == 1, "clts clears TS through fpu_taskswitch");
 }
 
-PROBE(read_cr0)
+PROBE_RING0(pv_cpu_ops, read_cr0)
 {
 	see(c, read_cr0());
 }
 
-PROBE(write_cr0)
+PROBE_RING0(pv_cpu_ops, write_cr0)
 {
 	write_cr0(X86_CR0_TS | 1);
 	want(c, xen_hv.ts && HC(fpu_taskswitch) == 1, "of cr0, Xen takes TS");
 }
 
-PROBE(read_cr4_safe)
+PROBE_RING0(pv_cpu_ops, read_cr4_safe)
 {
 	see(c, read_cr4_safe());
 }
 
-PROBE(read_cr4)
+PROBE_RING0(pv_cpu_ops, read_cr4)
 {
 	see(c, read_cr4());
 }
 
-PROBE(write_cr4)
+PROBE_RING0(pv_cpu_ops, write_cr4)
 {
 	write_cr4(X86_CR4_PGE | X86_CR4_PSE | 0x20);
 	want(c, xen_hv.cr4 == 0x20 && xen_hv.emulated == 1, "Xen keeps PGE and PSE off");
 }
 
 #ifdef __x86_64__
-PROBE(read_cr8)
+PROBE_RING0(pv_cpu_ops, read_cr8)
 {
 	see(c, read_cr8());
 }
 
 /* Both backends need ring 0 here: the probe holds the op's site. */
-PROBE(write_cr8)
+PROBE_RING0(pv_cpu_ops, write_cr8)
 {
 	write_cr8(0);
 	see(c, 0);
 }
 
-PROBE(load_gs_index)
+PROBE_RING0(pv_cpu_ops, load_gs_index)
 {
 	load_gs_index(0x2b);
 	want(c, xen_hv.gs_sel == 0x2b && HC(set_segment_base) == 1, "Xen loads the user gs selector");
@@ -314,7 +329,7 @@ PROBE(load_gs_index)
 unsigned long m_adjust_exception_frame(unsigned long rcx, unsigned long r11);
 extern unsigned long m_frame_rcx, m_frame_r11;
 
-PROBE(m_adjust_exception_frame)
+PROBE(PARAVIRT_ADJUST_EXCEPTION_FRAME, site)
 {
 	unsigned long left = m_adjust_exception_frame(0x1c1c1c1c, 0x11b11b);
 
@@ -327,13 +342,13 @@ PROBE(m_adjust_exception_frame)
 }
 #endif
 
-PROBE(load_tr_desc)
+PROBE_RING0(pv_cpu_ops, load_tr_desc)
 {
 	load_TR_desc();
 	want(c, hypercalls() == 0, "Xen loads the TSS itself");
 }
 
-PROBE(load_gdt)
+PROBE_RING0(pv_cpu_ops, load_gdt)
 {
 	struct desc_ptr d = { GDT_ENTRIES * 8 - 1, (unsigned long)cpu_gdt };
 
@@ -359,7 +374,7 @@ static gate_desc make_gate(unsigned long addr, unsigned dpl)
 	return g;
 }
 
-PROBE(load_idt)
+PROBE_RING0(pv_cpu_ops, load_idt)
 {
 	static gate_desc idt[16];
 	struct desc_ptr d = { sizeof(idt) - 1, (unsigned long)idt };
@@ -373,7 +388,7 @@ PROBE(load_idt)
 		xen_hv.traps[1].address == 0x9abcdef0, "each trap has the gate's vector, privilege, selector, handler");
 }
 
-PROBE(store_gdt)
+PROBE_RING0(pv_cpu_ops, store_gdt)
 {
 	struct desc_ptr d;
 
@@ -381,7 +396,7 @@ PROBE(store_gdt)
 	see(c, d.size);
 }
 
-PROBE(store_idt)
+PROBE_RING0(pv_cpu_ops, store_idt)
 {
 	struct desc_ptr d;
 
@@ -389,7 +404,7 @@ PROBE(store_idt)
 	see(c, d.size);
 }
 
-PROBE(set_ldt)
+PROBE_RING0(pv_cpu_ops, set_ldt)
 {
 	static struct desc_struct ldt[8];
 
@@ -398,7 +413,7 @@ PROBE(set_ldt)
 	     "Xen sets the LDT by address and size");
 }
 
-PROBE(store_tr)
+PROBE_RING0(pv_cpu_ops, store_tr)
 {
 	see(c, paravirt_store_tr());
 }
@@ -424,7 +439,7 @@ static void clear_tls(void)
 		cpu_gdt[GDT_ENTRY_TLS_MIN + i] = (struct desc_struct){ 0, 0 };
 }
 
-PROBE(load_tls)
+PROBE(pv_cpu_ops, load_tls)
 {
 	struct thread_struct t = tls_thread;
 
@@ -439,7 +454,7 @@ static int desc_eq(const struct desc_struct *a, const struct desc_struct *b)
 	return a->a == b->a && a->b == b->b;
 }
 
-PROBE(write_ldt_entry)
+PROBE(pv_cpu_ops, write_ldt_entry)
 {
 	struct desc_struct ldt[4] = { { 0, 0 } }, d = { 0x1234ffff, 0x00cff200 }, zero = { 0, 0 };
 
@@ -456,7 +471,7 @@ PROBE(write_ldt_entry)
 	}
 }
 
-PROBE(write_gdt_entry)
+PROBE(pv_cpu_ops, write_gdt_entry)
 {
 	struct desc_struct gdt[4] = { { 0, 0 } }, d[2] = { { 0x0000ffff, 0x00cf9a00 }, { 7, 7 } }, zero = { 0, 0 };
 
@@ -473,7 +488,7 @@ static int gate_eq(const gate_desc *a, const gate_desc *b)
 	return 1;
 }
 
-PROBE(write_idt_entry)
+PROBE(pv_cpu_ops, write_idt_entry)
 {
 	static gate_desc idt[8];
 	gate_desc g = make_gate(0x4000, 0);
@@ -496,7 +511,7 @@ PROBE(write_idt_entry)
 
 static struct desc_struct ldt_page[8] __attribute__((aligned(64)));
 
-PROBE(alloc_ldt)
+PROBE(pv_cpu_ops, alloc_ldt)
 {
 	paravirt_alloc_ldt(ldt_page, 8);
 	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va == ((unsigned long)ldt_page & ~4095UL) &&
@@ -512,14 +527,14 @@ PROBE(alloc_ldt)
 	}
 }
 
-PROBE(free_ldt)
+PROBE(pv_cpu_ops, free_ldt)
 {
 	paravirt_free_ldt(ldt_page, 8);
 	xen_want(c, HC(update_va_mapping) == 1 && xen_hv.va_pte == kernel_pte((unsigned long)ldt_page, 1),
 		 "and writable again");
 }
 
-PROBE(load_sp0)
+PROBE(pv_cpu_ops, load_sp0)
 {
 	struct tss_struct tss = { 0, 0 };
 	struct thread_struct t = { .sp0 = 0xdead000 };
@@ -529,7 +544,7 @@ PROBE(load_sp0)
 	xen_want(c, HC(stack_switch) == 1 && xen_hv.kernel_sp == 0xdead000, "Xen switches to it");
 }
 
-PROBE(set_iopl_mask)
+PROBE(pv_cpu_ops, set_iopl_mask)
 {
 	set_iopl_mask(0x3000);
 	if (!c->xen) {
@@ -542,13 +557,13 @@ PROBE(set_iopl_mask)
 }
 
 /* Both backends need ring 0 here: the probe holds the op's site. */
-PROBE(wbinvd)
+PROBE_RING0(pv_cpu_ops, wbinvd)
 {
 	wbinvd();
 	see(c, 0);
 }
 
-PROBE(io_delay)
+PROBE_RING0(pv_cpu_ops, io_delay)
 {
 	slow_down_io();
 	want(c, hypercalls() == 0, "Xen needs no I/O delay");
@@ -560,7 +575,7 @@ PROBE(io_delay)
 #define HIDDEN_EDX ((1u << 9) | (1u << 22) | (1u << 7) | (1u << 14) | (1u << 12) | (1u << 29))
 #define HIDDEN_ECX ((1u << 3) | (1u << 21))
 
-PROBE(cpuid)
+PROBE(pv_cpu_ops, cpuid)
 {
 	for (u32 leaf = 0; leaf < 2; leaf++) {
 		u32 a = leaf, b = 0, cx = 0, d = 0, ra, rb, rc, rd;
@@ -578,21 +593,21 @@ PROBE(cpuid)
 	}
 }
 
-PROBE(read_msr_amd)
+PROBE_RING0(pv_cpu_ops, read_msr_amd)
 {
 	int err;
 
 	see(c, paravirt_read_msr_amd(0xc0010015, &err));
 }
 
-PROBE(read_msr)
+PROBE_RING0(pv_cpu_ops, read_msr)
 {
 	int err;
 
 	see(c, paravirt_read_msr(0x1b, &err));
 }
 
-PROBE(write_msr)
+PROBE_RING0(pv_cpu_ops, write_msr)
 {
 #ifdef __x86_64__
 	int r = paravirt_write_msr(0xc0000100, 0x1000, 0x7f);	/* MSR_FS_BASE */
@@ -605,19 +620,19 @@ PROBE(write_msr)
 #endif
 }
 
-PROBE(read_tsc)
+PROBE(pv_cpu_ops, read_tsc)
 {
 	u64 a = rdtsc(), t = paravirt_read_tsc(), b = rdtsc();
 
 	want(c, a <= t && t <= b, "read_tsc reads the TSC");
 }
 
-PROBE(read_pmc)
+PROBE_RING0(pv_cpu_ops, read_pmc)
 {
 	see(c, paravirt_read_pmc(0));
 }
 
-PROBE(read_tscp)
+PROBE(pv_cpu_ops, read_tscp)
 {
 	u32 a, b, cx, d, lo, hi, aux = 0, mine;
 	u64 t0, t;
@@ -634,14 +649,19 @@ PROBE(read_tscp)
 	see(c, aux);
 }
 
-PROBE(swapgs)
+/* i386 has no swapgs: native's does nothing there */
+#ifdef __x86_64__
+PROBE_RING0(pv_cpu_ops, swapgs)
+#else
+PROBE(pv_cpu_ops, swapgs)
+#endif
 {
 	paravirt_swapgs();
 	want(c, hypercalls() == 0, "swapgs is nothing here");
 }
 
 /* Lazy cpu mode: under Xen, descriptor writes wait for leave and go in one multicall. */
-PROBE(lazy_cpu)
+PROBE(pv_cpu_ops, lazy_mode_enter)
 {
 	struct thread_struct t = tls_thread;
 
@@ -654,10 +674,12 @@ PROBE(lazy_cpu)
 	want(c, tls_in_gdt(), "the writes are done when lazy mode ends");
 	xen_want(c, HC(multicall) == 1 && xen_hv.batched == 3, "in one multicall of three");
 }
+/* enter and leave: one probe, both sites */
+PROBE_AS(pv_cpu_ops, lazy_mode_leave, p_pv_cpu_ops_lazy_mode_enter, 0);
 
 /* ---- pv_irq_ops ---- */
 
-PROBE(init_IRQ)
+PROBE_RING0(pv_irq_ops, init_IRQ)
 {
 	paravirt_init_IRQ();
 	want(c, xen_shared_info.evtchn_mask[0] == ~0UL, "every event channel starts masked");
@@ -666,7 +688,7 @@ PROBE(init_IRQ)
 /* The flags user code can count on: IF, ID, IOPL and the reserved bit 1. */
 #define STABLE_FLAGS (X86_EFLAGS_IF | X86_EFLAGS_ID | X86_EFLAGS_IOPL | 0x2)
 
-PROBE(save_fl)
+PROBE(pv_irq_ops, save_fl)
 {
 	if (c->xen) {
 		XV->evtchn_upcall_mask = 0;
@@ -683,7 +705,7 @@ PROBE(save_fl)
 	want(c, hypercalls() == 0, "no hypercall");
 }
 
-PROBE(restore_fl)
+PROBE(pv_irq_ops, restore_fl)
 {
 	if (!c->xen) {
 		unsigned long f = flags(), with, without;
@@ -710,14 +732,14 @@ PROBE(restore_fl)
 		HC(xen_version) == 1 && xen_hv.upcalls == 1, "unmasked with an event pending: one hypercall delivers it");
 }
 
-PROBE(irq_disable)
+PROBE_RING0(pv_irq_ops, irq_disable)
 {
 	XV->evtchn_upcall_mask = 0;
 	raw_local_irq_disable();
 	want(c, XV->evtchn_upcall_mask == 1 && hypercalls() == 0, "irq_disable masks events");
 }
 
-PROBE(irq_enable)
+PROBE_RING0(pv_irq_ops, irq_enable)
 {
 	XV->evtchn_upcall_mask = 1;
 	raw_local_irq_enable();
@@ -729,7 +751,7 @@ PROBE(irq_enable)
 		xen_hv.upcalls == 1, "with an event pending: one hypercall delivers it");
 }
 
-PROBE(safe_halt)
+PROBE_RING0(pv_irq_ops, safe_halt)
 {
 	XV->evtchn_upcall_mask = 1;
 	raw_safe_halt();
@@ -737,7 +759,7 @@ PROBE(safe_halt)
 	     "the vcpu blocks with events on, and wakes on one");
 }
 
-PROBE(halt)
+PROBE_RING0(pv_irq_ops, halt)
 {
 	XV->evtchn_upcall_mask = 1;
 	halt();
@@ -751,14 +773,14 @@ PROBE(halt)
 void m_irq_disable_none(void);
 void m_irq_enable_none(void);
 
-PROBE(m_irq_disable)
+PROBE_RING0(DISABLE_INTERRUPTS, clbr_none)
 {
 	XV->evtchn_upcall_mask = 0;
 	m_irq_disable_none();
 	want(c, XV->evtchn_upcall_mask == 1, "DISABLE_INTERRUPTS masks events");
 }
 
-PROBE(m_irq_enable)
+PROBE_RING0(ENABLE_INTERRUPTS, clbr_none)
 {
 	XV->evtchn_upcall_mask = 1;
 	XV->evtchn_upcall_pending = 1;
@@ -769,19 +791,19 @@ PROBE(m_irq_enable)
 
 /* ---- pv_apic_ops: nothing to do on either ---- */
 
-PROBE(setup_boot_clock)
+PROBE_RING0(pv_apic_ops, setup_boot_clock)
 {
 	setup_boot_clock();
 	want(c, hypercalls() == 0, "nothing to do");
 }
 
-PROBE(setup_secondary_clock)
+PROBE_RING0(pv_apic_ops, setup_secondary_clock)
 {
 	setup_secondary_clock();
 	want(c, hypercalls() == 0, "nothing to do");
 }
 
-PROBE(startup_ipi_hook)
+PROBE(pv_apic_ops, startup_ipi_hook)
 {
 	startup_ipi_hook(1, 0x9000, 0x8000);
 	want(c, hypercalls() == 0, "nothing to do");
@@ -791,7 +813,7 @@ PROBE(startup_ipi_hook)
 
 static pgd_t pgd_page[512] __attribute__((aligned(4096)));
 
-PROBE(pagetable_setup_start)
+PROBE(pv_mmu_ops, pagetable_setup_start)
 {
 	paravirt_pagetable_setup_start(pgd_page);
 	want(c, hypercalls() == 0, "nothing to do before the kernel's page tables exist");
@@ -799,31 +821,31 @@ PROBE(pagetable_setup_start)
 		want(c, xen_read_cr3() == (unsigned long)pgd_page, "Xen runs on the boot tables: read_cr3 gives them");
 }
 
-PROBE(pagetable_setup_done)
+PROBE(pv_mmu_ops, pagetable_setup_done)
 {
 	paravirt_pagetable_setup_done(pgd_page);
 	xen_want(c, xen_hv.mmuext[MMUEXT_PIN_PGD] == 1 && xen_hv.pinned == 1, "Xen pins the kernel's page tables");
 }
 
-PROBE(read_cr2)
+PROBE_RING0(pv_mmu_ops, read_cr2)
 {
 	XV->arch.cr2 = 0xbad000;
 	want(c, read_cr2() == 0xbad000, "the fault address is the one Xen stored in vcpu_info");
 }
 
-PROBE(write_cr2)
+PROBE_RING0(pv_mmu_ops, write_cr2)
 {
 	write_cr2(0x1234);
 	want(c, XV->arch.cr2 == 0x1234, "it goes to vcpu_info");
 }
 
-PROBE(read_cr3)
+PROBE_RING0(pv_mmu_ops, read_cr3)
 {
 	xen_write_cr3(0x7000);
 	want(c, read_cr3() == 0x7000, "read_cr3 gives what was loaded");
 }
 
-PROBE(write_cr3)
+PROBE_RING0(pv_mmu_ops, write_cr3)
 {
 	write_cr3(0x5000);
 	want(c, xen_hv.mmuext[MMUEXT_NEW_BASEPTR] == 1 && xen_hv.baseptr == 5 + XEN_MFN_OFFSET,
@@ -838,7 +860,7 @@ static int pin_expected(const struct probe_ctx *c, const struct mm_struct *mm, i
 		      : hypercalls() == 0;
 }
 
-PROBE(activate_mm)
+PROBE(pv_mmu_ops, activate_mm)
 {
 	struct mm_struct prev = { pgd_page, 1 }, next = { pgd_page, 0 };
 
@@ -846,7 +868,7 @@ PROBE(activate_mm)
 	want(c, pin_expected(c, &next, 1), "Xen pins the next mm's page tables (native: nothing)");
 }
 
-PROBE(dup_mmap)
+PROBE(pv_mmu_ops, dup_mmap)
 {
 	struct mm_struct old = { pgd_page, 1 }, mm = { pgd_page, 0 };
 
@@ -854,7 +876,7 @@ PROBE(dup_mmap)
 	want(c, pin_expected(c, &mm, 1), "Xen pins the copy's page tables (native: nothing)");
 }
 
-PROBE(exit_mmap)
+PROBE(pv_mmu_ops, exit_mmap)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -864,7 +886,7 @@ PROBE(exit_mmap)
 	     "Xen unpins them (native: nothing)");
 }
 
-PROBE(flush_tlb_user)
+PROBE_RING0(pv_mmu_ops, flush_tlb_user)
 {
 	__flush_tlb();
 	if (c->kvm)
@@ -874,19 +896,19 @@ PROBE(flush_tlb_user)
 		want(c, xen_hv.mmuext[MMUEXT_TLB_FLUSH_LOCAL] == 1, "Xen flushes the TLB");
 }
 
-PROBE(flush_tlb_kernel)
+PROBE_RING0(pv_mmu_ops, flush_tlb_kernel)
 {
 	__flush_tlb_global();
 	want(c, xen_hv.mmuext[MMUEXT_TLB_FLUSH_LOCAL] == 1, "Xen flushes the TLB");
 }
 
-PROBE(flush_tlb_single)
+PROBE_RING0(pv_mmu_ops, flush_tlb_single)
 {
 	__flush_tlb_single(0x7000);
 	want(c, xen_hv.mmuext[MMUEXT_INVLPG_LOCAL] == 1 && xen_hv.invlpg == 0x7000, "Xen invalidates the page");
 }
 
-PROBE(flush_tlb_others)
+PROBE_RING0(pv_mmu_ops, flush_tlb_others)
 {
 	struct cpumask cpus = { { 6 } };
 	struct mm_struct mm = { pgd_page, 1 };
@@ -897,7 +919,7 @@ PROBE(flush_tlb_others)
 	want(c, xen_hv.mmuext[MMUEXT_INVLPG_MULTI] == 1 && xen_hv.invlpg == 0x8000, "or one page of them");
 }
 
-PROBE(pgd_alloc)
+PROBE(pv_mmu_ops, pgd_alloc)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -905,7 +927,7 @@ PROBE(pgd_alloc)
 	xen_want(c, !mm.pinned, "a new pgd is not pinned yet");
 }
 
-PROBE(pgd_free)
+PROBE(pv_mmu_ops, pgd_free)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -921,7 +943,7 @@ static void want_table(struct probe_ctx *c, unsigned level, unsigned long pfn)
 		 xen_hv.va_pte == kernel_pte(pfn << PAGE_SHIFT, 0), "Xen makes the page read-only and pins it");
 }
 
-PROBE(alloc_pte)
+PROBE(pv_mmu_ops, alloc_pte)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -932,7 +954,7 @@ PROBE(alloc_pte)
 	want(c, hypercalls() == (c->xen ? 2u : 0u), "a table of an mm not pinned needs nothing");
 }
 
-PROBE(alloc_pmd)
+PROBE(pv_mmu_ops, alloc_pmd)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -941,13 +963,13 @@ PROBE(alloc_pmd)
 }
 
 /* Four arguments: on i386 the fourth goes on the stack around the site. */
-PROBE(alloc_pmd_clone)
+PROBE(pv_mmu_ops, alloc_pmd_clone)
 {
 	paravirt_alloc_pmd_clone(0x10, 0x20, 0, 4);
 	want(c, hypercalls() == 0, "nothing to do");
 }
 
-PROBE(alloc_pud)
+PROBE(pv_mmu_ops, alloc_pud)
 {
 	struct mm_struct mm = { pgd_page, 1 };
 
@@ -964,19 +986,19 @@ static void want_released(struct probe_ctx *c, unsigned long pfn)
 		 "KVM stops shadowing the page: one release_pt record of its address");
 }
 
-PROBE(release_pte)
+PROBE(pv_mmu_ops, release_pte)
 {
 	paravirt_release_pte(0x123);
 	want_released(c, 0x123);
 }
 
-PROBE(release_pmd)
+PROBE(pv_mmu_ops, release_pmd)
 {
 	paravirt_release_pmd(0x125);
 	want_released(c, 0x125);
 }
 
-PROBE(release_pud)
+PROBE(pv_mmu_ops, release_pud)
 {
 	paravirt_release_pud(0x126);
 	want_released(c, 0x126);
@@ -992,7 +1014,7 @@ static void want_entry(struct probe_ctx *c, const void *entry, u64 got, u64 valu
 	see(c, got);
 }
 
-PROBE(set_pte)
+PROBE(pv_mmu_ops, set_pte)
 {
 	pte_t p = { 0 };
 
@@ -1008,7 +1030,7 @@ PROBE(set_pte)
 	}
 }
 
-PROBE(set_pte_at)
+PROBE(pv_mmu_ops, set_pte_at)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { 0 };
@@ -1017,7 +1039,7 @@ PROBE(set_pte_at)
 	want_entry(c, &p, p.pte, PTE_V);
 }
 
-PROBE(set_pmd)
+PROBE(pv_mmu_ops, set_pmd)
 {
 	pmd_t p = { 0 };
 
@@ -1025,7 +1047,7 @@ PROBE(set_pmd)
 	want_entry(c, &p, p.pmd, PTE_V);
 }
 
-PROBE(set_pud)
+PROBE(pv_mmu_ops, set_pud)
 {
 	pud_t p = { 0 };
 
@@ -1033,7 +1055,7 @@ PROBE(set_pud)
 	want_entry(c, &p, p.pud, PTE_V);
 }
 
-PROBE(pte_update)
+PROBE(pv_mmu_ops, pte_update)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { PTE_V };
@@ -1042,7 +1064,7 @@ PROBE(pte_update)
 	want(c, p.pte == PTE_V && hypercalls() == 0, "nothing to do");
 }
 
-PROBE(pte_update_defer)
+PROBE(pv_mmu_ops, pte_update_defer)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { PTE_V };
@@ -1051,7 +1073,7 @@ PROBE(pte_update_defer)
 	want(c, p.pte == PTE_V && hypercalls() == 0, "nothing to do");
 }
 
-PROBE(ptep_modify_prot_start)
+PROBE(pv_mmu_ops, ptep_modify_prot_start)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { PTE_V }, old = ptep_modify_prot_start(&mm, 0x400000, &p);
@@ -1060,7 +1082,7 @@ PROBE(ptep_modify_prot_start)
 	want(c, p.pte == (c->xen ? PTE_V : 0), "natively cleared meanwhile; Xen keeps it (commit keeps A and D)");
 }
 
-PROBE(ptep_modify_prot_commit)
+PROBE(pv_mmu_ops, ptep_modify_prot_commit)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { 0x1063 };	/* accessed and dirty */
@@ -1071,26 +1093,26 @@ PROBE(ptep_modify_prot_commit)
 }
 
 /* Identity natively; Xen translates present entries' frames, both ways. */
-#define VALUE_PROBES(type, field, val, make)                                                     \
-	PROBE(val)                                                                               \
+#define VALUE_PROBES(type, field, val, make_op, make)                                            \
+	PROBE(pv_mmu_ops, val)                                                                   \
 	{                                                                                        \
 		type e = { mach(c, PTE_V) }, n = { PTE_NOT_PRESENT };                             \
 		want(c, val(e) == PTE_V && val(n) == PTE_NOT_PRESENT, #val " gives the kernel's value"); \
 		see(c, val(e));                                                                  \
 	}                                                                                        \
-	PROBE(make)                                                                              \
+	PROBE(pv_mmu_ops, make_op)                                                               \
 	{                                                                                        \
 		want(c, make(PTE_V).field == mach(c, PTE_V) && make(PTE_NOT_PRESENT).field == PTE_NOT_PRESENT, \
 		     #make " makes the backend's entry");                                        \
 		see(c, make(PTE_V).field);                                                       \
 	}
-VALUE_PROBES(pte_t, pte, pte_val, __pte)
-VALUE_PROBES(pgd_t, pgd, pgd_val, __pgd)
-VALUE_PROBES(pmd_t, pmd, pmd_val, __pmd)
+VALUE_PROBES(pte_t, pte, pte_val, make_pte, __pte)
+VALUE_PROBES(pgd_t, pgd, pgd_val, make_pgd, __pgd)
+VALUE_PROBES(pmd_t, pmd, pmd_val, make_pmd, __pmd)
 #ifdef __x86_64__
-VALUE_PROBES(pud_t, pud, pud_val, __pud)
+VALUE_PROBES(pud_t, pud, pud_val, make_pud, __pud)
 
-PROBE(set_pgd)
+PROBE(pv_mmu_ops, set_pgd)
 {
 	pgd_t p = { 0 };
 
@@ -1098,7 +1120,7 @@ PROBE(set_pgd)
 	want_entry(c, &p, p.pgd, PTE_V);
 }
 #else
-PROBE(set_pte_atomic)
+PROBE(pv_mmu_ops, set_pte_atomic)
 {
 	pte_t p = { 0 };
 
@@ -1106,7 +1128,7 @@ PROBE(set_pte_atomic)
 	want_entry(c, &p, p.pte, PTE_V);
 }
 
-PROBE(pte_clear)
+PROBE(pv_mmu_ops, pte_clear)
 {
 	struct mm_struct mm = { pgd_page, 0 };
 	pte_t p = { PTE_V };
@@ -1115,7 +1137,7 @@ PROBE(pte_clear)
 	want_entry(c, &p, p.pte, 0);
 }
 
-PROBE(pmd_clear)
+PROBE(pv_mmu_ops, pmd_clear)
 {
 	pmd_t p = { PTE_V };
 
@@ -1125,7 +1147,7 @@ PROBE(pmd_clear)
 #endif
 
 /* Lazy MMU mode: under Xen, entry writes wait for leave and go in one multicall. */
-PROBE(lazy_mmu)
+PROBE(pv_mmu_ops, lazy_mode_enter)
 {
 	pte_t a = { 0 }, b = { 0 };
 
@@ -1162,9 +1184,11 @@ PROBE(lazy_mmu)
 			many[i].pte = 0;
 	}
 }
+/* enter and leave: one probe, both sites */
+PROBE_AS(pv_mmu_ops, lazy_mode_leave, p_pv_mmu_ops_lazy_mode_enter, 0);
 
 #ifdef __i386__
-PROBE(kmap_atomic_pte)
+PROBE(pv_mmu_ops, kmap_atomic_pte)
 {
 	static u64 ptes[512] __attribute__((aligned(4096)));
 	struct page pg = { ptes, 1 };
@@ -1177,7 +1201,7 @@ PROBE(kmap_atomic_pte)
 }
 #endif
 
-PROBE(set_fixmap)
+PROBE(pv_mmu_ops, set_fixmap)
 {
 	__set_fixmap(3, 0x5000, (pgprot_t){ 0x63 });
 	want(c, fixmap_ptes[3].pte == mach(c, 0x5063), "the fixmap entry maps the page");
@@ -1188,7 +1212,7 @@ PROBE(set_fixmap)
 
 static struct raw_spinlock lock;
 
-PROBE(spin_is_locked)
+PROBE(pv_lock_ops, spin_is_locked)
 {
 	lock.slock = 0;
 	want(c, !__raw_spin_is_locked(&lock), "a new lock is free");
@@ -1197,7 +1221,7 @@ PROBE(spin_is_locked)
 	native_spin_unlock(&lock);
 }
 
-PROBE(spin_is_contended)
+PROBE(pv_lock_ops, spin_is_contended)
 {
 	lock.slock = 1u << 16;	/* held */
 	want(c, !__raw_spin_is_contended(&lock), "held, nobody waiting");
@@ -1205,7 +1229,7 @@ PROBE(spin_is_contended)
 	want(c, __raw_spin_is_contended(&lock), "held, one waiting");
 }
 
-PROBE(spin_lock)
+PROBE(pv_lock_ops, spin_lock)
 {
 	lock.slock = 0;
 	__raw_spin_lock(&lock);
@@ -1213,21 +1237,21 @@ PROBE(spin_lock)
 	native_spin_unlock(&lock);
 }
 
-PROBE(spin_lock_flags)
+PROBE(pv_lock_ops, spin_lock_flags)
 {
 	lock.slock = 0x00050005;
 	__raw_spin_lock_flags(&lock, X86_EFLAGS_IF);
 	want(c, lock.head == 5 && lock.tail == 6, "the lock takes ticket 5, served at once");
 }
 
-PROBE(spin_trylock)
+PROBE(pv_lock_ops, spin_trylock)
 {
 	lock.slock = 0;
 	want(c, __raw_spin_trylock(&lock) && lock.tail == 1, "a free lock is taken");
 	want(c, !__raw_spin_trylock(&lock) && lock.tail == 1, "a held one is not");
 }
 
-PROBE(spin_unlock)
+PROBE(pv_lock_ops, spin_unlock)
 {
 	lock.slock = 0x0000ffff;	/* ticket 0xffff served, tail wrapped: the carry must not reach it */
 	__raw_spin_unlock(&lock);
@@ -1243,52 +1267,14 @@ JUMP_SITE(iret, paravirt_iret)
 JUMP_SITE(usergs_sysret64, paravirt_usergs_sysret64)
 JUMP_SITE(usergs_sysret32, paravirt_usergs_sysret32)
 
-#define P(table, op) { #table "." #op, 0, p_##op }
+/* Every op of the generated list, with its probe or none, then the asm macros' sites. */
+#define PROBE_OF(op, table, member) { #table "." #member, 0, &probe_##op },
 const struct probe probes[] = {
-	P(pv_init_ops, patch), P(pv_init_ops, arch_setup), P(pv_init_ops, memory_setup),
-	P(pv_init_ops, post_allocator_init), P(pv_init_ops, banner),
-	P(pv_time_ops, time_init), P(pv_time_ops, get_wallclock), P(pv_time_ops, set_wallclock),
-	P(pv_time_ops, sched_clock), P(pv_time_ops, get_tsc_khz),
-	P(pv_cpu_ops, get_debugreg), P(pv_cpu_ops, set_debugreg), P(pv_cpu_ops, clts), P(pv_cpu_ops, read_cr0),
-	P(pv_cpu_ops, write_cr0), P(pv_cpu_ops, read_cr4_safe), P(pv_cpu_ops, read_cr4), P(pv_cpu_ops, write_cr4),
-	P(pv_cpu_ops, load_tr_desc), P(pv_cpu_ops, load_gdt), P(pv_cpu_ops, load_idt), P(pv_cpu_ops, store_gdt),
-	P(pv_cpu_ops, store_idt), P(pv_cpu_ops, set_ldt), P(pv_cpu_ops, store_tr), P(pv_cpu_ops, load_tls),
-	P(pv_cpu_ops, write_ldt_entry), P(pv_cpu_ops, write_gdt_entry), P(pv_cpu_ops, write_idt_entry),
-	P(pv_cpu_ops, alloc_ldt), P(pv_cpu_ops, free_ldt), P(pv_cpu_ops, load_sp0), P(pv_cpu_ops, set_iopl_mask),
-	P(pv_cpu_ops, wbinvd), P(pv_cpu_ops, io_delay), P(pv_cpu_ops, cpuid), P(pv_cpu_ops, read_msr_amd),
-	P(pv_cpu_ops, read_msr), P(pv_cpu_ops, write_msr), P(pv_cpu_ops, read_tsc), P(pv_cpu_ops, read_pmc),
-	P(pv_cpu_ops, read_tscp), P(pv_cpu_ops, swapgs),
-	{ "pv_cpu_ops.lazy_mode.enter", 0, p_lazy_cpu }, { "pv_cpu_ops.lazy_mode.leave", 0, p_lazy_cpu },
-	{ "pv_cpu_ops.irq_enable_sysexit", 0, 0 }, { "pv_cpu_ops.iret", 0, 0 },
-	{ "pv_cpu_ops.usergs_sysret64", 0, 0 }, { "pv_cpu_ops.usergs_sysret32", 0, 0 },
-	P(pv_irq_ops, init_IRQ), P(pv_irq_ops, save_fl), P(pv_irq_ops, restore_fl), P(pv_irq_ops, irq_disable),
-	P(pv_irq_ops, irq_enable), P(pv_irq_ops, safe_halt), P(pv_irq_ops, halt),
-	{ "pv_irq_ops.irq_disable", "DISABLE_INTERRUPTS(CLBR_NONE)", p_m_irq_disable },
-	{ "pv_irq_ops.irq_enable", "ENABLE_INTERRUPTS(CLBR_NONE)", p_m_irq_enable },
-	P(pv_apic_ops, setup_boot_clock), P(pv_apic_ops, setup_secondary_clock), P(pv_apic_ops, startup_ipi_hook),
-	P(pv_mmu_ops, pagetable_setup_start), P(pv_mmu_ops, pagetable_setup_done), P(pv_mmu_ops, read_cr2),
-	P(pv_mmu_ops, write_cr2), P(pv_mmu_ops, read_cr3), P(pv_mmu_ops, write_cr3), P(pv_mmu_ops, activate_mm),
-	P(pv_mmu_ops, dup_mmap), P(pv_mmu_ops, exit_mmap), P(pv_mmu_ops, flush_tlb_user),
-	P(pv_mmu_ops, flush_tlb_kernel), P(pv_mmu_ops, flush_tlb_single), P(pv_mmu_ops, flush_tlb_others),
-	P(pv_mmu_ops, pgd_alloc), P(pv_mmu_ops, pgd_free), P(pv_mmu_ops, alloc_pte), P(pv_mmu_ops, alloc_pmd), P(pv_mmu_ops, alloc_pmd_clone),
-	P(pv_mmu_ops, alloc_pud), P(pv_mmu_ops, release_pte), P(pv_mmu_ops, release_pmd),
-	P(pv_mmu_ops, release_pud), P(pv_mmu_ops, set_pte), P(pv_mmu_ops, set_pte_at), P(pv_mmu_ops, set_pmd),
-	P(pv_mmu_ops, pte_update), P(pv_mmu_ops, pte_update_defer), P(pv_mmu_ops, ptep_modify_prot_start),
-	P(pv_mmu_ops, ptep_modify_prot_commit), P(pv_mmu_ops, pte_val), { "pv_mmu_ops.make_pte", 0, p___pte },
-	P(pv_mmu_ops, pgd_val), { "pv_mmu_ops.make_pgd", 0, p___pgd }, P(pv_mmu_ops, set_pud),
-	P(pv_mmu_ops, pmd_val), { "pv_mmu_ops.make_pmd", 0, p___pmd },
-	{ "pv_mmu_ops.lazy_mode.enter", 0, p_lazy_mmu }, { "pv_mmu_ops.lazy_mode.leave", 0, p_lazy_mmu },
-	P(pv_mmu_ops, set_fixmap),
+	PARAVIRT_OPS(PROBE_OF)
+	{ "pv_irq_ops.irq_disable", "DISABLE_INTERRUPTS(CLBR_NONE)", &probe_DISABLE_INTERRUPTS_clbr_none },
+	{ "pv_irq_ops.irq_enable", "ENABLE_INTERRUPTS(CLBR_NONE)", &probe_ENABLE_INTERRUPTS_clbr_none },
 #ifdef __x86_64__
-	P(pv_cpu_ops, read_cr8), P(pv_cpu_ops, write_cr8), P(pv_cpu_ops, load_gs_index),
-	{ "pv_irq_ops.adjust_exception_frame", "PARAVIRT_ADJUST_EXCEPTION_FRAME", p_m_adjust_exception_frame },
-	P(pv_mmu_ops, pud_val), { "pv_mmu_ops.make_pud", 0, p___pud },
-	P(pv_mmu_ops, set_pgd),
-#else
-	P(pv_mmu_ops, set_pte_atomic), P(pv_mmu_ops, pte_clear), P(pv_mmu_ops, pmd_clear),
-	P(pv_mmu_ops, kmap_atomic_pte),
+	{ "pv_irq_ops.adjust_exception_frame", "PARAVIRT_ADJUST_EXCEPTION_FRAME", &probe_PARAVIRT_ADJUST_EXCEPTION_FRAME_site },
 #endif
-	P(pv_lock_ops, spin_is_locked), P(pv_lock_ops, spin_is_contended), P(pv_lock_ops, spin_lock),
-	P(pv_lock_ops, spin_lock_flags), P(pv_lock_ops, spin_trylock), P(pv_lock_ops, spin_unlock),
 };
 const unsigned nprobes = sizeof(probes) / sizeof(probes[0]);
