@@ -14,6 +14,10 @@
 
 static void read_keys(struct x86_arch *x);
 static void free_keys(struct x86_arch *x);
+static const struct x86_op_keys *op_keys_of(const struct x86_arch *x, const struct spec_op *op);
+static const struct x86_arch_entry *entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a);
+static int site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
+static bool assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out);
 
 static bool set_of(const struct reglist *l, int bits, unsigned *set)
 {
@@ -37,7 +41,9 @@ unsigned x86_regset(const struct reglist *l, int bits)
 	return set;
 }
 
-bool x86_conv_of(const struct spec_arch *a, struct x86_conv *c)
+/* False (nothing reported) when the arch's lists name registers that are not the arch's;
+ * check x86-convention reports those. */
+static bool conv_of(const struct spec_arch *a, struct x86_conv *c)
 {
 	bool ok = true;
 
@@ -90,8 +96,8 @@ static int reg_of(unsigned set)
 
 static enum op_kind kind_on(const struct x86_arch *x, const struct spec_op *op)
 {
-	const struct x86_op_keys *keys = x86_op_keys_of(x, op);
-	const struct x86_arch_entry *k = keys ? x86_entry_for(keys->kinds, keys->nkinds, x->a) : NULL;
+	const struct x86_op_keys *keys = op_keys_of(x, op);
+	const struct x86_arch_entry *k = keys ? entry_for(keys->kinds, keys->nkinds, x->a) : NULL;
 
 	if (op->kind == OP_FIELD || op->kind == OP_GROUP || !k || !k->word)
 		return op->kind;
@@ -110,14 +116,16 @@ const char *x86_kind_word(enum op_kind k)
 	return k <= OP_JUMP ? op_kind_words[k] : "?";
 }
 
-int x86_type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a)
+/* Words of a type on an arch (0 for void or an unknown size). */
+static int type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a)
 {
 	int bits = t->cls == CT_VOID && t->ptr == 0 ? 0 : spec_type_bits(s, t, a);
 
 	return bits <= 0 ? 0 : (bits + a->word_bits - 1) / a->word_bits;
 }
 
-void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_conv *c, struct x86_binding *b)
+/* How op's arguments and result travel in the convention's registers and stack words. */
+static void bind_words(const struct spec *s, const struct spec_op *op, const struct x86_conv *c, struct x86_binding *b)
 {
 	const struct spec_arch *a = c->a;
 
@@ -126,7 +134,7 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 	if (!op->has_sig)
 		return;
 	if (op->sig.ret.cls != CT_VOID || op->sig.ret.ptr) {
-		b->ret_words = x86_type_words(s, &op->sig.ret, a);
+		b->ret_words = type_words(s, &op->sig.ret, a);
 		if (b->ret_words == 0) {
 			b->error = "the return type has no size there";
 			return;
@@ -138,7 +146,7 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 		}
 	}
 	for (int i = 0; i < op->sig.nparams; i++) {
-		int words = x86_type_words(s, &op->sig.params[i].type, a);
+		int words = type_words(s, &op->sig.params[i].type, a);
 		b->error_param = i;
 		if (words == 0) {
 			b->error = "this parameter's type has no size there";
@@ -163,7 +171,9 @@ void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_c
 
 /* ---- per-arch analysis ---- */
 
-bool x86_declared_clobbers(const struct spec_op *op, const struct spec_arch *a, struct reglist *l)
+/* The registers a declared `clobbers` entry names for arch a; false if it declares none.
+ * Parsing reports syntax errors: called once per op and arch. */
+static bool declared_clobbers(const struct spec_op *op, const struct spec_arch *a, struct reglist *l)
 {
 	const struct node *n = spec_for_arch(op->clobbers, a);
 
@@ -196,12 +206,12 @@ static void add_info(struct walk *w, const struct spec_op *op, int slot)
 	i->type = w->type++;
 	i->offset = slot * x->a->word_bits / 8;
 	i->clobbers = i->kind == OP_CALLEE_SAVE ? x->conv.callee : i->kind == OP_JUMP ? 0 : x->conv.call;
-	if (x86_declared_clobbers(op, x->a, &l)) {
+	if (declared_clobbers(op, x->a, &l)) {
 		i->declared = true;
 		i->clobbers = x86_regset(&l, x->conv.bits);
 	}
 	i->regs = l;
-	x86_bind(x->s, op, &x->conv, &i->bind);
+	bind_words(x->s, op, &x->conv, &i->bind);
 }
 
 static int walk_ops(struct walk *w, const struct vec *ops, int slot)
@@ -251,7 +261,7 @@ void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_
 	memset(x, 0, sizeof(*x));
 	x->s = s;
 	x->a = a;
-	x->conv_ok = x86_conv_of(a, &x->conv);
+	x->conv_ok = conv_of(a, &x->conv);
 	read_keys(x);
 	for (size_t t = 0; t < s->tables.n; t++) {
 		const struct spec_table *tab = s->tables.v[t];
@@ -289,7 +299,7 @@ void x86_arch_build(struct x86_arch *x, const struct spec *s, const struct spec_
 			table = in->op->table;
 			jump = in->kind == OP_JUMP;
 		}
-		in->pad = x86_site_pad(x, in, call);
+		in->pad = site_pad(x, in, call);
 		in->site = call + in->pad;
 	}
 }
@@ -362,7 +372,7 @@ static void assemble_codes(struct x86_arch *x)
 			ic->node = code;
 			ic->b = b;
 			ic->impl = impl;
-			ic->ok = x86_assemble_code(x, code, &ic->code);
+			ic->ok = assemble_code(x, code, &ic->code);
 		}
 	}
 	if (x->ncodes > 1)
@@ -429,7 +439,8 @@ static char *site_insn(const struct x86_arch *x, const struct x86_opinfo *in, en
 	return xasprintf("%s *%s%s+%s", verb, where == SITE_ASM ? "%cs:" : "", in->op->table->name, offset);
 }
 
-char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
+/* The instruction that reaches the op, its slot's offset a number (to measure its length). */
+static char *numeric_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
 {
 	char off[24];
 
@@ -451,7 +462,7 @@ char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in,
 
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where)
 {
-	char *text = x86_site_insn(x, in, where);
+	char *text = numeric_site_insn(x, in, where);
 	struct x86_code code;
 	int len = 0;
 
@@ -462,17 +473,19 @@ int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86
 	return len + in->pad;
 }
 
-int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op)
+/* The op's declared site_bytes on the arch, or 0. */
+static int site_bytes(const struct x86_arch *x, const struct spec_op *op)
 {
-	const struct x86_op_keys *keys = x86_op_keys_of(x, op);
-	const struct x86_arch_entry *n = keys ? x86_entry_for(keys->site_bytes, keys->nsite_bytes, x->a) : NULL;
+	const struct x86_op_keys *keys = op_keys_of(x, op);
+	const struct x86_arch_entry *n = keys ? entry_for(keys->site_bytes, keys->nsite_bytes, x->a) : NULL;
 
 	return n && n->is_number && n->number > 0 && n->number < 4096 ? (int)n->number : 0;
 }
 
-int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call)
+/* The padding that makes in's site (a call of `call` bytes) site_bytes long. */
+static int site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call)
 {
-	int want = x86_site_bytes(x, in->op);
+	int want = site_bytes(x, in->op);
 
 	return want > call ? want - call : 0;
 }
@@ -490,7 +503,9 @@ static bool spec_const(const char *name, long long *value, void *ctx)
 	return schema_scalar_int(spec_constant(c->s, name, c->a), value);
 }
 
-bool x86_assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out)
+/* Assemble backend code given for the view's arch (a YAML scalar); errors are reported (check
+ * x86-code) at the character; operands may name the spec's constants. */
+static bool assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out)
 {
 	struct const_ctx c = {x->s, x->a};
 
@@ -521,7 +536,8 @@ static void arch_entries(const struct node *map, struct x86_arch_entry **out, in
 	}
 }
 
-const struct x86_arch_entry *x86_entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a)
+/* The entry of a per-arch map for arch a, or NULL. */
+static const struct x86_arch_entry *entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a)
 {
 	for (int i = 0; i < n; i++)
 		if (strcmp(v[i].arch, a->name) == 0)
@@ -548,7 +564,8 @@ static int key_by_op(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-const struct x86_op_keys *x86_op_keys_of(const struct x86_arch *x, const struct spec_op *op)
+/* The x86 keys of op, or NULL when it has none. */
+static const struct x86_op_keys *op_keys_of(const struct x86_arch *x, const struct spec_op *op)
 {
 	struct x86_op_keys key = {.op = op};
 

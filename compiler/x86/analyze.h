@@ -27,9 +27,6 @@ struct x86_conv {
 	int nmask;
 };
 
-/* False (nothing reported) when the arch's lists name registers that are not the arch's;
- * check x86-convention reports those. */
-bool x86_conv_of(const struct spec_arch *a, struct x86_conv *c);
 /* Register set of a list, skipping unknown names. */
 unsigned x86_regset(const struct reglist *l, int bits);
 /* Patch-record clobber mask of a register set (registers without a bit are dropped). */
@@ -51,13 +48,7 @@ struct x86_binding {
 	const char *error; /* why the signature cannot be bound (static text), or NULL */
 	int error_param;   /* the parameter it is about, -1 for the return */
 };
-/* Words of a type on an arch (0 for void or an unknown size). */
-int x86_type_words(const struct spec *s, const struct ctype *t, const struct spec_arch *a);
-void x86_bind(const struct spec *s, const struct spec_op *op, const struct x86_conv *c, struct x86_binding *b);
 
-/* The registers a declared `clobbers` entry names for arch a; false if it declares none.
- * Parsing reports syntax errors: call it once per op and arch. */
-bool x86_declared_clobbers(const struct spec_op *op, const struct spec_arch *a, struct reglist *l);
 const char *x86_kind_word(enum op_kind k);
 /* Does a table (or group) hold a function op on arch a? */
 bool x86_table_has_funcs(const struct vec *ops, const struct spec_arch *a);
@@ -190,33 +181,20 @@ const struct x86_code *x86_code_of(const struct x86_arch *x, const struct node *
 
 enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file */
 
-/* The instruction that reaches the op: "call *pv_cpu_ops+96(%rip)" (an i386 .S site goes
- * through %cs), and the site's length: that instruction's, plus the op's padding. */
-char *x86_site_insn(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
-/* The same with the slot's offset named (PV_OFFSET_<op>) for the assembler to resolve. */
+/* The instruction that reaches the op, with the slot's offset named (PV_OFFSET_<op>) for the
+ * assembler to resolve: "call *pv_cpu_ops+PV_OFFSET_pv_cpu_ops_swapgs(%rip)" (an i386 .S site
+ * goes through %cs); and the site's length: that instruction's, plus the op's padding. */
 char *x86_site_insn_named(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
 int x86_site_len(const struct x86_arch *x, const struct x86_opinfo *in, enum x86_site where);
-int x86_site_bytes(const struct x86_arch *x, const struct spec_op *op); /* declared, or 0 */
-/* The padding that makes in's site (a call of `call` bytes) site_bytes long. */
-int x86_site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
 
 /* An implementation's `stack` on the view's arch: the bytes it takes off its caller's stack
  * (0 when it says nothing). */
 int x86_impl_stack(const struct x86_arch *x, const struct spec_impl *impl);
 
-/* ---- sequences (analyze.c) ---- */
-
-/* Assemble backend code given for the view's arch (a YAML scalar); errors are reported
- * (check x86-code) at the character; operands may name the spec's constants. */
-bool x86_assemble_code(const struct x86_arch *x, const struct node *code, struct x86_code *out);
-
 /* ---- the family's keys (analyze.c) ---- */
 
-/* The x86 keys of op / of impl, or NULL when it has none. */
-const struct x86_op_keys *x86_op_keys_of(const struct x86_arch *x, const struct spec_op *op);
+/* The x86 keys of impl, or NULL when it has none. */
 const struct x86_impl_keys *x86_impl_keys_of(const struct x86_arch *x, const struct spec_impl *impl);
-/* op's entry for arch a of one of its maps, or NULL. */
-const struct x86_arch_entry *x86_entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a);
 
 /* Is this asm macro an x86 one on arch a? It names a, or names no arches but an op. */
 bool x86_macro_on(const struct x86_macro *m, const struct spec_arch *a);
