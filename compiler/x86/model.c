@@ -197,12 +197,62 @@ static void add_register_args(struct model *m, struct tval *root)
 	buf_free(&scratch);
 }
 
+/* Per arity n: the macro parameters, the operands, and the pushes and the stack adjustment
+ * around the site for the words that go on the stack. */
+static void add_arity(struct model *m, struct tval *list, int n)
+{
+	const struct x86_conv *c = &m->x->conv;
+	struct tval *a = tv_add_map(list);
+	struct buf params = {0}, inputs = {0}, pre = {0}, pv_inputs = {0};
+	int stack = n > c->nargs ? n - c->nargs : 0;
+
+	buf_puts(&params, "");
+	buf_puts(&inputs, "");
+	buf_puts(&pre, "");
+	buf_puts(&pv_inputs, "");
+	for (int i = 1; i <= n; i++) {
+		buf_printf(&params, ", a%d", i);
+		buf_printf(&inputs, ", __PV_ARG%d(a%d)", i, i);
+		buf_printf(&pv_inputs, ", PVOP_CALL_ARG%d(a%d)", i, i);
+	}
+	for (int i = n; i > c->nargs; i--) /* the last word is pushed first */
+		buf_printf(&pre, "\"push %%[pv_arg%d]\\n\\t\" ", i);
+	tv_set_str(a, "pv_inputs", pv_inputs.data);
+	tv_set_int(a, "n", n);
+	tv_set_str(a, "params", params.data);
+	tv_set_str(a, "inputs", inputs.data);
+	tv_set_str(a, "pre", pre.data);
+	if (stack)
+		tv_set_strf(a, "post", " \"lea %d(%%%%%s), %%%%%s\\n\"", stack * c->bits / 8, reg(m, X86_SP),
+			    reg(m, X86_SP));
+	else
+		tv_set_str(a, "post", "");
+	buf_free(&pv_inputs);
+	buf_free(&params);
+	buf_free(&inputs);
+	buf_free(&pre);
+}
+
+/* The clobber sets a site may name: a normal call's, a callee-save call's, each declared one. */
+static void add_convs(struct model *m, struct tval *root)
+{
+	const struct x86_conv *c = &m->x->conv;
+	struct tval *convs = tv_set(root, "convs", tv_list());
+
+	add_conv(m, convs, "call", c->call, "a normal call: the call-clobbered registers");
+	add_conv(m, convs, "callee", c->callee, "a callee-save call: the return registers only");
+	for (int i = 0; i < m->nconvs; i++) {
+		char *doc = xasprintf("the clobbers %s declares", m->convs[i].name);
+		add_conv(m, convs, m->convs[i].name, m->convs[i].set, doc);
+		free(doc);
+	}
+}
+
 /* The argument registers by position, and per arity the macro parameters and operands. */
 static void add_machinery(struct model *m, struct tval *root)
 {
 	const struct x86_conv *c = &m->x->conv;
 	struct tval *args = tv_set(root, "arg_defs", tv_list()), *ar = tv_set(root, "arities", tv_list());
-	struct tval *convs = tv_set(root, "convs", tv_list());
 	int max = c->nargs + c->stack_args;
 
 	if (max > 8)
@@ -215,45 +265,9 @@ static void add_machinery(struct model *m, struct tval *root)
 		else /* pushed around the site */
 			tv_set_strf(a, "constraint", "[pv_arg%d] \"mr\"", i + 1);
 	}
-	for (int n = 0; n <= max; n++) {
-		struct tval *a = tv_add_map(ar);
-		struct buf params = {0}, inputs = {0}, pre = {0};
-		int stack = n > c->nargs ? n - c->nargs : 0;
-
-		struct buf pv_inputs = {0};
-		buf_puts(&params, "");
-		buf_puts(&inputs, "");
-		buf_puts(&pre, "");
-		buf_puts(&pv_inputs, "");
-		for (int i = 1; i <= n; i++) {
-			buf_printf(&params, ", a%d", i);
-			buf_printf(&inputs, ", __PV_ARG%d(a%d)", i, i);
-			buf_printf(&pv_inputs, ", PVOP_CALL_ARG%d(a%d)", i, i);
-		}
-		tv_set_str(a, "pv_inputs", pv_inputs.data);
-		buf_free(&pv_inputs);
-		for (int i = n; i > c->nargs; i--) /* the last word is pushed first */
-			buf_printf(&pre, "\"push %%[pv_arg%d]\\n\\t\" ", i);
-		tv_set_int(a, "n", n);
-		tv_set_str(a, "params", params.data);
-		tv_set_str(a, "inputs", inputs.data);
-		tv_set_str(a, "pre", pre.data);
-		if (stack)
-			tv_set_strf(a, "post", " \"lea %d(%%%%%s), %%%%%s\\n\"", stack * c->bits / 8, reg(m, X86_SP),
-				    reg(m, X86_SP));
-		else
-			tv_set_str(a, "post", "");
-		buf_free(&params);
-		buf_free(&inputs);
-		buf_free(&pre);
-	}
-	add_conv(m, convs, "call", c->call, "a normal call: the call-clobbered registers");
-	add_conv(m, convs, "callee", c->callee, "a callee-save call: the return registers only");
-	for (int i = 0; i < m->nconvs; i++) {
-		char *doc = xasprintf("the clobbers %s declares", m->convs[i].name);
-		add_conv(m, convs, m->convs[i].name, m->convs[i].set, doc);
-		free(doc);
-	}
+	for (int n = 0; n <= max; n++)
+		add_arity(m, ar, n);
+	add_convs(m, root);
 	add_register_args(m, root);
 	tv_set_str(root, "call_insn", c->bits == 64 ? "call *%c[pv_op](%%rip)" : "call *%c[pv_op]");
 	tv_set_str(root, "jmp_insn", c->bits == 64 ? "jmp *%c[pv_op](%%rip)" : "jmp *%c[pv_op]");
@@ -394,30 +408,12 @@ static void add_pvop(const struct x86_arch *x, const struct spec_op *op, const s
 	buf_free(&b);
 }
 
-static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
-		    void *ctx)
+/* What the op's kind on the arch gives it: the kind's words, its slot, its mask, its member. */
+static void add_kind(const struct model *md, const struct spec_op *op, const struct x86_opinfo *in, struct tval *m)
 {
-	struct model *md = ctx;
-	const struct x86_opinfo *in = x86_info(md->x, op);
-	const char *kw;
-
-	(void)a; /* the view's */
-
-	if (!in)
-		return;
-	if (op->kind == OP_FIELD) {
-		tv_set_str(m, "member_decl", tv_get(m, "decl")->str);
-		return;
-	}
-	if (op->kind == OP_GROUP) {
-		tv_set_strf(m, "member_decl", "struct %s %s", op->struct_name, op->name);
-		return;
-	}
-	char *cname = cname_of(op->qname);
-	if (op->has_sig)
-		add_pvop(md->x, op, in, m);
-	kw = x86_kind_word(in->kind);
+	const char *kw = x86_kind_word(in->kind);
 	char *ku = upper(kw);
+
 	tv_set_str(m, "kind", kw);
 	tv_set_str(m, "kind_upper", ku);
 	free(ku);
@@ -434,14 +430,14 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		tv_set_strf(m, "member_decl", "struct paravirt_callee_save %s", op->name);
 	else
 		tv_set_str(m, "member_decl", tv_get(m, "proto")->str);
-	tv_set(m, "preps", tv_list());
-	if (!x86_is_site(in->kind)) {
-		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
-		free(cname);
-		return;
-	}
+}
+
+/* A site's length and its padding: the NOP bytes, and the line that emits them as a C literal. */
+static void add_padding(const struct x86_opinfo *in, struct tval *m)
+{
 	char *pad = x86_nop_bytes(in->pad), *padtext = xasprintf("%s%s", in->pad ? "\n\t.byte " : "", pad);
 	char *lit = c_literal(padtext);
+
 	tv_set_int(m, "site_len", in->site);
 	tv_set_int(m, "pad", in->pad);
 	tv_set_str(m, "pad_bytes", pad);
@@ -449,11 +445,13 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	free(pad);
 	free(padtext);
 	free(lit);
-	if (in->kind == OP_JUMP) {
-		tv_set_strf(m, "call", "PVOP_JMP(%s)", cname);
-		free(cname);
-		return;
-	}
+}
+
+/* A call site's call: PVOP_[V]CALL[EE]n, or __PVOP_[V]CALLn with the op's own clobber set. */
+static void add_site_call(struct model *md, const struct spec_op *op, const struct x86_opinfo *in, const char *cname,
+			  struct tval *m)
+{
+	const struct spec *s = md->s;
 	const char *conv = conv_name(md, in, cname);
 	bool custom = strcmp(conv, "call") != 0 && strcmp(conv, "callee") != 0;
 	const char *carrier = in->bind.ret_words == 2 ? "unsigned long long" : "unsigned long";
@@ -470,6 +468,40 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		tv_set_strf(m, "call", "PVOP_%sCALL%s%d(%s%s%s%s)", rets ? "" : "V",
 			    in->kind == OP_CALLEE_SAVE ? "EE" : "", in->bind.nwords, rets ? carrier : "",
 			    rets ? ", " : "", cname, tv_get(m, "words")->str);
+}
+
+static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
+		    void *ctx)
+{
+	struct model *md = ctx;
+	const struct x86_opinfo *in = x86_info(md->x, op);
+
+	(void)s; /* the view's */
+	(void)a;
+	if (!in)
+		return;
+	if (op->kind == OP_FIELD) {
+		tv_set_str(m, "member_decl", tv_get(m, "decl")->str);
+		return;
+	}
+	if (op->kind == OP_GROUP) {
+		tv_set_strf(m, "member_decl", "struct %s %s", op->struct_name, op->name);
+		return;
+	}
+	if (op->has_sig)
+		add_pvop(md->x, op, in, m);
+	add_kind(md, op, in, m);
+	tv_set(m, "preps", tv_list());
+	if (!x86_is_site(in->kind)) {
+		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
+		return;
+	}
+	add_padding(in, m);
+	char *cname = cname_of(op->qname);
+	if (in->kind == OP_JUMP)
+		tv_set_strf(m, "call", "PVOP_JMP(%s)", cname);
+	else
+		add_site_call(md, op, in, cname, m);
 	free(cname);
 }
 
@@ -681,6 +713,46 @@ static void add_proto(struct bctx *bc, const struct spec_op *op, const char *sym
 }
 
 /* One initializer entry for op in backend b. */
+/* An entry's initializer: paravirt_nop, a callee-save thunk of a C function (made once), or
+ * the function itself. */
+static void add_init(struct bctx *bc, const struct x86_opinfo *in, bool nop, bool has_code, const char *sym,
+		     struct tval *e, struct tval *thunks)
+{
+	if (nop) {
+		tv_set_str(e, "value", "paravirt_nop");
+		tv_set_str(e, "init", in->kind == OP_CALLEE_SAVE ? "{ .func = paravirt_nop }" : "(void *)paravirt_nop");
+		tv_set_str(e, "comment", "does nothing");
+	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
+		/* a plain C function: adapted to the callee-save convention by a thunk */
+		tv_set_strf(e, "init", "{ .func = __raw_callee_save_%s }", sym);
+		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
+			tv_add_str(thunks, sym);
+		add_proto(bc, in->op, sym);
+	} else {
+		if (in->kind == OP_CALLEE_SAVE)
+			tv_set_strf(e, "init", "{ .func = %s }", sym);
+		else
+			tv_set_str(e, "init", sym);
+		add_proto(bc, in->op, sym);
+	}
+}
+
+/* How the backend wants the op's sites patched (`patch`), when it says. */
+static void add_policy(struct bctx *bc, const struct spec_op *op, const char *how)
+{
+	if (!how)
+		return;
+	struct tval *pe = tv_add_map(bc->policy);
+	char *cname = cname_of(op->qname), *up = xstrdup(how);
+	for (char *q = up; *q; q++)
+		*q = (char)(*q - 'a' + 'A');
+	tv_set_str(pe, "cname", cname);
+	tv_set_str(pe, "qname", op->qname);
+	tv_set_str(pe, "how", up);
+	free(cname);
+	free(up);
+}
+
 static void add_entry(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in, const char *path,
 		      struct tval *entries, struct tval *thunks, struct tval *insns)
 {
@@ -708,23 +780,7 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	const struct x86_code *code = x86_code_of(m->x, codenode);
 	bool has_code = code != NULL;
 
-	if (impl && impl->nop) {
-		tv_set_str(e, "value", "paravirt_nop");
-		tv_set_str(e, "init", in->kind == OP_CALLEE_SAVE ? "{ .func = paravirt_nop }" : "(void *)paravirt_nop");
-		tv_set_str(e, "comment", "does nothing");
-	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
-		/* a plain C function: adapted to the callee-save convention by a thunk */
-		tv_set_strf(e, "init", "{ .func = __raw_callee_save_%s }", sym);
-		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
-			tv_add_str(thunks, sym);
-		add_proto(bc, op, sym);
-	} else {
-		if (in->kind == OP_CALLEE_SAVE)
-			tv_set_strf(e, "init", "{ .func = %s }", sym);
-		else
-			tv_set_str(e, "init", sym);
-		add_proto(bc, op, sym);
-	}
+	add_init(bc, in, impl && impl->nop, has_code, sym, e, thunks);
 	if (owner != b && !(impl && impl->nop))
 		tv_set_strf(e, "comment", "from %s", owner->name);
 	/* what a patcher may inline: the sequence, or nothing at all for a no-op */
@@ -735,18 +791,8 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	}
 	if (has_code && owner == b)
 		add_body(bc, b, in, code, sym, impl);
-	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
-	if (how) {
-		struct tval *pe = tv_add_map(bc->policy);
-		char *cname = cname_of(op->qname), *up = xstrdup(how);
-		for (char *q = up; *q; q++)
-			*q = (char)(*q - 'a' + 'A');
-		tv_set_str(pe, "cname", cname);
-		tv_set_str(pe, "qname", op->qname);
-		tv_set_str(pe, "how", up);
-		free(cname);
-		free(up);
-	}
+	if (x86_is_site(in->kind))
+		add_policy(bc, op, spec_policy(b, op, NULL));
 	free(sym);
 }
 
@@ -838,6 +884,37 @@ static bool sequence_lines(struct model *m, const struct x86_macro *mac, const s
 	return true;
 }
 
+/* A macro's call: the registers `saved` pushed around it (those its caller's mask, the
+ * parameter, keeps: tested by the assembler), then the site's call and padding. */
+static void call_lines(struct model *m, const struct x86_opinfo *in, const char *param, unsigned saved,
+		       struct tval *lines)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < X86_NGPR; k++) {
+			int r = pass ? X86_NGPR - 1 - k : k, bit = -1;
+			const char *verb = pass ? "pop" : "push";
+			if (!(saved >> r & 1))
+				continue;
+			for (int b = 0; b < m->x->conv.nmask; b++)
+				bit = m->x->conv.mask_reg[b] == r ? b : bit;
+			if (param && bit >= 0)
+				add_fmt(lines, ".if (~(%s)) & (1 << %d); %s %%%s; .endif", param, bit, verb, reg(m, r));
+			else
+				add_fmt(lines, "%s %%%s", verb, reg(m, r));
+		}
+		if (pass)
+			break;
+		char *insn = x86_site_insn_named(m->x, in, SITE_ASM);
+		tv_add_str(lines, insn);
+		free(insn);
+		if (in->pad) {
+			char *pad = x86_nop_bytes(in->pad);
+			add_fmt(lines, ".byte %s", pad);
+			free(pad);
+		}
+	}
+}
+
 static void add_macros(struct model *m, struct tval *root)
 {
 	struct tval *list = tv_set(root, "asm_macros", tv_list());
@@ -874,32 +951,7 @@ static void add_macros(struct model *m, struct tval *root)
 		} else {
 			tv_set_strf(mm, "mask", "(%s)", param);
 		}
-		/* save what the callee may change and the site may not, around the call */
-		unsigned saved = in->kind == OP_JUMP ? 0 : in->clobbers & ~keep;
-		for (int pass = 0; pass < 2; pass++) {
-			for (int k = 0; k < X86_NGPR; k++) {
-				int r = pass ? X86_NGPR - 1 - k : k, bit = -1;
-				const char *verb = pass ? "pop" : "push";
-				if (!(saved >> r & 1))
-					continue;
-				for (int b = 0; b < m->x->conv.nmask; b++)
-					bit = m->x->conv.mask_reg[b] == r ? b : bit;
-				if (param && bit >= 0)
-					add_fmt(lines, ".if (~(%s)) & (1 << %d); %s %%%s; .endif", param, bit, verb, reg(m, r));
-				else
-					add_fmt(lines, "%s %%%s", verb, reg(m, r));
-			}
-			if (pass)
-				break;
-			char *insn = x86_site_insn_named(m->x, in, SITE_ASM);
-			tv_add_str(lines, insn);
-			free(insn);
-			if (in->pad) {
-				char *pad = x86_nop_bytes(in->pad);
-				add_fmt(lines, ".byte %s", pad);
-				free(pad);
-			}
-		}
+		call_lines(m, in, param, in->kind == OP_JUMP ? 0 : in->clobbers & ~keep, lines);
 	}
 }
 
