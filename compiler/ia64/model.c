@@ -361,15 +361,65 @@ static void declare_impl(struct decls *d, const struct spec_op *op, const char *
 
 /* Backend b's definition of every table (each slot explicit, through its fallbacks) and its
  * branch targets (the pv_cpu_asm_switch fields that carry a patch type). */
+/* Where a backend's definitions go besides its tables. */
+struct defs_out {
+	struct decls *d;
+	struct tval *aliases; /* names .S files use */
+	struct tval *targets; /* branch targets by patch type */
+};
+
+/* A data member's value: the symbol it links against, and the generic name .S files use for
+ * an entry point or the fsys table. */
+static void field_links(const struct spec_table *t, const struct spec_op *op, const char *value, struct defs_out *o)
+{
+	char *sym = link_symbol(value);
+	const char *generic = strcmp(t->name, "pv_cpu_asm_switch") == 0 ? "__paravirt_"
+			      : strcmp(t->name, "pv_fsys_data") == 0    ? "paravirt_"
+									: NULL;
+
+	if (sym && strset_add(&o->d->seen, sym))
+		tv_add_str(o->d->links, sym);
+	if (sym && generic) {
+		struct tval *al = tv_add_map(o->aliases);
+		tv_set_strf(al, "name", "%s%s", generic, op->name);
+		tv_set_str(al, "value", sym);
+	}
+	free(sym);
+}
+
+/* The entry of op in backend b's table t. */
+static void add_definition(const struct ia64_view *v, const struct spec_backend *b, const struct spec_table *t,
+			   const struct spec_op *op, struct tval *entries, struct defs_out *o)
+{
+	struct slot slot;
+	struct tval *e = tv_add_map(entries);
+
+	model_entry(e, b, op, v->conv.a, op->name, &slot);
+	const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
+	tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
+	if (op->kind == OP_FIELD)
+		field_links(t, op, value, o);
+	else if (strcmp(how, "none") != 0)
+		declare_impl(o->d, op, slot.symbol);
+	if (op->kind == OP_FIELD && ia64_op_keys_of(v, op)->patch_type_ok) {
+		struct tval *bt = tv_add_map(o->targets);
+		char *up = upper(op->name);
+		tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
+		tv_set_str(bt, "value", value);
+		free(up);
+	}
+	free(slot.symbol);
+}
+
 static void add_definitions(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm,
 			    struct decls *d)
 {
 	const struct spec_arch *a = v->conv.a;
 	struct tval *defs = tv_set(bm, "definitions", tv_list());
-	struct tval *targets = tv_set(bm, "branch_targets", tv_list());
+	struct defs_out o = {d, NULL, tv_set(bm, "branch_targets", tv_list())};
 	const char *prefix = spec_prefix(b, a);
 
-	struct tval *aliases = tv_set(bm, "asm_aliases", tv_list());
+	o.aliases = tv_set(bm, "asm_aliases", tv_list());
 	tv_set_strf(bm, "setup", "%ssetup_pv_ops", prefix);
 	for (size_t ti = 0; ti < v->s->tables.n; ti++) {
 		const struct spec_table *t = v->s->tables.v[ti];
@@ -382,46 +432,15 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 		entries = tv_set(tm, "entries", tv_list());
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			struct slot slot;
-			if (!model_op_on_arch(op, a) || op->kind == OP_GROUP) /* IA-64 tables are flat */
-				continue;
-			struct tval *e = tv_add_map(entries);
-			model_entry(e, b, op, a, op->name, &slot);
-			const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
-			tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
-			if (op->kind == OP_FIELD) {
-				char *sym = link_symbol(value);
-				if (sym && strset_add(&d->seen, sym))
-					tv_add_str(d->links, sym);
-				/* .S files name an entry point or the fsys table through its generic name */
-				const char *generic = strcmp(t->name, "pv_cpu_asm_switch") == 0 ? "__paravirt_"
-						      : strcmp(t->name, "pv_fsys_data") == 0    ? "paravirt_"
-												: NULL;
-				if (sym && generic) {
-					struct tval *al = tv_add_map(aliases);
-					tv_set_strf(al, "name", "%s%s", generic, op->name);
-					tv_set_str(al, "value", sym);
-				}
-				free(sym);
-			} else if (strcmp(how, "none") != 0) {
-				declare_impl(d, op, slot.symbol);
-			}
-			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
-			if (op->kind == OP_FIELD && k->patch_type_ok) {
-				struct tval *bt = tv_add_map(targets);
-				char *up = upper(op->name);
-				tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
-				tv_set_str(bt, "value", value);
-				free(up);
-			}
-			free(slot.symbol);
+			if (model_op_on_arch(op, a) && op->kind != OP_GROUP) /* IA-64 tables are flat */
+				add_definition(v, b, t, op, entries, &o);
 		}
 	}
 	const struct ia64_backend_keys *bk = ia64_backend_keys_of(v, b);
 	for (int i = 0; i < bk->naliases; i++) {
 		if (!bk->aliases[i].value)
 			continue;
-		struct tval *al = tv_add_map(aliases);
+		struct tval *al = tv_add_map(o.aliases);
 		tv_set_str(al, "name", bk->aliases[i].name);
 		tv_set_str(al, "value", bk->aliases[i].value);
 	}
@@ -705,24 +724,11 @@ static void add_pvcheck(const struct ia64_view *v, const struct vec *on, struct 
 	vec_free(&rules);
 }
 
-static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
+/* The accessors of paravirt.h read these tables, when the spec has them: has_<table>. */
+static void add_accessed(const struct spec *s, const struct spec_arch *a, struct tval *root)
 {
-	const struct ia64_view *v = view;
-	struct hook_ctx h = {v, native_backend(s)};
-	struct tval *root = model_common(s, a, op_hook, &h);
-	struct tval *be = tv_set(root, "be", tv_map());
-
-	tv_set_str(root, "return_branch", v->conv.rbranch);
-	tv_set_str(root, "ret", v->conv.ret);
-	tv_set_str(root, "gp_save", v->conv.gp_save);
-	tv_set_int(root, "site_bundles", v->conv.site_bundles);
-	struct tval *pad = tv_set(root, "stub_pad", tv_list());
-	for (int i = 5; i < v->conv.site_bundles; i++)
-		tv_add_str(pad, "");
-	add_structs(s, a, tv_set(root, "structs", tv_list()));
-	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
-	/* the accessors of paravirt.h read these tables, when the spec has them */
 	static const char *const accessed[] = {"pv_info", "pv_patchdata", "pv_fsys_data", "pv_cpu_asm_switch"};
+
 	for (size_t i = 0; i < ARRAY_SIZE(accessed); i++) {
 		bool has = false;
 		for (size_t ti = 0; ti < s->tables.n; ti++) {
@@ -733,8 +739,12 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 		snprintf(key, sizeof(key), "has_%s", accessed[i]);
 		tv_set_bool(root, key, has);
 	}
-	add_types(v, a, root);
+}
+
+static void add_registers(const struct ia64_view *v, struct tval *root)
+{
 	struct tval *regs = tv_set(root, "registers", tv_list());
+
 	for (size_t i = 0; i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
 		struct tval *m = tv_add_map(regs);
@@ -744,10 +754,18 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 		tv_set_bool(m, "get", r->get);
 		tv_set_bool(m, "set", r->set);
 	}
+}
+
+/* Every backend of the arch: its bodies and definitions (in the common model's `backends`,
+ * also by name in `be`), and the checker's rules from all of them. */
+static void add_backends(const struct ia64_view *v, struct tval *root)
+{
 	const struct tval *blist = tv_get(root, "backends");
+	struct tval *be = tv_set(root, "be", tv_map());
 	struct vec on = {0};
 	struct decls d = {{0}, tv_set(root, "impl_protos", tv_list()), tv_set(root, "link_symbols", tv_list())};
-	spec_backends_on(s, a, &on);
+
+	spec_backends_on(v->s, v->conv.a, &on);
 	for (size_t i = 0; blist && i < blist->n && i < on.n; i++) {
 		struct tval *bm = blist->items[i];
 		add_backend(v, on.v[i], bm);
@@ -757,6 +775,27 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	strset_free(&d.seen);
 	add_pvcheck(v, &on, tv_set(root, "pvcheck", tv_list()));
 	vec_free(&on);
+}
+
+static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
+{
+	const struct ia64_view *v = view;
+	struct hook_ctx h = {v, native_backend(s)};
+	struct tval *root = model_common(s, a, op_hook, &h);
+
+	tv_set_str(root, "return_branch", v->conv.rbranch);
+	tv_set_str(root, "ret", v->conv.ret);
+	tv_set_str(root, "gp_save", v->conv.gp_save);
+	tv_set_int(root, "site_bundles", v->conv.site_bundles);
+	struct tval *pad = tv_set(root, "stub_pad", tv_list());
+	for (int i = 5; i < v->conv.site_bundles; i++)
+		tv_add_str(pad, "");
+	add_structs(s, a, tv_set(root, "structs", tv_list()));
+	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
+	add_accessed(s, a, root);
+	add_types(v, a, root);
+	add_registers(v, root);
+	add_backends(v, root);
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
 	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());
