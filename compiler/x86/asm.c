@@ -1631,18 +1631,14 @@ static void list_statement(struct buf *listing, const char *st, size_t n, const 
 	}
 }
 
-bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
-		  x86_const_fn consts, void *cctx, struct x86_code *out)
+/* Parse every statement of the text (lines, ';'-separated, '#' comments), and list each as
+ * the output's text shows it. */
+static void parse_all(struct asmctx *c, struct buf *listing)
 {
-	struct asmctx *c = xcalloc(1, sizeof(*c));
-	struct buf bytes = {0}, listing = {0};
-	bool stable = false, ok;
+	const char *text = c->text;
 	size_t n = strlen(text);
 
-	memset(out, 0, sizeof(*out));
-	*c = (struct asmctx){.text = text, .bits = bits, .percpu = percpu, .src = src, .where = where, .check = check,
-			     .consts = consts, .cctx = cctx};
-	for (size_t i = 0; i < n;) { /* statements: lines, ';', comments */
+	for (size_t i = 0; i < n;) {
 		size_t eol = i, end;
 		while (eol < n && text[eol] != '\n')
 			eol++;
@@ -1656,18 +1652,20 @@ bool x86_assemble(const char *text, int bits, const char *percpu, const struct n
 			while (b > a && isspace((unsigned char)text[b - 1]))
 				b--;
 			if (b > a)
-				list_statement(&listing, text + a, b - a, percpu);
+				list_statement(listing, text + a, b - a, c->percpu);
 			parse_statement(c, s, p);
 			s = p + 1;
 		}
 		i = eol + 1;
 	}
-	if (!c->failed)
-		resolve_labels(c);
-	for (int pass = 0; !c->failed && !stable && pass < 2 * MAX_INSNS; pass++)
-		layout(c, &stable);
-	ok = !c->failed;
-	out->falls_through = true;
+}
+
+/* Encode every instruction at its place, with its relocations, and what each writes (a run
+ * of .byte data decoded as the instructions it holds). */
+static bool encode_all(struct asmctx *c, struct buf *bytes, struct x86_code *out)
+{
+	bool ok = true;
+
 	for (int i = 0; ok && i < c->ninsns; i++) {
 		struct enc e;
 		struct effect fx;
@@ -1678,25 +1676,50 @@ bool x86_assemble(const char *text, int bits, const char *percpu, const struct n
 			out->relocs[out->nrelocs++] = (struct x86_reloc){in->at + e.rel[r].off, e.rel[r].pcrel,
 									 xstrdup(e.rel[r].sym), e.rel[r].addend};
 		}
-		buf_add(&bytes, (const char *)e.b, (size_t)e.n);
+		buf_add(bytes, (const char *)e.b, (size_t)e.n);
 		if (ok && in->form == F_BYTES) {
 			int last = i;
 			while (last + 1 < c->ninsns && c->insns[last + 1].form == F_BYTES) {
 				last++;
-				buf_add(&bytes, (const char *)c->insns[last].data, (size_t)c->insns[last].ndata);
+				buf_add(bytes, (const char *)c->insns[last].data, (size_t)c->insns[last].ndata);
 			}
-			ok = decode_data(c, i, last, (const unsigned char *)bytes.data + in->at, out);
+			ok = decode_data(c, i, last, (const unsigned char *)bytes->data + in->at, out);
 			i = last;
 		} else if (ok) {
 			ok = assembled_effects(c, in, e.b, e.n, &fx, out);
 		}
 	}
+	return ok;
+}
+
+static void asmctx_free(struct asmctx *c)
+{
 	for (int i = 0; i < c->nlabels; i++)
 		free(c->labels[i].name);
 	for (int i = 0; i < c->cap; i++)
 		free_operands(&c->insns[i]);
 	free(c->insns);
 	free(c);
+}
+
+bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
+		  x86_const_fn consts, void *cctx, struct x86_code *out)
+{
+	struct asmctx *c = xcalloc(1, sizeof(*c));
+	struct buf bytes = {0}, listing = {0};
+	bool stable = false, ok;
+
+	memset(out, 0, sizeof(*out));
+	*c = (struct asmctx){.text = text, .bits = bits, .percpu = percpu, .src = src, .where = where, .check = check,
+			     .consts = consts, .cctx = cctx};
+	parse_all(c, &listing);
+	if (!c->failed)
+		resolve_labels(c);
+	for (int pass = 0; !c->failed && !stable && pass < 2 * MAX_INSNS; pass++)
+		layout(c, &stable);
+	out->falls_through = true;
+	ok = !c->failed && encode_all(c, &bytes, out);
+	asmctx_free(c);
 	if (!ok) {
 		buf_free(&bytes);
 		buf_free(&listing);
