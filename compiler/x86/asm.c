@@ -575,10 +575,47 @@ static int suffix_size(char ch)
 }
 
 /* Mnemonic -> form; false if unknown. */
-static bool lookup(struct asmctx *c, const char *m, struct insn *in)
+/* A mnemonic whose operand size is its suffix (or its operands'): movzbl, movswq, addl, add. */
+static bool lookup_sized(struct asmctx *c, const char *m, struct insn *in)
 {
 	size_t n = strlen(m);
 
+	/* movzbl, movswq, movslq: source size then destination size */
+	if (n == 6 && (strncmp(m, "movz", 4) == 0 || strncmp(m, "movs", 4) == 0) && suffix_size(m[4]) &&
+	    suffix_size(m[5]) > suffix_size(m[4])) {
+		in->form = F_MOVX;
+		in->sx = m[3] == 's';
+		in->op = suffix_size(m[4]);
+		in->size = suffix_size(m[5]);
+		if ((in->op == 4 && (!in->sx || in->size != 8)) || (in->size == 8 && c->bits == 32))
+			return false;
+		return true;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		char base[16];
+		if (n >= sizeof(base) || (pass == 1 && (n < 2 || !suffix_size(m[n - 1]))))
+			continue;
+		memcpy(base, m, n + 1);
+		if (pass == 1)
+			base[n - 1] = '\0';
+		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
+			if (strcmp(base, sized[i].name) == 0) {
+				in->form = sized[i].form;
+				in->op = sized[i].op;
+				if (pass == 1) {
+					in->size = suffix_size(m[n - 1]);
+					if (in->size == 8 && c->bits == 32)
+						return false;
+				}
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The form a mnemonic is encoded by (false: not one this assembler knows for the mode). */
+static bool lookup(struct asmctx *c, const char *m, struct insn *in)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		if (strcmp(m, fixed[i].name) == 0) {
 			const char *b = c->bits == 64 ? fixed[i].b64 : fixed[i].b32;
@@ -618,37 +655,7 @@ static bool lookup(struct asmctx *c, const char *m, struct insn *in)
 		in->op = cond_of(m + 3);
 		return true;
 	}
-	/* movzbl, movswq, movslq: source size then destination size */
-	if (n == 6 && (strncmp(m, "movz", 4) == 0 || strncmp(m, "movs", 4) == 0) && suffix_size(m[4]) &&
-	    suffix_size(m[5]) > suffix_size(m[4])) {
-		in->form = F_MOVX;
-		in->sx = m[3] == 's';
-		in->op = suffix_size(m[4]);
-		in->size = suffix_size(m[5]);
-		if ((in->op == 4 && (!in->sx || in->size != 8)) || (in->size == 8 && c->bits == 32))
-			return false;
-		return true;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		char base[16];
-		if (n >= sizeof(base) || (pass == 1 && (n < 2 || !suffix_size(m[n - 1]))))
-			continue;
-		memcpy(base, m, n + 1);
-		if (pass == 1)
-			base[n - 1] = '\0';
-		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
-			if (strcmp(base, sized[i].name) == 0) {
-				in->form = sized[i].form;
-				in->op = sized[i].op;
-				if (pass == 1) {
-					in->size = suffix_size(m[n - 1]);
-					if (in->size == 8 && c->bits == 32)
-						return false;
-				}
-				return true;
-			}
-	}
-	return false;
+	return lookup_sized(c, m, in);
 }
 
 /* ---- parsing statements ---- */
