@@ -16,11 +16,13 @@
 #include "render.h"
 #include "schema.h"
 #include "spec.h"
+#include "symbols.h"
 
 enum { EXIT_SPEC = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
 	"usage: pvopsc [options] SPEC\n"
+	"       pvopsc --list-symbols [--format=text|json] [--arch LIST] SPEC\n"
 	"       pvopsc diff [--format=text|json] OLD NEW   (see pvopsc diff --help)\n"
 	"Compile a paravirt-ops specification into headers, call wrappers and patch tables.\n"
 	"\n"
@@ -31,6 +33,14 @@ static const char usage[] =
 	"      --check       render in memory and compare with DIR: print a unified diff and\n"
 	"                    exit 1 if anything differs; writes nothing\n"
 	"      --arch LIST   only these arches (comma-separated, e.g. x86_64,i386)\n"
+	"      --list-symbols  print what hand-written code owes the link and write nothing:\n"
+	"                    every symbol the generated tables and code name that no generated\n"
+	"                    file defines, one a line: arch, the backend that owes it, symbol,\n"
+	"                    the ops it serves, (the backends whose tables name it); sorted by\n"
+	"                    arch, backend (both in spec order) and symbol; the tables as the\n"
+	"                    family's own templates make them, which a spec's `templates` set\n"
+	"                    may not render (a note says so, unless -q)\n"
+	"      --format=FORMAT  --list-symbols' output: text (default) or json\n"
 	"  -Werror           treat warnings as errors\n"
 	"  -Wno-CHECK, -WCHECK, -Werror=CHECK\n"
 	"                    turn a warning check off, keep it a warning, make it an error\n"
@@ -41,7 +51,7 @@ static const char usage[] =
 	"                    of that spec, and the spec mended\n"
 	"      --schema      print the reference of every spec key\n"
 	"      --json-schema print the spec's schema as JSON Schema (spec/pvops.schema.json)\n"
-	"  -q, --quiet       no summary line\n"
+	"  -q, --quiet       no summary line (nor --list-symbols' note)\n"
 	"  -h, --help        this text\n"
 	"      --version     the version\n"
 	"\n"
@@ -124,11 +134,11 @@ static void report(int errors)
 
 /* The model and render stages, arch by arch (family by family, as templates/ is laid out),
  * for a clean spec: a model of a broken one would only add noise. Only the arches --arch
- * selects were analysed. */
+ * selects were analysed. With a symbol list, the models go there instead of to templates. */
 static void generate(const struct spec *s, const struct analysis *an, const char *spec_name, const char *tmpl_dir,
-		     struct outset *out)
+		     struct outset *out, struct symbols *list)
 {
-	struct renderer *r = render_open(s, spec_name, tmpl_dir);
+	struct renderer *r = list ? NULL : render_open(s, spec_name, tmpl_dir);
 
 	for (const struct family *const *f = families; *f; f++)
 		for (size_t i = 0; i < an->n; i++) {
@@ -137,10 +147,14 @@ static void generate(const struct spec *s, const struct analysis *an, const char
 			if (x->f != *f)
 				continue;
 			model = x->f->model(s, x->a, x->view); /* model */
-			render_arch(r, x->f, x->a, model, out); /* render */
+			if (list)
+				symbols_add(list, model);
+			else
+				render_arch(r, x->f, x->a, model, out); /* render */
 			tv_free(model);
 		}
-	render_close(r);
+	if (r)
+		render_close(r);
 }
 
 /* What compile() met besides the spec's own errors. */
@@ -149,7 +163,7 @@ enum { COMPILED, NO_SUCH_ARCH, NO_TEMPLATES };
 /* load -> schema -> spec -> analyze -> check -> model -> render; the output stage is the
  * caller's. NULL when the spec could not be read or loaded (reported). */
 static struct spec *compile(const char *spec_path, const char *spec_name, const char *tmpl_dir,
-			    const char *const *arches, struct outset *out, int *status)
+			    const char *const *arches, struct outset *out, struct symbols *list, int *status)
 {
 	struct spec *s = spec_read(spec_path); /* load */
 	struct analysis an = {0};
@@ -171,10 +185,10 @@ static struct spec *compile(const char *spec_path, const char *spec_name, const 
 	}
 	family_analyze(s, &an); /* analyze */
 	check_spec(s, &an);     /* check */
-	if (diag_error_count() == 0 && !render_templates_exist(s, tmpl_dir))
+	if (diag_error_count() == 0 && !list && !render_templates_exist(s, tmpl_dir))
 		*status = NO_TEMPLATES;
 	else if (diag_error_count() == 0)
-		generate(s, &an, spec_name, tmpl_dir, out);
+		generate(s, &an, spec_name, tmpl_dir, out, list);
 	family_analysis_free(&an);
 	return s;
 }
@@ -270,12 +284,15 @@ struct options {
 	const char *arch_arg;    /* --arch */
 	const char *depfile;     /* -d */
 	bool check, quiet;
+	bool list_symbols, json; /* --list-symbols, --format=json */
+	const char *format;      /* --format, to check against the mode */
 };
 
 /* Options into o; -1 to go on, else the exit status (--help, --version, an error...). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_EXPLAIN, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION, OPT_WERROR };
+	enum { OPT_CHECK = 256, OPT_ARCH, OPT_MAX, OPT_LIST, OPT_EXPLAIN, OPT_SCHEMA, OPT_JSON_SCHEMA, OPT_DIAG_FORMAT, OPT_VERSION,
+	       OPT_WERROR, OPT_LIST_SYMBOLS, OPT_FORMAT };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"arch", required_argument, NULL, OPT_ARCH},
@@ -285,6 +302,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"schema", no_argument, NULL, OPT_SCHEMA},
 		{"json-schema", no_argument, NULL, OPT_JSON_SCHEMA},
 		{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
+		{"list-symbols", no_argument, NULL, OPT_LIST_SYMBOLS},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"templates", required_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -307,6 +326,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK: o->check = true; break;
 		case OPT_ARCH: o->arch_arg = optarg; break;
 		case OPT_WERROR: diag_set_werror(true); break;
+		case OPT_LIST_SYMBOLS: o->list_symbols = true; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
+				return usage_error("--format is text or json, not '%s'", optarg);
+			o->format = optarg;
+			o->json = strcmp(optarg, "json") == 0;
+			break;
 		case OPT_LIST: check_list(stdout); return 0;
 		case OPT_EXPLAIN: return explain(optarg, stdout);
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
@@ -337,12 +363,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s wants a folder, not an empty name", o->outdir && !o->outdir[0] ? "-o" : "-t");
 	if (o->depfile && !o->depfile[0])
 		return usage_error("%s wants a file, not an empty name", "-d");
+	if (o->format && !o->list_symbols)
+		return usage_error("%s is the format of --list-symbols", "--format");
+	if (o->list_symbols && (o->check || o->depfile || o->outdir))
+		return usage_error("--list-symbols writes nothing: %s has no use with it",
+				   o->check ? "--check" : o->depfile ? "-d" : "-o");
 	return -1;
 }
 
 /* After compile(): report, then write the output or compare it (--check); the exit status. */
 static int finish(const struct spec *s, int status, const char *spec_path, const struct outset *out,
-		  const struct options *o)
+		  const struct symbols *list, const struct options *o)
 {
 	int rc;
 
@@ -363,6 +394,15 @@ static int finish(const struct spec *s, int status, const char *spec_path, const
 		return EXIT_SPEC;
 	}
 	report(0); /* warnings */
+	if (list) {
+		if (s->template_set && !o->quiet) /* its templates may render none of the tables */
+			fprintf(stderr,
+				"pvopsc: note: %s renders the template set '%s'; the listing is what the tables "
+				"would name as templates/<family>/ renders them\n",
+				spec_path, s->template_set);
+		symbols_print(list, stdout, o->json);
+		return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+	}
 	if (!o->check)
 		rc = out_write(out, o->outdir, o->quiet ? NULL : stderr);
 	else if ((rc = out_check(out, o->outdir, stdout)))
@@ -383,6 +423,7 @@ int main(int argc, char **argv)
 	int status, rc;
 	struct spec *s;
 	struct outset out = {0};
+	struct symbols *list;
 
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 1, argv + 1);
@@ -410,8 +451,10 @@ int main(int argc, char **argv)
 	if (!o.outdir)
 		o.outdir = xasprintf("%s/generated", root);
 	spec_name = spec_name_of(spec_path);
-	s = compile(spec_path, spec_name, o.tmpl_dir, arches, &out, &status);
-	rc = finish(s, status, spec_path, &out, &o);
+	list = o.list_symbols ? symbols_new() : NULL;
+	s = compile(spec_path, spec_name, o.tmpl_dir, arches, &out, list, &status);
+	rc = finish(s, status, spec_path, &out, list, &o);
+	symbols_free(list);
 	out_free(&out);
 	spec_free(s);
 	free(arches);

@@ -296,6 +296,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 	if (op->kind == OP_FIELD) {
 		tv_set_str(e, "value", impl && impl->value && impl->value->kind == NODE_SCALAR ? impl->value->str : "0");
 		tv_set_str(e, "how", "field");
+		tv_set_str(e, "from", slot->owner->name);
 	} else if (impl && impl->none) {
 		tv_set_str(e, "value", "NULL");
 		tv_set_str(e, "how", "none");

@@ -13,7 +13,14 @@
  *   static_calls[]: name, default, default_proto, wrapper, ret, returns, params, param_decls
  *   backends[]: name, prefix, hypervisor_type, is_default, tables[] (name, entries[]:
  *               member ("lazy_mode.enter"), qname, value (symbol or C expression), how
- *               ("impl", "fallback", "nop", "none", "field"), comment)
+ *               ("impl", "fallback", "nop", "none", "field"), from (the backend that owns
+ *               the value), comment)
+ *               The family's model adds what the link needs (pvopsc --list-symbols reads
+ *               it): to each entry `symbol`, the link symbol its initializer names ("" for
+ *               none), and `owed`, true when no generated file defines it; and to each
+ *               backend refs[] (symbol, qname: the op it serves, via: the generated symbol
+ *               that names it), the other symbols its generated code names and no
+ *               generated file defines, each owed by that backend
  *   constants[]: name, value
  * member (map): name, qname, cname (qname with '_' for '.'), doc, is_func / is_field /
  *   is_group, kind (call, patchable, callee_save, jump), wrapper, optional,

@@ -17,7 +17,9 @@
  *   be.<backend>         the backend's map from backends[], which gains: upper, bodies[]
  *                        (stem, lines[], bundles, bundle_word, type, what, inline, traps), patchlist[],
  *                        definitions[] (name, var, is_asm_switch, entries[] as
- *                        backends[].tables[] with inherited), branch_targets[] (type_name,
+ *                        backends[].tables[] with inherited; tables[] becomes this list, flat,
+ *                        each entry with symbol and owed), refs[] (see model.h: what its
+ *                        dispatchers name), branch_targets[] (type_name,
  *                        value), setup (its setup function), is_default, asm_aliases[]
  *                        (name, value: the entry points' and fsys names, then the spec's),
  *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
@@ -339,6 +341,7 @@ static char *link_symbol(const char *value)
 struct decls {
 	struct strset seen;
 	struct tval *protos, *links;
+	struct strset generated; /* what the patch lists define: bodies' stems, dispatchers */
 };
 
 static void declare_impl(struct decls *d, const struct spec_op *op, const char *symbol)
@@ -397,6 +400,10 @@ static void add_definition(const struct ia64_view *v, const struct spec_backend 
 	model_entry(e, b, op, v->conv.a, op->name, &slot);
 	const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
 	tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
+	char *link = op->kind == OP_FIELD ? link_symbol(value) : strcmp(how, "none") != 0 ? xstrdup(slot.symbol) : NULL;
+	tv_set_str(e, "symbol", link ? link : "");
+	tv_set_bool(e, "owed", link && !strset_has(&o->d->generated, link));
+	free(link);
 	if (op->kind == OP_FIELD)
 		field_links(t, op, value, o);
 	else if (strcmp(how, "none") != 0)
@@ -416,6 +423,7 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 {
 	const struct spec_arch *a = v->conv.a;
 	struct tval *defs = tv_set(bm, "definitions", tv_list());
+	tv_set(bm, "tables", tv_ref(defs)); /* the common model's, made as IA-64 lays them out */
 	struct defs_out o = {d, NULL, tv_set(bm, "branch_targets", tv_list())};
 	const char *prefix = spec_prefix(b, a);
 
@@ -446,9 +454,13 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 	}
 }
 
-static void add_backend(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm)
+/* The backend's patch list: bodies, dispatchers (each with the refs[] of what it names that
+ * no patch list defines, in `generated`), the list itself; and its macros. */
+static void add_backend(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm,
+			const struct strset *generated)
 {
 	struct tval *bodies = tv_set(bm, "bodies", tv_list()), *plist = tv_set(bm, "patchlist", tv_list());
+	struct tval *refs = tv_set(bm, "refs", tv_list());
 	char *up = upper(b->name);
 
 	tv_set_str(bm, "upper", up);
@@ -469,8 +481,15 @@ static void add_backend(const struct ia64_view *v, const struct spec_backend *b,
 	struct tval *disp = tv_set(bm, "dispatchers", tv_list());
 	for (size_t i = 0; i < v->dispatch.n; i++) {
 		const struct ia64_dispatch *d = v->dispatch.v[i];
-		if (d->b == b)
-			add_dispatch(v, d, disp);
+		if (d->b != b)
+			continue;
+		add_dispatch(v, d, disp);
+		if (d->fallback && !strset_has(generated, d->fallback)) {
+			struct tval *r = tv_add_map(refs);
+			tv_set_str(r, "symbol", d->fallback);
+			tv_set_str(r, "qname", d->op->qname);
+			tv_set_str(r, "via", d->symbol);
+		}
 	}
 	add_macros(v, b, tv_set(bm, "macros", tv_list()));
 }
@@ -763,16 +782,24 @@ static void add_backends(const struct ia64_view *v, struct tval *root)
 	const struct tval *blist = tv_get(root, "backends");
 	struct tval *be = tv_set(root, "be", tv_map());
 	struct vec on = {0};
-	struct decls d = {{0}, tv_set(root, "impl_protos", tv_list()), tv_set(root, "link_symbols", tv_list())};
+	struct decls d = {{0}, tv_set(root, "impl_protos", tv_list()), tv_set(root, "link_symbols", tv_list()), {0}};
 
+	for (size_t i = 0; i < v->bodies.n; i++) {
+		const struct ia64_body *body = v->bodies.v[i];
+		if (!body->inherited)
+			strset_add(&d.generated, body->stem);
+	}
+	for (size_t i = 0; i < v->dispatch.n; i++)
+		strset_add(&d.generated, ((const struct ia64_dispatch *)v->dispatch.v[i])->symbol);
 	spec_backends_on(v->s, v->conv.a, &on);
 	for (size_t i = 0; blist && i < blist->n && i < on.n; i++) {
 		struct tval *bm = blist->items[i];
-		add_backend(v, on.v[i], bm);
+		add_backend(v, on.v[i], bm, &d.generated);
 		add_definitions(v, on.v[i], bm, &d);
 		tv_set(be, ((struct spec_backend *)on.v[i])->name, tv_ref(bm));
 	}
 	strset_free(&d.seen);
+	strset_free(&d.generated);
 	add_pvcheck(v, &on, tv_set(root, "pvcheck", tv_list()));
 	vec_free(&on);
 }

@@ -591,6 +591,7 @@ struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
 	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
+	struct tval *refs;   /* the current backend's: what its bodies name (add_refs keeps the owed) */
 	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
 };
 
@@ -690,6 +691,16 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	tv_set_str(body, "backend", b->name);
 	tv_set_str(body, "qname", in->op->qname);
 	tv_set_str(body, "fixup", keys && keys->fixup ? keys->fixup : "");
+	for (int i = 0; i <= code->nrelocs; i++) { /* the symbols it names, then its fixup */
+		const char *name = i < code->nrelocs ? code->relocs[i].sym : tv_get(body, "fixup")->str;
+		struct tval *r;
+		if (!*name)
+			continue;
+		r = tv_add_map(bc->refs);
+		tv_set_str(r, "symbol", name);
+		tv_set_str(r, "qname", in->op->qname);
+		tv_set_str(r, "via", sym);
+	}
 	tv_set_bool(body, "ret", code->falls_through);
 	lines = tv_set(body, "lines", tv_list());
 	int stack = x86_impl_stack(bc->m->x, impl);
@@ -712,7 +723,32 @@ static void add_proto(struct bctx *bc, const struct spec_op *op, const char *sym
 	}
 }
 
-/* One initializer entry for op in backend b. */
+/* An entry's link symbol (owed: no generated file defines it) and its C initializer, the
+ * symbol as the slot's kind holds it. */
+static void set_init(struct tval *e, const char *symbol, bool owed, const char *before, const char *after)
+{
+	tv_set_str(e, "symbol", symbol);
+	tv_set_bool(e, "owed", owed);
+	tv_set_strf(e, "init", "%s%s%s", before, symbol, after);
+}
+
+/* Backend bm's refs: of what its bodies name, what no generated file defines, each once per op. */
+static void keep_owed_refs(struct bctx *bc, struct tval *bm)
+{
+	struct tval *all = (struct tval *)tv_get(bm, "refs"), *owed = tv_list();
+	struct strset seen = {0};
+
+	for (size_t i = 0; i < all->n; i++) {
+		const char *sym = tv_get(all->items[i], "symbol")->str;
+		char *key = xasprintf("%s %s", sym, tv_get(all->items[i], "qname")->str);
+		if (!strset_has(&bc->seen_bodies, sym) && strcmp(sym, "paravirt_nop") != 0 && strset_add(&seen, key))
+			tv_add(owed, tv_ref(all->items[i]));
+		free(key);
+	}
+	strset_free(&seen);
+	tv_set(bm, "refs", owed);
+}
+
 /* An entry's initializer: paravirt_nop, a callee-save thunk of a C function (made once), or
  * the function itself. */
 static void add_init(struct bctx *bc, const struct x86_opinfo *in, bool nop, bool has_code, const char *sym,
@@ -720,19 +756,19 @@ static void add_init(struct bctx *bc, const struct x86_opinfo *in, bool nop, boo
 {
 	if (nop) {
 		tv_set_str(e, "value", "paravirt_nop");
-		tv_set_str(e, "init", in->kind == OP_CALLEE_SAVE ? "{ .func = paravirt_nop }" : "(void *)paravirt_nop");
+		set_init(e, "paravirt_nop", false, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "(void *)",
+			 in->kind == OP_CALLEE_SAVE ? " }" : "");
 		tv_set_str(e, "comment", "does nothing");
 	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
 		/* a plain C function: adapted to the callee-save convention by a thunk */
-		tv_set_strf(e, "init", "{ .func = __raw_callee_save_%s }", sym);
+		set_init(e, sym, true, "{ .func = __raw_callee_save_", " }");
 		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
 			tv_add_str(thunks, sym);
 		add_proto(bc, in->op, sym);
 	} else {
-		if (in->kind == OP_CALLEE_SAVE)
-			tv_set_strf(e, "init", "{ .func = %s }", sym);
-		else
-			tv_set_str(e, "init", sym);
+		/* a sequence's out-of-line body is generated (paravirt_insns.S) */
+		set_init(e, sym, !has_code, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "",
+			 in->kind == OP_CALLEE_SAVE ? " }" : "");
 		add_proto(bc, in->op, sym);
 	}
 }
@@ -753,6 +789,7 @@ static void add_policy(struct bctx *bc, const struct spec_op *op, const char *ho
 	free(up);
 }
 
+/* One initializer entry for op in backend b. */
 static void add_entry(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in, const char *path,
 		      struct tval *entries, struct tval *thunks, struct tval *insns)
 {
@@ -766,6 +803,8 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	free(member);
 	tv_set_str(e, "comment", "");
 	if (op->kind == OP_FIELD || (slot.impl && slot.impl->none)) {
+		tv_set_str(e, "symbol", ""); /* a C expression */
+		tv_set_bool(e, "owed", false);
 		tv_set_str(e, "init", tv_get(e, "value")->str);
 		if (op->kind != OP_FIELD)
 			tv_set_str(e, "comment", "optional: callers test for NULL");
@@ -820,7 +859,7 @@ static void walk_entries(struct bctx *bc, const struct spec_backend *b, const st
 static void add_backends(struct model *m, struct tval *root)
 {
 	struct tval *list = (struct tval *)tv_get(root, "backends"), *globals = tv_set(root, "globals", tv_list());
-	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, {0}, {0}, {0}};
+	struct bctx bc = {m, tv_set(root, "protos", tv_list()), tv_set(root, "bodies", tv_list()), NULL, NULL, {0}, {0}, {0}};
 
 	struct vec on = {0};
 
@@ -831,6 +870,7 @@ static void add_backends(struct model *m, struct tval *root)
 		struct tval *thunks = tv_set(bm, "thunks", tv_list()), *insns = tv_set(bm, "insns", tv_list());
 
 		bc.policy = tv_set(bm, "policy", tv_list());
+		bc.refs = tv_set(bm, "refs", tv_list());
 
 		for (size_t t = 0; t < m->s->tables.n; t++) {
 			const struct spec_table *tab = m->s->tables.v[t];
@@ -853,6 +893,8 @@ static void add_backends(struct model *m, struct tval *root)
 		}
 		tv_set_int(bm, "ninsns", (long long)insns->n);
 	}
+	for (size_t i = 0; i < on.n && i < list->n; i++) /* every body is known now */
+		keep_owed_refs(&bc, list->items[i]);
 	vec_free(&on);
 	strset_free(&bc.seen_protos);
 	strset_free(&bc.seen_bodies);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole case corpus, the shipped spec and the unit tests again, against a build with
-# AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer: every run must be clean.
+# The whole case corpus, the shipped spec (generated, and listed by --list-symbols) and the
+# unit tests again, against a build with AddressSanitizer (leaks included) and
+# UndefinedBehaviorSanitizer: every run must be clean.
 set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
@@ -21,6 +22,13 @@ for spec in spec/pvops.yaml spec/linux-6.1.yaml; do
 	rc=$?
 	[ $rc -eq 0 ] && ! grep -q 'Sanitizer' "$TMP/gen.err" && ok "$spec clean under sanitizers" ||
 		{ notok "$spec under sanitizers (exit $rc)"; head -30 "$TMP/gen.err"; }
+done
+for format in text json; do
+	"$ROOT/$SB/pvopsc" --list-symbols --format=$format spec/pvops.yaml >"$TMP/list" 2>"$TMP/list.err"
+	rc=$?
+	[ $rc -eq 0 ] && [ -s "$TMP/list" ] && ! grep -q 'Sanitizer' "$TMP/list.err" &&
+		ok "--list-symbols --format=$format clean under sanitizers ($(wc -l <"$TMP/list") lines)" ||
+		{ notok "--list-symbols --format=$format under sanitizers (exit $rc)"; head -30 "$TMP/list.err"; }
 done
 for t in $SB/test_*; do
 	[ -x "$t" ] || continue
