@@ -375,45 +375,49 @@ static const char *kind_word(enum shape_kind k)
 	}
 }
 
-static void check_kind(const struct node *n, const struct shape *sh, const char *key)
+/* The node kind a shape's values have; SH_NAMES: a list (a scalar is one name). */
+static enum node_kind node_kind_of(enum shape_kind k)
 {
-	enum node_kind want;
+	switch (k) {
+	case SH_LIST:
+	case SH_NAMES: return NODE_SEQ;
+	case SH_MAP:
+	case SH_DICT: return NODE_MAP;
+	default: return NODE_SCALAR;
+	}
+}
+
+/* A scalar's value: an integer in range, a boolean. */
+static void check_scalar(const struct node *n, const struct shape *sh, const char *key)
+{
 	long long iv;
 	bool bv;
 
+	if (sh->kind == SH_INT && !schema_scalar_int(n, &iv) && !looks_numeric(n))
+		diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
+	else if (sh->kind == SH_INT && (!schema_scalar_int(n, &iv) || iv < sh->min || iv > sh->max))
+		diag_error(n->pos, "integer-range", "'%s' must be an integer from %lld to %lld, not '%s'", key,
+			   sh->min, sh->max, n->str);
+	else if (sh->kind == SH_BOOL && !schema_scalar_bool(n, &bv))
+		diag_error(n->pos, "wrong-kind", "'%s' must be true or false, not '%s'", key, n->str);
+	else if (sh->kind == SH_SCALAR)
+		check_text(n, sh->lex, key);
+}
+
+static void check_kind(const struct node *n, const struct shape *sh, const char *key)
+{
 	if (sh->alt && n->kind == NODE_MAP) {
 		check_kind(n, sh->alt, key);
 		return;
 	}
-	switch (sh->kind) {
-	case SH_ANY: return;
-	case SH_LIST: want = NODE_SEQ; break;
-	case SH_MAP:
-	case SH_DICT: want = NODE_MAP; break;
-	case SH_NAMES:
-		if (n->kind == NODE_SCALAR)
-			return;
-		want = NODE_SEQ;
-		break;
-	default: want = NODE_SCALAR; break;
-	}
-	if (n->kind != want) {
+	if (sh->kind == SH_ANY || (sh->kind == SH_NAMES && n->kind == NODE_SCALAR))
+		return;
+	if (n->kind != node_kind_of(sh->kind)) {
 		diag_error(n->pos, "wrong-kind", "'%s' must be %s, not a %s", key, kind_word(sh->kind),
 			   node_kind_name(n->kind));
 		return;
 	}
 	switch (sh->kind) {
-	case SH_INT:
-		if (!schema_scalar_int(n, &iv) && !looks_numeric(n))
-			diag_error(n->pos, "wrong-kind", "'%s' must be an integer, not '%s'", key, n->str);
-		else if (!schema_scalar_int(n, &iv) || iv < sh->min || iv > sh->max)
-			diag_error(n->pos, "integer-range", "'%s' must be an integer from %lld to %lld, not '%s'", key,
-				   sh->min, sh->max, n->str);
-		break;
-	case SH_BOOL:
-		if (!schema_scalar_bool(n, &bv))
-			diag_error(n->pos, "wrong-kind", "'%s' must be true or false, not '%s'", key, n->str);
-		break;
 	case SH_NAMES:
 		for (size_t i = 0; i < n->n; i++)
 			if (n->items[i]->kind != NODE_SCALAR)
@@ -429,9 +433,6 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 			check_kind(n->items[i], sh->item, n->keys[i]->str);
 		}
 		break;
-	case SH_SCALAR:
-		check_text(n, sh->lex, key);
-		break;
 	case SH_LIST:
 		for (size_t i = 0; i < n->n; i++)
 			check_kind(n->items[i], sh->item, key);
@@ -439,6 +440,7 @@ static void check_kind(const struct node *n, const struct shape *sh, const char 
 			check_unique(n, sh->unique_key, sh->item->what);
 		break;
 	default:
+		check_scalar(n, sh, key);
 		break;
 	}
 }
