@@ -1023,6 +1023,43 @@ static const char *const templ_slots[16][3] = {
 
 /* Emit one bundle from the queue, as gas's emit_one_bundle does for automatic templates;
  * spell it into sig ("MI;;I;;") when sig is not NULL. */
+/* An instruction that must end its group's bundle (IF_LAST) takes the template's slot for
+ * it: an M the M;;MI template's first (its stop is the template's), a B the last. The slot, or
+ * -1 when that slot is behind slot i. */
+static int last_slot(struct bq *b, int i, int *t)
+{
+	int rslot = i, rt = *t;
+
+	if (b->q[0].type == T_M) {
+		rslot = 0;
+		rt = 5;
+	} else if (b->q[0].type == T_B) {
+		rslot = 2;
+	}
+	if (rslot < i)
+		return -1;
+	if (rt != *t)
+		b->q[0].stop = false; /* the M;;MI template holds the stop */
+	*t = rt;
+	return rslot;
+}
+
+/* A stop inside the bundle before slot i: switch to a template that has one there. False
+ * when none does and the bundle holds something already (it ends here). */
+static bool stop_inside(const struct ia64_insn *in, int i, int *t, bool *eoig, int placed)
+{
+	if (i == 1 && templ[*t][0] == U_M) {
+		*t = 5;
+		*eoig = false;
+	} else if (i == 2 && templ[*t][1] == U_I && !(in->flags & IF_FIRST)) {
+		*t = 1;
+		*eoig = false;
+	} else if (placed) {
+		return false;
+	}
+	return true;
+}
+
 static void emit(struct bq *b, struct buf *sig)
 {
 	enum ia64_type ty[3] = {T_NIL, T_NIL, T_NIL};
@@ -1037,34 +1074,12 @@ static void emit(struct bq *b, struct buf *sig)
 	int t = best_template(ty[0], ty[1], ty[2]);
 	for (int i = 0; i < 3 && b->n > 0; i++) {
 		const struct ia64_insn *in = b->q[0].in;
-		if (in->flags & IF_LAST) {
-			int rslot = i, rt = t;
-			if (b->q[0].type == T_M) {
-				rslot = 0;
-				rt = 5;
-			} else if (b->q[0].type == T_B) {
-				rslot = 2;
-			}
-			if (rslot < i)
-				break;
-			i = rslot;
-			if (rt != t)
-				b->q[0].stop = false; /* the M;;MI template holds the stop */
-			t = rt;
-		}
+		if ((in->flags & IF_LAST) && (i = last_slot(b, i, &t)) < 0)
+			break;
 		if (placed && in->label)
 			break;
-		if (eoig) { /* a stop inside the bundle: switch to a template that has one */
-			if (i == 1 && templ[t][0] == U_M) {
-				t = 5;
-				eoig = false;
-			} else if (i == 2 && templ[t][1] == U_I && !(in->flags & IF_FIRST)) {
-				t = 1;
-				eoig = false;
-			} else if (placed) {
-				break;
-			}
-		}
+		if (eoig && !stop_inside(in, i, &t, &eoig, placed))
+			break;
 		enum unit req = templ[t][i];
 		enum unit got = unit_in(in, b->q[0].type, req, t);
 		if (b->q[0].type == T_DYN && got != U_NIL)
