@@ -224,6 +224,55 @@ static int find_label(const struct asmctx *c, const char *name)
 	return -1;
 }
 
+/* A term of digits [start, i): a number added to e, or a numeric label reference (1f, 1b). */
+static bool add_number(struct asmctx *c, size_t start, size_t i, int sign, struct expr *e)
+{
+	char *stop, *num = xstrndup(c->text + start, i - start);
+	size_t n = strlen(num);
+	unsigned long long v;
+
+	if (n >= 2 && (num[n - 1] == 'f' || num[n - 1] == 'b') && strspn(num, "0123456789") == n - 1) {
+		if (e->label >= 0 || e->sym || sign < 0) {
+			fail(c, start, "a label reference stands alone");
+			free(num);
+			return false;
+		}
+		e->fwd = num[n - 1] == 'f';
+		num[n - 1] = '\0';
+		e->sym = num;
+		e->label = -2; /* resolved by the branch: numeric labels repeat */
+		return true;
+	}
+	v = strtoull(num, &stop, 0);
+	if (*stop) {
+		fail(c, start, "bad number '%s'", num);
+		free(num);
+		return false;
+	}
+	e->val += sign * (long long)v;
+	free(num);
+	return true;
+}
+
+/* A name [start, i): a constant's value added to e, or e's one symbol. */
+static bool add_name(struct asmctx *c, size_t start, size_t i, int sign, struct expr *e)
+{
+	char *name = xstrndup(c->text + start, i - start);
+	long long v;
+
+	if (c->consts && c->consts(name, &v, c->cctx)) {
+		e->val += sign * v;
+		free(name);
+	} else if (e->sym || e->label != -1 || sign < 0) {
+		fail(c, start, "'%s': an operand may add one symbol, no more", name);
+		free(name);
+		return false;
+	} else {
+		e->sym = name;
+	}
+	return true;
+}
+
 /* expr := ['-'] term { ('+'|'-') term }; term := number | name | label reference. */
 static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 {
@@ -246,48 +295,15 @@ static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 		}
 		start = i;
 		if (i < end && isdigit((unsigned char)c->text[i])) {
-			char *stop;
-			unsigned long long v;
 			while (i < end && isalnum((unsigned char)c->text[i]))
 				i++;
-			char *num = xstrndup(c->text + start, i - start);
-			size_t n = strlen(num);
-			if (n >= 2 && (num[n - 1] == 'f' || num[n - 1] == 'b') && strspn(num, "0123456789") == n - 1) {
-				/* 1f / 1b: a numeric local label */
-				if (e->label >= 0 || e->sym || sign < 0) {
-					fail(c, start, "a label reference stands alone");
-					free(num);
-					return false;
-				}
-				e->fwd = num[n - 1] == 'f';
-				num[n - 1] = '\0';
-				e->sym = num;
-				e->label = -2; /* resolved by the branch: numeric labels repeat */
-			} else {
-				v = strtoull(num, &stop, 0);
-				if (*stop) {
-					fail(c, start, "bad number '%s'", num);
-					free(num);
-					return false;
-				}
-				e->val += sign * (long long)v;
-				free(num);
-			}
+			if (!add_number(c, start, i, sign, e))
+				return false;
 		} else if (i < end && is_ident((unsigned char)c->text[i], true)) {
-			long long v;
 			while (i < end && is_ident((unsigned char)c->text[i], false))
 				i++;
-			char *name = xstrndup(c->text + start, i - start);
-			if (c->consts && c->consts(name, &v, c->cctx)) {
-				e->val += sign * v;
-				free(name);
-			} else if (e->sym || e->label != -1 || sign < 0) {
-				fail(c, start, "'%s': an operand may add one symbol, no more", name);
-				free(name);
+			if (!add_name(c, start, i, sign, e))
 				return false;
-			} else {
-				e->sym = name;
-			}
 		} else {
 			fail(c, i, i < end ? "unexpected '%c' in an expression" : "expected a number or a name",
 			     i < end ? c->text[i] : ' ');
@@ -302,6 +318,36 @@ static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 		}
 		sign = 1;
 	}
+}
+
+/* The base (or the index) register of a memory operand, text [s, e) (empty: no base). */
+static bool address_reg(struct asmctx *c, size_t s, size_t e, bool index, int *slot)
+{
+	struct opnd r = {0};
+
+	if (s == e) {
+		if (index)
+			fail(c, s, "expected an index register");
+		return !index;
+	}
+	if (c->text[s] != '%') {
+		fail(c, s, "expected a register");
+		return false;
+	}
+	if (!index && c->bits == 64 && e - s == 4 && strncmp(c->text + s, "%rip", 4) == 0) {
+		*slot = RIP;
+		return true;
+	}
+	if (!parse_reg(c, s + 1, e, &r) || r.kind != O_REG || r.size != c->bits / 8) {
+		fail(c, s, "'%.*s' is not a %d-bit address register", (int)(e - s), c->text + s, c->bits);
+		return false;
+	}
+	if (index && r.reg == X86_SP) {
+		fail(c, s, "the stack pointer cannot be an index");
+		return false;
+	}
+	*slot = r.reg;
+	return true;
 }
 
 /* "(%base,%index,scale)" at text[i] == '('; end is the ')' */
@@ -327,35 +373,9 @@ static bool parse_mem_regs(struct asmctx *c, size_t i, size_t end, struct opnd *
 		fail(c, i, "too many parts in a memory operand");
 		return false;
 	}
-	for (int k = 0; k < n && k < 2; k++) {
-		size_t s = parts[k][0], e = parts[k][1];
-		struct opnd r = {0};
-		int *slot = k == 0 ? &o->base : &o->index;
-		if (s == e) {
-			if (k == 1) {
-				fail(c, s, "expected an index register");
-				return false;
-			}
-			continue;
-		}
-		if (c->text[s] != '%') {
-			fail(c, s, "expected a register");
+	for (int k = 0; k < n && k < 2; k++)
+		if (!address_reg(c, parts[k][0], parts[k][1], k == 1, k == 0 ? &o->base : &o->index))
 			return false;
-		}
-		if (k == 0 && c->bits == 64 && e - s == 4 && strncmp(c->text + s, "%rip", 4) == 0) {
-			*slot = RIP;
-			continue;
-		}
-		if (!parse_reg(c, s + 1, e, &r) || r.kind != O_REG || r.size != c->bits / 8) {
-			fail(c, s, "'%.*s' is not a %d-bit address register", (int)(e - s), c->text + s, c->bits);
-			return false;
-		}
-		if (k == 1 && r.reg == X86_SP) {
-			fail(c, s, "the stack pointer cannot be an index");
-			return false;
-		}
-		*slot = r.reg;
-	}
 	if (n == 3) {
 		struct expr sc = {0};
 		if (!parse_expr(c, parts[2][0], parts[2][1], &sc))
