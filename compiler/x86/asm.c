@@ -1169,6 +1169,53 @@ static bool enc_test(struct asmctx *c, struct insn *in, struct enc *e)
 			 s->rex8 || d->rex8);
 }
 
+/* mov to or from a control or debug register: with a word-sized general register. */
+static bool enc_mov_special(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	bool from = s->kind == O_CR || s->kind == O_DR;
+	struct opnd *g = from ? d : s, *x = from ? s : d;
+
+	if (!is_reg(g) || g->size != c->bits / 8 || (in->size && in->size != c->bits / 8) || x->star) {
+		fail(c, g->off, "a %s register moves to or from a %d-bit general register",
+		     x->kind == O_CR ? "control" : "debug", c->bits);
+		return false;
+	}
+	const char *opc2 = x->kind == O_CR ? (from ? "0f20" : "0f22") : (from ? "0f21" : "0f23");
+	return encode_op(c, e, 4, true, opc2, (struct modrm){x->reg, g, 0}, 0, false);
+}
+
+/* mov $imm: into a register (b0+r, b8+r; movabs's 64-bit immediate), or into memory (c6, c7). */
+static bool enc_mov_imm(struct asmctx *c, struct insn *in, struct enc *e, int size)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	char opc[3];
+
+	if (is_reg(d)) {
+		if (size == 8 && (in->op == 1 || (!fits32s(s->e.val) && !s->e.sym))) {
+			if (s->e.sym) {
+				fail(c, s->off, "a symbol needs a 32-bit field here");
+				return false;
+			}
+			snprintf(opc, sizeof(opc), "%02x", 0xb8 + (d->reg & 7));
+			return encode_op(c, e, 8, false, opc, (struct modrm){-1, NULL, d->reg}, 8, false) &&
+			       (put_le(e, s->e.val, 8), true);
+		}
+		if (size == 8)
+			return encode_op(c, e, 8, false, "c7", (struct modrm){0, d, 0}, 4, false) && put_imm(c, e, s, 4);
+		snprintf(opc, sizeof(opc), "%02x", (size == 1 ? 0xb0 : 0xb8) + (rnum(d) & 7));
+		return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, d->reg}, size, d->rex8) &&
+		       put_imm(c, e, s, size == 1 ? 1 : size == 2 ? 2 : 4);
+	}
+	int isz = size == 1 ? 1 : size == 2 ? 2 : 4;
+	if (size == 8 && !fits32s(s->e.val)) {
+		fail(c, s->off, "$%lld does not fit a sign-extended 32-bit immediate", s->e.val);
+		return false;
+	}
+	return encode_op(c, e, size, false, size == 1 ? "c6" : "c7", (struct modrm){0, d, 0}, isz, false) &&
+	       put_imm(c, e, s, isz);
+}
+
 static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
@@ -1177,18 +1224,8 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 
 	if (!want(c, in, 2))
 		return false;
-	if (s->kind == O_CR || s->kind == O_DR || d->kind == O_CR || d->kind == O_DR) {
-		/* control and debug registers move to and from word-sized general registers */
-		bool from = s->kind == O_CR || s->kind == O_DR;
-		struct opnd *g = from ? d : s, *x = from ? s : d;
-		if (!is_reg(g) || g->size != c->bits / 8 || (in->size && in->size != c->bits / 8) || x->star) {
-			fail(c, g->off, "a %s register moves to or from a %d-bit general register",
-			     x->kind == O_CR ? "control" : "debug", c->bits);
-			return false;
-		}
-		const char *opc2 = x->kind == O_CR ? (from ? "0f20" : "0f22") : (from ? "0f21" : "0f23");
-		return encode_op(c, e, 4, true, opc2, (struct modrm){x->reg, g, 0}, 0, false);
-	}
+	if (s->kind == O_CR || s->kind == O_DR || d->kind == O_CR || d->kind == O_DR)
+		return enc_mov_special(c, in, e);
 	if (!(size = op_size(c, in, 0, 1)))
 		return false;
 	if (!is_rm(d) || (s->kind != O_IMM && !is_rm(s)) || (is_mem(s) && is_mem(d))) {
@@ -1201,32 +1238,8 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 		fail(c, in->off, "movabs moves a 64-bit immediate into a 64-bit register");
 		return false;
 	}
-	if (s->kind == O_IMM) {
-		if (is_reg(d)) {
-			if (size == 8 && (in->op == 1 || (!fits32s(s->e.val) && !s->e.sym))) {
-				if (s->e.sym) {
-					fail(c, s->off, "a symbol needs a 32-bit field here");
-					return false;
-				}
-				snprintf(opc, sizeof(opc), "%02x", 0xb8 + (d->reg & 7));
-				return encode_op(c, e, 8, false, opc, (struct modrm){-1, NULL, d->reg}, 8, false) &&
-				       (put_le(e, s->e.val, 8), true);
-			}
-			if (size == 8)
-				return encode_op(c, e, 8, false, "c7", (struct modrm){0, d, 0}, 4, false) &&
-				       put_imm(c, e, s, 4);
-			snprintf(opc, sizeof(opc), "%02x", (size == 1 ? 0xb0 : 0xb8) + (rnum(d) & 7));
-			return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, d->reg}, size, d->rex8) &&
-			       put_imm(c, e, s, size == 1 ? 1 : size == 2 ? 2 : 4);
-		}
-		int isz = size == 1 ? 1 : size == 2 ? 2 : 4;
-		if (size == 8 && !fits32s(s->e.val)) {
-			fail(c, s->off, "$%lld does not fit a sign-extended 32-bit immediate", s->e.val);
-			return false;
-		}
-		return encode_op(c, e, size, false, size == 1 ? "c6" : "c7", (struct modrm){0, d, 0}, isz, false) &&
-		       put_imm(c, e, s, isz);
-	}
+	if (s->kind == O_IMM)
+		return enc_mov_imm(c, in, e, size);
 	/* 32-bit code moves the accumulator to and from an absolute address with a0..a3 */
 	const struct opnd *mem = is_mem(s) ? s : is_mem(d) ? d : NULL, *acc = mem == s ? d : s;
 	if (c->bits == 32 && mem && mem->base < 0 && mem->index < 0 && acc->reg == 0 && !acc->high8) {
