@@ -1345,6 +1345,59 @@ static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e)
 	       put_imm(c, e, cnt, 1);
 }
 
+/* xchg: 90+r with the accumulator, else 86/87 (a memory operand goes in r/m). */
+static bool enc_xchg(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	int size;
+
+	if (!(size = op_size(c, in, 0, 1)) || !is_rm(s) || !is_rm(d) || (is_mem(s) && is_mem(d)) || !byte_regs_ok(c, in)) {
+		if (!c->failed)
+			fail(c, in->off, "xchg takes two registers, or a register and memory");
+		return false;
+	}
+	if (is_reg(s) && is_reg(d) && size != 1 && (s->reg == 0 || d->reg == 0) &&
+	    !(c->bits == 64 && size == 4 && s->reg == 0 && d->reg == 0)) {
+		char opc[3];
+		int other = s->reg == 0 ? d->reg : s->reg;
+		snprintf(opc, sizeof(opc), "%02x", 0x90 + (other & 7));
+		return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, other}, 0, false);
+	}
+	if (is_mem(s)) {
+		struct opnd t = *s;
+		*s = *d;
+		*d = t;
+	}
+	return encode_op(c, e, size, false, size == 1 ? "86" : "87", (struct modrm){rnum(s), d, 0}, 0,
+			 s->rex8 || d->rex8);
+}
+
+/* bt, bts, btr, btc: a bit number $0..255 (0f ba /op) or in a register (0f a3, ab, b3, bb). */
+static bool enc_bt(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	static const char *const bt_reg[4] = {"0fa3", "0fab", "0fb3", "0fbb"};
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	int size;
+
+	if (!(size = op_size(c, in, 0, 1)) || size == 1 || !is_rm(d)) {
+		if (!c->failed)
+			fail(c, in->off, "bt takes $imm or a register, then a 16-, 32- or 64-bit operand");
+		return false;
+	}
+	if (s->kind == O_IMM) {
+		if (s->e.sym || s->e.val < 0 || s->e.val > 255) {
+			fail(c, s->off, "the bit number is $0..255");
+			return false;
+		}
+		return encode_op(c, e, size, false, "0fba", (struct modrm){in->op, d, 0}, 1, false) && put_imm(c, e, s, 1);
+	}
+	if (!is_reg(s)) {
+		fail(c, s->off, "expected $imm or a register");
+		return false;
+	}
+	return encode_op(c, e, size, false, bt_reg[in->op - 4], (struct modrm){s->reg, d, 0}, 0, false);
+}
+
 static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
@@ -1371,46 +1424,9 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e)
 		return encode_op(c, e, in->size, false, in->sx ? (in->op == 1 ? "0fbe" : "0fbf") : (in->op == 1 ? "0fb6" : "0fb7"),
 				 (struct modrm){d->reg, s, 0}, 0, s->rex8);
 	case F_XCHG:
-		if (!(size = op_size(c, in, 0, 1)) || !is_rm(s) || !is_rm(d) || (is_mem(s) && is_mem(d)) ||
-		    !byte_regs_ok(c, in)) {
-			if (!c->failed)
-				fail(c, in->off, "xchg takes two registers, or a register and memory");
-			return false;
-		}
-		if (is_reg(s) && is_reg(d) && size != 1 && (s->reg == 0 || d->reg == 0) &&
-		    !(c->bits == 64 && size == 4 && s->reg == 0 && d->reg == 0)) {
-			char opc[3];
-			int other = s->reg == 0 ? d->reg : s->reg;
-			snprintf(opc, sizeof(opc), "%02x", 0x90 + (other & 7));
-			return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, other}, 0, false);
-		}
-		if (is_mem(s)) {
-			struct opnd t = *s;
-			*s = *d;
-			*d = t;
-		}
-		return encode_op(c, e, size, false, size == 1 ? "86" : "87", (struct modrm){rnum(s), d, 0}, 0,
-				 s->rex8 || d->rex8);
-	default: /* F_BT */
-		if (!(size = op_size(c, in, 0, 1)) || size == 1 || !is_rm(d)) {
-			if (!c->failed)
-				fail(c, in->off, "bt takes $imm or a register, then a 16-, 32- or 64-bit operand");
-			return false;
-		}
-		if (s->kind == O_IMM) {
-			if (s->e.sym || s->e.val < 0 || s->e.val > 255) {
-				fail(c, s->off, "the bit number is $0..255");
-				return false;
-			}
-			return encode_op(c, e, size, false, "0fba", (struct modrm){in->op, d, 0}, 1, false) &&
-			       put_imm(c, e, s, 1);
-		}
-		if (!is_reg(s)) {
-			fail(c, s->off, "expected $imm or a register");
-			return false;
-		}
-		static const char *const bt_reg[4] = {"0fa3", "0fab", "0fb3", "0fbb"};
-		return encode_op(c, e, size, false, bt_reg[in->op - 4], (struct modrm){s->reg, d, 0}, 0, false);
+		return enc_xchg(c, in, e);
+	default:
+		return enc_bt(c, in, e);
 	}
 }
 
