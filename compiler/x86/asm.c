@@ -1454,6 +1454,28 @@ static int target_of(struct asmctx *c, const struct insn *in, const struct opnd 
 	return -1;
 }
 
+/* A branch at `here` to instruction `target` (ninsns: the end): rel8 when layout found it
+ * near enough, else rel32. */
+static void branch_to_label(struct asmctx *c, const struct insn *in, struct enc *e, int here, int target)
+{
+	int dest = target < c->ninsns ? c->insns[target].at : c->insns[c->ninsns - 1].at + c->insns[c->ninsns - 1].len;
+
+	if (in->form == F_CALL) {
+		put(e, 0xe8);
+		put_le(e, dest - (here + 5), 4);
+	} else if (!in->near) {
+		put(e, in->form == F_JCC ? 0x70u + (unsigned)in->op : 0xeb);
+		put_le(e, dest - (here + 2), 1);
+	} else if (in->form == F_JCC) {
+		put(e, 0x0f);
+		put(e, 0x80u + (unsigned)in->op);
+		put_le(e, dest - (here + 6), 4);
+	} else {
+		put(e, 0xe9);
+		put_le(e, dest - (here + 5), 4);
+	}
+}
+
 static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int here, bool *stops, bool *calls)
 {
 	struct opnd *o = &in->o[0];
@@ -1499,21 +1521,7 @@ static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int her
 		fail(c, o->off, "a label reference takes no offset");
 		return false;
 	}
-	int dest = target < c->ninsns ? c->insns[target].at : c->insns[c->ninsns - 1].at + c->insns[c->ninsns - 1].len;
-	if (in->form == F_CALL) {
-		put(e, 0xe8);
-		put_le(e, dest - (here + 5), 4);
-	} else if (!in->near) {
-		put(e, in->form == F_JCC ? 0x70u + (unsigned)in->op : 0xeb);
-		put_le(e, dest - (here + 2), 1);
-	} else if (in->form == F_JCC) {
-		put(e, 0x0f);
-		put(e, 0x80u + (unsigned)in->op);
-		put_le(e, dest - (here + 6), 4);
-	} else {
-		put(e, 0xe9);
-		put_le(e, dest - (here + 5), 4);
-	}
+	branch_to_label(c, in, e, here, target);
 	return true;
 }
 
