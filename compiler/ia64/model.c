@@ -19,7 +19,7 @@
  *                        definitions[] (name, var, is_asm_switch, entries[] as
  *                        backends[].tables[] with inherited; tables[] becomes this list, flat,
  *                        each entry with symbol and owed), refs[] (see model.h: what its
- *                        dispatchers name), branch_targets[] (type_name,
+ *                        bodies' movl and its dispatchers name), branch_targets[] (type_name,
  *                        value), setup (its setup function), is_default, asm_aliases[]
  *                        (name, value: the entry points' and fsys names, then the spec's),
  *                        dispatchers[] (symbol, num_reg, reads, cases[] (number, stem, name),
@@ -454,6 +454,40 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 	}
 }
 
+static void add_ref(struct tval *refs, const char *symbol, const char *qname, const char *via)
+{
+	struct tval *r = tv_add_map(refs);
+	tv_set_str(r, "symbol", symbol);
+	tv_set_str(r, "qname", qname);
+	tv_set_str(r, "via", via);
+}
+
+/* The link symbols a body's movl immediates name ("movl r2 = sym + 8", how IA-64 code takes
+ * an address; other instructions' operands such as "ssm psr.i" name no symbol): identifiers
+ * that are neither the spec's constants, nor its own labels, nor in `generated`; refs of
+ * the body's stem. */
+static void add_body_refs(const struct ia64_view *v, const struct ia64_body *body, const struct strset *generated,
+			  struct tval *refs)
+{
+	for (int i = 0; body->parsed && i < body->seq.n; i++) {
+		const char *imm = strcmp(body->seq.v[i].mnem, "movl") == 0 ? body->seq.v[i].imm : "";
+		for (const char *p = imm; *p;) {
+			size_t n = 0;
+			while (isalnum((unsigned char)p[n]) || p[n] == '_')
+				n++;
+			bool ident = n && !isdigit((unsigned char)*p) && (p == imm || p[-1] != '@'); /* not @gprel */
+			char *name = xstrndup(p, n);
+			bool label = false;
+			for (int k = 0; k < body->seq.nlabels; k++)
+				label |= strcmp(body->seq.labels[k], name) == 0;
+			if (ident && !label && !strset_has(generated, name) && !spec_constant(v->s, name, v->conv.a))
+				add_ref(refs, name, body->op->qname, body->stem);
+			free(name);
+			p += n ? n : 1;
+		}
+	}
+}
+
 /* The backend's patch list: bodies, dispatchers (each with the refs[] of what it names that
  * no patch list defines, in `generated`), the list itself; and its macros. */
 static void add_backend(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm,
@@ -471,6 +505,8 @@ static void add_backend(const struct ia64_view *v, const struct spec_backend *b,
 		if (body->b != b)
 			continue;
 		body_map(body, bodies);
+		if (!body->inherited) /* a copy names what its fallback's body does */
+			add_body_refs(v, body, generated, refs);
 		if (body->is_inline) {
 			struct tval *e = tv_add_map(plist);
 			tv_set_str(e, "stem", body->stem);
@@ -484,12 +520,8 @@ static void add_backend(const struct ia64_view *v, const struct spec_backend *b,
 		if (d->b != b)
 			continue;
 		add_dispatch(v, d, disp);
-		if (d->fallback && !strset_has(generated, d->fallback)) {
-			struct tval *r = tv_add_map(refs);
-			tv_set_str(r, "symbol", d->fallback);
-			tv_set_str(r, "qname", d->op->qname);
-			tv_set_str(r, "via", d->symbol);
-		}
+		if (d->fallback && !strset_has(generated, d->fallback))
+			add_ref(refs, d->fallback, d->op->qname, d->symbol);
 	}
 	add_macros(v, b, tv_set(bm, "macros", tv_list()));
 }

@@ -115,6 +115,18 @@ if command -v $AS >/dev/null && command -v $NM >/dev/null; then
 			notok "symbols: ia64: $b: named vs listed: $(diff "$TMP/named" "$TMP/mine" | grep '^[<>]' | head -5 | tr '\n' ' ')"
 		fi
 	done
+	# a body that takes a symbol's address: listed, and what its patch list leaves undefined
+	sed 's/^            movl r2 = 0x2000000000000000$/            movl r2 = ia64_test_base + 0x2000000000000000/' "$spec" >"$TMP/movl.yaml"
+	"$PVOPSC" -q -t "$ROOT/templates" --arch ia64 -o "$TMP/movl" "$TMP/movl.yaml" 2>"$TMP/err" &&
+		cpp -P -undef -nostdinc -x assembler-with-cpp -D__ASSEMBLY__ -I"$TMP/movl/ia64" "$TMP/movl/ia64/native/patchlist.S" >"$TMP/movl.s" &&
+		$AS -xexplicit --fatal-warnings -o "$TMP/movl.o" "$TMP/movl.s" 2>>"$TMP/err" ||
+		{ notok "symbols: ia64: the spec with movl r2 = ia64_test_base generates and assembles: $(head -1 "$TMP/err")"; exit 1; }
+	"$PVOPSC" --list-symbols --arch ia64 "$TMP/movl.yaml" | awk '{ print $1, $2, $3, $4 }' >"$TMP/movl.list"
+	added=$(diff <("$PVOPSC" --list-symbols --arch ia64 "$spec" | awk '{ print $1, $2, $3, $4 }') "$TMP/movl.list" | sed -n 's/^> //p')
+	undef=$($NM -u "$TMP/movl.o" | awk '{ print $2 }')
+	[ "$added" = "ia64 native ia64_test_base pv_cpu_ops.set_rr0_to_rr4" ] && [ "$undef" = ia64_test_base ] &&
+		ok "symbols: ia64: a body's movl of a symbol lists it for its backend and op, as nm -u of its patch list shows it" ||
+		notok "symbols: ia64: movl ia64_test_base: listed '$added', nm -u '$undef'"
 else
 	notok "symbols: ia64: binutils-ia64-linux-gnu missing (make deps)"
 fi
