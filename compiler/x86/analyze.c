@@ -201,6 +201,10 @@ static void add_info(struct walk *w, const struct spec_op *op, int slot)
 	i->op = op;
 	i->kind = kind_on(x, op);
 	i->type = -1;
+	i->name_at = node_pos_of(op->node, "name");
+	i->type_at = node_pos_of(op->node, "type");
+	i->struct_at = node_pos_of(op->node, "struct");
+	i->clobbers_at = op->clobbers ? node_pos_of(op->clobbers, x->a->name) : op->node->pos;
 	if (op->kind == OP_FIELD || op->kind == OP_GROUP)
 		return;
 	i->type = w->type++;
@@ -603,7 +607,7 @@ static void read_impl_keys(struct x86_arch *x)
 			long long v;
 			if (stack && stack->kind == NODE_MAP) /* a number, or a map of arch to number */
 				stack = spec_for_arch(stack, x->a);
-			if (!f && !fixup && !stack)
+			if (!f && !fixup && !stack && !impl->nop)
 				continue;
 			x->impl_keys = xrealloc(x->impl_keys, (size_t)(x->nimpl_keys + 1) * sizeof(*x->impl_keys));
 			x->impl_keys[x->nimpl_keys++] = (struct x86_impl_keys){
@@ -614,6 +618,7 @@ static void read_impl_keys(struct x86_arch *x)
 				.has_stack = stack != NULL,
 				.stack = schema_scalar_int(stack, &v) && v >= -255 && v <= 255 ? (int)v : 0,
 				.stack_at = stack ? stack->pos : impl->node->pos,
+				.nop_at = node_pos_of(impl->node, "nop"),
 			};
 		}
 	}
@@ -696,6 +701,11 @@ static void read_keys(struct x86_arch *x)
 	x->percpu_segment = seg && seg->kind == NODE_SCALAR ? seg->str : NULL;
 	x->percpu_segment_at = seg ? seg->pos : x->a->node->pos;
 	x->no_ret_regs = rr && rr->kind == NODE_SEQ && rr->n == 0;
+	x->at = (struct x86_arch_places){
+		node_pos_of(x->a->node, "arg_regs"), node_pos_of(x->a->node, "ret_regs"),
+		node_pos_of(x->a->node, "stack_args"), node_pos_of(x->a->node, "call_clobbers"),
+		node_pos_of(x->a->node, "callee_save_clobbers"), node_pos_of(x->a->node, "clobber_mask"),
+	};
 	spec_each_op(s, add_op_keys, x);
 	if (x->nop_keys > 1)
 		qsort(x->op_keys, (size_t)x->nop_keys, sizeof(*x->op_keys), key_by_op);

@@ -66,6 +66,8 @@ struct x86_opinfo {
 	struct x86_binding bind;
 	int pad;            /* NOP bytes after the call, to reach the op's site_bytes */
 	int site;           /* length of its site in C, padding included */
+	struct pos name_at, type_at, struct_at; /* its keys' places, for messages */
+	struct pos clobbers_at; /* its `clobbers` for the arch (the map, or the op, without one) */
 };
 
 /* A backend's sequence for the arch, assembled once (analysis). */
@@ -106,6 +108,7 @@ struct x86_impl_keys {
 	int stack;                  /* ... the bytes it takes off its caller's stack (0: not a number
 				     * from -255 to 255) */
 	struct pos stack_at;
+	struct pos nop_at;          /* its `nop` */
 };
 
 /* An asm macro as the x86 family reads it (every macro of the spec, on any arch). */
@@ -153,6 +156,9 @@ struct x86_arch {
 	int *by_qname;           /* ops sorted by qname, for x86_info_named */
 	struct x86_impl_code *codes; /* every backend sequence of the arch, sorted by node */
 	int ncodes;
+	struct x86_arch_places {     /* where the arch's lists are, for messages */
+		struct pos arg_regs, ret_regs, stack_args, call_clobbers, callee_save_clobbers, clobber_mask;
+	} at;
 	const char *percpu_segment;  /* `percpu_segment`, or NULL */
 	struct pos percpu_segment_at;
 	bool no_ret_regs;            /* `ret_regs` is an empty list */

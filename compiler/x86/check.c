@@ -79,7 +79,6 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 	const struct spec_arch *a = x->a;
 	const struct x86_conv *c = &x->conv;
 	unsigned ret = c->ret[0] | c->ret[1], masked = 0;
-	struct pos at = a->node->pos;
 
 	(void)chk;
 	if (!x->conv_ok)
@@ -101,30 +100,30 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 	if (seg && strcmp(seg, "fs") != 0 && strcmp(seg, "gs") != 0)
 		diag_error(x->percpu_segment_at, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg);
 	if (a->arg_regs.n > 8)
-		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
+		diag_error(x->at.arg_regs, "x86-convention", "at most 8 argument registers");
 	if (x->no_ret_regs) /* other shapes: the schema or the register grammar says */
-		diag_error(node_pos_of(a->node, "ret_regs"), "x86-convention", "an x86 arch needs a return register");
+		diag_error(x->at.ret_regs, "x86-convention", "an x86 arch needs a return register");
 	if (a->stack_args < 0 || c->nargs + a->stack_args > 8)
-		diag_error(node_pos_of(a->node, "stack_args"), "x86-convention",
+		diag_error(x->at.stack_args, "x86-convention",
 			   "stack_args must be 0 or more, and with the argument registers at most 8");
 	if (a->clobber_mask.n > 16)
-		diag_error(node_pos_of(a->node, "clobber_mask"), "x86-convention",
+		diag_error(x->at.clobber_mask, "x86-convention",
 			   "a patch record's clobber mask has 16 bits; clobber_mask names %d registers", a->clobber_mask.n);
 	for (int i = 0; i < c->nmask; i++)
 		masked |= c->mask_reg[i] >= 0 ? 1u << c->mask_reg[i] : 0;
 	struct {
 		unsigned sub, super;
-		const char *key, *what;
+		struct pos at;
+		const char *what;
 	} rules[] = {
-		{ret, c->callee, "callee_save_clobbers", "the return registers are modified by every call, so callee_save_clobbers needs"},
-		{c->callee, c->call, "callee_save_clobbers", "a callee-save call modifies less than a normal one, so call_clobbers needs"},
-		{c->call, masked, "clobber_mask", "a site's clobber mask must be able to say every call clobber, so clobber_mask needs"},
+		{ret, c->callee, x->at.callee_save_clobbers, "the return registers are modified by every call, so callee_save_clobbers needs"},
+		{c->callee, c->call, x->at.call_clobbers, "a callee-save call modifies less than a normal one, so call_clobbers needs"},
+		{c->call, masked, x->at.clobber_mask, "a site's clobber mask must be able to say every call clobber, so clobber_mask needs"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (rules[i].sub & ~rules[i].super) {
 			char *miss = regs_text(x, rules[i].sub & ~rules[i].super);
-			at = node_pos_of(a->node, i == 1 ? "call_clobbers" : rules[i].key);
-			diag_error(at, "x86-convention", "%s %s", rules[i].what, miss);
+			diag_error(rules[i].at, "x86-convention", "%s %s", rules[i].what, miss);
 			free(miss);
 		}
 }
@@ -174,7 +173,7 @@ static void op_clobbers(const struct x86_arch *x, const struct x86_opinfo *in)
 {
 	const struct spec_op *op = in->op;
 	const struct spec_arch *a = x->a;
-	struct pos at = node_pos_of(op->clobbers, a->name);
+	struct pos at = in->clobbers_at;
 	unsigned bound = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
 	unsigned need = 0;
 
@@ -266,7 +265,7 @@ static void op_patch_type(const struct x86_arch *x, const struct x86_opinfo *in)
 	const struct spec_op *op = in->op;
 
 	if (in->type > 255)
-		diag_error(node_pos_of(op->node, "name"), "x86-patch-type",
+		diag_error(in->name_at, "x86-patch-type",
 			   "'%s' has patch type %d on %s; a patch record holds the type in one byte (at most 255)",
 			   op->qname, in->type, x->a->name);
 }
@@ -389,17 +388,17 @@ static void table_layout(const struct check_ctx *cx, const struct check *chk)
 			if (op->table != tab)
 				continue;
 			if (op->kind == OP_FIELD)
-				diag_error(node_pos_of(op->node, "type"), "x86-table-layout",
+				diag_error(x->ops[i].type_at, "x86-table-layout",
 					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
 					   "data belongs in a table of its own (like pv_info)", op->qname);
 			if (op->kind != OP_GROUP || !model_op_on_arch(op, x->a))
 				continue;
 			for (int g = 0; g < ngroups; g++)
 				if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
-					diag_error(node_pos_of(op->node, "struct"), "x86-table-layout",
+					diag_error(x->ops[i].struct_at, "x86-table-layout",
 						   "'struct %s' is defined by '%s' with other members", op->struct_name,
 						   groups[g]->qname);
-					diag_note(node_pos_of(groups[g]->node, "struct"), "first defined here");
+					diag_note(x86_info(x, groups[g])->struct_at, "first defined here");
 				}
 			if (ngroups < (int)ARRAY_SIZE(groups))
 				groups[ngroups++] = op;
@@ -571,7 +570,7 @@ static void jump_form(const struct check_ctx *cx, const struct check *chk)
 			const struct spec_impl *impl = b->impls.v[j];
 			const struct x86_opinfo *in = impl->op && impl->nop ? x86_info_named(x, impl->qname) : NULL;
 			if (in && in->kind == OP_JUMP && (impl->arches >> x->a->index & 1))
-				diag_error(node_pos_of(impl->node, "nop"), "x86-jump-form",
+				diag_error(x86_impl_keys_of(x, impl)->nop_at, "x86-jump-form",
 					   "'%s' is a jump op: control never comes back from it, so it cannot do nothing",
 					   impl->qname);
 		}
@@ -607,7 +606,7 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		if (impl && from != b) /* said for the backend it comes from */
 			continue;
 		char *keep = regs_text(x, c_changes & ~in->clobbers);
-		diag_error(impl ? impl->node->pos : node_pos_of(in->op->clobbers, x->a->name), "x86-clobber-set",
+		diag_error(impl ? impl->node->pos : in->clobbers_at, "x86-clobber-set",
 			   "'%s' promises its sites on %s keep %s, but backend '%s' implements it with a C function, "
 			   "which may change them; give it code for %s, or make it a no-op", in->op->qname, x->a->name,
 			   keep, b->name, x->a->name);
