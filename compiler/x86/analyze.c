@@ -14,6 +14,7 @@
 
 static void read_keys(struct x86_arch *x);
 static void free_keys(struct x86_arch *x);
+static void read_departures(struct x86_arch *x);
 static const struct x86_op_keys *op_keys_of(const struct x86_arch *x, const struct spec_op *op);
 static const struct x86_arch_entry *entry_for(const struct x86_arch_entry *v, int n, const struct spec_arch *a);
 static int site_pad(const struct x86_arch *x, const struct x86_opinfo *in, int call);
@@ -717,10 +718,77 @@ static void read_keys(struct x86_arch *x)
 	for (size_t i = 0, k = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
 		if (macs->items[i]->kind == NODE_MAP)
 			read_macro(x, &x->macros[k++], macs->items[i]);
+	read_departures(x);
+}
+
+/* ---- departures from Linux (`departs`) ---- */
+
+static const char *text_of(const struct node *map, const char *key)
+{
+	const struct node *n = node_get(map, key);
+	return n && n->kind == NODE_SCALAR ? n->str : "";
+}
+
+/* The `departs` of a node, if it has one; where: what the node is (taken). */
+static void departure(struct x86_arch *x, const struct node *n, char *where)
+{
+	const struct node *d = node_get(n, "departs");
+
+	if (!d || d->kind != NODE_MAP) {
+		free(where);
+		return;
+	}
+	x->departures = xrealloc(x->departures, (size_t)(x->ndepartures + 1) * sizeof(*x->departures));
+	x->departures[x->ndepartures++] =
+		(struct x86_departure){where, text_of(d, "what"), text_of(d, "why"), text_of(d, "test")};
+}
+
+static void op_departure(struct spec_op *op, void *ctx)
+{
+	struct x86_arch *x = ctx;
+
+	if (model_op_on_arch(op, x->a))
+		departure(x, op->node, xasprintf("op `%s`", op->qname));
+}
+
+static void read_departures(struct x86_arch *x)
+{
+	const struct spec *s = x->s;
+	const struct spec_arch *a = x->a;
+	const struct node *macs = s->asm_macros;
+
+	departure(x, a->node, xasprintf("arch `%s`", a->name));
+	for (size_t i = 0; i < s->tables.n; i++) {
+		const struct spec_table *t = s->tables.v[i];
+		if (t->arches >> a->index & 1)
+			departure(x, t->node, xasprintf("table `%s`", t->name));
+	}
+	spec_each_op(s, op_departure, x);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		if (!spec_backend_on(b, a))
+			continue;
+		departure(x, b->node, xasprintf("backend `%s`", b->name));
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			if (impl->op && (impl->arches >> a->index & 1) && model_op_on_arch(impl->op, a))
+				departure(x, impl->node, xasprintf("%s's `%s`", b->name, impl->qname));
+		}
+	}
+	for (size_t i = 0, k = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++) {
+		if (macs->items[i]->kind != NODE_MAP)
+			continue;
+		const struct x86_macro *m = &x->macros[k++];
+		if (x86_macro_on(m, a) && m->has_name)
+			departure(x, macs->items[i], xasprintf("macro `%s`", m->name));
+	}
 }
 
 static void free_keys(struct x86_arch *x)
 {
+	for (int i = 0; i < x->ndepartures; i++)
+		free(x->departures[i].where);
+	free(x->departures);
 	for (int i = 0; i < x->nop_keys; i++) {
 		free(x->op_keys[i].kinds);
 		free(x->op_keys[i].site_bytes);

@@ -144,6 +144,13 @@ struct x86_macro {
 	const struct node *doc;
 };
 
+/* A `departs`: where the output knowingly differs from Linux 2.6.30's, and why. */
+struct x86_departure {
+	char *where;            /* "op `pv_cpu_ops.iret`", "xen's `pv_cpu_ops.swapgs`" */
+	const char *what, *why; /* "" when not given */
+	const char *test;       /* what holds it, or "" */
+};
+
 /* The family's view of one arch: what its checks and its model read. */
 struct x86_arch {
 	const struct spec *s;
@@ -168,6 +175,10 @@ struct x86_arch {
 	int nimpl_keys;
 	struct x86_macro *macros;    /* in spec order */
 	int nmacros;
+	struct x86_departure *departures; /* of what exists on the arch, in spec order: the arch, its
+					   * tables and ops, its backends and their implementations,
+					   * its macros */
+	int ndepartures;
 };
 
 /* Parses each op's declared clobbers for the arch, which reports their syntax errors. */

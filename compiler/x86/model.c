@@ -408,6 +408,26 @@ static void add_pvop(const struct x86_arch *x, const struct spec_op *op, const s
 	buf_free(&b);
 }
 
+/* `takes_frame`: the backends whose implementation of op takes a frame off its caller's stack
+ * (`stack`), "" if none. Such an op has no C wrapper: a C caller has no frame to give. */
+static void frame_takers(struct model *md, const struct spec_op *op, struct tval *m)
+{
+	struct buf b = {0};
+	struct vec on = {0};
+
+	buf_puts(&b, "");
+	spec_backends_on(md->s, md->x->a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *be = on.v[i], *from = NULL;
+		const struct spec_impl *impl = spec_impl(be, op, md->x->a, &from);
+		if (impl && from == be && x86_impl_stack(md->x, impl) > 0)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", be->name);
+	}
+	tv_set_str(m, "takes_frame", b.data);
+	buf_free(&b);
+	vec_free(&on);
+}
+
 /* What the op's kind on the arch gives it: the kind's words, its slot, its mask, its member. */
 static void add_kind(const struct model *md, const struct spec_op *op, const struct x86_opinfo *in, struct tval *m)
 {
@@ -492,6 +512,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		add_pvop(md->x, op, in, m);
 	add_kind(md, op, in, m);
 	tv_set(m, "preps", tv_list());
+	frame_takers(md, op, m);
 	if (!x86_is_site(in->kind)) {
 		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
 		return;
@@ -997,6 +1018,23 @@ static void add_macros(struct model *m, struct tval *root)
 	}
 }
 
+/* ---- departures from Linux ---- */
+
+/* DEPARTURES.md: every `departs` the analysis found for the arch, in spec order. */
+static void add_departures(struct model *m, struct tval *root)
+{
+	struct tval *list = tv_set(root, "departures", tv_list());
+
+	for (int i = 0; i < m->x->ndepartures; i++) {
+		const struct x86_departure *d = &m->x->departures[i];
+		struct tval *e = tv_add_map(list);
+		tv_set_str(e, "where", d->where);
+		tv_set_str(e, "what", d->what);
+		tv_set_str(e, "why", d->why);
+		tv_set_str(e, "test", d->test);
+	}
+}
+
 static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, const void *view)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
@@ -1010,6 +1048,7 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, c
 	add_machinery(m, root);
 	add_backends(m, root);
 	add_macros(m, root);
+	add_departures(m, root);
 	/* the constants the x86 assembler reads (spec_const, analyze.c): the spec's plain
 	 * integers on this arch, as .equ and as C alike; the common model's `constants` also
 	 * holds other text (IA-64 expressions) */
