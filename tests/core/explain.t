@@ -39,7 +39,7 @@ while read -r check doc; do
 	if [ "$(head -n1 "$TMP/explain")" != "$check: $doc" ]; then
 		notok "explain $check: the first line is not the rule --list-checks gives"; continue
 	elif [ -z "$case" ] || [ ! -f "$case/fixed.yaml" ] || ! grep -q "^Right ($case/fixed.yaml):\$" "$TMP/explain"; then
-		notok "explain $check: no wrong and right example"; continue
+		notok "explain $check: no wrong and right example: give its golden error case a fixed.yaml (tests/cases/README.md)"; continue
 	fi
 	run "$case" spec.yaml
 	rc=$?

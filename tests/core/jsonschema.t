@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The JSON Schema of the spec (pvopsc --json-schema, from the schema table) is the one checked
 # in beside the spec and named by its yaml-language-server line; it is a valid draft 2020-12
-# schema; python3-jsonschema accepts the shipped spec and every golden case's spec, and refuses
-# every case whose error is the schema's own (unknown-key, missing-key, wrong-kind).
+# schema; python3-jsonschema accepts the shipped spec, every golden case's spec and every
+# mended spec (fixed.yaml), and refuses every case whose error is the schema's own
+# (unknown-key, missing-key, wrong-kind).
 set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
@@ -61,5 +62,11 @@ for case in sorted(os.listdir(sys.argv[3])):
     else:
         good += 1
 print("ok - json-schema: %d golden case specs validate, %d schema-error cases are refused" % (good, bad))
+
+# the right examples of --explain (fixed.yaml) compile, so the schema takes every one
+fixed = [c for c in sorted(os.listdir(sys.argv[3])) if os.path.exists(os.path.join(sys.argv[3], c, "fixed.yaml"))]
+refused = [c for c in fixed if errors(os.path.join(sys.argv[3], c, "fixed.yaml"))]
+print(("ok - json-schema: all %d mended specs (fixed.yaml) validate" % len(fixed)) if fixed and not refused else
+      "not ok - json-schema: %d of %d fixed.yaml refused: %s" % (len(refused), len(fixed), " ".join(refused)))
 PY
 exit 0
