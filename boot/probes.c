@@ -607,6 +607,23 @@ PROBE(load_gs_index)
 	raw_wrmsr(MSR_GS_BASE, 0);
 }
 
+/* The same through SWAPGS_UNSAFE_STACK (x86_64/swapgs.S), whose site holds native's swapgs
+ * itself: it runs with no stack. */
+void swapgs_unsafe(void);
+
+PROBE(swapgs_unsafe)
+{
+	u64 gs = raw_rdmsr(MSR_GS_BASE), kgs = raw_rdmsr(MSR_KERNEL_GS_BASE);
+
+	raw_wrmsr(MSR_GS_BASE, 0x3000);
+	raw_wrmsr(MSR_KERNEL_GS_BASE, 0x4000);
+	swapgs_unsafe();
+	want(c, raw_rdmsr(MSR_GS_BASE) == 0x4000 && raw_rdmsr(MSR_KERNEL_GS_BASE) == 0x3000,
+	     "SWAPGS_UNSAFE_STACK swaps the gs bases, with no stack at all");
+	raw_wrmsr(MSR_GS_BASE, gs);
+	raw_wrmsr(MSR_KERNEL_GS_BASE, kgs);
+}
+
 PROBE(swapgs)
 {
 	raw_wrmsr(MSR_GS_BASE, 0x1000);
@@ -1261,6 +1278,7 @@ const struct boot_probe boot_probes[] = {
 	P(xen_wallclock, "get_wallclock (shared_info's wc_sec, against the CMOS clock)", XEN),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
+	P(swapgs_unsafe, "swapgs (SWAPGS_UNSAFE_STACK: no stack, no call)", NATIVE),
 #endif
 };
 const unsigned nboot_probes = sizeof(boot_probes) / sizeof(boot_probes[0]);

@@ -145,10 +145,11 @@ static void render_one(const struct renderer *r, const struct template *t, struc
 	of->from = xstrdup(t->path);
 	/* provenance names what made the file, not the spec's content: a change to one op
 	 * then changes only the files that mention it */
-	/* in the file's own comment syntax: a sed script takes # lines */
+	/* in the file's own comment syntax: a sed script takes # lines, Markdown HTML comments */
 	size_t pl = strlen(path);
-	bool sed = pl > 4 && strcmp(path + pl - 4, ".sed") == 0;
-	const char *open = sed ? "# " : "/* ", *mid = sed ? "# " : " * ", *close = sed ? "" : " */";
+	bool sed = pl > 4 && strcmp(path + pl - 4, ".sed") == 0, md = pl > 3 && strcmp(path + pl - 3, ".md") == 0;
+	const char *open = sed ? "# " : md ? "<!-- " : "/* ", *mid = sed ? "# " : md ? "     " : " * ";
+	const char *close = sed ? "" : md ? " -->" : " */";
 	if (r->s->license)
 		buf_printf(&of->text, "%sSPDX-License-Identifier: %s%s\n", open, r->s->license, close);
 	buf_printf(&of->text,

@@ -393,6 +393,26 @@ static void add_pvop(const struct spec *s, const struct spec_arch *a, const stru
 	buf_free(&b);
 }
 
+/* `takes_frame`: the backends whose implementation of op takes a frame off its caller's stack
+ * (`stack`), "" if none. Such an op has no C wrapper: a C caller has no frame to give. */
+static void frame_takers(struct model *md, const struct spec_op *op, struct tval *m)
+{
+	struct buf b = {0};
+	struct vec on = {0};
+
+	buf_puts(&b, "");
+	spec_backends_on(md->s, md->x->a, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const struct spec_backend *be = on.v[i], *from = NULL;
+		const struct spec_impl *impl = spec_impl(be, op, md->x->a, &from);
+		if (impl && from == be && x86_impl_stack(impl, md->x->a, NULL) > 0)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", be->name);
+	}
+	tv_set_str(m, "takes_frame", b.data);
+	buf_free(&b);
+	vec_free(&on);
+}
+
 static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
 		    void *ctx)
 {
@@ -432,6 +452,7 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	else
 		tv_set_str(m, "member_decl", tv_get(m, "proto")->str);
 	tv_set(m, "preps", tv_list());
+	frame_takers(md, op, m);
 	if (!x86_is_site(in->kind)) {
 		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
 		free(cname);
@@ -954,6 +975,87 @@ static void add_macros(struct model *m, struct tval *root)
 	}
 }
 
+/* ---- departures from Linux ---- */
+
+/* One entry of DEPARTURES.md for a node's `departs`, if it has one: where the spec says it. */
+static void departure(struct tval *list, const struct node *n, const char *where)
+{
+	const struct node *d = node_get(n, "departs"), *test = d ? node_get(d, "test") : NULL;
+	struct tval *e;
+
+	if (!d || d->kind != NODE_MAP)
+		return;
+	e = tv_add_map(list);
+	tv_set_str(e, "where", where);
+	tv_set_str(e, "what", node_get(d, "what") ? node_get(d, "what")->str : "");
+	tv_set_str(e, "why", node_get(d, "why") ? node_get(d, "why")->str : "");
+	tv_set_str(e, "test", test && test->kind == NODE_SCALAR ? test->str : "");
+}
+
+struct departs_ctx {
+	struct model *m;
+	struct tval *list;
+};
+
+static void op_departure(struct spec_op *op, void *ctx)
+{
+	struct departs_ctx *dc = ctx;
+
+	if (model_op_on_arch(op, dc->m->x->a)) {
+		char *where = xasprintf("op `%s`", op->qname);
+		departure(dc->list, op->node, where);
+		free(where);
+	}
+}
+
+/* Every `departs` the spec gives for what exists on the arch, in spec order: the arch, its
+ * tables and ops, the backends serving it and their implementations there, its macros. */
+static void add_departures(struct model *m, struct tval *root)
+{
+	const struct spec *s = m->s;
+	const struct spec_arch *a = m->x->a;
+	struct tval *list = tv_set(root, "departures", tv_list());
+	struct departs_ctx dc = {m, list};
+	char *where;
+
+	where = xasprintf("arch `%s`", a->name);
+	departure(list, a->node, where);
+	free(where);
+	for (size_t i = 0; i < s->tables.n; i++) {
+		const struct spec_table *t = s->tables.v[i];
+		if (!(t->arches >> a->index & 1))
+			continue;
+		where = xasprintf("table `%s`", t->name);
+		departure(list, t->node, where);
+		free(where);
+	}
+	spec_each_op(s, op_departure, &dc);
+	for (size_t i = 0; i < s->backends.n; i++) {
+		const struct spec_backend *b = s->backends.v[i];
+		if (!spec_backend_on(b, a))
+			continue;
+		where = xasprintf("backend `%s`", b->name);
+		departure(list, b->node, where);
+		free(where);
+		for (size_t j = 0; j < b->impls.n; j++) {
+			const struct spec_impl *impl = b->impls.v[j];
+			if (!impl->op || !(impl->arches >> a->index & 1) || !model_op_on_arch(impl->op, a))
+				continue;
+			where = xasprintf("%s's `%s`", b->name, impl->qname);
+			departure(list, impl->node, where);
+			free(where);
+		}
+	}
+	for (size_t i = 0; s->asm_macros && s->asm_macros->kind == NODE_SEQ && i < s->asm_macros->n; i++) {
+		const struct node *mac = s->asm_macros->items[i], *name = node_get(mac, "name");
+		if (!x86_macro_on(mac, a) || !name || name->kind != NODE_SCALAR)
+			continue;
+		where = xasprintf("macro `%s`", name->str);
+		departure(list, mac, where);
+		free(where);
+	}
+}
+
 static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, const void *view)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
@@ -967,6 +1069,7 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, c
 	add_machinery(m, root);
 	add_backends(m, root);
 	add_macros(m, root);
+	add_departures(m, root);
 	/* the constants the x86 assembler reads (spec_const, analyze.c): the spec's plain
 	 * integers on this arch, as .equ and as C alike; the common model's `constants` also
 	 * holds other text (IA-64 expressions) */

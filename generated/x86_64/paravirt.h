@@ -604,10 +604,8 @@ static inline void halt(void)
 	PVOP_VCALL0(pv_irq_ops_halt);
 }
 
-static inline void paravirt_adjust_exception_frame(void)
-{
-	__PVOP_VCALL0(pv_irq_ops_adjust_exception_frame, pv_irq_ops_adjust_exception_frame);
-}
+/* pv_irq_ops.adjust_exception_frame has no C wrapper: xen's takes a frame off its caller's stack, which
+ * only entry code has (its .S macro) */
 
 static inline void setup_boot_clock(void)
 {

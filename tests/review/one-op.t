@@ -48,9 +48,9 @@ sed 's/^\(  - name: x86_64\)$/# a comment only\n\1/' "$ROOT/spec/pvops.yaml" >"$
 	ok "one-op: a comment in the spec changes no generated file" ||
 	notok "one-op: a comment in the spec changes generated files"
 
-# the SPDX line the spec sets leads every file (in its own comment syntax: # for a sed script)
+# the SPDX line the spec sets leads every file (in its own comment syntax: # for a sed script, <!-- --> for Markdown)
 n=$(find "$TMP/new" -type f | wc -l)
-spdx=$(find "$TMP/new" -type f -exec head -n1 {} \; | grep -cxE '/\* SPDX-License-Identifier: GPL-2.0 \*/|# SPDX-License-Identifier: GPL-2.0')
+spdx=$(find "$TMP/new" -type f -exec head -n1 {} \; | grep -cxE '/\* SPDX-License-Identifier: GPL-2.0 \*/|# SPDX-License-Identifier: GPL-2.0|<!-- SPDX-License-Identifier: GPL-2.0 -->')
 [ "$spdx" -eq "$n" ] && [ "$n" -gt 0 ] && ok "one-op: all $n files start with the spec's SPDX line (GPL-2.0)" ||
 	notok "one-op: $spdx of $n files start with the SPDX line"
 

@@ -32,7 +32,7 @@ for arch in $X86_ARCHES; do
 	# C sites: every op of expect.txt against its function's records
 	bad=0 n=0
 	while read -r what cname kind type table offset len mask pad conv; do
-		[ "$what" = op ] || continue
+		[ "$what" = op ] && [ "$conv" != none ] || continue
 		recs=$(awk -v f="t_$cname" '$1 == f' "$d/sites")
 		count=$(printf '%s' "$recs" | grep -c .)
 		if [ "$kind" = call ]; then

@@ -214,10 +214,8 @@ static inline void swapgs(void)
 	__PVOP_VCALL0(pv_cpu_ops_swapgs, pv_cpu_ops_swapgs);
 }
 
-static inline void adjust_exception_frame(void)
-{
-	__PVOP_VCALL0(pv_irq_ops_adjust_exception_frame, pv_irq_ops_adjust_exception_frame);
-}
+/* pv_irq_ops.adjust_exception_frame has no C wrapper: xen's takes a frame off its caller's stack, which
+ * only entry code has (its .S macro) */
 
 /* The names Linux's own callers use (arch/x86/kernel, mm, xen): what the wrappers above are
  * called at a kernel's call sites, taking lvalues where Linux's do. They are macros so that a
