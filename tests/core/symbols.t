@@ -7,7 +7,7 @@
 # backend's patch list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, and
 # each backend's listing is what its tables in paravirt_backends.c name minus the patch
 # lists' definitions. Also: an added backend owes just its own two functions; the text is
-# sorted, stable and says what the JSON says; usage errors.
+# sorted, stable and says what the JSON says, as the README shows it; usage errors.
 set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
@@ -48,6 +48,14 @@ print(len(rows))
 PY
 [ $? -eq 0 ] && ok "symbols: text and --format=json agree, one line a symbol, sorted by arch, backend and symbol ($(cat "$TMP/order") lines)" ||
 	notok "symbols: $(tail -1 "$TMP/order")"
+
+# the README's example is what the tool prints
+"$PVOPSC" --list-symbols --arch x86_64 "$spec" >"$TMP/x86_64.txt" 2>/dev/null
+sed -n '/^   \$ pvopsc --list-symbols --arch x86_64 spec\/pvops.yaml$/,/^   ```$/p' "$ROOT/README.md" |
+	sed -n 's/^   \(x86_64 .*\)$/\1/p' >"$TMP/readme"
+stale=$(grep -vxF -f "$TMP/x86_64.txt" "$TMP/readme" | head -2)
+[ -s "$TMP/readme" ] && [ -z "$stale" ] && ok "symbols: the README's $(wc -l <"$TMP/readme") example lines are --list-symbols' own" ||
+	notok "symbols: README example lines not printed by --list-symbols: ${stale:-none found}"
 
 listed() { # listed ARCH [BACKEND-NAMING-IT]: the listed symbols, sorted
 	python3 -c '
