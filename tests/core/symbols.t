@@ -6,7 +6,7 @@
 # relocations (tests/core/reach.py). IA-64: nothing a listed symbol names is defined by a
 # backend's patch list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, and
 # each backend's listing is what its tables in paravirt_backends.c name minus the patch
-# lists' definitions. Also: an added backend owes just its own two functions; the text is
+# lists' definitions; a body that takes a symbol's address (movl) owes it. Also: an added backend owes just its own two functions; the text is
 # sorted, stable and says what the JSON says, as the README shows it; usage errors.
 set -u
 . "$ROOT/tests/core/lib.sh"
