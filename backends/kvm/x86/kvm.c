@@ -17,8 +17,7 @@ static u64 phys_of(const void *p)
 static struct {
 	unsigned char buf[KVM_MMU_QUEUE_SIZE];
 	unsigned int len;
-	int lazy;	/* in lazy MMU mode */
-} queue;
+} queue;	/* filled in the kernel's lazy MMU mode (paravirt_get_lazy_mode), which KVM's lazy_mode ops keep */
 
 unsigned int kvm_mmu_queue_len(void)
 {
@@ -50,7 +49,7 @@ static void queue_flush(void)
 /* A record goes to KVM now, or into the queue while in lazy MMU mode. */
 static void deferred_mmu_op(const void *record, unsigned int len)
 {
-	if (!queue.lazy) {
+	if (paravirt_get_lazy_mode() != PARAVIRT_LAZY_MMU) {
 		mmu_op(record, len);
 		return;
 	}
@@ -141,11 +140,11 @@ void kvm_release_pt(unsigned long pfn)
 
 void kvm_enter_lazy_mmu(void)
 {
-	queue.lazy = 1;
+	paravirt_enter_lazy_mmu();
 }
 
 void kvm_leave_lazy_mmu(void)
 {
 	queue_flush();
-	queue.lazy = 0;
+	paravirt_leave_lazy_mmu();
 }

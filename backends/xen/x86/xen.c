@@ -7,10 +7,9 @@
 
 /* ---- batching: in a lazy mode, the hypercalls of that mode wait in a multicall ---- */
 
-enum lazy { LAZY_NONE, LAZY_MMU, LAZY_CPU };
-
+/* The mode is the kernel's own, per cpu (paravirt_get_lazy_mode): Xen's lazy_mode ops enter
+ * and leave it, so generic code (arch_flush_lazy_*_mode) sees the batching Xen does. */
 #define MC_MAX 32
-static enum lazy lazy;
 static struct multicall_entry mc_calls[MC_MAX];
 static unsigned mc_n;
 /* The argument blocks of the batched calls: they must outlive their callers' frames. */
@@ -34,11 +33,11 @@ static union mc_arg *mc_arg(void)
 	return &mc_args[mc_n];
 }
 
-/* Make a call: now, or batched while in lazy mode `mode` (LAZY_NONE: never batched). */
-static void mc_issue(enum lazy mode, unsigned op, unsigned long a1, unsigned long a2, unsigned long a3,
+/* Make a call: now, or batched while in lazy mode `mode` (PARAVIRT_LAZY_NONE: never batched). */
+static void mc_issue(enum paravirt_lazy_mode mode, unsigned op, unsigned long a1, unsigned long a2, unsigned long a3,
 		     unsigned long a4)
 {
-	if (mode == LAZY_NONE || lazy != mode) {
+	if (mode == PARAVIRT_LAZY_NONE || paravirt_get_lazy_mode() != mode) {
 		xen_hypercall(op, a1, a2, a3, a4);
 		return;
 	}
@@ -49,7 +48,7 @@ static void mc_issue(enum lazy mode, unsigned op, unsigned long a1, unsigned lon
 
 /* mmuext_op and mmu_update name whose pages they change: DOMID_SELF (the real Xen 4.17
  * refuses a domain naming itself by its id). */
-static void mmuext(enum lazy mode, unsigned cmd, unsigned long arg1, unsigned long arg2)
+static void mmuext(enum paravirt_lazy_mode mode, unsigned cmd, unsigned long arg1, unsigned long arg2)
 {
 	union mc_arg *a = mc_arg();
 
@@ -89,7 +88,7 @@ static void pt_write(u64 *entry, u64 val, unsigned how)
 	union mc_arg *a = mc_arg();
 
 	a->mu = (struct mmu_update){ xen_machine_addr(entry) | how, val };
-	mc_issue(LAZY_MMU, __HYPERVISOR_mmu_update, (unsigned long)&a->mu, 1, 0, DOMID_SELF);
+	mc_issue(PARAVIRT_LAZY_MMU, __HYPERVISOR_mmu_update, (unsigned long)&a->mu, 1, 0, DOMID_SELF);
 }
 
 /* ---- the calls with 64-bit arguments: one register each on x86_64, two on i386 ---- */
@@ -118,9 +117,9 @@ static void write_desc(void *where, u64 desc)
 	u64 ma = xen_machine_addr(where);
 
 #ifdef __x86_64__
-	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, ma, desc, 0, 0);
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_update_descriptor, ma, desc, 0, 0);
 #else
-	mc_issue(LAZY_CPU, __HYPERVISOR_update_descriptor, (u32)ma, (u32)(ma >> 32), (u32)desc, (u32)(desc >> 32));
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_update_descriptor, (u32)ma, (u32)(ma >> 32), (u32)desc, (u32)(desc >> 32));
 #endif
 }
 
@@ -182,7 +181,7 @@ static pgd_t boot_pgd[4] __attribute__((aligned(32)));
 
 void xen_post_allocator_init(void)
 {
-	mmuext(LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn((uintptr_t)boot_pgd >> PAGE_SHIFT), 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn((uintptr_t)boot_pgd >> PAGE_SHIFT), 0);
 }
 
 void xen_banner(void)
@@ -270,13 +269,13 @@ void xen_set_debugreg(int regno, unsigned long value)
 
 void xen_clts(void)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, 0, 0, 0, 0);
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_fpu_taskswitch, 0, 0, 0, 0);
 }
 
 /* Of cr0 only TS is the guest's to change. */
 void xen_write_cr0(unsigned long value)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_fpu_taskswitch, (value & X86_CR0_TS) != 0, 0, 0, 0);
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_fpu_taskswitch, (value & X86_CR0_TS) != 0, 0, 0, 0);
 }
 
 /* Global pages and large pages are Xen's: the guest may not turn them on. */
@@ -327,7 +326,7 @@ void xen_load_idt(const struct desc_ptr *dtr)
 
 void xen_set_ldt(const void *desc, unsigned int entries)
 {
-	mmuext(LAZY_CPU, MMUEXT_SET_LDT, (unsigned long)desc, entries);
+	mmuext(PARAVIRT_LAZY_CPU, MMUEXT_SET_LDT, (unsigned long)desc, entries);
 }
 
 void xen_load_tls(struct thread_struct *t, unsigned int cpu)
@@ -392,7 +391,7 @@ void xen_free_ldt(struct desc_struct *ldt, unsigned int entries)
 
 void xen_load_sp0(struct tss_struct *tss, struct thread_struct *t)
 {
-	mc_issue(LAZY_CPU, __HYPERVISOR_stack_switch, XEN_KERNEL_DS, t->sp0, 0, 0);
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_stack_switch, XEN_KERNEL_DS, t->sp0, 0, 0);
 	tss->sp0 = t->sp0;
 }
 
@@ -463,13 +462,13 @@ int xen_write_msr_safe(unsigned int msr, unsigned int low, unsigned int high)
 
 void xen_enter_lazy_cpu(void)
 {
-	lazy = LAZY_CPU;
+	paravirt_enter_lazy_cpu();
 }
 
 void xen_leave_lazy_cpu(void)
 {
 	mc_flush();
-	lazy = LAZY_NONE;
+	paravirt_leave_lazy_cpu();
 }
 
 /* ---- interrupts ---- */
@@ -581,7 +580,7 @@ void xen_pagetable_setup_start(pgd_t *base)
 
 void xen_pagetable_setup_done(pgd_t *base)
 {
-	mmuext(LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn((uintptr_t)base >> PAGE_SHIFT), 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn((uintptr_t)base >> PAGE_SHIFT), 0);
 }
 
 /* Xen writes the faulting address into vcpu_info on a page fault. */
@@ -603,7 +602,7 @@ unsigned long xen_read_cr3(void)
 void xen_write_cr3(unsigned long value)
 {
 	cr3 = value;
-	mmuext(LAZY_CPU, MMUEXT_NEW_BASEPTR, pfn_to_mfn(value >> PAGE_SHIFT), 0);
+	mmuext(PARAVIRT_LAZY_CPU, MMUEXT_NEW_BASEPTR, pfn_to_mfn(value >> PAGE_SHIFT), 0);
 }
 
 /* A table Xen validates may be mapped only read-only: the pgd's page turns read-only before it
@@ -617,9 +616,9 @@ static void pin_mm(struct mm_struct *mm, int pin)
 		return;
 	if (pin) {
 		set_page_rw(pgd, 0);
-		mmuext(LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
+		mmuext(PARAVIRT_LAZY_NONE, MMUEXT_PIN_PGD, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
 	} else {
-		mmuext(LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
+		mmuext(PARAVIRT_LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn(pgd >> PAGE_SHIFT), 0);
 		set_page_rw(pgd, 1);
 	}
 	mm->pinned = pin;
@@ -644,17 +643,17 @@ void xen_exit_mmap(struct mm_struct *mm)
 
 void xen_flush_tlb_user(void)
 {
-	mmuext(LAZY_NONE, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
 }
 
 void xen_flush_tlb_kernel(void)
 {
-	mmuext(LAZY_NONE, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
 }
 
 void xen_flush_tlb_single(unsigned long addr)
 {
-	mmuext(LAZY_NONE, MMUEXT_INVLPG_LOCAL, addr, 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_INVLPG_LOCAL, addr, 0);
 }
 
 /* va ~0: the whole TLB (Linux's TLB_FLUSH_ALL) */
@@ -665,7 +664,7 @@ void xen_flush_tlb_others(const struct cpumask *cpus, struct mm_struct *mm, unsi
 	(void)mm;
 	a->ext[0] = (struct mmuext_op){ .cmd = va == ~0UL ? MMUEXT_TLB_FLUSH_MULTI : MMUEXT_INVLPG_MULTI,
 					.arg1.linear_addr = va, .arg2.vcpumask = cpus->bits };
-	mc_issue(LAZY_NONE, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1, 0, DOMID_SELF);
+	mc_issue(PARAVIRT_LAZY_NONE, __HYPERVISOR_mmuext_op, (unsigned long)a->ext, 1, 0, DOMID_SELF);
 }
 
 /* A pgd needs Xen only once pinned (activate_mm); this kernel has no separate user pgd. */
@@ -688,12 +687,12 @@ static void alloc_table(struct mm_struct *mm, unsigned long pfn, unsigned level)
 	if (!mm->pinned)
 		return;
 	set_page_rw(pfn << PAGE_SHIFT, 0);
-	mmuext(LAZY_NONE, level, pfn_to_mfn(pfn), 0);
+	mmuext(PARAVIRT_LAZY_NONE, level, pfn_to_mfn(pfn), 0);
 }
 
 static void release_table(unsigned long pfn)
 {
-	mmuext(LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn(pfn), 0);
+	mmuext(PARAVIRT_LAZY_NONE, MMUEXT_UNPIN_TABLE, pfn_to_mfn(pfn), 0);
 	set_page_rw(pfn << PAGE_SHIFT, 1);
 }
 
@@ -831,13 +830,13 @@ void xen_pmd_clear(pmd_t *pmdp)
 
 void xen_enter_lazy_mmu(void)
 {
-	lazy = LAZY_MMU;
+	paravirt_enter_lazy_mmu();
 }
 
 void xen_leave_lazy_mmu(void)
 {
 	mc_flush();
-	lazy = LAZY_NONE;
+	paravirt_leave_lazy_mmu();
 }
 
 /* A fixmap maps a pseudo-physical page: its entry gets the machine frame. */

@@ -670,7 +670,11 @@ PROBE(pv_cpu_ops, lazy_mode_enter)
 	load_TLS(&t, 0);
 	if (c->xen)
 		want(c, HC(update_descriptor) == 0 && HC(multicall) == 0 && !tls_in_gdt(), "in lazy mode the writes wait");
+	/* the kernel's mode is the backend's: Xen's enter records it; native's does nothing */
+	want(c, paravirt_get_lazy_mode() == (c->xen ? PARAVIRT_LAZY_CPU : PARAVIRT_LAZY_NONE),
+	     "paravirt_get_lazy_mode() says the mode the backend batches in");
 	arch_leave_lazy_cpu_mode();
+	want(c, paravirt_get_lazy_mode() == PARAVIRT_LAZY_NONE, "no lazy mode after leave");
 	want(c, tls_in_gdt(), "the writes are done when lazy mode ends");
 	xen_want(c, HC(multicall) == 1 && xen_hv.batched == 3, "in one multicall of three");
 }
@@ -1159,8 +1163,16 @@ PROBE(pv_mmu_ops, lazy_mode_enter)
 	if (c->kvm)
 		want(c, kvm_hv.hypercalls == 0 && a.pte == 0 && kvm_mmu_queue_len() == 2 * sizeof(struct kvm_mmu_op_write_pte),
 		     "in lazy mode the writes wait in the queue");
+	/* the kernel's mode is the backend's (native's enter does nothing), so generic code's
+	 * flush reaches the batch and stays in the mode */
+	enum paravirt_lazy_mode mode = c->xen || c->kvm ? PARAVIRT_LAZY_MMU : PARAVIRT_LAZY_NONE;
+	want(c, paravirt_get_lazy_mode() == mode, "paravirt_get_lazy_mode() says the mode the backend batches in");
+	arch_flush_lazy_mmu_mode();
+	want(c, a.pte == PTE_V && b.pte == PTE_V + 0x1000 && paravirt_get_lazy_mode() == mode,
+	     "arch_flush_lazy_mmu_mode() does the waiting writes, and the mode goes on");
 	arch_leave_lazy_mmu_mode();
-	want(c, a.pte == PTE_V && b.pte == PTE_V + 0x1000, "they are done when lazy mode ends");
+	want(c, a.pte == PTE_V && b.pte == PTE_V + 0x1000 && paravirt_get_lazy_mode() == PARAVIRT_LAZY_NONE,
+	     "they are done when lazy mode ends, and no mode is left");
 	xen_want(c, HC(multicall) == 1 && xen_hv.batched == 2, "in one multicall of two");
 	kvm_want(c, kvm_hv.hypercalls == 1 && kvm_hv.nrec == 2 && kvm_record(0, KVM_MMU_OP_WRITE_PTE, addr(&a), PTE_V, 1) &&
 			    kvm_record(1, KVM_MMU_OP_WRITE_PTE, addr(&b), PTE_V + 0x1000, 1) && kvm_mmu_queue_len() == 0,
