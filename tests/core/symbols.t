@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # pvopsc --list-symbols: what hand-written code owes the link, checked against the linkers'
-# own view of the generated objects. x86_64 and i386 (the shipped spec and the small golden
-# case x86-golden-small): the listing's symbols are exactly what
-# paravirt_backends.o and paravirt_insns.o leave undefined (nm -u minus what they define), and,
-# backend by backend, what a link reaches from the backend's descriptor through the objects'
-# relocations (tests/core/reach.py). IA-64: nothing a listed symbol names is defined by a
-# backend's patch list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, and
-# each backend's listing is what its tables in paravirt_backends.c name minus the patch
-# lists' definitions; a body that takes a symbol's address (movl) owes it. Also: an added backend owes just its own two functions; the text is
-# sorted, stable and says what the JSON says, as the README shows it; usage errors.
+# own view of the generated objects. x86_64 and i386 (the shipped spec and the golden case
+# x86-golden-small): the listing's symbols are exactly what paravirt_backends.o and
+# paravirt_insns.o leave undefined (nm -u minus what they define), and, backend by backend,
+# what a link reaches from the backend's descriptor through the objects' relocations
+# (tests/core/reach.py). IA-64: nothing a listed symbol names is defined by a backend's patch
+# list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, each backend's
+# listing is what its tables in paravirt_backends.c name minus the patch lists' definitions,
+# and a body that takes a symbol's address (movl) owes it. Also: an added backend owes just
+# its own two functions; the text is sorted, stable, says what the JSON says, and is what
+# the README shows; usage errors.
 set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
