@@ -137,7 +137,6 @@ PROBE(apic_clock)
 /* ---- Xen: the event that is really pending (VIRQ_TIMER bound to a channel) ---- */
 
 extern unsigned xen_timer_port;
-void xen_timer_in(u64 ns);	/* glue: a one-shot timer event after ns */
 extern volatile unsigned long xen_upcalls;
 
 /* ---- pv_irq_ops ---- */
@@ -243,17 +242,23 @@ PROBE(halt)
 
 	irqs_set(c, 0);
 	before = taken(c);
+	/* a timer event whenever halt starts: one taken before it sleeps leaves the next to wake
+	 * it (natively the APIC's periodic mode; under Xen each event's upcall sets the next, as
+	 * Xen runs no periodic timer for a blocked vcpu). Xen's halt blocks with events on (with
+	 * them off it takes the vcpu down). */
 	if (c->xen) {
-		xen_timer_in(1000000);
-		irqs_set(c, 1);	/* Xen's halt blocks (events on) or takes the vcpu down */
+		xen_timer_rearm = 1000000;
+		xen_timer_in(xen_timer_rearm);
 	} else {
-		apic_timer(100000, 1);	/* periodic: one comes whenever halt starts */
-		irqs_set(c, 1);
+		apic_timer(100000, 1);
 	}
+	irqs_set(c, 1);
 	halt();
 	want(c, taken(c) > before, "halt wakes on the timer");
 	irqs_set(c, 0);
-	if (!c->xen)
+	if (c->xen)
+		xen_timer_rearm = 0;
+	else
 		apic_timer(0, 0);
 }
 
@@ -973,31 +978,31 @@ static void zero_page(void *p)
 	memset(p, 0, 4096);
 }
 
-/* The branch's tables join a pinned mm: each read-only, pinned at its level (empty, or with
- * the entries a former run left, which name tables pinned before them). */
-static void branch_alloc(struct mm_struct *mm)
+/* The branch's tables join a pinned mm: under Xen each read-only, pinned at its level (empty,
+ * or with the entries a former run left, which name tables pinned before them). pte: its L1. */
+static void branch_alloc(struct mm_struct *mm, u64 *pte)
 {
-	paravirt_alloc_pte(mm, pa(xpt_pte) >> PAGE_SHIFT);
+	paravirt_alloc_pte(mm, pa(pte) >> PAGE_SHIFT);
 	paravirt_alloc_pmd(mm, pa(xpt_pmd) >> PAGE_SHIFT);
 	paravirt_alloc_pud(mm, pa(xpt_pud) >> PAGE_SHIFT);
 }
 
 /* Linked from the top down through the ops (mmu_update of machine entries): pud -> pmd -> pte. */
-static void branch_link(void)
+static void branch_link(u64 *pte)
 {
-	set_pmd((pmd_t *)&xpt_pmd[0], __pmd(pa(xpt_pte) | 3));
+	set_pmd((pmd_t *)&xpt_pmd[0], __pmd(pa(pte) | 3));
 	set_pud((pud_t *)&xpt_pud[0], __pud(pa(xpt_pmd) | 3));
 }
 
 /* Released from the top: each unpinned, which drops its hold on the next, and writable again;
  * then emptied by plain writes (a fault says a page is still Xen's). */
-static void branch_release(struct probe_ctx *c)
+static void branch_release(struct probe_ctx *c, u64 *pte)
 {
 	paravirt_release_pud(pa(xpt_pud) >> PAGE_SHIFT);
 	paravirt_release_pmd(pa(xpt_pmd) >> PAGE_SHIFT);
-	paravirt_release_pte(pa(xpt_pte) >> PAGE_SHIFT);
+	paravirt_release_pte(pa(pte) >> PAGE_SHIFT);
 	want(c, trap_catch(zero_page, xpt_pud) == -1 && trap_catch(zero_page, xpt_pmd) == -1 &&
-		    trap_catch(zero_page, xpt_pte) == -1,
+		    trap_catch(zero_page, pte) == -1,
 	     "released: the tables are writable again");
 }
 
@@ -1011,11 +1016,11 @@ PROBE(xen_page_tables)
 
 	page_a[0] = 0xaaaa;
 	page_b[0] = 0xbbbb;
-	branch_alloc(&mm);
+	branch_alloc(&mm, xpt_pte);
 	/* (a write to an L1 table Xen emulates as an update of its entries: no fault there) */
 	want(c, trap_catch(zero_page, xpt_pmd) == 14 && trap_catch(zero_page, xpt_pud) == 14,
 	     "alloc_pmd, alloc_pud: the tables are read-only");
-	branch_link();
+	branch_link(xpt_pte);
 	set_pte((pte_t *)&xpt_pte[0], __pte(pa(page_a) | 3));
 	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
 	want(c, (xpt_pte[0] & ENTRY_BITS) == ((u64)xen_virt_to_mfn(page_a) << PAGE_SHIFT | 3) &&
@@ -1035,7 +1040,7 @@ PROBE(xen_page_tables)
 	     "cleared: the page faults, read_cr2 (vcpu_info) gives its address");
 	set_pgd((pgd_t *)&pgd[1], __pgd(0));
 	__flush_tlb();
-	branch_release(c);
+	branch_release(c, xpt_pte);
 }
 
 /* In the lazy MMU mode the entries wait in one multicall, issued when the mode ends. */
@@ -1049,8 +1054,8 @@ PROBE(xen_lazy_mmu)
 
 	for (unsigned k = 0; k < 3; k++)
 		pages[k][0] = 0x1000 + k;
-	branch_alloc(&mm);
-	branch_link();
+	branch_alloc(&mm, xpt_pte);
+	branch_link(xpt_pte);
 	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
 	mc = xen_hv.calls[__HYPERVISOR_multicall];
 	mu = xen_hv.calls[__HYPERVISOR_mmu_update];
@@ -1073,7 +1078,31 @@ PROBE(xen_lazy_mmu)
 		set_pte((pte_t *)&xpt_pte[k], __pte(0));
 	set_pgd((pgd_t *)&pgd[1], __pgd(0));
 	__flush_tlb();
-	branch_release(c);
+	branch_release(c, xpt_pte);
+}
+
+/* set_fixmap: the fixmap's page of entries is the L1 of the branch for PROBE_VA (natively the
+ * alloc and release ops do nothing; under Xen they pin it and give it back); slot 3 set maps
+ * the page at the slot's address. */
+PROBE(set_fixmap)
+{
+	u64 *pgd = (u64 *)(read_cr3() & PTE_PFN_MASK), *fix = &fixmap_ptes[0].pte;
+	struct mm_struct mm = { (pgd_t *)pgd, 1 };
+	unsigned long va = PROBE_VA + 3 * 4096;
+
+	page_a[0] = 0xaaaa;
+	branch_alloc(&mm, fix);
+	branch_link(fix);
+	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
+	__set_fixmap(3, pa(page_a), (pgprot_t){ PAGE_KERNEL });
+	__flush_tlb_single(va);
+	want(c, *(volatile u64 *)va == 0xaaaa, "set_fixmap: the slot maps the page at its address");
+	__set_fixmap(3, 0, (pgprot_t){ 0 });
+	__flush_tlb_single(va);
+	want(c, trap_catch(touch, (void *)va) == 14, "set to nothing, the address faults");
+	set_pgd((pgd_t *)&pgd[1], __pgd(0));
+	__flush_tlb();
+	branch_release(c, fix);
 }
 
 static u64 xpgd[512] __attribute__((aligned(4096)));
@@ -1089,8 +1118,8 @@ PROBE(xen_cr3)
 	memcpy(xpgd, (const void *)old, sizeof(xpgd));	/* with Xen's slots, which Xen fills in itself */
 	paravirt_activate_mm(&cur, &mm);
 	want(c, mm.pinned && trap_catch(zero_page, xpgd) == 14, "activate_mm pins the pgd: it is read-only");
-	branch_alloc(&mm);
-	branch_link();
+	branch_alloc(&mm, xpt_pte);
+	branch_link(xpt_pte);
 	set_pte((pte_t *)&xpt_pte[0], __pte(pa(page_a) | 3));
 	set_pgd((pgd_t *)&xpgd[1], __pgd(pa(xpt_pud) | 3));
 	want(c, trap_catch(touch, (void *)PROBE_VA) == 14, "the running tables have nothing at the probe's address");
@@ -1101,7 +1130,7 @@ PROBE(xen_cr3)
 	want(c, trap_catch(touch, (void *)PROBE_VA) == 14, "the old ones again: nothing there");
 	arch_exit_mmap(&mm);
 	want(c, !mm.pinned && trap_catch(zero_page, xpgd) == -1, "exit_mmap unpins the pgd: writable again");
-	branch_release(c);
+	branch_release(c, xpt_pte);
 }
 
 /* A data segment of the given base: 4 GiB, DPL 3 (a PV kernel's ring), present, accessed (the
@@ -1276,6 +1305,7 @@ const struct boot_probe boot_probes[] = {
 	P(xen_gdt, "load_gdt, write_gdt_entry (set_gdt, update_descriptor: a segment loaded)", XEN),
 	P(xen_ldt, "alloc_ldt, write_ldt_entry, set_ldt, free_ldt (update_descriptor, SET_LDT)", XEN),
 	P(xen_wallclock, "get_wallclock (shared_info's wc_sec, against the CMOS clock)", XEN),
+	P(set_fixmap, "set_fixmap (the fixmap's table in a branch: the slot maps the page)", NATIVE | XEN),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
 	P(swapgs_unsafe, "swapgs (SWAPGS_UNSAFE_STACK: no stack, no call)", NATIVE),

@@ -1,7 +1,7 @@
 /* The kernel data of kernel.h: what the descriptor and fixmap ops write, one cpu's worth. */
 #include "host.h"
 
-pte_t fixmap_ptes[FIX_SLOTS];
+pte_t fixmap_ptes[4096 / sizeof(pte_t)] __attribute__((aligned(4096)));
 struct desc_struct cpu_gdt[GDT_ENTRIES];
 gate_desc idt_table[IDT_ENTRIES];
 

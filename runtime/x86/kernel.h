@@ -133,9 +133,10 @@ extern unsigned long __per_cpu_offset[NR_CPUS];
 /* Copy the per-cpu templates for every cpu and point this process's per-cpu segment at cpu 0's. */
 RT_HOST void setup_per_cpu_areas(void);
 
-/* The fixed mappings set_fixmap fills: one page-table entry each. */
+/* The fixed mappings set_fixmap fills: one page-table entry each, the first of a page-table
+ * page of their own, which a kernel hooks into its tables (the boot kernel does). */
 #define FIX_SLOTS 16
-extern pte_t fixmap_ptes[FIX_SLOTS];
+extern pte_t fixmap_ptes[4096 / sizeof(pte_t)];
 
 /* A page of memory. The model reaches every page at its own address (Linux: page->virtual,
  * or the fixmap slot kmap_atomic maps it at). */

@@ -104,6 +104,7 @@ struct multicall_entry {	/* Xen's layout: six arguments, whatever a call uses */
 #define VCPUOP_up 1
 #define VCPUOP_down 2
 #define VCPUOP_is_up 3
+#define VCPUOP_set_periodic_timer 6
 #define VCPUOP_stop_periodic_timer 7
 #define VCPUOP_register_vcpu_info 10
 #define PHYSDEVOP_set_iopl 6

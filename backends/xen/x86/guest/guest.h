@@ -59,12 +59,16 @@ void xen_console_write(const char *s, unsigned long n);
 __attribute__((noreturn)) void xen_reboot(void);
 /* Bind VIRQ_TIMER to a channel, unmasked; returns the port or Xen's error. */
 long xen_bind_timer(void);
-/* The event upcall's work: clear what is pending, count it. */
+/* The event upcall's work: clear what is pending, count it, and set the next timer event
+ * xen_timer_rearm ns ahead if that is not 0. */
 void xen_evtchn_do_upcall(void);
 extern volatile unsigned long xen_upcalls;
+extern volatile u64 xen_timer_rearm;
 /* The machine frame of a page of the kernel (the domain builder's pfn -> mfn table). */
 unsigned long xen_virt_to_mfn(const void *va);
 /* A one-shot timer event ns from now. */
 void xen_timer_in(u64 ns);
+/* A timer event every ns (at least 1 ms); 0 stops them. */
+void xen_timer_every(u64 ns);
 
 #endif

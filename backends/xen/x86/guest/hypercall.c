@@ -9,6 +9,7 @@
 struct xen_hv xen_hv;	/* here only its counts: the hypervisor is the real one */
 const struct start_info *xen_start_info;
 volatile unsigned long xen_upcalls;
+volatile u64 xen_timer_rearm;
 static u32 timer_port;
 
 /* The shared page, which xen_guest_init maps over this page of the image: struct shared_info
@@ -121,6 +122,16 @@ void xen_timer_in(u64 ns)
 	xen_set_timer_op(xen_sched_clock() + ns);
 }
 
+void xen_timer_every(u64 ns)
+{
+	u64 period = ns;	/* struct vcpu_set_periodic_timer */
+
+	if (ns)
+		xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (unsigned long)&period, 0);
+	else
+		xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0, 0);
+}
+
 void xen_evtchn_do_upcall(void)
 {
 	struct vcpu_info *v = percpu_read(xen_vcpu);	/* shared_info's, or where it was placed */
@@ -134,4 +145,6 @@ void xen_evtchn_do_upcall(void)
 				   __ATOMIC_SEQ_CST);
 	}
 	xen_upcalls++;
+	if (xen_timer_rearm)
+		xen_timer_in(xen_timer_rearm);
 }
