@@ -215,6 +215,13 @@ static void seq1(struct spec_op *op, void *ctx)
 		x->detail = xasprintf("%lld byte%s%s%s, site %s, margin %lld", len, len == 1 ? "" : "s",
 				      hex && *hex ? ": " : "", hex ? hex : "", site ? site : "?",
 				      site ? atoll(site) - len : 0);
+		/* the frame it takes off its site's stack is part of what entry code owes it */
+		const char *stack = str(in, "stack");
+		if (stack && atoll(stack)) {
+			aspect = xasprintf("%s stack taken", c->b->name);
+			add(c->f, op->qname, aspect, xasprintf("%s bytes", stack));
+			free(aspect);
+		}
 	}
 }
 

@@ -21,6 +21,12 @@ cp "$ROOT/spec/pvops.yaml" "$TMP/kernel/spec/"
 	ok "install: the installed pvopsc, from another folder, finds its templates and writes generated/ byte for byte" ||
 	{ notok "install: installed run: $(head -3 "$TMP/err" "$TMP/d")"; }
 
+# --explain's examples are compiled in: the installed binary, with no tests/ beside it, has them
+(cd "$TMP/elsewhere" && "$D/usr/bin/pvopsc" --explain unknown-key) >"$TMP/explain" 2>&1 &&
+	grep -q '^Right (tests/cases/unknown-key/fixed.yaml):$' "$TMP/explain" && grep -q "^+ *[0-9]* |.*clobbers:" "$TMP/explain" &&
+	ok "install: the installed pvopsc explains a check with its wrong and right example" ||
+	notok "install: installed --explain: $(head -3 "$TMP/explain")"
+
 # every option of --help is in the man page (the page is made from it)
 man=$TMP/man.txt
 sed 's/\\-/-/g; s/\\e/\\/g' "$D/usr/share/man/man1/pvopsc.1" >"$man" # the troff source, unescaped

@@ -597,6 +597,7 @@ static int run_patcher(void)
 	policy[PARAVIRT_PATCH_pv_cpu_ops_read_cr4] = PV_POLICY_NOPS;
 	policy[PARAVIRT_PATCH_pv_cpu_ops_write_cr4] = PV_POLICY_NOPS;
 	policy[PARAVIRT_PATCH_pv_irq_ops_irq_disable] = PV_POLICY_INLINE;
+	policy[PARAVIRT_PATCH_pv_cpu_ops_swapgs] = PV_POLICY_CALL;
 	ruled.policy = policy;
 	time.get_wallclock = NULL;
 	nulls.pv_time_ops = &time;
@@ -638,6 +639,10 @@ static int run_patcher(void)
 		{ "Xen swapgs (a no-op) at a site that may change nothing", &xen_backend, "pv_cpu_ops.swapgs", CLBR_NONE, 6,
 		  PV_NOPS, "the op does nothing", NULL, 0 },
 #ifdef __x86_64__
+		{ "policy call: a 3-byte site (SWAPGS_UNSAFE_STACK's) holds a sequence, no call can go there: native's swapgs",
+		  &ruled, "pv_cpu_ops.swapgs", CLBR_NONE, 3, PV_INLINE, "the backend's sequence fits", NULL, 0 },
+		{ "Xen swapgs (a no-op) at a 3-byte site", &xen_backend, "pv_cpu_ops.swapgs", CLBR_NONE, 3, PV_NOPS,
+		  "the op does nothing", NULL, 0 },
 		{ "native pte_val (identity: a register move)", &native_backend, "pv_mmu_ops.pte_val", CLBR_CALLEE, 6,
 		  PV_INLINE, "the backend's sequence fits", NULL, 0 },
 		{ "read_cr0 at a site 8 GiB away", &native_backend, "pv_cpu_ops.read_cr0", CLBR_CALL, 6, PV_KEEP,
