@@ -612,7 +612,7 @@ struct bctx {
 	struct model *m;
 	struct tval *protos, *bodies;
 	struct tval *policy; /* the current backend's: patch type -> how, where not the patcher's default */
-	struct tval *refs;   /* the current backend's: what its bodies name (add_refs keeps the owed) */
+	struct tval *refs;   /* the current backend's: what its bodies name (keep_owed_refs keeps the owed) */
 	struct strset seen_protos, seen_bodies, seen_thunks; /* symbols already declared / defined */
 };
 
