@@ -1105,6 +1105,39 @@ PROBE(set_fixmap)
 	branch_release(c, fix);
 }
 
+static void write_probe_va(void *v)
+{
+	*(volatile u64 *)PROBE_VA = (u64)(unsigned long)v;
+}
+
+/* ptep_modify_prot_start/commit: the entry made read-only between them (Xen: an mmu_update
+ * that keeps the A and D bits the CPU set); then a write through it faults, a read works. */
+PROBE(ptep_modify_prot)
+{
+	u64 *pgd = (u64 *)(read_cr3() & PTE_PFN_MASK);
+	struct mm_struct mm = { (pgd_t *)pgd, 1 };
+	pte_t *ptep = (pte_t *)&xpt_pte[0], p;
+
+	page_a[0] = 0xaaaa;
+	branch_alloc(&mm, xpt_pte);
+	branch_link(xpt_pte);
+	set_pte(ptep, __pte(pa(page_a) | 3));
+	set_pgd((pgd_t *)&pgd[1], __pgd(pa(xpt_pud) | 3));
+	want(c, trap_catch(write_probe_va, (void *)0x5a5a) == -1 && page_a[0] == 0x5a5a,
+	     "a write through the mapping reaches page A");
+	p = ptep_modify_prot_start(&mm, PROBE_VA, ptep);
+	ptep_modify_prot_commit(&mm, PROBE_VA, ptep, (pte_t){ p.pte & ~_PAGE_RW });
+	__flush_tlb_single(PROBE_VA);
+	want(c, (pte_val(*ptep) & ENTRY_BITS) == (pa(page_a) | 1) && (ptep->pte & _PAGE_DIRTY),
+	     "the entry is read-only, the page's dirty bit kept");
+	want(c, trap_catch(write_probe_va, (void *)1) == 14 && *(volatile u64 *)PROBE_VA == 0x5a5a,
+	     "a write faults, a read still reads page A");
+	set_pte(ptep, __pte(0));
+	set_pgd((pgd_t *)&pgd[1], __pgd(0));
+	__flush_tlb();
+	branch_release(c, xpt_pte);
+}
+
 static u64 xpgd[512] __attribute__((aligned(4096)));
 
 /* A new pgd: the running one's entries, pinned by activate_mm (read-only, PIN_L4_TABLE); a
@@ -1306,6 +1339,7 @@ const struct boot_probe boot_probes[] = {
 	P(xen_ldt, "alloc_ldt, write_ldt_entry, set_ldt, free_ldt (update_descriptor, SET_LDT)", XEN),
 	P(xen_wallclock, "get_wallclock (shared_info's wc_sec, against the CMOS clock)", XEN),
 	P(set_fixmap, "set_fixmap (the fixmap's table in a branch: the slot maps the page)", NATIVE | XEN),
+	P(ptep_modify_prot, "ptep_modify_prot_start, ptep_modify_prot_commit (made read-only: a write faults)", NATIVE | XEN),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),
 	P(swapgs_unsafe, "swapgs (SWAPGS_UNSAFE_STACK: no stack, no call)", NATIVE),

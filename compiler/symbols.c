@@ -125,6 +125,8 @@ void symbols_add(struct symbols *list, const struct tval *model)
 			add_once(&o->ops, str_of(r, "qname"));
 			for (size_t j = 0; j < n->backends.n; j++)
 				add_once(&o->named_by, n->backends.v[j]);
+			if (!n->backends.n) /* code no table names (a patch list's): the backend's own */
+				add_once(&o->named_by, str_of(bm, "name"));
 		}
 	}
 	for (size_t i = 0; i < names.n; i++) {

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # pvopsc --list-symbols: what hand-written code owes the link, checked against the linkers'
-# own view of the generated objects. x86_64 and i386: the listing's symbols are exactly what
-# paravirt_backends.o and paravirt_insns.o leave undefined (nm -u minus what they define), and,
-# backend by backend, what a link reaches from the backend's descriptor through the objects'
-# relocations (tests/core/reach.py). IA-64: nothing a listed symbol names is defined by a
-# backend's patch list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, and
-# each backend's listing is what its tables in paravirt_backends.c name minus the patch
-# lists' definitions. Also: an added backend owes just its own two functions; the text is
-# sorted, stable and says what the JSON says; usage errors.
+# own view of the generated objects. x86_64 and i386 (the shipped spec and the golden case
+# x86-golden-small): the listing's symbols are exactly what paravirt_backends.o and
+# paravirt_insns.o leave undefined (nm -u minus what they define), and, backend by backend,
+# what a link reaches from the backend's descriptor through the objects' relocations
+# (tests/core/reach.py). IA-64: nothing a listed symbol names is defined by a backend's patch
+# list (ia64-linux-gnu-nm), what a patch list leaves undefined is listed, each backend's
+# listing is what its tables in paravirt_backends.c name minus the patch lists' definitions,
+# and a body that takes a symbol's address (movl) owes it. Also: an added backend owes just
+# its own two functions; the text is sorted, stable, says what the JSON says, and is what
+# the README shows; usage errors.
 set -u
 . "$ROOT/tests/core/lib.sh"
 tmpdir
@@ -49,40 +51,61 @@ PY
 [ $? -eq 0 ] && ok "symbols: text and --format=json agree, one line a symbol, sorted by arch, backend and symbol ($(cat "$TMP/order") lines)" ||
 	notok "symbols: $(tail -1 "$TMP/order")"
 
-listed() { # listed ARCH [BACKEND-NAMING-IT]: the listed symbols, sorted
+# the README's example is what the tool prints
+"$PVOPSC" --list-symbols --arch x86_64 "$spec" >"$TMP/x86_64.txt" 2>/dev/null
+sed -n '/^   \$ pvopsc --list-symbols --arch x86_64 spec\/pvops.yaml$/,/^   ```$/p' "$ROOT/README.md" |
+	sed -n 's/^   \(x86_64 .*\)$/\1/p' >"$TMP/readme"
+stale=$(grep -vxF -f "$TMP/x86_64.txt" "$TMP/readme" | head -2)
+[ -s "$TMP/readme" ] && [ -z "$stale" ] && ok "symbols: the README's $(wc -l <"$TMP/readme") example lines are --list-symbols' own" ||
+	notok "symbols: README example lines not printed by --list-symbols: ${stale:-none found}"
+
+LIST=$TMP/list.json
+listed() { # listed ARCH [BACKEND-NAMING-IT]: the symbols $LIST lists, sorted
 	python3 -c '
 import json, sys
 for r in json.load(open(sys.argv[1]))["symbols"]:
     if r["arch"] == sys.argv[2] and (len(sys.argv) < 4 or sys.argv[3] in r["named_by"]):
-        print(r["symbol"])' "$TMP/list.json" "$@" | LC_ALL=C sort -u
+        print(r["symbol"])' "$LIST" "$@" | LC_ALL=C sort -u
 }
 
-for arch in x86_64 i386; do
-	d=$out/$arch m=-m64
-	[ $arch = i386 ] && m=-m32
-	cc $m -O2 -fno-pie -ffunction-sections -fdata-sections -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" \
-		-include prelude.h -c "$d/paravirt_backends.c" -o "$TMP/$arch.b.o" 2>"$TMP/err" &&
-		cc $m -fno-pie -c "$d/paravirt_insns.S" -o "$TMP/$arch.i.o" 2>>"$TMP/err" ||
-		{ notok "symbols: $arch: compile"; head -5 "$TMP/err"; continue; }
-	objs="$TMP/$arch.b.o $TMP/$arch.i.o"
-	nm --defined-only $objs | awk 'NF == 3 { print $3 }' | LC_ALL=C sort -u >"$TMP/defined"
-	nm -u $objs | awk 'NF == 2 { print $2 }' | LC_ALL=C sort -u | LC_ALL=C comm -23 - "$TMP/defined" >"$TMP/$arch.nm"
-	listed $arch >"$TMP/$arch.listed"
-	if [ -s "$TMP/$arch.nm" ] && cmp -s "$TMP/$arch.nm" "$TMP/$arch.listed"; then
-		ok "symbols: $arch: the listing is what nm -u shows the generated objects leave undefined ($(wc -l <"$TMP/$arch.nm") symbols)"
-	else
-		notok "symbols: $arch: listing vs nm: $(diff "$TMP/$arch.nm" "$TMP/$arch.listed" | grep '^[<>]' | head -5 | tr '\n' ' ')"
-	fi
-	for b in $(sed -n 's/^extern const struct paravirt_backend \([a-z0-9_]*\)_backend;$/\1/p' "$d/paravirt_patch.h"); do
-		python3 "$ROOT/tests/core/reach.py" "${b}_backend" $objs >"$TMP/reach" 2>"$TMP/err" || { notok "symbols: $arch: $b: reach.py: $(tail -1 "$TMP/err")"; continue; }
-		listed $arch "$b" >"$TMP/mine"
-		if [ -s "$TMP/reach" ] && cmp -s "$TMP/reach" "$TMP/mine"; then
-			ok "symbols: $arch: $b: the lines naming it are what a link reaches from ${b}_backend ($(wc -l <"$TMP/reach") symbols)"
+# x86_link NAME OUT: OUT's x86 objects, compiled, against $LIST: all, and backend by backend
+x86_link() {
+	local name=$1 arch d m objs b
+	for arch in x86_64 i386; do
+		d=$2/$arch m=-m64
+		[ $arch = i386 ] && m=-m32
+		[ -e "$d/paravirt_backends.c" ] || continue
+		cc $m -O2 -fno-pie -ffunction-sections -fdata-sections -I"$ROOT/tests/x86" -I"$ROOT/runtime" -I"$d" \
+			-include prelude.h -c "$d/paravirt_backends.c" -o "$TMP/$arch.b.o" 2>"$TMP/err" &&
+			cc $m -fno-pie -c "$d/paravirt_insns.S" -o "$TMP/$arch.i.o" 2>>"$TMP/err" ||
+			{ notok "symbols: $name: $arch: compile"; head -5 "$TMP/err"; continue; }
+		objs="$TMP/$arch.b.o $TMP/$arch.i.o"
+		nm --defined-only $objs | awk 'NF == 3 { print $3 }' | LC_ALL=C sort -u >"$TMP/defined"
+		nm -u $objs | awk 'NF == 2 { print $2 }' | LC_ALL=C sort -u | LC_ALL=C comm -23 - "$TMP/defined" >"$TMP/$arch.nm"
+		listed $arch >"$TMP/$arch.listed"
+		if [ -s "$TMP/$arch.nm" ] && cmp -s "$TMP/$arch.nm" "$TMP/$arch.listed"; then
+			ok "symbols: $name: $arch: the listing is what nm -u shows the generated objects leave undefined ($(wc -l <"$TMP/$arch.nm") symbols)"
 		else
-			notok "symbols: $arch: $b: reached vs listed: $(diff "$TMP/reach" "$TMP/mine" | grep '^[<>]' | head -5 | tr '\n' ' ')"
+			notok "symbols: $name: $arch: listing vs nm: $(diff "$TMP/$arch.nm" "$TMP/$arch.listed" | grep '^[<>]' | head -5 | tr '\n' ' ')"
 		fi
+		for b in $(sed -n 's/^extern const struct paravirt_backend \([a-z0-9_]*\)_backend;$/\1/p' "$d/paravirt_patch.h"); do
+			python3 "$ROOT/tests/core/reach.py" "${b}_backend" $objs >"$TMP/reach" 2>"$TMP/err" ||
+				{ notok "symbols: $name: $arch: $b: reach.py: $(tail -1 "$TMP/err")"; continue; }
+			listed $arch "$b" >"$TMP/mine"
+			if [ -s "$TMP/reach" ] && cmp -s "$TMP/reach" "$TMP/mine"; then
+				ok "symbols: $name: $arch: $b: the lines naming it are what a link reaches from ${b}_backend ($(wc -l <"$TMP/reach") symbols)"
+			else
+				notok "symbols: $name: $arch: $b: reached vs listed: $(diff "$TMP/reach" "$TMP/mine" | grep '^[<>]' | head -5 | tr '\n' ' ')"
+			fi
+		done
 	done
-done
+}
+x86_link "the shipped spec" "$out"
+# the small golden case: other backends, other ops
+small=$ROOT/tests/cases/x86-golden-small/spec.yaml
+"$PVOPSC" -q -t "$ROOT/templates" -o "$TMP/small" "$small" && "$PVOPSC" --list-symbols --format=json "$small" >"$TMP/small.json" ||
+	notok "symbols: tests/cases/x86-golden-small generates and lists"
+LIST=$TMP/small.json x86_link x86-golden-small "$TMP/small"
 
 # IA-64: the per-backend patch lists, assembled, and the C tables as generated
 AS=ia64-linux-gnu-as NM=ia64-linux-gnu-nm

@@ -1,6 +1,7 @@
 /* test_symbols.c: the --list-symbols listing on hand-made models that hold only the common
  * model's keys (model.h): which entries count (owed, with a symbol), who owes a symbol (the
- * entry's `from`), who names it (directly, or through the generated code a ref goes via),
+ * entry's `from`), who names it (directly, or through the generated code a ref goes via, or,
+ * when no table names that code, the backend whose code it is),
  * the order (arch as added, backend as in the model, symbol), and the JSON form. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +51,10 @@ static struct tval *model(const char *arch)
 	tv_set_str(r, "symbol", "hv_shared");
 	tv_set_str(r, "qname", "t.c");
 	tv_set_str(r, "via", "hv_c_body");
+	r = tv_add_map((struct tval *)tv_get(hv, "refs"));
+	tv_set_str(r, "symbol", "hv_only_patched");
+	tv_set_str(r, "qname", "t.e");
+	tv_set_str(r, "via", "hv_e_inline"); /* no table names it */
 	return m;
 }
 
@@ -75,14 +80,16 @@ static void text_lines(void **state)
 {
 	(void)state;
 	char *text = listing(false, "zz", "aa");
-	assert_string_equal(text, "zz base base_a    t.a (named by base)\n"
-				  "zz base base_b    t.b (named by base, hv)\n"
-				  "zz hv   hv_a      t.a (named by hv)\n"
-				  "zz hv   hv_shared t.c (named by hv)\n"
-				  "aa base base_a    t.a (named by base)\n"
-				  "aa base base_b    t.b (named by base, hv)\n"
-				  "aa hv   hv_a      t.a (named by hv)\n"
-				  "aa hv   hv_shared t.c (named by hv)\n");
+	assert_string_equal(text, "zz base base_a          t.a (named by base)\n"
+				  "zz base base_b          t.b (named by base, hv)\n"
+				  "zz hv   hv_a            t.a (named by hv)\n"
+				  "zz hv   hv_only_patched t.e (named by hv)\n"
+				  "zz hv   hv_shared       t.c (named by hv)\n"
+				  "aa base base_a          t.a (named by base)\n"
+				  "aa base base_b          t.b (named by base, hv)\n"
+				  "aa hv   hv_a            t.a (named by hv)\n"
+				  "aa hv   hv_only_patched t.e (named by hv)\n"
+				  "aa hv   hv_shared       t.c (named by hv)\n");
 	free(text);
 }
 
