@@ -578,7 +578,8 @@ static const char diff_usage[] =
 	"Exit status (bits, as abidiff has them): 0 no change; 1 error in a spec; 2 usage error;\n"
 	"4 the interface changed; 8 a change is incompatible: code built against OLD breaks.\n";
 
-int diff_main(int argc, char **argv)
+/* The options: --format (json true for json), --help; -1 to go on, else the exit status. */
+static int diff_options(int argc, char **argv, bool *json)
 {
 	enum { OPT_FORMAT = 256 };
 	static const struct option longopts[] = {
@@ -586,11 +587,7 @@ int diff_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool json = false;
-	struct spec *old, *new;
-	struct changes ch = {0};
-	struct facts *ofs, *nfs;
-	int c, status = 0;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -599,7 +596,7 @@ int diff_main(int argc, char **argv)
 			return 0;
 		}
 		if (c == OPT_FORMAT && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)) {
-			json = strcmp(optarg, "json") == 0;
+			*json = strcmp(optarg, "json") == 0;
 			continue;
 		}
 		fprintf(stderr, "pvopsc diff: %s\nTry 'pvopsc diff --help'.\n",
@@ -610,6 +607,50 @@ int diff_main(int argc, char **argv)
 		fprintf(stderr, "pvopsc diff: two specs wanted, OLD and NEW\nTry 'pvopsc diff --help'.\n");
 		return DIFF_USAGE;
 	}
+	return -1;
+}
+
+/* The changes from old to new, arch by arch: every arch of new, then those new dropped. The
+ * changes point into the facts (ofs and nfs, one per arch of each spec). */
+static void compare_specs(const struct spec *old, const struct spec *new, struct facts *ofs, struct facts *nfs,
+			  struct changes *ch)
+{
+	for (size_t i = 0; i < new->arches.n; i++) {
+		const struct spec_arch *na = new->arches.v[i];
+		const struct spec_arch *oa = spec_arch(old, na->name);
+		struct facts none = {0};
+		arch_facts(new, na, &nfs[i]);
+		if (oa)
+			arch_facts(old, oa, &ofs[oa->index]);
+		compare(na->name, oa ? &ofs[oa->index] : &none, &nfs[i], ch);
+	}
+	for (size_t i = 0; i < old->arches.n; i++) {
+		const struct spec_arch *oa = old->arches.v[i];
+		struct facts none = {0};
+		if (spec_arch(new, oa->name))
+			continue;
+		arch_facts(old, oa, &ofs[i]);
+		compare(oa->name, &ofs[i], &none, ch);
+	}
+}
+
+static void facts_free_all(struct facts *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		facts_free(&fs[i]);
+	free(fs);
+}
+
+int diff_main(int argc, char **argv)
+{
+	bool json = false;
+	struct spec *old, *new;
+	struct changes ch = {0};
+	int status = diff_options(argc, argv, &json);
+
+	if (status >= 0)
+		return status;
+	status = 0;
 	old = load_checked(argv[optind]);
 	new = load_checked(argv[optind + 1]);
 	diag_flush(stderr);
@@ -619,25 +660,8 @@ int diff_main(int argc, char **argv)
 		spec_free(new);
 		return DIFF_ERROR;
 	}
-	ofs = xcalloc(old->arches.n, sizeof(*ofs));
-	nfs = xcalloc(new->arches.n, sizeof(*nfs));
-	for (size_t i = 0; i < new->arches.n; i++) {
-		const struct spec_arch *na = new->arches.v[i];
-		const struct spec_arch *oa = spec_arch(old, na->name);
-		struct facts none = {0};
-		arch_facts(new, na, &nfs[i]);
-		if (oa)
-			arch_facts(old, oa, &ofs[oa->index]);
-		compare(na->name, oa ? &ofs[oa->index] : &none, &nfs[i], &ch);
-	}
-	for (size_t i = 0; i < old->arches.n; i++) {
-		const struct spec_arch *oa = old->arches.v[i];
-		struct facts none = {0};
-		if (spec_arch(new, oa->name))
-			continue;
-		arch_facts(old, oa, &ofs[i]);
-		compare(oa->name, &ofs[i], &none, &ch);
-	}
+	struct facts *ofs = xcalloc(old->arches.n, sizeof(*ofs)), *nfs = xcalloc(new->arches.n, sizeof(*nfs));
+	compare_specs(old, new, ofs, nfs, &ch);
 	for (size_t i = 0; i < ch.n; i++)
 		status |= DIFF_ABI | (ch.v[i].why ? DIFF_INCOMPATIBLE : 0);
 	if (json)
@@ -647,12 +671,8 @@ int diff_main(int argc, char **argv)
 	for (size_t i = 0; i < ch.n; i++)
 		free(ch.v[i].why_owned);
 	free(ch.v);
-	for (size_t i = 0; i < old->arches.n; i++)
-		facts_free(&ofs[i]);
-	for (size_t i = 0; i < new->arches.n; i++)
-		facts_free(&nfs[i]);
-	free(ofs);
-	free(nfs);
+	facts_free_all(ofs, old->arches.n);
+	facts_free_all(nfs, new->arches.n);
 	spec_free(old);
 	spec_free(new);
 	return status;

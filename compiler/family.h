@@ -4,6 +4,7 @@
 #define PVOPSC_FAMILY_H
 
 #include "check.h"
+#include "schema.h"
 #include "spec.h"
 #include "tval.h"
 
@@ -18,6 +19,7 @@ struct family {
 	/* Everything templates/<name>/ needs for one arch (model stage), from a clean spec: the
 	 * common model (model_common, with the family's op hook) plus the family's own keys. */
 	struct tval *(*model)(const struct spec *s, const struct spec_arch *a, const void *view);
+	const struct schema_family_keys *keys; /* the keys it adds to the spec's schema */
 };
 
 extern const struct family x86_family, ia64_family;

@@ -288,6 +288,38 @@ struct options {
 	const char *format;      /* --format, to check against the mode */
 };
 
+/* --diagnostics-format: false for a format diag has not. */
+static bool diag_format_option(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		diag_set_format(DIAG_TEXT);
+	else if (strcmp(name, "json") == 0)
+		diag_set_format(DIAG_JSON);
+	else if (strcmp(name, "sarif") == 0)
+		diag_set_format(DIAG_SARIF);
+	else
+		return false;
+	return true;
+}
+
+/* After the options: one SPEC, no empty names, and no option with no use in the mode; -1 to go
+ * on, else the exit status. */
+static int options_agree(int argc, const struct options *o)
+{
+	if (optind != argc - 1)
+		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
+	if ((o->outdir && !o->outdir[0]) || (o->tmpl_dir && !o->tmpl_dir[0]))
+		return usage_error("%s wants a folder, not an empty name", o->outdir && !o->outdir[0] ? "-o" : "-t");
+	if (o->depfile && !o->depfile[0])
+		return usage_error("%s wants a file, not an empty name", "-d");
+	if (o->format && !o->list_symbols)
+		return usage_error("%s is the format of --list-symbols", "--format");
+	if (o->list_symbols && (o->check || o->depfile || o->outdir))
+		return usage_error("--list-symbols writes nothing: %s has no use with it",
+				   o->check ? "--check" : o->depfile ? "-d" : "-o");
+	return -1;
+}
+
 /* Options into o; -1 to go on, else the exit status (--help, --version, an error...). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -338,13 +370,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SCHEMA: schema_dump(stdout); return 0;
 		case OPT_JSON_SCHEMA: schema_json(stdout); return 0;
 		case OPT_DIAG_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				diag_set_format(DIAG_TEXT);
-			else if (strcmp(optarg, "json") == 0)
-				diag_set_format(DIAG_JSON);
-			else if (strcmp(optarg, "sarif") == 0)
-				diag_set_format(DIAG_SARIF);
-			else
+			if (!diag_format_option(optarg))
 				return usage_error("--diagnostics-format is text, json or sarif, not '%s'", optarg);
 			break;
 		case OPT_MAX:
@@ -357,18 +383,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("%s", optind == argc ? "no SPEC given" : "one SPEC at a time");
-	if ((o->outdir && !o->outdir[0]) || (o->tmpl_dir && !o->tmpl_dir[0]))
-		return usage_error("%s wants a folder, not an empty name", o->outdir && !o->outdir[0] ? "-o" : "-t");
-	if (o->depfile && !o->depfile[0])
-		return usage_error("%s wants a file, not an empty name", "-d");
-	if (o->format && !o->list_symbols)
-		return usage_error("%s is the format of --list-symbols", "--format");
-	if (o->list_symbols && (o->check || o->depfile || o->outdir))
-		return usage_error("--list-symbols writes nothing: %s has no use with it",
-				   o->check ? "--check" : o->depfile ? "-d" : "-o");
-	return -1;
+	return options_agree(argc, o);
 }
 
 /* After compile(): report, then write the output or compare it (--check); the exit status. */

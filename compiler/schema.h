@@ -40,6 +40,16 @@ struct shape {
 	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
 };
 
+/* Shapes a family's keys may use. */
+extern const struct shape schema_string, schema_names, schema_boolean, schema_anything, schema_ident,
+	schema_doc_text, schema_ident_prefix, schema_per_key_string;
+
+/* The keys a family adds to the core's mappings (struct family's `keys`): NULL-name terminated
+ * lists, or NULL. */
+struct schema_family_keys {
+	const struct key *spec, *arch, *table, *op, *backend, *impl, *macro, *macro_param;
+};
+
 /* Validate the whole tree; false after reporting every error. */
 bool schema_validate(const struct node *root);
 /* Print the key reference (for the README) to out. */

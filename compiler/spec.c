@@ -171,7 +171,6 @@ static void load_arches(struct spec *s)
 		a->family = dup_of(m, "family", "");
 		a->word_bits = (int)int_of(m, "word_bits", 0);
 		a->stack_args = (int)int_of(m, "stack_args", 0);
-		a->site_bundles = (int)int_of(m, "site_bundles", 0);
 		regs_of(m, "arg_regs", &a->arg_regs);
 		regs_of(m, "ret_regs", &a->ret_regs);
 		regs_of(m, "call_clobbers", &a->call_clobbers);
@@ -530,7 +529,6 @@ void spec_type(struct spec *s)
 {
 	s->constants = node_get(s->root, "constants");
 	s->asm_macros = node_get(s->root, "asm_macros");
-	s->registers = node_get(s->root, "registers");
 	s->license = str_of(s->root, "license");
 	load_arches(s);
 	load_types(s);
@@ -581,67 +579,82 @@ static void free_op(struct spec_op *op)
 	free(op);
 }
 
+static void free_arch(struct spec_arch *a)
+{
+	reglist_free(&a->arg_regs);
+	reglist_free(&a->ret_regs);
+	reglist_free(&a->call_clobbers);
+	reglist_free(&a->callee_save_clobbers);
+	reglist_free(&a->clobber_mask);
+	for (size_t j = 0; j < a->features.n; j++)
+		free(a->features.v[j]);
+	vec_free(&a->features);
+	free(a->name);
+	free(a->family);
+	free(a);
+}
+
+static void free_type(struct spec_type *t)
+{
+	free(t->name);
+	free(t->kind);
+	free(t->raw);
+	free(t->get);
+	free(t->make);
+	free(t);
+}
+
+static void free_table(struct spec_table *t)
+{
+	for (size_t j = 0; j < t->ops.n; j++)
+		free_op(t->ops.v[j]);
+	vec_free(&t->ops);
+	cond_free(&t->config);
+	free(t->name);
+	free(t->struct_name);
+	free(t);
+}
+
+static void free_backend(struct spec_backend *b)
+{
+	for (size_t j = 0; j < b->impls.n; j++) {
+		struct spec_impl *impl = b->impls.v[j];
+		free(impl->qname);
+		free(impl->symbol);
+		free(impl);
+	}
+	vec_free(&b->impls);
+	free(b->name);
+	free(b->prefix);
+	for (int k = 0; k < MAX_ARCHES; k++)
+		free(b->arch_prefix[k]);
+	free(b);
+}
+
+static void free_static_call(struct spec_static_call *c)
+{
+	if (c->has_sig)
+		sig_free(&c->sig);
+	free(c->name);
+	free(c->dflt);
+	free(c->wrapper);
+	free(c);
+}
+
 void spec_free(struct spec *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->arches.n; i++) {
-		struct spec_arch *a = s->arches.v[i];
-		reglist_free(&a->arg_regs);
-		reglist_free(&a->ret_regs);
-		reglist_free(&a->call_clobbers);
-		reglist_free(&a->callee_save_clobbers);
-		reglist_free(&a->clobber_mask);
-		for (size_t j = 0; j < a->features.n; j++)
-			free(a->features.v[j]);
-		vec_free(&a->features);
-		free(a->name);
-		free(a->family);
-		free(a);
-	}
-	for (size_t i = 0; i < s->types.n; i++) {
-		struct spec_type *t = s->types.v[i];
-		free(t->name);
-		free(t->kind);
-		free(t->raw);
-		free(t->get);
-		free(t->make);
-		free(t);
-	}
-	for (size_t i = 0; i < s->tables.n; i++) {
-		struct spec_table *t = s->tables.v[i];
-		for (size_t j = 0; j < t->ops.n; j++)
-			free_op(t->ops.v[j]);
-		vec_free(&t->ops);
-		cond_free(&t->config);
-		free(t->name);
-		free(t->struct_name);
-		free(t);
-	}
-	for (size_t i = 0; i < s->backends.n; i++) {
-		struct spec_backend *b = s->backends.v[i];
-		for (size_t j = 0; j < b->impls.n; j++) {
-			struct spec_impl *impl = b->impls.v[j];
-			free(impl->qname);
-			free(impl->symbol);
-			free(impl);
-		}
-		vec_free(&b->impls);
-		free(b->name);
-		free(b->prefix);
-		for (int k = 0; k < MAX_ARCHES; k++)
-			free(b->arch_prefix[k]);
-		free(b);
-	}
-	for (size_t i = 0; i < s->static_calls.n; i++) {
-		struct spec_static_call *c = s->static_calls.v[i];
-		if (c->has_sig)
-			sig_free(&c->sig);
-		free(c->name);
-		free(c->dflt);
-		free(c->wrapper);
-		free(c);
-	}
+	for (size_t i = 0; i < s->arches.n; i++)
+		free_arch(s->arches.v[i]);
+	for (size_t i = 0; i < s->types.n; i++)
+		free_type(s->types.v[i]);
+	for (size_t i = 0; i < s->tables.n; i++)
+		free_table(s->tables.v[i]);
+	for (size_t i = 0; i < s->backends.n; i++)
+		free_backend(s->backends.v[i]);
+	for (size_t i = 0; i < s->static_calls.n; i++)
+		free_static_call(s->static_calls.v[i]);
 	vec_free(&s->static_calls);
 	free(s->template_set);
 	vec_free(&s->arches);

@@ -1,8 +1,9 @@
 /* spec.h: the typed specification, built from the validated node tree (spec.c).
  *
  * Every record keeps the node it came from, so a check that runs long after loading still
- * points at the right line and column. Per-family keys that only one arch family reads stay
- * reachable through `node` (read them with node_get); everything common is typed here. */
+ * points at the right line and column. Everything common is typed here; the keys a family
+ * adds to the schema (struct family's `keys`) stay reachable through `node`, and only that
+ * family's analysis reads them. */
 #ifndef PVOPSC_SPEC_H
 #define PVOPSC_SPEC_H
 
@@ -28,7 +29,6 @@ struct spec_arch {
 	struct reglist call_clobbers; /* what a normal pv call may modify, return registers included */
 	struct reglist callee_save_clobbers; /* what a callee-save call may modify */
 	struct reglist clobber_mask;  /* bit i of a patch record's clobber mask = register i */
-	int site_bundles;             /* IA-64: bundles in a patchable stub */
 	struct vec features;          /* char *: conditions ops may require */
 };
 
@@ -139,7 +139,6 @@ struct spec {
 	char *template_set;            /* templates/<set>/ for every arch; NULL: the arch's family */
 	const struct node *constants;  /* map NAME -> value */
 	const struct node *asm_macros; /* list; read by the arch families */
-	const struct node *registers;  /* list; read by the arch families */
 	char hash[65];                 /* sha256 of the spec text, hex */
 	archset selected;              /* arches checked and generated (--arch; default: all) */
 	const char *license;           /* SPDX identifier of the generated files, or NULL */

@@ -9,28 +9,77 @@
 #include "macro.h"
 #include "spec.h"
 
+/* A name the spec writes, with where. */
+struct ia64_named {
+	const char *name; /* NULL: not a scalar */
+	struct pos at;
+};
+
 /* The arch's stub convention, from the spec. */
 struct ia64_conv {
 	const struct spec_arch *a;
-	struct vec clobbers;    /* char *: call_clobbers, as written */
+	struct vec clobbers;    /* char *: call_clobbers, each register */
+	char *clobbers_text;    /* call_clobbers as written: "r2, r3, r8-r11" (or "none") */
+	struct pos clobbers_at; /* call_clobbers (the arch, without it) */
 	const char *ret;        /* the result register (r8) */
 	const char *args[8];    /* argument registers, in order */
 	int nargs;
 	char rbranch[IA64_REG_LEN]; /* the return branch register (b6) */
+	struct ia64_named return_branch; /* as written; name NULL when not given */
 	char gp_save[IA64_REG_LEN]; /* where the stub keeps the caller's gp across the branch */
+	struct ia64_named gp_save_as; /* as written; name NULL when not given */
 	int site_bundles;
+	struct pos site_bundles_at; /* site_bundles (the arch, without it) */
+	struct vec sensitive;       /* const char *: `sensitive`, the names */
+};
+
+/* The IA-64 keys of an op (of every op of the spec). */
+struct ia64_op_keys {
+	const struct spec_op *op;
+	bool has_patch_type;           /* `patch_type` is given */
+	bool patch_type_ok;            /* ... as an integer: patch_type */
+	long long patch_type;
+	struct pos patch_type_at;
+	bool has_reg_param;            /* getreg/setreg: `reg_param` is given */
+	const char *reg_param;         /* ... the parameter's name, when a scalar */
+	struct pos reg_param_at;
+	bool has_reg_arg_order;        /* `reg_arg_order` is given as a list */
+	struct ia64_named *reg_arg_order;
+	int nreg_arg_order;
+	struct pos reg_arg_order_at;
+	struct vec writes;             /* const char *: `writes` */
+};
+
+/* One of a backend's asm_aliases. */
+struct ia64_alias {
+	const char *name;  /* "NAME" or "NAME(params)" */
+	struct pos at;
+	const char *value; /* NULL: not a scalar */
+};
+
+/* The IA-64 keys of a backend (same index as s->backends). */
+struct ia64_backend_keys {
+	struct ia64_named *break_results;
+	int nbreak_results;
+	struct ia64_alias *aliases;
+	int naliases;
 };
 
 struct ia64_register {
 	const struct node *node;
 	const char *name;        /* assembler name: "ar.k0" */
+	struct pos name_at;
 	char canon[IA64_REG_LEN];
 	bool known;              /* an IA-64 register */
 	const char *set_name;    /* name written: "psr.l" */
+	bool has_set_name;       /* `set_name` is given (as a scalar) */
+	struct pos set_name_at;
 	char *cname;             /* "AR_KR0" */
 	char *stem;              /* "ar_kr0" */
 	long long number;
 	bool has_number;
+	bool has_number_key;     /* `number` is given, an integer or not */
+	struct pos number_at;
 	bool get, set;
 	const struct node *get_code, *set_code;   /* backend -> body */
 	const struct node *get_traps, *set_traps; /* backend -> why its body may trap */
@@ -70,16 +119,51 @@ struct ia64_param {
 	enum { R_IN, R_OUT, R_PRED, R_CLOB, R_PRED_CLOB, R_CONST, R_BAD } role;
 	const char *prefix;
 	const struct node *node;
+	bool has_role, has_prefix;  /* the keys are given */
+	const char *role_word;      /* `role` as written (NULL: not a scalar) */
+	struct pos role_at, prefix_at;
 };
 
 struct ia64_macro {
 	const struct node *node;
 	const char *name;
+	struct pos name_at;
 	struct ia64_param params[8];
 	int nparams;
 	const char *names[8];     /* parameter names, for ia64_macro_def */
 	struct vec writes;        /* const char *: declared effects */
 	const struct node *expand;
+};
+
+/* One instantiation of a backend's expansion of a macro: each operand bound to a register
+ * name (predicates to a truth), expanded and read once by the analysis. */
+struct ia64_inst {
+	const char *args[8];
+	int truth[8];     /* pred params: 1 true, 0 false */
+	bool plain;       /* no operand is r8 or r9: every register names one operand */
+	char desc[160];   /* " (with \x=r8, \p=p0)", or "" when plain */
+	enum ia64_expand_status status;
+	char *why;        /* EXPAND_REFUSED: the .error's message */
+	struct ia64_text text; /* EXPAND_OK: the text, with each byte's place in the scalar */
+	struct ia64_seq seq;
+	bool parsed;      /* EXPAND_OK and it reads as IA-64 code */
+	/* reading errors at an operand the expansion substituted (a role misuse, not syntax) */
+	struct ia64_misuse {
+		size_t off;   /* in text */
+		int param;
+		char *msg;
+	} *misuses;
+	int nmisuses;
+};
+
+/* A backend's own expansion of a macro with every binding of its operands (analysis; none for
+ * a macro with a parameter of unknown role). */
+struct ia64_expansion_set {
+	const struct ia64_macro *m;
+	const struct spec_backend *b;
+	const struct node *scalar;
+	struct ia64_inst *insts;
+	int ninsts;
 };
 
 struct ia64_view {
@@ -91,9 +175,14 @@ struct ia64_view {
 	struct vec macros;   /* struct ia64_macro * */
 	struct vec breaks;   /* per backend (same index as s->backends): struct vec * of names */
 	struct vec deprivileged; /* per backend (same index): non-NULL when it runs above PL 0 */
+	struct ia64_backend_keys *backend_keys; /* per backend (same index) */
+	struct vec expansions;        /* struct ia64_expansion_set *, by macro then backend */
+	struct ia64_op_keys *op_keys; /* every op, sorted by op */
+	int nop_keys;
 };
 
-/* Build the view for arch a (NULL: the first arch of the ia64 family); reports nothing. */
+/* Build the view for arch a (NULL: the first arch of the ia64 family). It reports the syntax
+ * errors of bodies (check ia64-syntax) and of macro expansions (ia64-macro-syntax). */
 struct ia64_view *ia64_view(const struct spec *s, const struct spec_arch *a);
 void ia64_view_free(struct ia64_view *v);
 /* The family's analysis stage (struct family): the view of arch a, and its free. */
@@ -101,7 +190,9 @@ void *ia64_analyze(const struct spec *s, const struct spec_arch *a);
 void ia64_view_release(void *view);
 
 const struct spec_arch *ia64_arch(const struct spec *s);
-const struct node *ia64_map_get(const struct node *map, const char *key);
+/* The IA-64 keys of op, of backend b. */
+const struct ia64_op_keys *ia64_op_keys_of(const struct ia64_view *v, const struct spec_op *op);
+const struct ia64_backend_keys *ia64_backend_keys_of(const struct ia64_view *v, const struct spec_backend *b);
 bool ia64_returns(const struct spec_op *op);
 
 /* The backend's break immediates that return a value in r8. */
@@ -113,6 +204,11 @@ bool ia64_deprivileged(const struct ia64_view *v, const struct spec_backend *b);
 /* The operand parameter k of m gets in a "plain" use: a general register or predicate of its
  * own (never r8 or r9, which the Xen forms test for), or the constant 6 (a const operand). */
 const char *ia64_plain_operand(const struct ia64_macro *m, int k);
+
+/* What a body is, for messages: "native fc", "xen getreg(cr.itm)". */
+char *ia64_body_name(const struct ia64_body *b);
+/* The place in the scalar of byte off of a text made from it. */
+size_t ia64_text_origin(const struct ia64_text *t, size_t off);
 
 /* The assembler macro that implements an ASM macro: "__pv_MOV_TO_KR" (gas macro names
  * ignore case, so they must not be mnemonics: COVER would be cover). */

@@ -779,68 +779,93 @@ static const char *const code_free_directives[] = {
 	".serialize.instruction", NULL};
 
 /* One statement [b, e): labels, an optional predicate, then an instruction or directive. */
-static void parse_stmt(struct parser *p, size_t b, size_t e)
+/* Past the tags ("[name:]", which mark a slot) and labels that open a statement: false when
+ * nothing follows (or a tag is malformed, which is reported). */
+static bool skip_labels(struct parser *p, size_t *pb, size_t *pe)
 {
 	const char *t = p->text;
-	char qp[IA64_REG_LEN] = "";
 
 	for (;;) {
-		struct span s = trim(t, b, e);
-		b = s.b;
-		e = s.e;
-		if (b == e)
-			return;
-		if (t[b] == '[') { /* a tag "[name:]" marks a slot, not a bundle start */
-			const char *close = memchr(t + b, ']', e - b);
+		struct span s = trim(t, *pb, *pe);
+		*pb = s.b;
+		*pe = s.e;
+		if (s.b == s.e)
+			return false;
+		if (t[s.b] == '[') {
+			const char *close = memchr(t + s.b, ']', s.e - s.b);
 			if (!close || close[-1] != ':') {
-				perr(p, b, "malformed tag");
-				return;
+				perr(p, s.b, "malformed tag");
+				return false;
 			}
-			b = (size_t)(close - t) + 1;
+			*pb = (size_t)(close - t) + 1;
 			continue;
 		}
-		size_t i = b;
-		while (i < e && is_ident_char(t[i]))
+		size_t i = s.b;
+		while (i < s.e && is_ident_char(t[i]))
 			i++;
-		if (i > b && i < e && t[i] == ':' && t[b] != '.') {
-			add_label(p->seq, t + b, i - b);
+		if (i > s.b && i < s.e && t[i] == ':' && t[s.b] != '.') {
+			add_label(p->seq, t + s.b, i - s.b);
 			p->pending_label = true;
-			b = i + 1;
+			*pb = i + 1;
 			continue;
 		}
-		break;
+		return true;
 	}
-	if (t[b] == '(') {
-		const char *close = memchr(t + b, ')', e - b);
-		struct span in = close ? trim(t, b + 1, (size_t)(close - t)) : (struct span){b, b};
-		if (!close || !ia64_reg_canon(t + in.b, in.e - in.b, qp) || qp[0] != 'p' ||
-		    strcmp(qp, "pr") == 0 || strcmp(qp, "pr.rot") == 0) {
-			perr(p, close ? in.b : b, "expected a qualifying predicate '(pN)'");
+}
+
+/* A qualifying predicate "(pN)" into qp, and past it to the instruction; false after
+ * reporting a malformed one or one that qualifies nothing. */
+static bool parse_qp(struct parser *p, size_t *pb, size_t *pe, char *qp)
+{
+	const char *t = p->text;
+	size_t b = *pb, e = *pe;
+	const char *close = memchr(t + b, ')', e - b);
+	struct span in = close ? trim(t, b + 1, (size_t)(close - t)) : (struct span){b, b};
+
+	if (!close || !ia64_reg_canon(t + in.b, in.e - in.b, qp) || qp[0] != 'p' || strcmp(qp, "pr") == 0 ||
+	    strcmp(qp, "pr.rot") == 0) {
+		perr(p, close ? in.b : b, "expected a qualifying predicate '(pN)'");
+		return false;
+	}
+	struct span s = trim(t, (size_t)(close - t) + 1, e);
+	if (s.b == s.e) {
+		perr(p, s.b, "qualifying predicate not followed by an instruction");
+		return false;
+	}
+	*pb = s.b;
+	*pe = s.e;
+	return true;
+}
+
+/* A directive: one that emits no code (.serialize.data marks the sequence), or an error. */
+static void directive(struct parser *p, size_t b, size_t e)
+{
+	const char *t = p->text;
+	size_t i = b;
+
+	while (i < e && !isspace((unsigned char)t[i]))
+		i++;
+	for (const char *const *d = code_free_directives; *d; d++)
+		if (strlen(*d) == i - b && memcmp(*d, t + b, i - b) == 0) {
+			if (strcmp(*d, ".serialize.data") == 0)
+				p->seq->serialize_data = true;
 			return;
 		}
-		b = (size_t)(close - t) + 1;
-		struct span s = trim(t, b, e);
-		b = s.b;
-		e = s.e;
-		if (b == e) {
-			perr(p, s.b, "qualifying predicate not followed by an instruction");
-			return;
-		}
-	}
-	if (t[b] == '.') {
-		size_t i = b;
-		while (i < e && !isspace((unsigned char)t[i]))
-			i++;
-		for (const char *const *d = code_free_directives; *d; d++)
-			if (strlen(*d) == i - b && memcmp(*d, t + b, i - b) == 0) {
-				if (strcmp(*d, ".serialize.data") == 0)
-					p->seq->serialize_data = true;
-				return;
-			}
-		perr(p, b, "directive '%.*s' is not allowed here", (int)(i - b), t + b);
+	perr(p, b, "directive '%.*s' is not allowed here", (int)(i - b), t + b);
+}
+
+static void parse_stmt(struct parser *p, size_t b, size_t e)
+{
+	char qp[IA64_REG_LEN] = "";
+
+	if (!skip_labels(p, &b, &e))
 		return;
-	}
-	parse_insn(p, b, e, qp);
+	if (p->text[b] == '(' && !parse_qp(p, &b, &e, qp))
+		return;
+	if (p->text[b] == '.')
+		directive(p, b, e);
+	else
+		parse_insn(p, b, e, qp);
 }
 
 static void mark_stop(struct parser *p)
@@ -1023,6 +1048,43 @@ static const char *const templ_slots[16][3] = {
 
 /* Emit one bundle from the queue, as gas's emit_one_bundle does for automatic templates;
  * spell it into sig ("MI;;I;;") when sig is not NULL. */
+/* An instruction that must end its group's bundle (IF_LAST) takes the template's slot for
+ * it: an M the M;;MI template's first (its stop is the template's), a B the last. The slot, or
+ * -1 when that slot is behind slot i. */
+static int last_slot(struct bq *b, int i, int *t)
+{
+	int rslot = i, rt = *t;
+
+	if (b->q[0].type == T_M) {
+		rslot = 0;
+		rt = 5;
+	} else if (b->q[0].type == T_B) {
+		rslot = 2;
+	}
+	if (rslot < i)
+		return -1;
+	if (rt != *t)
+		b->q[0].stop = false; /* the M;;MI template holds the stop */
+	*t = rt;
+	return rslot;
+}
+
+/* A stop inside the bundle before slot i: switch to a template that has one there. False
+ * when none does and the bundle holds something already (it ends here). */
+static bool stop_inside(const struct ia64_insn *in, int i, int *t, bool *eoig, int placed)
+{
+	if (i == 1 && templ[*t][0] == U_M) {
+		*t = 5;
+		*eoig = false;
+	} else if (i == 2 && templ[*t][1] == U_I && !(in->flags & IF_FIRST)) {
+		*t = 1;
+		*eoig = false;
+	} else if (placed) {
+		return false;
+	}
+	return true;
+}
+
 static void emit(struct bq *b, struct buf *sig)
 {
 	enum ia64_type ty[3] = {T_NIL, T_NIL, T_NIL};
@@ -1037,34 +1099,12 @@ static void emit(struct bq *b, struct buf *sig)
 	int t = best_template(ty[0], ty[1], ty[2]);
 	for (int i = 0; i < 3 && b->n > 0; i++) {
 		const struct ia64_insn *in = b->q[0].in;
-		if (in->flags & IF_LAST) {
-			int rslot = i, rt = t;
-			if (b->q[0].type == T_M) {
-				rslot = 0;
-				rt = 5;
-			} else if (b->q[0].type == T_B) {
-				rslot = 2;
-			}
-			if (rslot < i)
-				break;
-			i = rslot;
-			if (rt != t)
-				b->q[0].stop = false; /* the M;;MI template holds the stop */
-			t = rt;
-		}
+		if ((in->flags & IF_LAST) && (i = last_slot(b, i, &t)) < 0)
+			break;
 		if (placed && in->label)
 			break;
-		if (eoig) { /* a stop inside the bundle: switch to a template that has one */
-			if (i == 1 && templ[t][0] == U_M) {
-				t = 5;
-				eoig = false;
-			} else if (i == 2 && templ[t][1] == U_I && !(in->flags & IF_FIRST)) {
-				t = 1;
-				eoig = false;
-			} else if (placed) {
-				break;
-			}
-		}
+		if (eoig && !stop_inside(in, i, &t, &eoig, placed))
+			break;
 		enum unit req = templ[t][i];
 		enum unit got = unit_in(in, b->q[0].type, req, t);
 		if (b->q[0].type == T_DYN && got != U_NIL)

@@ -45,7 +45,7 @@ static void report(const struct check *c, struct seen *seen, const struct node *
 		   const struct ia64_text *t, size_t off, const char *fmt, ...)
 {
 	va_list ap;
-	size_t at = t->buf.len ? t->src[off < t->buf.len ? off : t->buf.len - 1] : 0;
+	size_t at = ia64_text_origin(t, off);
 
 	if (!first_time(seen, scalar, at, "")) /* the first of a place (plain operands come first) */
 		return;
@@ -67,14 +67,6 @@ static bool has_str(const struct vec *v, const char *s)
 	return false;
 }
 
-/* What a body is, for messages: "native fc", "xen getreg(cr.itm)". */
-static char *body_name(const struct ia64_body *b)
-{
-	if (b->reg)
-		return xasprintf("%s %s(%s)", b->b->name, b->op->name, b->reg->name);
-	return xasprintf("%s %s", b->b->name, b->op->name);
-}
-
 /* Run fn over every body of the arch's view. */
 static void each_body(const struct check_ctx *cx, const struct check *c,
 		      void (*fn)(const struct ia64_view *, const struct ia64_body *, const struct check *,
@@ -90,35 +82,6 @@ static void each_body(const struct check_ctx *cx, const struct check *c,
 }
 
 /* ---- patch bodies -------------------------------------------------------------------------- */
-
-struct syn {
-	const struct check *c;
-	struct seen *seen;
-	const struct node *scalar;
-	const struct ia64_text *t;
-	const char *what;
-};
-
-static void syntax_report(void *ctx, size_t off, const char *msg)
-{
-	struct syn *y = ctx;
-	report(y->c, y->seen, y->scalar, y->t, off, "%s: %s", y->what, msg);
-}
-
-static void body_syntax(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
-			struct seen *seen)
-{
-	struct ia64_seq seq;
-	char *what = body_name(b);
-	struct syn y = {c, seen, b->code, &b->text, what};
-
-	(void)v;
-	if (!b->parsed)
-		ia64_parse(b->text.buf.data, &seq, syntax_report, &y);
-	if (!b->parsed)
-		ia64_seq_free(&seq);
-	free(what);
-}
 
 static void body_stacked(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
 			 struct seen *seen)
@@ -216,50 +179,24 @@ static bool body_may_write(const struct ia64_view *v, const struct ia64_body *b,
 	       strcmp(target, canon) == 0;
 }
 
-static void op_writes(const struct spec_op *op, struct vec *out)
-{
-	const struct node *w = ia64_map_get(op->node, "writes");
-
-	if (w && w->kind == NODE_SCALAR)
-		vec_push(out, w->str);
-	for (size_t i = 0; w && w->kind == NODE_SEQ && i < w->n; i++)
-		if (w->items[i]->kind == NODE_SCALAR)
-			vec_push(out, w->items[i]->str);
-}
-
-/* The arch's call_clobbers as the spec writes them ("r2, r3, r8-r11"). */
-static char *clobbers_text(const struct ia64_view *v)
-{
-	const struct node *n = ia64_map_get(v->conv.a->node, "call_clobbers");
-	struct buf b = {0};
-
-	for (size_t i = 0; n && n->kind == NODE_SEQ && i < n->n; i++)
-		if (n->items[i]->kind == NODE_SCALAR)
-			buf_printf(&b, "%s%s", b.len ? ", " : "", n->items[i]->str);
-	return b.data ? buf_steal(&b) : xstrdup("none");
-}
-
 static void body_clobber(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
 			 struct seen *seen)
 {
-	struct vec writes = {0};
-	char *clob = clobbers_text(v);
+	const struct vec *writes = &ia64_op_keys_of(v, b->op)->writes;
+	const char *clob = v->conv.clobbers_text;
 
-	op_writes(b->op, &writes);
 	for (int i = 0; b->parsed && i < b->seq.n; i++) {
 		const struct ia64_regs *w = &b->seq.v[i].writes;
 		for (int k = 0; k < w->n; k++) {
 			const char *r = w->r[k].name;
 			if (strcmp(r, "r1") == 0 || strcmp(r, "b0") == 0 || strcmp(r, v->conv.gp_save) == 0 ||
-			    ia64_reg_read_only(r) || body_may_write(v, b, r, &writes))
+			    ia64_reg_read_only(r) || body_may_write(v, b, r, writes))
 				continue; /* these have their own checks */
 			report(c, seen, b->code, &b->text, w->r[k].off,
 			       "writes %s, which the stub does not clobber (its clobbers: %s; or declare "
 			       "it in the op's `writes`)", r, clob);
 		}
 	}
-	free(clob);
-	vec_free(&writes);
 }
 
 static void body_stub_live(const struct ia64_view *v, const struct ia64_body *b, const struct check *c,
@@ -283,13 +220,12 @@ static void body_read_only(const struct ia64_view *v, const struct ia64_body *b,
 		for (int k = 0; k < w->n; k++) {
 			if (!ia64_reg_read_only(w->r[k].name))
 				continue;
-			char *what = body_name(b);
+			char *what = ia64_body_name(b);
 			const struct ia64_register *r = b->reg;
 			if (r && !b->reads_reg && strcmp(r->canon, w->r[k].name) == 0) {
 				/* setreg of a read-only register: the fix is at the register */
-				const struct node *name = ia64_map_get(r->node, "name");
 				if (first_time(seen, r->node, 0, "read-only")) {
-					ERR(c, name->pos, "%s is read-only: setreg of it would write it (an Illegal "
+					ERR(c, r->name_at, "%s is read-only: setreg of it would write it (an Illegal "
 					    "Operation fault); mark it `set: false`", r->name);
 					diag_note(node_pos_at(b->code, b->text.src[w->r[k].off]),
 						  "the %s body is made here", what);
@@ -311,7 +247,7 @@ static void body_privileged(const struct ia64_view *v, const struct ia64_body *b
 			    struct seen *seen)
 {
 	bool depriv = ia64_deprivileged(v, b->b), any = false;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 
 	for (int i = 0; b->parsed && i < b->seq.n; i++) {
 		const struct ia64_insn *in = &b->seq.v[i];
@@ -336,7 +272,7 @@ static void body_size(const struct ia64_view *v, const struct ia64_body *b, cons
 {
 	if (!b->parsed || !b->is_inline || b->bundles <= v->conv.site_bundles)
 		return;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 	report(c, seen, b->code, &b->text, 0,
 	       "the %s body takes %d bundles; a site has %d (shorten it, or mark the implementation "
 	       "`inline: false` to keep it out of line)", what, b->bundles, v->conv.site_bundles);
@@ -346,12 +282,12 @@ static void body_size(const struct ia64_view *v, const struct ia64_body *b, cons
 /* The argument registers a body receives: the op's parameters in stub order. */
 static void arg_regs(const struct ia64_view *v, const struct spec_op *op, struct vec *out)
 {
-	const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+	const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
 
-	if (order && order->kind == NODE_SEQ) {
-		for (size_t i = 0; i < order->n; i++)
-			if (order->items[i]->kind == NODE_SCALAR)
-				vec_push(out, order->items[i]->str);
+	if (k->has_reg_arg_order) {
+		for (int i = 0; i < k->nreg_arg_order; i++)
+			if (k->reg_arg_order[i].name)
+				vec_push(out, (void *)k->reg_arg_order[i].name);
 		return;
 	}
 	for (int i = 0; i < op->sig.nparams && i < v->conv.nargs; i++)
@@ -387,7 +323,7 @@ static void body_args(const struct ia64_view *v, const struct ia64_body *b, cons
 			    !in_list(&v->conv.clobbers, name) || in_list(&args, name) ||
 			    written_before(&b->seq, i, name, breaks, v->conv.ret))
 				continue;
-			char *what = body_name(b);
+			char *what = ia64_body_name(b);
 			report(c, seen, b->code, &b->text, r->r[k].off,
 			       "reads %s before writing it: the %s body receives %d argument%s (%s)", name,
 			       what, (int)args.n, args.n == 1 ? "" : "s",
@@ -405,7 +341,7 @@ static void body_result(const struct ia64_view *v, const struct ia64_body *b, co
 
 	if (!b->parsed || !ia64_returns(b->op) || written_before(&b->seq, b->seq.n, v->conv.ret, breaks, v->conv.ret))
 		return;
-	char *what = body_name(b);
+	char *what = ia64_body_name(b);
 	report(c, seen, b->code, &b->text, 0, "the %s body returns a value but never writes %s", what,
 	       v->conv.ret);
 	free(what);
@@ -413,7 +349,6 @@ static void body_result(const struct ia64_view *v, const struct ia64_body *b, co
 
 #define BODY_CHECK(fn)                                                                               \
 	static void run_##fn(const struct check_ctx *cx, const struct check *c) { each_body(cx, c, fn); }
-BODY_CHECK(body_syntax)
 BODY_CHECK(body_stacked)
 BODY_CHECK(body_alloc)
 BODY_CHECK(body_gp)
@@ -437,7 +372,7 @@ static void code_kind(const struct check_ctx *cx, const struct check *c)
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
 			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *code = ia64_map_get(impl->code, a->name);
+			const struct node *code = spec_for_arch(impl->code, a);
 			if (code && impl->op && impl->op->kind != OP_PATCHABLE)
 				ERR(c, code->pos, "'%s' is not a patchable op: its %s body would never be used",
 				    impl->op->qname, a->name);
@@ -455,46 +390,45 @@ static void convention(const struct check_ctx *cx, const struct check *c)
 
 	if (!a)
 		return;
-	if (a->site_bundles < 5)
-		ERR(c, ia64_map_get(a->node, "site_bundles") ? ia64_map_get(a->node, "site_bundles")->pos : a->node->pos,
-		    "site_bundles must be at least 5, the bundles of the call stub (it is %d)", a->site_bundles);
-	const struct node *rb = ia64_map_get(a->node, "return_branch");
-	if (rb && rb->kind == NODE_SCALAR && (!ia64_reg_canon(rb->str, strlen(rb->str), canon) || canon[0] != 'b'))
-		ERR(c, rb->pos, "return_branch must be a branch register (b1-b7), not '%s'", rb->str);
-	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
 	const struct ia64_view *v = cx->view;
-	const char *used[] = {"r2", "r3", v->conv.gp_save, "r17", "b7", "p6", v->conv.rbranch};
-	const struct node *gs = ia64_map_get(a->node, "gp_save");
-	int gsn = gs && gs->kind == NODE_SCALAR && ia64_reg_canon(gs->str, strlen(gs->str), canon)
-			  ? ia64_gr_num(canon) : 16;
+	const struct ia64_conv *cv = &v->conv;
+	if (cv->site_bundles < 5)
+		ERR(c, cv->site_bundles_at, "site_bundles must be at least 5, the bundles of the call stub (it is %d)",
+		    cv->site_bundles);
+	const char *rb = cv->return_branch.name;
+	if (rb && (!ia64_reg_canon(rb, strlen(rb), canon) || canon[0] != 'b'))
+		ERR(c, cv->return_branch.at, "return_branch must be a branch register (b1-b7), not '%s'", rb);
+	/* the stub and the out-of-line dispatchers use these: the calls must declare them */
+	const char *used[] = {"r2", "r3", cv->gp_save, "r17", "b7", "p6", cv->rbranch};
+	const char *gs = cv->gp_save_as.name;
+	int gsn = gs && ia64_reg_canon(gs, strlen(gs), canon) ? ia64_gr_num(canon) : 16;
 	if (gsn < 2 || gsn > 31)
-		ERR(c, gs->pos, "gp_save must be a static general register (r2-r31), not '%s'", gs->str);
+		ERR(c, cv->gp_save_as.at, "gp_save must be a static general register (r2-r31), not '%s'", gs);
 	for (size_t i = 0; i < ARRAY_SIZE(used); i++)
-		if (!in_list(&v->conv.clobbers, used[i]))
-			ERR(c, ia64_map_get(a->node, "call_clobbers") ? ia64_map_get(a->node, "call_clobbers")->pos
-								      : a->node->pos,
-			    "call_clobbers lacks %s, which the call stub (or a dispatcher) changes", used[i]);
+		if (!in_list(&cv->clobbers, used[i]))
+			ERR(c, cv->clobbers_at, "call_clobbers lacks %s, which the call stub (or a dispatcher) changes",
+			    used[i]);
 	const struct reglist *lists[] = {&a->arg_regs, &a->ret_regs, &a->call_clobbers};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		for (int k = 0; k < lists[i]->n; k++)
 			if (!ia64_reg_canon(lists[i]->r[k].name, strlen(lists[i]->r[k].name), canon))
 				ERR(c, lists[i]->r[k].pos, "'%s' is not an IA-64 register", lists[i]->r[k].name);
 	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct node *br = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "break_results");
-		for (size_t k = 0; br && br->kind == NODE_SEQ && k < br->n; k++)
-			if (br->items[k]->kind == NODE_SCALAR && !spec_constant(s, br->items[k]->str, NULL))
-				ERR(c, br->items[k]->pos, "break_results names '%s', which is not a constant",
-				    br->items[k]->str);
+		const struct ia64_backend_keys *bk = &v->backend_keys[i];
+		for (int k = 0; k < bk->nbreak_results; k++)
+			if (bk->break_results[k].name && !spec_constant(s, bk->break_results[k].name, NULL))
+				ERR(c, bk->break_results[k].at, "break_results names '%s', which is not a constant",
+				    bk->break_results[k].name);
 	}
 }
 
 struct typed {
 	unsigned long long type;
-	const struct node *at;
+	struct pos at;
 	const char *what;
 };
 
-static void add_type(struct vec *v, unsigned long long type, const struct node *at, const char *what)
+static void add_type(struct vec *v, unsigned long long type, struct pos at, const char *what)
 {
 	struct typed *t = xcalloc(1, sizeof(*t));
 	*t = (struct typed){type, at, what};
@@ -511,29 +445,29 @@ static void patch_type(const struct check_ctx *cx, const struct check *c)
 		const struct spec_table *t = s->tables.v[ti];
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			const struct node *pt = ia64_map_get(op->node, "patch_type");
-			long long base;
 			if (!((op->arches >> v->conv.a->index) & 1))
 				continue;
-			if (op->kind == OP_PATCHABLE && !pt) {
+			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
+			unsigned long long base = (unsigned long long)k->patch_type;
+			struct pos pt = k->patch_type_at;
+			if (op->kind == OP_PATCHABLE && !k->has_patch_type) {
 				ERR(c, op->node->pos, "patchable op '%s' has no patch_type", op->qname);
 				continue;
 			}
-			if (!pt || !schema_scalar_int(pt, &base))
+			if (!k->patch_type_ok)
 				continue;
 			if (op->kind != OP_PATCHABLE && op->kind != OP_FIELD) {
-				ERR(c, pt->pos, "'%s' is not patchable: a patch_type needs kind: patchable", op->qname);
+				ERR(c, pt, "'%s' is not patchable: a patch_type needs kind: patchable", op->qname);
 				continue;
 			}
-			if (!ia64_map_get(op->node, "reg_param")) {
-				add_type(&types, (unsigned long long)base, pt, op->name);
+			if (!k->has_reg_param) {
+				add_type(&types, base, pt, op->name);
 				continue;
 			}
 			for (size_t r = 0; r < v->regs.n; r++) {
 				const struct ia64_register *reg = v->regs.v[r];
 				if (reg->has_number && (ia64_returns(op) ? reg->get : reg->set))
-					add_type(&types, (unsigned long long)base + (unsigned long long)reg->number, pt,
-						 op->name);
+					add_type(&types, base + (unsigned long long)reg->number, pt, op->name);
 			}
 		}
 	}
@@ -543,9 +477,9 @@ static void patch_type(const struct check_ctx *cx, const struct check *c)
 			const struct typed *b = types.v[k];
 			if (a->type != b->type)
 				continue;
-			ERR(c, a->at->pos, "patch type %#llx of '%s' is already the type of '%s'", a->type,
+			ERR(c, a->at, "patch type %#llx of '%s' is already the type of '%s'", a->type,
 			    a->what, b->what);
-			diag_note(b->at->pos, "'%s' is here", b->what);
+			diag_note(b->at, "'%s' is here", b->what);
 			break;
 		}
 	}
@@ -558,35 +492,35 @@ static void reg_param(const struct check_ctx *cx, const struct check *c)
 {
 	const struct spec *s = cx->s;
 	const struct spec_arch *a = cx->a;
+	const struct ia64_view *v = cx->view;
 	char canon[IA64_REG_LEN];
 
 	for (size_t ti = 0; a && ti < s->tables.n; ti++) {
 		const struct spec_table *t = s->tables.v[ti];
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			const struct node *rp = ia64_map_get(op->node, "reg_param");
-			const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
 			bool found = false;
-			if (!rp || rp->kind != NODE_SCALAR || !op->has_sig)
+			if (!k || !k->reg_param || !op->has_sig)
 				continue;
 			if (op->kind != OP_PATCHABLE)
-				ERR(c, rp->pos, "reg_param on '%s', which is not patchable", op->qname);
+				ERR(c, k->reg_param_at, "reg_param on '%s', which is not patchable", op->qname);
 			for (int i = 0; i < op->sig.nparams; i++)
-				found |= op->sig.params[i].name && strcmp(op->sig.params[i].name, rp->str) == 0;
+				found |= op->sig.params[i].name && strcmp(op->sig.params[i].name, k->reg_param) == 0;
 			if (!found)
-				ERR(c, rp->pos, "'%s' is not a parameter of %s", rp->str, op->qname);
-			if (!order || order->kind != NODE_SEQ)
+				ERR(c, k->reg_param_at, "'%s' is not a parameter of %s", k->reg_param, op->qname);
+			if (!k->has_reg_arg_order)
 				continue;
-			if ((int)order->n != op->sig.nparams)
-				ERR(c, order->pos, "reg_arg_order gives %zu registers for %d parameters", order->n,
-				    op->sig.nparams);
-			for (size_t k = 0; k < order->n; k++) {
-				const struct node *r = order->items[k];
+			if (k->nreg_arg_order != op->sig.nparams)
+				ERR(c, k->reg_arg_order_at, "reg_arg_order gives %d registers for %d parameters",
+				    k->nreg_arg_order, op->sig.nparams);
+			for (int i = 0; i < k->nreg_arg_order; i++) {
+				const char *r = k->reg_arg_order[i].name;
 				bool arg = false;
-				for (int j = 0; r->kind == NODE_SCALAR && j < a->arg_regs.n; j++)
-					arg |= strcmp(a->arg_regs.r[j].name, r->str) == 0;
-				if (r->kind == NODE_SCALAR && (!arg || !ia64_reg_canon(r->str, strlen(r->str), canon)))
-					ERR(c, r->pos, "'%s' is not an argument register of %s", r->str, a->name);
+				for (int j = 0; r && j < a->arg_regs.n; j++)
+					arg |= strcmp(a->arg_regs.r[j].name, r) == 0;
+				if (r && (!arg || !ia64_reg_canon(r, strlen(r), canon)))
+					ERR(c, k->reg_arg_order[i].at, "'%s' is not an argument register of %s", r, a->name);
 			}
 		}
 	}
@@ -622,16 +556,15 @@ static void registers(const struct check_ctx *cx, const struct check *c)
 
 	for (size_t i = 0; v && i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
-		const struct node *name = ia64_map_get(r->node, "name"), *sn = ia64_map_get(r->node, "set_name");
 		if (!r->known)
-			ERR(c, name->pos, "'%s' is not an IA-64 register", r->name);
-		if (sn && sn->kind == NODE_SCALAR && !ia64_reg_canon(sn->str, strlen(sn->str), canon))
-			ERR(c, sn->pos, "'%s' is not an IA-64 register", sn->str);
+			ERR(c, r->name_at, "'%s' is not an IA-64 register", r->name);
+		if (r->has_set_name && !ia64_reg_canon(r->set_name, strlen(r->set_name), canon))
+			ERR(c, r->set_name_at, "'%s' is not an IA-64 register", r->set_name);
 		for (size_t k = 0; k < i; k++) {
 			const struct ia64_register *o = v->regs.v[k];
 			if (r->known && o->known && strcmp(o->canon, r->canon) == 0) {
-				ERR(c, name->pos, "register '%s' is listed twice", r->name);
-				diag_note(ia64_map_get(o->node, "name")->pos, "first listed here");
+				ERR(c, r->name_at, "register '%s' is listed twice", r->name);
+				diag_note(o->name_at, "first listed here");
 			}
 		}
 		backend_keys(cx, c, r->get_code, "a getreg body");
@@ -651,21 +584,20 @@ static void register_number(const struct check_ctx *cx, const struct check *c)
 
 	for (size_t i = 0; v && i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
-		const struct node *num = ia64_map_get(r->node, "number");
-		if (!num) {
+		if (!r->has_number_key) {
 			ERR(c, r->node->pos, "register '%s' has no number: getreg and setreg add it to their "
 			    "patch type", r->name);
 			continue;
 		}
 		if (r->has_number && (r->number < 0 || r->number > 0xffff)) {
-			ERR(c, num->pos, "register number %lld is out of range (0-0xffff)", r->number);
+			ERR(c, r->number_at, "register number %lld is out of range (0-0xffff)", r->number);
 			continue;
 		}
 		for (size_t k = 0; r->has_number && k < i; k++) {
 			const struct ia64_register *o = v->regs.v[k];
 			if (o->has_number && o->number == r->number) {
-				ERR(c, num->pos, "'%s' has the number of '%s' (%lld)", r->name, o->name, r->number);
-				diag_note(ia64_map_get(o->node, "number")->pos, "'%s' is here", o->name);
+				ERR(c, r->number_at, "'%s' has the number of '%s' (%lld)", r->name, o->name, r->number);
+				diag_note(o->number_at, "'%s' is here", o->name);
 			}
 		}
 	}
@@ -673,15 +605,8 @@ static void register_number(const struct check_ctx *cx, const struct check *c)
 
 /* ---- ASM macros ---------------------------------------------------------------------------- */
 
-enum finding { F_SYNTAX, F_ROLE, F_WRITES, F_OPERANDS, F_STACKED };
-
-/* One instantiation: each operand bound to a register name (and predicates to a truth). */
-struct inst {
-	const char *args[8];
-	int truth[8]; /* pred params: 1 true, 0 false */
-	bool plain;   /* no operand is r8 or r9: every register names one operand */
-	char desc[160];
-};
+/* What a rule about expansions looks at, in every instance the analysis made. */
+enum finding { F_ROLE, F_WRITES, F_OPERANDS, F_STACKED };
 
 struct mctx {
 	const struct ia64_view *v;
@@ -691,60 +616,11 @@ struct mctx {
 	const struct check *c;
 	enum finding want;
 	struct seen *seen;
-	const struct inst *in;
+	const struct ia64_inst *in;
 	const struct ia64_text *t;
-	struct ia64_macro_def def; /* the last macro find_macro found */
 };
 
-static const struct ia64_macro_def *find_macro(void *ctx, const char *name, size_t n)
-{
-	struct mctx *x = ctx;
-
-	for (size_t i = 0; i < x->v->macros.n; i++) {
-		const struct ia64_macro *m = x->v->macros.v[i];
-		const struct node *e = ia64_expansion(m, x->b);
-		if (strlen(m->name) == n && strncmp(m->name, name, n) == 0 && e) {
-			x->def = (struct ia64_macro_def){m->name, m->names, m->nparams, e->str};
-			return &x->def;
-		}
-	}
-	return NULL;
-}
-
-static void expand_err(void *ctx, size_t off, const char *msg)
-{
-	struct mctx *x = ctx;
-	if (x->want == F_SYNTAX)
-		ERR(x->c, node_pos_at(x->scalar, off), "%s expansion of %s: %s", x->b->name, x->m->name, msg);
-}
-
-static bool ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static const char *const role_names[] = {"an in", "an out", "a pred", "a clob", "a pred_clob", "a const", "a"};
-
-/* An error at an operand the expansion substituted is a role misuse: a general-register
- * operand where a predicate goes, or the other way round. */
-static void parse_err(void *ctx, size_t off, const char *msg)
-{
-	struct mctx *x = ctx;
-	size_t at = x->t->buf.len ? x->t->src[off < x->t->buf.len ? off : x->t->buf.len - 1] : 0;
-	const char *body = x->scalar->str;
-	int p = -1;
-
-	for (int k = 0; body[at] == '\\' && k < x->m->nparams; k++) {
-		size_t n = strlen(x->m->params[k].name);
-		if (strncmp(body + at + 1, x->m->params[k].name, n) == 0 && !ident_char(body[at + 1 + n]))
-			p = k;
-	}
-	if (p >= 0 && x->want == F_ROLE)
-		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: \\%s is %s operand: %s",
-		       x->b->name, x->m->name, x->m->params[p].name, role_names[x->m->params[p].role], msg);
-	else if (p < 0 && x->want == F_SYNTAX)
-		report(x->c, x->seen, x->scalar, x->t, off, "%s expansion of %s: %s", x->b->name, x->m->name, msg);
-}
 
 /* The register state of one path through an instance: each register's value, as "=rN" while
  * it still holds what it had on entry, or a fresh number once something else went in. */
@@ -855,102 +731,43 @@ static void simulate(struct mctx *x, const struct ia64_seq *seq)
 	}
 }
 
-/* Expand and examine one instance. */
-static void instance(struct mctx *x, const struct inst *in)
+/* Examine one instance. */
+static void examine(struct mctx *x, const struct ia64_inst *in)
 {
-	struct ia64_text t = {0};
-	struct ia64_seq seq;
-	char *why = NULL;
-	const struct ia64_macro_def def = {x->m->name, x->m->names, x->m->nparams, x->scalar->str};
-	enum ia64_expand_status st;
-
 	x->in = in;
-	st = ia64_expand(&def, in->args, find_macro, x, &t, in->plain ? expand_err : NULL, x, &why);
-	x->t = &t;
-	if (st == EXPAND_REFUSED && in->plain && x->want == F_OPERANDS)
+	x->t = &in->text;
+	if (in->status == EXPAND_REFUSED && in->plain && x->want == F_OPERANDS)
 		ERR(x->c, x->scalar->pos, "the %s expansion of %s refuses ordinary operands%s: %s", x->b->name,
-		    x->m->name, in->desc, why);
-	if (st == EXPAND_OK) {
-		bool ok = ia64_parse(t.buf.data, &seq, parse_err, x);
-		for (int i = 0; ok && x->want == F_STACKED && i < seq.n; i++)
-			if (seq.v[i].stacked_off != (size_t)-1)
-				report(x->c, x->seen, x->scalar, &t, seq.v[i].stacked_off,
-				       "%s expansion of %s names a stacked register (r32-r127): the caller's "
-				       "frame decides what those hold", x->b->name, x->m->name);
-		if (ok)
-			simulate(x, &seq);
-		ia64_seq_free(&seq);
+		    x->m->name, in->desc, in->why);
+	for (int i = 0; x->want == F_ROLE && i < in->nmisuses; i++) {
+		const struct ia64_param *p = &x->m->params[in->misuses[i].param];
+		report(x->c, x->seen, x->scalar, x->t, in->misuses[i].off, "%s expansion of %s: \\%s is %s operand: %s",
+		       x->b->name, x->m->name, p->name, role_names[p->role], in->misuses[i].msg);
 	}
-	free(why);
-	ia64_text_free(&t);
-}
-
-/* Every binding: general-register operands r8, r9 or a register of their own; predicates true,
- * false or p0. The Xen forms choose code by operand name, so each choice is a different path. */
-static void each_instance(struct mctx *x)
-{
-	int n = x->m->nparams, choices = 1;
-
-	for (int k = 0; k < n; k++) {
-		int r = x->m->params[k].role;
-		if (r == R_IN || r == R_OUT || r == R_CLOB || r == R_PRED)
-			choices *= 3;
-	}
-	for (int code = 0; code < choices; code++) {
-		struct inst in = {.plain = true};
-		int rest = code, r8 = 0, r9 = 0;
-		size_t dl = 0;
-		for (int k = 0; k < n; k++) {
-			int role = x->m->params[k].role, pick = 0;
-			if (role == R_IN || role == R_OUT || role == R_CLOB || role == R_PRED) {
-				pick = rest % 3;
-				rest /= 3;
-			}
-			in.args[k] = ia64_plain_operand(x->m, k);
-			if (role == R_PRED) { /* true, false, or p0 */
-				in.args[k] = pick == 2 ? "p0" : in.args[k];
-				in.truth[k] = pick != 1;
-			} else if (pick) {
-				in.args[k] = pick == 1 ? "r8" : "r9";
-				r8 += pick == 1;
-				r9 += pick == 2;
-			}
-			in.plain &= pick == 0;
-			if (pick && dl < sizeof(in.desc) - 24)
-				dl += (size_t)snprintf(in.desc + dl, sizeof(in.desc) - dl, "%s%s=%s%s",
-						       dl ? ", " : " (with ", x->m->params[k].name, in.args[k],
-						       role == R_PRED && pick == 1 ? " false" : "");
-		}
-		if (dl)
-			snprintf(in.desc + dl, sizeof(in.desc) - dl, ")");
-		if (r8 > 1 || r9 > 1)
-			continue; /* two operands in one register */
-		instance(x, &in);
-	}
+	if (!in->parsed)
+		return;
+	for (int i = 0; x->want == F_STACKED && i < in->seq.n; i++)
+		if (in->seq.v[i].stacked_off != (size_t)-1)
+			report(x->c, x->seen, x->scalar, x->t, in->seq.v[i].stacked_off,
+			       "%s expansion of %s names a stacked register (r32-r127): the caller's "
+			       "frame decides what those hold", x->b->name, x->m->name);
+	simulate(x, &in->seq);
 }
 
 static void each_expansion(const struct check_ctx *cx, const struct check *c, enum finding want)
 {
-	const struct spec *s = cx->s;
 	const struct ia64_view *v = cx->view;
 	struct seen seen = {0};
 
-	for (size_t i = 0; v && i < v->macros.n; i++) {
-		const struct ia64_macro *m = v->macros.v[i];
-		bool bad_role = false;
-		for (int k = 0; k < m->nparams; k++)
-			bad_role |= m->params[k].role == R_BAD;
-		for (size_t bi = 0; !bad_role && bi < s->backends.n; bi++) {
-			const struct spec_backend *b = s->backends.v[bi];
-			struct mctx x = {v, m, b, ia64_own_expansion(m, b), c, want, &seen, NULL, NULL, {0}};
-			if (x.scalar)
-				each_instance(&x);
-		}
+	for (size_t i = 0; v && i < v->expansions.n; i++) {
+		const struct ia64_expansion_set *e = v->expansions.v[i];
+		struct mctx x = {v, e->m, e->b, e->scalar, c, want, &seen, NULL, NULL};
+		for (int k = 0; k < e->ninsts; k++)
+			examine(&x, &e->insts[k]);
 	}
 	seen_free(&seen);
 }
 
-static void macro_syntax(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_SYNTAX); }
 static void macro_writes(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_WRITES); }
 static void macro_operands(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_OPERANDS); }
 static void macro_stacked(const struct check_ctx *cx, const struct check *c) { each_expansion(cx, c, F_STACKED); }
@@ -962,13 +779,12 @@ static void macro_role(const struct check_ctx *cx, const struct check *c)
 	for (size_t i = 0; v && i < v->macros.n; i++) {
 		const struct ia64_macro *m = v->macros.v[i];
 		for (int k = 0; k < m->nparams; k++) {
-			const struct node *role = ia64_map_get(m->params[k].node, "role");
-			const struct node *prefix = ia64_map_get(m->params[k].node, "prefix");
-			if (m->params[k].role == R_BAD && role)
-				ERR(c, role->pos, "unknown role '%s' (in, out, pred, clob, pred_clob or const)",
-				    role->kind == NODE_SCALAR ? role->str : "?");
-			if (prefix && m->params[k].role != R_CONST)
-				ERR(c, prefix->pos, "only a const operand takes a prefix");
+			const struct ia64_param *p = &m->params[k];
+			if (p->role == R_BAD && p->has_role)
+				ERR(c, p->role_at, "unknown role '%s' (in, out, pred, clob, pred_clob or const)",
+				    p->role_word ? p->role_word : "?");
+			if (p->has_prefix && p->role != R_CONST)
+				ERR(c, p->prefix_at, "only a const operand takes a prefix");
 		}
 	}
 	each_expansion(cx, c, F_ROLE);
@@ -987,10 +803,10 @@ static void macro_backend(const struct check_ctx *cx, const struct check *c)
 			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))
 				continue;
 			if (b->fallback)
-				ERR(c, ia64_map_get(m->node, "name")->pos,
+				ERR(c, m->name_at,
 				    "%s has no %s expansion, nor has a backend %s falls back to", m->name, b->name, b->name);
 			else
-				ERR(c, ia64_map_get(m->node, "name")->pos,
+				ERR(c, m->name_at,
 				    "%s has no %s expansion, and %s has no fallback to take one from", m->name, b->name,
 				    b->name);
 		}
@@ -1025,18 +841,18 @@ static void asm_alias(const struct check_ctx *cx, const struct check *c)
 	const struct ia64_view *v = cx->view;
 
 	for (size_t i = 0; v && i < s->backends.n; i++) {
-		const struct node *al = ia64_map_get(((struct spec_backend *)s->backends.v[i])->node, "asm_aliases");
-		for (size_t k = 0; al && al->kind == NODE_MAP && k < al->n; k++) {
-			const char *name = al->keys[k]->str;
+		const struct ia64_backend_keys *bk = &v->backend_keys[i];
+		for (int k = 0; k < bk->naliases; k++) {
+			const char *name = bk->aliases[k].name;
 			size_t n = strcspn(name, "(");
 			if (!alias_head(name)) {
-				ERR(c, al->keys[k]->pos, "'%s' is not a name for the preprocessor (NAME or NAME(a, b))", name);
+				ERR(c, bk->aliases[k].at, "'%s' is not a name for the preprocessor (NAME or NAME(a, b))", name);
 				continue;
 			}
 			for (size_t m = 0; m < v->macros.n; m++) {
 				const struct ia64_macro *mac = v->macros.v[m];
 				if (strlen(mac->name) == n && strncmp(mac->name, name, n) == 0)
-					ERR(c, al->keys[k]->pos, "'%.*s' is an ASM macro already: an alias would redefine it",
+					ERR(c, bk->aliases[k].at, "'%.*s' is an ASM macro already: an alias would redefine it",
 					    (int)n, name);
 			}
 		}
@@ -1049,7 +865,7 @@ const struct check ia64_checks[] = {
 	{"ia64-reg-param", "getreg/setreg: reg_param names a parameter, reg_arg_order gives an argument register per parameter", reg_param, NULL},
 	{"ia64-register", "getreg/setreg registers are IA-64 registers, listed once, with bodies only for backends and directions that exist", registers, NULL},
 	{"ia64-register-number", "every getreg/setreg register has a number (0-0xffff), unique", register_number, NULL},
-	{"ia64-syntax", "bodies and macro expansions are IA-64 instructions the compiler can read", run_body_syntax, NULL},
+	{"ia64-syntax", "bodies are IA-64 instructions the compiler can read (reported by the analysis)", NULL, NULL},
 	{"ia64-code-kind", "only patchable ops have IA-64 bodies", code_kind, NULL},
 	{"ia64-body-clobber", "a body writes only the stub's clobbers (the arch's call_clobbers), its setreg register and the op's declared `writes`", run_body_clobber, NULL},
 	{"ia64-body-stub-live", "a body never writes the register the stub keeps the caller's gp in across the branch (gp_save, r16), though the caller sees it clobbered", run_body_stub_live, NULL},
@@ -1064,7 +880,8 @@ const struct check ia64_checks[] = {
 	{"ia64-body-size", "an inlinable body fits the site (5 bundles), counted as the assembler bundles it", run_body_size, NULL},
 	{"ia64-body-args", "a body reads a clobbered general or predicate register only after writing it, unless it is one of its arguments", run_body_args, NULL},
 	{"ia64-body-result", "the body of an op that returns a value writes the result register", run_body_result, NULL},
-	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any operands", macro_syntax, NULL},
+	{"ia64-macro-syntax", "every backend's expansion of every macro expands and reads as IA-64 code for any "
+			      "operands (reported by the analysis)", NULL, NULL},
 	{"ia64-macro-role", "macro operands have a known role and are used as it says: inputs and predicates are not changed, outs and clobs not read before written", macro_role, NULL},
 	{"ia64-macro-writes", "an expansion writes only its out and clob operands and its declared `writes` (what it saves and restores excepted)", macro_writes, NULL},
 	{"ia64-macro-operands", "no expansion refuses ordinary operands (.error)", macro_operands, NULL},

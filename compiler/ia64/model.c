@@ -58,13 +58,13 @@ static const struct spec_backend *native_backend(const struct spec *s)
 }
 
 /* The registers carrying a stub call's arguments: the op's params in order, or reg_arg_order. */
-static const char *arg_reg(const struct ia64_conv *c, const struct spec_op *op, int i)
+static const char *arg_reg(const struct ia64_view *v, const struct spec_op *op, int i)
 {
-	const struct node *order = ia64_map_get(op->node, "reg_arg_order");
+	const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
 
-	if (order && order->kind == NODE_SEQ && (size_t)i < order->n && order->items[i]->kind == NODE_SCALAR)
-		return order->items[i]->str;
-	return i < c->nargs ? c->args[i] : "r0";
+	if (k->has_reg_arg_order && i < k->nreg_arg_order && k->reg_arg_order[i].name)
+		return k->reg_arg_order[i].name;
+	return i < v->conv.nargs ? v->conv.args[i] : "r0";
 }
 
 /* GCC binding of the stub call: every argument register and the result register are outputs
@@ -80,7 +80,7 @@ static void stub_binding(const struct ia64_view *v, const struct spec_op *op, st
 
 	regs[nregs++] = c->ret;
 	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
-		const char *r = arg_reg(c, op, i);
+		const char *r = arg_reg(v, op, i);
 		bool dup = false;
 		for (int k = 0; k < nregs; k++)
 			dup |= strcmp(regs[k], r) == 0;
@@ -94,7 +94,7 @@ static void stub_binding(const struct ia64_view *v, const struct spec_op *op, st
 	}
 	tv_set_strf(m, "result_var", "__pv_%s", c->ret);
 	for (int i = 0; i < op->sig.nparams && i < 8; i++) {
-		const char *r = arg_reg(c, op, i);
+		const char *r = arg_reg(v, op, i);
 		struct tval *in = tv_add_map(ins);
 		const struct cparam *p = &op->sig.params[i];
 		int match = 0;
@@ -127,24 +127,22 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		    struct tval *m, void *ctx)
 {
 	const struct hook_ctx *h = ctx;
-	const struct node *pt = ia64_map_get(op->node, "patch_type");
-	const struct node *rp = ia64_map_get(op->node, "reg_param");
-	long long type = 0;
+	const struct ia64_op_keys *k = ia64_op_keys_of(h->v, op);
 	char *up = upper(op->name);
 
 	(void)s;
 	tv_set_bool(m, "is_patchable", op->kind == OP_PATCHABLE && op->has_sig);
-	if (schema_scalar_int(pt, &type)) {
-		tv_set_strf(m, "patch_type", "%#llx", type);
+	if (k->patch_type_ok) {
+		tv_set_strf(m, "patch_type", "%#llx", k->patch_type);
 		tv_set_strf(m, "type_name", "PARAVIRT_PATCH_TYPE_%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
 	}
 	if (op->kind == OP_PATCHABLE && op->has_sig) {
 		stub_binding(h->v, op, m);
-		tv_set_str(m, "reg_param", rp && rp->kind == NODE_SCALAR ? rp->str : "");
+		tv_set_str(m, "reg_param", k->reg_param ? k->reg_param : "");
 		struct tval *nat = tv_set(m, "native_regs", tv_list());
 		struct tval *ro = tv_set(m, "read_only_regs", tv_list());
 		bool reads = ia64_returns(op);
-		for (size_t i = 0; rp && i < h->v->regs.n; i++) {
+		for (size_t i = 0; k->has_reg_param && i < h->v->regs.n; i++) {
 			const struct ia64_register *r = h->v->regs.v[i];
 			if (!reads && r->known && ia64_reg_read_only(r->canon))
 				tv_add_str(ro, r->cname); /* no setreg at all, native or not */
@@ -197,13 +195,13 @@ static struct tval *body_map(const struct ia64_body *b, struct tval *list)
 static void add_dispatch(const struct ia64_view *v, const struct ia64_dispatch *d, struct tval *list)
 {
 	struct tval *m = tv_add_map(list), *cases = tv_set(m, "cases", tv_list());
-	const char *num = arg_reg(&v->conv, d->op, 0);
+	const char *num = arg_reg(v, d->op, 0);
 
 	/* the register number is the reg_param's argument */
-	const struct node *rp = ia64_map_get(d->op->node, "reg_param");
-	for (int i = 0; rp && rp->kind == NODE_SCALAR && i < d->op->sig.nparams; i++)
-		if (d->op->sig.params[i].name && strcmp(d->op->sig.params[i].name, rp->str) == 0)
-			num = arg_reg(&v->conv, d->op, i);
+	const char *rp = ia64_op_keys_of(v, d->op)->reg_param;
+	for (int i = 0; rp && i < d->op->sig.nparams; i++)
+		if (d->op->sig.params[i].name && strcmp(d->op->sig.params[i].name, rp) == 0)
+			num = arg_reg(v, d->op, i);
 	tv_set_str(m, "symbol", d->symbol);
 	tv_set_str(m, "op", d->op->name);
 	tv_set_str(m, "num_reg", num);
@@ -366,16 +364,70 @@ static void declare_impl(struct decls *d, const struct spec_op *op, const char *
 
 /* Backend b's definition of every table (each slot explicit, through its fallbacks) and its
  * branch targets (the pv_cpu_asm_switch fields that carry a patch type). */
+/* Where a backend's definitions go besides its tables. */
+struct defs_out {
+	struct decls *d;
+	struct tval *aliases; /* names .S files use */
+	struct tval *targets; /* branch targets by patch type */
+};
+
+/* A data member's value: the symbol it links against, and the generic name .S files use for
+ * an entry point or the fsys table. */
+static void field_links(const struct spec_table *t, const struct spec_op *op, const char *value, struct defs_out *o)
+{
+	char *sym = link_symbol(value);
+	const char *generic = strcmp(t->name, "pv_cpu_asm_switch") == 0 ? "__paravirt_"
+			      : strcmp(t->name, "pv_fsys_data") == 0    ? "paravirt_"
+									: NULL;
+
+	if (sym && strset_add(&o->d->seen, sym))
+		tv_add_str(o->d->links, sym);
+	if (sym && generic) {
+		struct tval *al = tv_add_map(o->aliases);
+		tv_set_strf(al, "name", "%s%s", generic, op->name);
+		tv_set_str(al, "value", sym);
+	}
+	free(sym);
+}
+
+/* The entry of op in backend b's table t. */
+static void add_definition(const struct ia64_view *v, const struct spec_backend *b, const struct spec_table *t,
+			   const struct spec_op *op, struct tval *entries, struct defs_out *o)
+{
+	struct slot slot;
+	struct tval *e = tv_add_map(entries);
+
+	model_entry(e, b, op, v->conv.a, op->name, &slot);
+	const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
+	tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
+	char *link = op->kind == OP_FIELD ? link_symbol(value) : strcmp(how, "none") != 0 ? xstrdup(slot.symbol) : NULL;
+	tv_set_str(e, "symbol", link ? link : "");
+	tv_set_bool(e, "owed", link && !strset_has(&o->d->generated, link));
+	free(link);
+	if (op->kind == OP_FIELD)
+		field_links(t, op, value, o);
+	else if (strcmp(how, "none") != 0)
+		declare_impl(o->d, op, slot.symbol);
+	if (op->kind == OP_FIELD && ia64_op_keys_of(v, op)->patch_type_ok) {
+		struct tval *bt = tv_add_map(o->targets);
+		char *up = upper(op->name);
+		tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
+		tv_set_str(bt, "value", value);
+		free(up);
+	}
+	free(slot.symbol);
+}
+
 static void add_definitions(const struct ia64_view *v, const struct spec_backend *b, struct tval *bm,
 			    struct decls *d)
 {
 	const struct spec_arch *a = v->conv.a;
 	struct tval *defs = tv_set(bm, "definitions", tv_list());
 	tv_set(bm, "tables", tv_ref(defs)); /* the common model's, made as IA-64 lays them out */
-	struct tval *targets = tv_set(bm, "branch_targets", tv_list());
+	struct defs_out o = {d, NULL, tv_set(bm, "branch_targets", tv_list())};
 	const char *prefix = spec_prefix(b, a);
 
-	struct tval *aliases = tv_set(bm, "asm_aliases", tv_list());
+	o.aliases = tv_set(bm, "asm_aliases", tv_list());
 	tv_set_strf(bm, "setup", "%ssetup_pv_ops", prefix);
 	for (size_t ti = 0; ti < v->s->tables.n; ti++) {
 		const struct spec_table *t = v->s->tables.v[ti];
@@ -388,53 +440,17 @@ static void add_definitions(const struct ia64_view *v, const struct spec_backend
 		entries = tv_set(tm, "entries", tv_list());
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			struct slot slot;
-			if (!model_op_on_arch(op, a) || op->kind == OP_GROUP) /* IA-64 tables are flat */
-				continue;
-			struct tval *e = tv_add_map(entries);
-			model_entry(e, b, op, a, op->name, &slot);
-			const char *value = tv_get(e, "value")->str, *how = tv_get(e, "how")->str;
-			long long type;
-			tv_set_bool(e, "inherited", strcmp(how, "fallback") == 0);
-			char *link = op->kind == OP_FIELD ? link_symbol(value)
-				     : strcmp(how, "none") != 0 ? xstrdup(slot.symbol) : NULL;
-			tv_set_str(e, "symbol", link ? link : "");
-			tv_set_bool(e, "owed", link && !strset_has(&d->generated, link));
-			free(link);
-			if (op->kind == OP_FIELD) {
-				char *sym = link_symbol(value);
-				if (sym && strset_add(&d->seen, sym))
-					tv_add_str(d->links, sym);
-				/* .S files name an entry point or the fsys table through its generic name */
-				const char *generic = strcmp(t->name, "pv_cpu_asm_switch") == 0 ? "__paravirt_"
-						      : strcmp(t->name, "pv_fsys_data") == 0    ? "paravirt_"
-												: NULL;
-				if (sym && generic) {
-					struct tval *al = tv_add_map(aliases);
-					tv_set_strf(al, "name", "%s%s", generic, op->name);
-					tv_set_str(al, "value", sym);
-				}
-				free(sym);
-			} else if (strcmp(how, "none") != 0) {
-				declare_impl(d, op, slot.symbol);
-			}
-			if (op->kind == OP_FIELD && schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type)) {
-				struct tval *bt = tv_add_map(targets);
-				char *up = upper(op->name);
-				tv_set_strf(bt, "type_name", "PARAVIRT_PATCH_TYPE_BR_%s", up);
-				tv_set_str(bt, "value", value);
-				free(up);
-			}
-			free(slot.symbol);
+			if (model_op_on_arch(op, a) && op->kind != OP_GROUP) /* IA-64 tables are flat */
+				add_definition(v, b, t, op, entries, &o);
 		}
 	}
-	const struct node *own = ia64_map_get(b->node, "asm_aliases");
-	for (size_t i = 0; own && own->kind == NODE_MAP && i < own->n; i++) {
-		if (own->items[i]->kind != NODE_SCALAR)
+	const struct ia64_backend_keys *bk = ia64_backend_keys_of(v, b);
+	for (int i = 0; i < bk->naliases; i++) {
+		if (!bk->aliases[i].value)
 			continue;
-		struct tval *al = tv_add_map(aliases);
-		tv_set_str(al, "name", own->keys[i]->str);
-		tv_set_str(al, "value", own->items[i]->str);
+		struct tval *al = tv_add_map(o.aliases);
+		tv_set_str(al, "name", bk->aliases[i].name);
+		tv_set_str(al, "value", bk->aliases[i].value);
 	}
 }
 
@@ -568,14 +584,14 @@ static void add_types(const struct ia64_view *v, const struct spec_arch *a, stru
 		const struct spec_table *t = v->s->tables.v[ti];
 		for (size_t oi = 0; oi < t->ops.n; oi++) {
 			const struct spec_op *op = t->ops.v[oi];
-			long long type;
-			if (!((op->arches >> a->index) & 1) || !schema_scalar_int(ia64_map_get(op->node, "patch_type"), &type))
+			const struct ia64_op_keys *k = ia64_op_keys_of(v, op);
+			if (!((op->arches >> a->index) & 1) || !k->patch_type_ok)
 				continue;
 			struct tval *m = tv_add_map(types);
 			char *up = upper(op->name);
 			tv_set_strf(m, "name", "%s%s", op->kind == OP_FIELD ? "BR_" : "", up);
-			tv_set_strf(m, "value", "%#llx", type);
-			tv_set_bool(m, "is_base", ia64_map_get(op->node, "reg_param") != NULL);
+			tv_set_strf(m, "value", "%#llx", k->patch_type);
+			tv_set_bool(m, "is_base", k->has_reg_param);
 			tv_set_str(m, "doc", op->qname);
 			if (op->kind == OP_FIELD)
 				tv_set_str(tv_add_map(branches), "name", op->name);
@@ -759,24 +775,11 @@ static void add_pvcheck(const struct ia64_view *v, const struct vec *on, struct 
 	vec_free(&rules);
 }
 
-static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
+/* The accessors of paravirt.h read these tables, when the spec has them: has_<table>. */
+static void add_accessed(const struct spec *s, const struct spec_arch *a, struct tval *root)
 {
-	const struct ia64_view *v = view;
-	struct hook_ctx h = {v, native_backend(s)};
-	struct tval *root = model_common(s, a, op_hook, &h);
-	struct tval *be = tv_set(root, "be", tv_map());
-
-	tv_set_str(root, "return_branch", v->conv.rbranch);
-	tv_set_str(root, "ret", v->conv.ret);
-	tv_set_str(root, "gp_save", v->conv.gp_save);
-	tv_set_int(root, "site_bundles", v->conv.site_bundles);
-	struct tval *pad = tv_set(root, "stub_pad", tv_list());
-	for (int i = 5; i < v->conv.site_bundles; i++)
-		tv_add_str(pad, "");
-	add_structs(s, a, tv_set(root, "structs", tv_list()));
-	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
-	/* the accessors of paravirt.h read these tables, when the spec has them */
 	static const char *const accessed[] = {"pv_info", "pv_patchdata", "pv_fsys_data", "pv_cpu_asm_switch"};
+
 	for (size_t i = 0; i < ARRAY_SIZE(accessed); i++) {
 		bool has = false;
 		for (size_t ti = 0; ti < s->tables.n; ti++) {
@@ -787,8 +790,12 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 		snprintf(key, sizeof(key), "has_%s", accessed[i]);
 		tv_set_bool(root, key, has);
 	}
-	add_types(v, a, root);
+}
+
+static void add_registers(const struct ia64_view *v, struct tval *root)
+{
 	struct tval *regs = tv_set(root, "registers", tv_list());
+
 	for (size_t i = 0; i < v->regs.n; i++) {
 		const struct ia64_register *r = v->regs.v[i];
 		struct tval *m = tv_add_map(regs);
@@ -798,9 +805,17 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 		tv_set_bool(m, "get", r->get);
 		tv_set_bool(m, "set", r->set);
 	}
+}
+
+/* Every backend of the arch: its bodies and definitions (in the common model's `backends`,
+ * also by name in `be`), and the checker's rules from all of them. */
+static void add_backends(const struct ia64_view *v, struct tval *root)
+{
 	const struct tval *blist = tv_get(root, "backends");
+	struct tval *be = tv_set(root, "be", tv_map());
 	struct vec on = {0};
 	struct decls d = {{0}, tv_set(root, "impl_protos", tv_list()), tv_set(root, "link_symbols", tv_list()), {0}};
+
 	for (size_t i = 0; i < v->bodies.n; i++) {
 		const struct ia64_body *body = v->bodies.v[i];
 		if (!body->inherited)
@@ -808,7 +823,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	}
 	for (size_t i = 0; i < v->dispatch.n; i++)
 		strset_add(&d.generated, ((const struct ia64_dispatch *)v->dispatch.v[i])->symbol);
-	spec_backends_on(s, a, &on);
+	spec_backends_on(v->s, v->conv.a, &on);
 	for (size_t i = 0; blist && i < blist->n && i < on.n; i++) {
 		struct tval *bm = blist->items[i];
 		add_backend(v, on.v[i], bm, &d.generated);
@@ -819,18 +834,43 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	strset_free(&d.generated);
 	add_pvcheck(v, &on, tv_set(root, "pvcheck", tv_list()));
 	vec_free(&on);
+}
+
+static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, const void *view)
+{
+	const struct ia64_view *v = view;
+	struct hook_ctx h = {v, native_backend(s)};
+	struct tval *root = model_common(s, a, op_hook, &h);
+
+	tv_set_str(root, "return_branch", v->conv.rbranch);
+	tv_set_str(root, "ret", v->conv.ret);
+	tv_set_str(root, "gp_save", v->conv.gp_save);
+	tv_set_int(root, "site_bundles", v->conv.site_bundles);
+	struct tval *pad = tv_set(root, "stub_pad", tv_list());
+	for (int i = 5; i < v->conv.site_bundles; i++)
+		tv_add_str(pad, "");
+	add_structs(s, a, tv_set(root, "structs", tv_list()));
+	add_patchlists(s, a, tv_set(root, "patchlists", tv_list()));
+	add_accessed(s, a, root);
+	add_types(v, a, root);
+	add_registers(v, root);
+	add_backends(v, root);
 	add_macros(v, NULL, tv_set(root, "macros", tv_list()));
 	struct tval *sens = tv_set(root, "sensitive", tv_map());
 	struct tval *gas = tv_set(sens, "gas_macros", tv_list()), *cpp = tv_set(sens, "cpp_names", tv_list());
-	const struct node *sn = ia64_map_get(a->node, "sensitive");
-	for (size_t i = 0; sn && sn->kind == NODE_SEQ && i < sn->n; i++) {
-		const struct node *item = sn->items[i];
-		if (item->kind != NODE_SCALAR)
-			continue;
+	for (size_t i = 0; i < v->conv.sensitive.n; i++) {
+		const char *item = v->conv.sensitive.v[i];
 		/* a mnemonic is caught by a gas macro of its name, a register file by cpp */
-		tv_add_str(ia64_is_mnemonic(item->str) ? gas : cpp, item->str);
+		tv_add_str(ia64_is_mnemonic(item) ? gas : cpp, item);
 	}
 	return root;
 }
 
-const struct family ia64_family = {"ia64", ia64_checks, ia64_analyze, ia64_view_release, ia64_model};
+const struct family ia64_family = {
+	.name = "ia64",
+	.checks = ia64_checks,
+	.analyze = ia64_analyze,
+	.view_free = ia64_view_release,
+	.model = ia64_model,
+	.keys = &ia64_schema_keys,
+};

@@ -224,6 +224,55 @@ static int find_label(const struct asmctx *c, const char *name)
 	return -1;
 }
 
+/* A term of digits [start, i): a number added to e, or a numeric label reference (1f, 1b). */
+static bool add_number(struct asmctx *c, size_t start, size_t i, int sign, struct expr *e)
+{
+	char *stop, *num = xstrndup(c->text + start, i - start);
+	size_t n = strlen(num);
+	unsigned long long v;
+
+	if (n >= 2 && (num[n - 1] == 'f' || num[n - 1] == 'b') && strspn(num, "0123456789") == n - 1) {
+		if (e->label >= 0 || e->sym || sign < 0) {
+			fail(c, start, "a label reference stands alone");
+			free(num);
+			return false;
+		}
+		e->fwd = num[n - 1] == 'f';
+		num[n - 1] = '\0';
+		e->sym = num;
+		e->label = -2; /* resolved by the branch: numeric labels repeat */
+		return true;
+	}
+	v = strtoull(num, &stop, 0);
+	if (*stop) {
+		fail(c, start, "bad number '%s'", num);
+		free(num);
+		return false;
+	}
+	e->val += sign * (long long)v;
+	free(num);
+	return true;
+}
+
+/* A name [start, i): a constant's value added to e, or e's one symbol. */
+static bool add_name(struct asmctx *c, size_t start, size_t i, int sign, struct expr *e)
+{
+	char *name = xstrndup(c->text + start, i - start);
+	long long v;
+
+	if (c->consts && c->consts(name, &v, c->cctx)) {
+		e->val += sign * v;
+		free(name);
+	} else if (e->sym || e->label != -1 || sign < 0) {
+		fail(c, start, "'%s': an operand may add one symbol, no more", name);
+		free(name);
+		return false;
+	} else {
+		e->sym = name;
+	}
+	return true;
+}
+
 /* expr := ['-'] term { ('+'|'-') term }; term := number | name | label reference. */
 static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 {
@@ -246,48 +295,15 @@ static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 		}
 		start = i;
 		if (i < end && isdigit((unsigned char)c->text[i])) {
-			char *stop;
-			unsigned long long v;
 			while (i < end && isalnum((unsigned char)c->text[i]))
 				i++;
-			char *num = xstrndup(c->text + start, i - start);
-			size_t n = strlen(num);
-			if (n >= 2 && (num[n - 1] == 'f' || num[n - 1] == 'b') && strspn(num, "0123456789") == n - 1) {
-				/* 1f / 1b: a numeric local label */
-				if (e->label >= 0 || e->sym || sign < 0) {
-					fail(c, start, "a label reference stands alone");
-					free(num);
-					return false;
-				}
-				e->fwd = num[n - 1] == 'f';
-				num[n - 1] = '\0';
-				e->sym = num;
-				e->label = -2; /* resolved by the branch: numeric labels repeat */
-			} else {
-				v = strtoull(num, &stop, 0);
-				if (*stop) {
-					fail(c, start, "bad number '%s'", num);
-					free(num);
-					return false;
-				}
-				e->val += sign * (long long)v;
-				free(num);
-			}
+			if (!add_number(c, start, i, sign, e))
+				return false;
 		} else if (i < end && is_ident((unsigned char)c->text[i], true)) {
-			long long v;
 			while (i < end && is_ident((unsigned char)c->text[i], false))
 				i++;
-			char *name = xstrndup(c->text + start, i - start);
-			if (c->consts && c->consts(name, &v, c->cctx)) {
-				e->val += sign * v;
-				free(name);
-			} else if (e->sym || e->label != -1 || sign < 0) {
-				fail(c, start, "'%s': an operand may add one symbol, no more", name);
-				free(name);
+			if (!add_name(c, start, i, sign, e))
 				return false;
-			} else {
-				e->sym = name;
-			}
 		} else {
 			fail(c, i, i < end ? "unexpected '%c' in an expression" : "expected a number or a name",
 			     i < end ? c->text[i] : ' ');
@@ -302,6 +318,36 @@ static bool parse_expr(struct asmctx *c, size_t i, size_t end, struct expr *e)
 		}
 		sign = 1;
 	}
+}
+
+/* The base (or the index) register of a memory operand, text [s, e) (empty: no base). */
+static bool address_reg(struct asmctx *c, size_t s, size_t e, bool index, int *slot)
+{
+	struct opnd r = {0};
+
+	if (s == e) {
+		if (index)
+			fail(c, s, "expected an index register");
+		return !index;
+	}
+	if (c->text[s] != '%') {
+		fail(c, s, "expected a register");
+		return false;
+	}
+	if (!index && c->bits == 64 && e - s == 4 && strncmp(c->text + s, "%rip", 4) == 0) {
+		*slot = RIP;
+		return true;
+	}
+	if (!parse_reg(c, s + 1, e, &r) || r.kind != O_REG || r.size != c->bits / 8) {
+		fail(c, s, "'%.*s' is not a %d-bit address register", (int)(e - s), c->text + s, c->bits);
+		return false;
+	}
+	if (index && r.reg == X86_SP) {
+		fail(c, s, "the stack pointer cannot be an index");
+		return false;
+	}
+	*slot = r.reg;
+	return true;
 }
 
 /* "(%base,%index,scale)" at text[i] == '('; end is the ')' */
@@ -327,35 +373,9 @@ static bool parse_mem_regs(struct asmctx *c, size_t i, size_t end, struct opnd *
 		fail(c, i, "too many parts in a memory operand");
 		return false;
 	}
-	for (int k = 0; k < n && k < 2; k++) {
-		size_t s = parts[k][0], e = parts[k][1];
-		struct opnd r = {0};
-		int *slot = k == 0 ? &o->base : &o->index;
-		if (s == e) {
-			if (k == 1) {
-				fail(c, s, "expected an index register");
-				return false;
-			}
-			continue;
-		}
-		if (c->text[s] != '%') {
-			fail(c, s, "expected a register");
+	for (int k = 0; k < n && k < 2; k++)
+		if (!address_reg(c, parts[k][0], parts[k][1], k == 1, k == 0 ? &o->base : &o->index))
 			return false;
-		}
-		if (k == 0 && c->bits == 64 && e - s == 4 && strncmp(c->text + s, "%rip", 4) == 0) {
-			*slot = RIP;
-			continue;
-		}
-		if (!parse_reg(c, s + 1, e, &r) || r.kind != O_REG || r.size != c->bits / 8) {
-			fail(c, s, "'%.*s' is not a %d-bit address register", (int)(e - s), c->text + s, c->bits);
-			return false;
-		}
-		if (k == 1 && r.reg == X86_SP) {
-			fail(c, s, "the stack pointer cannot be an index");
-			return false;
-		}
-		*slot = r.reg;
-	}
 	if (n == 3) {
 		struct expr sc = {0};
 		if (!parse_expr(c, parts[2][0], parts[2][1], &sc))
@@ -575,10 +595,47 @@ static int suffix_size(char ch)
 }
 
 /* Mnemonic -> form; false if unknown. */
-static bool lookup(struct asmctx *c, const char *m, struct insn *in)
+/* A mnemonic whose operand size is its suffix (or its operands'): movzbl, movswq, addl, add. */
+static bool lookup_sized(struct asmctx *c, const char *m, struct insn *in)
 {
 	size_t n = strlen(m);
 
+	/* movzbl, movswq, movslq: source size then destination size */
+	if (n == 6 && (strncmp(m, "movz", 4) == 0 || strncmp(m, "movs", 4) == 0) && suffix_size(m[4]) &&
+	    suffix_size(m[5]) > suffix_size(m[4])) {
+		in->form = F_MOVX;
+		in->sx = m[3] == 's';
+		in->op = suffix_size(m[4]);
+		in->size = suffix_size(m[5]);
+		if ((in->op == 4 && (!in->sx || in->size != 8)) || (in->size == 8 && c->bits == 32))
+			return false;
+		return true;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		char base[16];
+		if (n >= sizeof(base) || (pass == 1 && (n < 2 || !suffix_size(m[n - 1]))))
+			continue;
+		memcpy(base, m, n + 1);
+		if (pass == 1)
+			base[n - 1] = '\0';
+		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
+			if (strcmp(base, sized[i].name) == 0) {
+				in->form = sized[i].form;
+				in->op = sized[i].op;
+				if (pass == 1) {
+					in->size = suffix_size(m[n - 1]);
+					if (in->size == 8 && c->bits == 32)
+						return false;
+				}
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The form a mnemonic is encoded by (false: not one this assembler knows for the mode). */
+static bool lookup(struct asmctx *c, const char *m, struct insn *in)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		if (strcmp(m, fixed[i].name) == 0) {
 			const char *b = c->bits == 64 ? fixed[i].b64 : fixed[i].b32;
@@ -618,37 +675,7 @@ static bool lookup(struct asmctx *c, const char *m, struct insn *in)
 		in->op = cond_of(m + 3);
 		return true;
 	}
-	/* movzbl, movswq, movslq: source size then destination size */
-	if (n == 6 && (strncmp(m, "movz", 4) == 0 || strncmp(m, "movs", 4) == 0) && suffix_size(m[4]) &&
-	    suffix_size(m[5]) > suffix_size(m[4])) {
-		in->form = F_MOVX;
-		in->sx = m[3] == 's';
-		in->op = suffix_size(m[4]);
-		in->size = suffix_size(m[5]);
-		if ((in->op == 4 && (!in->sx || in->size != 8)) || (in->size == 8 && c->bits == 32))
-			return false;
-		return true;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		char base[16];
-		if (n >= sizeof(base) || (pass == 1 && (n < 2 || !suffix_size(m[n - 1]))))
-			continue;
-		memcpy(base, m, n + 1);
-		if (pass == 1)
-			base[n - 1] = '\0';
-		for (size_t i = 0; i < ARRAY_SIZE(sized); i++)
-			if (strcmp(base, sized[i].name) == 0) {
-				in->form = sized[i].form;
-				in->op = sized[i].op;
-				if (pass == 1) {
-					in->size = suffix_size(m[n - 1]);
-					if (in->size == 8 && c->bits == 32)
-						return false;
-				}
-				return true;
-			}
-	}
-	return false;
+	return lookup_sized(c, m, in);
 }
 
 /* ---- parsing statements ---- */
@@ -1142,6 +1169,53 @@ static bool enc_test(struct asmctx *c, struct insn *in, struct enc *e)
 			 s->rex8 || d->rex8);
 }
 
+/* mov to or from a control or debug register: with a word-sized general register. */
+static bool enc_mov_special(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	bool from = s->kind == O_CR || s->kind == O_DR;
+	struct opnd *g = from ? d : s, *x = from ? s : d;
+
+	if (!is_reg(g) || g->size != c->bits / 8 || (in->size && in->size != c->bits / 8) || x->star) {
+		fail(c, g->off, "a %s register moves to or from a %d-bit general register",
+		     x->kind == O_CR ? "control" : "debug", c->bits);
+		return false;
+	}
+	const char *opc2 = x->kind == O_CR ? (from ? "0f20" : "0f22") : (from ? "0f21" : "0f23");
+	return encode_op(c, e, 4, true, opc2, (struct modrm){x->reg, g, 0}, 0, false);
+}
+
+/* mov $imm: into a register (b0+r, b8+r; movabs's 64-bit immediate), or into memory (c6, c7). */
+static bool enc_mov_imm(struct asmctx *c, struct insn *in, struct enc *e, int size)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	char opc[3];
+
+	if (is_reg(d)) {
+		if (size == 8 && (in->op == 1 || (!fits32s(s->e.val) && !s->e.sym))) {
+			if (s->e.sym) {
+				fail(c, s->off, "a symbol needs a 32-bit field here");
+				return false;
+			}
+			snprintf(opc, sizeof(opc), "%02x", 0xb8 + (d->reg & 7));
+			return encode_op(c, e, 8, false, opc, (struct modrm){-1, NULL, d->reg}, 8, false) &&
+			       (put_le(e, s->e.val, 8), true);
+		}
+		if (size == 8)
+			return encode_op(c, e, 8, false, "c7", (struct modrm){0, d, 0}, 4, false) && put_imm(c, e, s, 4);
+		snprintf(opc, sizeof(opc), "%02x", (size == 1 ? 0xb0 : 0xb8) + (rnum(d) & 7));
+		return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, d->reg}, size, d->rex8) &&
+		       put_imm(c, e, s, size == 1 ? 1 : size == 2 ? 2 : 4);
+	}
+	int isz = size == 1 ? 1 : size == 2 ? 2 : 4;
+	if (size == 8 && !fits32s(s->e.val)) {
+		fail(c, s->off, "$%lld does not fit a sign-extended 32-bit immediate", s->e.val);
+		return false;
+	}
+	return encode_op(c, e, size, false, size == 1 ? "c6" : "c7", (struct modrm){0, d, 0}, isz, false) &&
+	       put_imm(c, e, s, isz);
+}
+
 static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
@@ -1150,18 +1224,8 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 
 	if (!want(c, in, 2))
 		return false;
-	if (s->kind == O_CR || s->kind == O_DR || d->kind == O_CR || d->kind == O_DR) {
-		/* control and debug registers move to and from word-sized general registers */
-		bool from = s->kind == O_CR || s->kind == O_DR;
-		struct opnd *g = from ? d : s, *x = from ? s : d;
-		if (!is_reg(g) || g->size != c->bits / 8 || (in->size && in->size != c->bits / 8) || x->star) {
-			fail(c, g->off, "a %s register moves to or from a %d-bit general register",
-			     x->kind == O_CR ? "control" : "debug", c->bits);
-			return false;
-		}
-		const char *opc2 = x->kind == O_CR ? (from ? "0f20" : "0f22") : (from ? "0f21" : "0f23");
-		return encode_op(c, e, 4, true, opc2, (struct modrm){x->reg, g, 0}, 0, false);
-	}
+	if (s->kind == O_CR || s->kind == O_DR || d->kind == O_CR || d->kind == O_DR)
+		return enc_mov_special(c, in, e);
 	if (!(size = op_size(c, in, 0, 1)))
 		return false;
 	if (!is_rm(d) || (s->kind != O_IMM && !is_rm(s)) || (is_mem(s) && is_mem(d))) {
@@ -1174,32 +1238,8 @@ static bool enc_mov(struct asmctx *c, struct insn *in, struct enc *e)
 		fail(c, in->off, "movabs moves a 64-bit immediate into a 64-bit register");
 		return false;
 	}
-	if (s->kind == O_IMM) {
-		if (is_reg(d)) {
-			if (size == 8 && (in->op == 1 || (!fits32s(s->e.val) && !s->e.sym))) {
-				if (s->e.sym) {
-					fail(c, s->off, "a symbol needs a 32-bit field here");
-					return false;
-				}
-				snprintf(opc, sizeof(opc), "%02x", 0xb8 + (d->reg & 7));
-				return encode_op(c, e, 8, false, opc, (struct modrm){-1, NULL, d->reg}, 8, false) &&
-				       (put_le(e, s->e.val, 8), true);
-			}
-			if (size == 8)
-				return encode_op(c, e, 8, false, "c7", (struct modrm){0, d, 0}, 4, false) &&
-				       put_imm(c, e, s, 4);
-			snprintf(opc, sizeof(opc), "%02x", (size == 1 ? 0xb0 : 0xb8) + (rnum(d) & 7));
-			return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, d->reg}, size, d->rex8) &&
-			       put_imm(c, e, s, size == 1 ? 1 : size == 2 ? 2 : 4);
-		}
-		int isz = size == 1 ? 1 : size == 2 ? 2 : 4;
-		if (size == 8 && !fits32s(s->e.val)) {
-			fail(c, s->off, "$%lld does not fit a sign-extended 32-bit immediate", s->e.val);
-			return false;
-		}
-		return encode_op(c, e, size, false, size == 1 ? "c6" : "c7", (struct modrm){0, d, 0}, isz, false) &&
-		       put_imm(c, e, s, isz);
-	}
+	if (s->kind == O_IMM)
+		return enc_mov_imm(c, in, e, size);
 	/* 32-bit code moves the accumulator to and from an absolute address with a0..a3 */
 	const struct opnd *mem = is_mem(s) ? s : is_mem(d) ? d : NULL, *acc = mem == s ? d : s;
 	if (c->bits == 32 && mem && mem->base < 0 && mem->index < 0 && acc->reg == 0 && !acc->high8) {
@@ -1305,6 +1345,59 @@ static bool enc_shift(struct asmctx *c, struct insn *in, struct enc *e)
 	       put_imm(c, e, cnt, 1);
 }
 
+/* xchg: 90+r with the accumulator, else 86/87 (a memory operand goes in r/m). */
+static bool enc_xchg(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	int size;
+
+	if (!(size = op_size(c, in, 0, 1)) || !is_rm(s) || !is_rm(d) || (is_mem(s) && is_mem(d)) || !byte_regs_ok(c, in)) {
+		if (!c->failed)
+			fail(c, in->off, "xchg takes two registers, or a register and memory");
+		return false;
+	}
+	if (is_reg(s) && is_reg(d) && size != 1 && (s->reg == 0 || d->reg == 0) &&
+	    !(c->bits == 64 && size == 4 && s->reg == 0 && d->reg == 0)) {
+		char opc[3];
+		int other = s->reg == 0 ? d->reg : s->reg;
+		snprintf(opc, sizeof(opc), "%02x", 0x90 + (other & 7));
+		return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, other}, 0, false);
+	}
+	if (is_mem(s)) {
+		struct opnd t = *s;
+		*s = *d;
+		*d = t;
+	}
+	return encode_op(c, e, size, false, size == 1 ? "86" : "87", (struct modrm){rnum(s), d, 0}, 0,
+			 s->rex8 || d->rex8);
+}
+
+/* bt, bts, btr, btc: a bit number $0..255 (0f ba /op) or in a register (0f a3, ab, b3, bb). */
+static bool enc_bt(struct asmctx *c, struct insn *in, struct enc *e)
+{
+	static const char *const bt_reg[4] = {"0fa3", "0fab", "0fb3", "0fbb"};
+	struct opnd *s = &in->o[0], *d = &in->o[1];
+	int size;
+
+	if (!(size = op_size(c, in, 0, 1)) || size == 1 || !is_rm(d)) {
+		if (!c->failed)
+			fail(c, in->off, "bt takes $imm or a register, then a 16-, 32- or 64-bit operand");
+		return false;
+	}
+	if (s->kind == O_IMM) {
+		if (s->e.sym || s->e.val < 0 || s->e.val > 255) {
+			fail(c, s->off, "the bit number is $0..255");
+			return false;
+		}
+		return encode_op(c, e, size, false, "0fba", (struct modrm){in->op, d, 0}, 1, false) && put_imm(c, e, s, 1);
+	}
+	if (!is_reg(s)) {
+		fail(c, s->off, "expected $imm or a register");
+		return false;
+	}
+	return encode_op(c, e, size, false, bt_reg[in->op - 4], (struct modrm){s->reg, d, 0}, 0, false);
+}
+
 static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e)
 {
 	struct opnd *s = &in->o[0], *d = &in->o[1];
@@ -1331,46 +1424,9 @@ static bool enc_two_reg(struct asmctx *c, struct insn *in, struct enc *e)
 		return encode_op(c, e, in->size, false, in->sx ? (in->op == 1 ? "0fbe" : "0fbf") : (in->op == 1 ? "0fb6" : "0fb7"),
 				 (struct modrm){d->reg, s, 0}, 0, s->rex8);
 	case F_XCHG:
-		if (!(size = op_size(c, in, 0, 1)) || !is_rm(s) || !is_rm(d) || (is_mem(s) && is_mem(d)) ||
-		    !byte_regs_ok(c, in)) {
-			if (!c->failed)
-				fail(c, in->off, "xchg takes two registers, or a register and memory");
-			return false;
-		}
-		if (is_reg(s) && is_reg(d) && size != 1 && (s->reg == 0 || d->reg == 0) &&
-		    !(c->bits == 64 && size == 4 && s->reg == 0 && d->reg == 0)) {
-			char opc[3];
-			int other = s->reg == 0 ? d->reg : s->reg;
-			snprintf(opc, sizeof(opc), "%02x", 0x90 + (other & 7));
-			return encode_op(c, e, size, false, opc, (struct modrm){-1, NULL, other}, 0, false);
-		}
-		if (is_mem(s)) {
-			struct opnd t = *s;
-			*s = *d;
-			*d = t;
-		}
-		return encode_op(c, e, size, false, size == 1 ? "86" : "87", (struct modrm){rnum(s), d, 0}, 0,
-				 s->rex8 || d->rex8);
-	default: /* F_BT */
-		if (!(size = op_size(c, in, 0, 1)) || size == 1 || !is_rm(d)) {
-			if (!c->failed)
-				fail(c, in->off, "bt takes $imm or a register, then a 16-, 32- or 64-bit operand");
-			return false;
-		}
-		if (s->kind == O_IMM) {
-			if (s->e.sym || s->e.val < 0 || s->e.val > 255) {
-				fail(c, s->off, "the bit number is $0..255");
-				return false;
-			}
-			return encode_op(c, e, size, false, "0fba", (struct modrm){in->op, d, 0}, 1, false) &&
-			       put_imm(c, e, s, 1);
-		}
-		if (!is_reg(s)) {
-			fail(c, s->off, "expected $imm or a register");
-			return false;
-		}
-		static const char *const bt_reg[4] = {"0fa3", "0fab", "0fb3", "0fbb"};
-		return encode_op(c, e, size, false, bt_reg[in->op - 4], (struct modrm){s->reg, d, 0}, 0, false);
+		return enc_xchg(c, in, e);
+	default:
+		return enc_bt(c, in, e);
 	}
 }
 
@@ -1396,6 +1452,28 @@ static int target_of(struct asmctx *c, const struct insn *in, const struct opnd 
 		return best < 0 ? -1 : best;
 	}
 	return -1;
+}
+
+/* A branch at `here` to instruction `target` (ninsns: the end): rel8 when layout found it
+ * near enough, else rel32. */
+static void branch_to_label(struct asmctx *c, const struct insn *in, struct enc *e, int here, int target)
+{
+	int dest = target < c->ninsns ? c->insns[target].at : c->insns[c->ninsns - 1].at + c->insns[c->ninsns - 1].len;
+
+	if (in->form == F_CALL) {
+		put(e, 0xe8);
+		put_le(e, dest - (here + 5), 4);
+	} else if (!in->near) {
+		put(e, in->form == F_JCC ? 0x70u + (unsigned)in->op : 0xeb);
+		put_le(e, dest - (here + 2), 1);
+	} else if (in->form == F_JCC) {
+		put(e, 0x0f);
+		put(e, 0x80u + (unsigned)in->op);
+		put_le(e, dest - (here + 6), 4);
+	} else {
+		put(e, 0xe9);
+		put_le(e, dest - (here + 5), 4);
+	}
 }
 
 static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int here, bool *stops, bool *calls)
@@ -1443,21 +1521,7 @@ static bool enc_branch(struct asmctx *c, struct insn *in, struct enc *e, int her
 		fail(c, o->off, "a label reference takes no offset");
 		return false;
 	}
-	int dest = target < c->ninsns ? c->insns[target].at : c->insns[c->ninsns - 1].at + c->insns[c->ninsns - 1].len;
-	if (in->form == F_CALL) {
-		put(e, 0xe8);
-		put_le(e, dest - (here + 5), 4);
-	} else if (!in->near) {
-		put(e, in->form == F_JCC ? 0x70u + (unsigned)in->op : 0xeb);
-		put_le(e, dest - (here + 2), 1);
-	} else if (in->form == F_JCC) {
-		put(e, 0x0f);
-		put(e, 0x80u + (unsigned)in->op);
-		put_le(e, dest - (here + 6), 4);
-	} else {
-		put(e, 0xe9);
-		put_le(e, dest - (here + 5), 4);
-	}
+	branch_to_label(c, in, e, here, target);
 	return true;
 }
 
@@ -1631,18 +1695,14 @@ static void list_statement(struct buf *listing, const char *st, size_t n, const 
 	}
 }
 
-bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
-		  x86_const_fn consts, void *cctx, struct x86_code *out)
+/* Parse every statement of the text (lines, ';'-separated, '#' comments), and list each as
+ * the output's text shows it. */
+static void parse_all(struct asmctx *c, struct buf *listing)
 {
-	struct asmctx *c = xcalloc(1, sizeof(*c));
-	struct buf bytes = {0}, listing = {0};
-	bool stable = false, ok;
+	const char *text = c->text;
 	size_t n = strlen(text);
 
-	memset(out, 0, sizeof(*out));
-	*c = (struct asmctx){.text = text, .bits = bits, .percpu = percpu, .src = src, .where = where, .check = check,
-			     .consts = consts, .cctx = cctx};
-	for (size_t i = 0; i < n;) { /* statements: lines, ';', comments */
+	for (size_t i = 0; i < n;) {
 		size_t eol = i, end;
 		while (eol < n && text[eol] != '\n')
 			eol++;
@@ -1656,18 +1716,20 @@ bool x86_assemble(const char *text, int bits, const char *percpu, const struct n
 			while (b > a && isspace((unsigned char)text[b - 1]))
 				b--;
 			if (b > a)
-				list_statement(&listing, text + a, b - a, percpu);
+				list_statement(listing, text + a, b - a, c->percpu);
 			parse_statement(c, s, p);
 			s = p + 1;
 		}
 		i = eol + 1;
 	}
-	if (!c->failed)
-		resolve_labels(c);
-	for (int pass = 0; !c->failed && !stable && pass < 2 * MAX_INSNS; pass++)
-		layout(c, &stable);
-	ok = !c->failed;
-	out->falls_through = true;
+}
+
+/* Encode every instruction at its place, with its relocations, and what each writes (a run
+ * of .byte data decoded as the instructions it holds). */
+static bool encode_all(struct asmctx *c, struct buf *bytes, struct x86_code *out)
+{
+	bool ok = true;
+
 	for (int i = 0; ok && i < c->ninsns; i++) {
 		struct enc e;
 		struct effect fx;
@@ -1678,25 +1740,50 @@ bool x86_assemble(const char *text, int bits, const char *percpu, const struct n
 			out->relocs[out->nrelocs++] = (struct x86_reloc){in->at + e.rel[r].off, e.rel[r].pcrel,
 									 xstrdup(e.rel[r].sym), e.rel[r].addend};
 		}
-		buf_add(&bytes, (const char *)e.b, (size_t)e.n);
+		buf_add(bytes, (const char *)e.b, (size_t)e.n);
 		if (ok && in->form == F_BYTES) {
 			int last = i;
 			while (last + 1 < c->ninsns && c->insns[last + 1].form == F_BYTES) {
 				last++;
-				buf_add(&bytes, (const char *)c->insns[last].data, (size_t)c->insns[last].ndata);
+				buf_add(bytes, (const char *)c->insns[last].data, (size_t)c->insns[last].ndata);
 			}
-			ok = decode_data(c, i, last, (const unsigned char *)bytes.data + in->at, out);
+			ok = decode_data(c, i, last, (const unsigned char *)bytes->data + in->at, out);
 			i = last;
 		} else if (ok) {
 			ok = assembled_effects(c, in, e.b, e.n, &fx, out);
 		}
 	}
+	return ok;
+}
+
+static void asmctx_free(struct asmctx *c)
+{
 	for (int i = 0; i < c->nlabels; i++)
 		free(c->labels[i].name);
 	for (int i = 0; i < c->cap; i++)
 		free_operands(&c->insns[i]);
 	free(c->insns);
 	free(c);
+}
+
+bool x86_assemble(const char *text, int bits, const char *percpu, const struct node *src, struct pos where, const char *check,
+		  x86_const_fn consts, void *cctx, struct x86_code *out)
+{
+	struct asmctx *c = xcalloc(1, sizeof(*c));
+	struct buf bytes = {0}, listing = {0};
+	bool stable = false, ok;
+
+	memset(out, 0, sizeof(*out));
+	*c = (struct asmctx){.text = text, .bits = bits, .percpu = percpu, .src = src, .where = where, .check = check,
+			     .consts = consts, .cctx = cctx};
+	parse_all(c, &listing);
+	if (!c->failed)
+		resolve_labels(c);
+	for (int pass = 0; !c->failed && !stable && pass < 2 * MAX_INSNS; pass++)
+		layout(c, &stable);
+	out->falls_through = true;
+	ok = !c->failed && encode_all(c, &bytes, out);
+	asmctx_free(c);
 	if (!ok) {
 		buf_free(&bytes);
 		buf_free(&listing);

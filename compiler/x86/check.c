@@ -79,7 +79,6 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 	const struct spec_arch *a = x->a;
 	const struct x86_conv *c = &x->conv;
 	unsigned ret = c->ret[0] | c->ret[1], masked = 0;
-	struct pos at = a->node->pos;
 
 	(void)chk;
 	if (!x->conv_ok)
@@ -97,35 +96,34 @@ static void convention(const struct check_ctx *cx, const struct check *chk)
 			diag_error(a->ret_regs.r[i].pos, "x86-convention", i >= 2 ? "at most two return registers"
 				   : "return register '%s' has no gcc constraint letter", a->ret_regs.r[i].name);
 	}
-	const struct node *seg = node_get(a->node, "percpu_segment");
-	if (seg && seg->kind == NODE_SCALAR && strcmp(seg->str, "fs") != 0 && strcmp(seg->str, "gs") != 0)
-		diag_error(seg->pos, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg->str);
+	const char *seg = x->percpu_segment;
+	if (seg && strcmp(seg, "fs") != 0 && strcmp(seg, "gs") != 0)
+		diag_error(x->percpu_segment_at, "x86-convention", "percpu_segment is fs or gs, not '%s'", seg);
 	if (a->arg_regs.n > 8)
-		diag_error(node_pos_of(a->node, "arg_regs"), "x86-convention", "at most 8 argument registers");
-	const struct node *rr = node_get(a->node, "ret_regs");
-	if (rr && rr->kind == NODE_SEQ && rr->n == 0) /* other shapes: the schema or the register grammar says */
-		diag_error(rr->pos, "x86-convention", "an x86 arch needs a return register");
+		diag_error(x->at.arg_regs, "x86-convention", "at most 8 argument registers");
+	if (x->no_ret_regs) /* other shapes: the schema or the register grammar says */
+		diag_error(x->at.ret_regs, "x86-convention", "an x86 arch needs a return register");
 	if (a->stack_args < 0 || c->nargs + a->stack_args > 8)
-		diag_error(node_pos_of(a->node, "stack_args"), "x86-convention",
+		diag_error(x->at.stack_args, "x86-convention",
 			   "stack_args must be 0 or more, and with the argument registers at most 8");
 	if (a->clobber_mask.n > 16)
-		diag_error(node_pos_of(a->node, "clobber_mask"), "x86-convention",
+		diag_error(x->at.clobber_mask, "x86-convention",
 			   "a patch record's clobber mask has 16 bits; clobber_mask names %d registers", a->clobber_mask.n);
 	for (int i = 0; i < c->nmask; i++)
 		masked |= c->mask_reg[i] >= 0 ? 1u << c->mask_reg[i] : 0;
 	struct {
 		unsigned sub, super;
-		const char *key, *what;
+		struct pos at;
+		const char *what;
 	} rules[] = {
-		{ret, c->callee, "callee_save_clobbers", "the return registers are modified by every call, so callee_save_clobbers needs"},
-		{c->callee, c->call, "callee_save_clobbers", "a callee-save call modifies less than a normal one, so call_clobbers needs"},
-		{c->call, masked, "clobber_mask", "a site's clobber mask must be able to say every call clobber, so clobber_mask needs"},
+		{ret, c->callee, x->at.callee_save_clobbers, "the return registers are modified by every call, so callee_save_clobbers needs"},
+		{c->callee, c->call, x->at.call_clobbers, "a callee-save call modifies less than a normal one, so call_clobbers needs"},
+		{c->call, masked, x->at.clobber_mask, "a site's clobber mask must be able to say every call clobber, so clobber_mask needs"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (rules[i].sub & ~rules[i].super) {
 			char *miss = regs_text(x, rules[i].sub & ~rules[i].super);
-			at = node_pos_of(a->node, i == 1 ? "call_clobbers" : rules[i].key);
-			diag_error(at, "x86-convention", "%s %s", rules[i].what, miss);
+			diag_error(rules[i].at, "x86-convention", "%s %s", rules[i].what, miss);
 			free(miss);
 		}
 }
@@ -175,7 +173,7 @@ static void op_clobbers(const struct x86_arch *x, const struct x86_opinfo *in)
 {
 	const struct spec_op *op = in->op;
 	const struct spec_arch *a = x->a;
-	struct pos at = node_pos_of(op->clobbers, a->name);
+	struct pos at = in->clobbers_at;
 	unsigned bound = in->kind == OP_CALLEE_SAVE ? x->conv.callee : x->conv.call;
 	unsigned need = 0;
 
@@ -267,7 +265,7 @@ static void op_patch_type(const struct x86_arch *x, const struct x86_opinfo *in)
 	const struct spec_op *op = in->op;
 
 	if (in->type > 255)
-		diag_error(node_pos_of(op->node, "name"), "x86-patch-type",
+		diag_error(in->name_at, "x86-patch-type",
 			   "'%s' has patch type %d on %s; a patch record holds the type in one byte (at most 255)",
 			   op->qname, in->type, x->a->name);
 }
@@ -280,95 +278,79 @@ static void patch_type(const struct check_ctx *cx, const struct check *chk)
 
 /* `kinds` and `site_bytes`: per-arch maps on ops. A key naming this arch is checked here; one
  * naming no x86 arch is reported (once, whichever arch runs first). */
-static bool map_key(const struct x86_arch *x, const struct node *key)
+static bool map_key(const struct x86_arch *x, const struct x86_arch_entry *e)
 {
-	if (strcmp(key->str, x->a->name) == 0)
+	if (strcmp(e->arch, x->a->name) == 0)
 		return true;
-	return !other_x86(x, key->str) && !left_out(x, key->str);
+	return !other_x86(x, e->arch) && !left_out(x, e->arch);
 }
 
-static void op_kinds(const struct x86_arch *x, const struct spec_op *op)
+static void op_kind(const struct x86_arch *x, const struct spec_op *op, const struct x86_arch_entry *e)
 {
-	const struct node *kinds = node_get(op->node, "kinds");
+	const char *best;
+	bool known = false;
 
-	for (size_t i = 0; kinds && kinds->kind == NODE_MAP && i < kinds->n; i++) {
-		const struct node *v = kinds->items[i];
-		const char *best;
-		bool known = false;
-		if (!map_key(x, kinds->keys[i]))
-			continue;
-		if (strcmp(kinds->keys[i]->str, x->a->name) != 0 || !model_op_on_arch(op, x->a)) {
-			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'",
-				   op->qname, kinds->keys[i]->str);
-			continue;
-		}
-		if (op->kind == OP_FIELD || op->kind == OP_GROUP) {
-			diag_error(kinds->keys[i]->pos, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
-			continue;
-		}
-		for (const char *const *w = op_written_kinds; *w && v->kind == NODE_SCALAR; w++)
-			known |= strcmp(*w, v->str) == 0;
-		if (v->kind == NODE_SCALAR && !known) {
-			best = util_suggest(v->str, op_written_kinds);
-			diag_error(v->pos, "x86-kinds", "unknown op kind '%s'%s%s%s", v->str, best ? "; did you mean '" : "",
-				   best ? best : "", best ? "'?" : "");
-		}
+	if (strcmp(e->arch, x->a->name) != 0 || !model_op_on_arch(op, x->a)) {
+		diag_error(e->arch_at, "x86-kinds", "'%s' does not exist on an x86 arch named '%s'", op->qname, e->arch);
+		return;
+	}
+	if (op->kind == OP_FIELD || op->kind == OP_GROUP) {
+		diag_error(e->arch_at, "x86-kinds", "'%s' is not a function; it has no kind", op->qname);
+		return;
+	}
+	for (const char *const *w = op_written_kinds; *w && e->word; w++)
+		known |= strcmp(*w, e->word) == 0;
+	if (e->word && !known) {
+		best = util_suggest(e->word, op_written_kinds);
+		diag_error(e->at, "x86-kinds", "unknown op kind '%s'%s%s%s", e->word, best ? "; did you mean '" : "",
+			   best ? best : "", best ? "'?" : "");
 	}
 }
 
-static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op)
+static void op_site_bytes(const struct x86_arch *x, const struct spec_op *op, const struct x86_arch_entry *e)
 {
-	const struct node *sb = node_get(op->node, "site_bytes");
+	const struct x86_opinfo *in = strcmp(e->arch, x->a->name) == 0 ? x86_info(x, op) : NULL;
 
-	for (size_t i = 0; sb && sb->kind == NODE_MAP && i < sb->n; i++) {
-		const struct x86_opinfo *in;
-		long long v;
-		if (!map_key(x, sb->keys[i]))
-			continue;
-		in = strcmp(sb->keys[i]->str, x->a->name) == 0 ? x86_info(x, op) : NULL;
-		if (!in) {
-			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'",
-				   op->qname, sb->keys[i]->str);
-			continue;
-		}
-		if (!x86_is_site(in->kind)) {
-			diag_error(sb->keys[i]->pos, "x86-site-bytes", "'%s' is a plain call on %s; it has no patch site",
-				   op->qname, x->a->name);
-			continue;
-		}
-		struct x86_opinfo bare = *in;
-		bare.pad = 0;
-		int call = x86_site_len(x, &bare, SITE_C);
-		if (schema_scalar_int(sb->items[i], &v) && (v < call || v > 255))
-			diag_error(sb->items[i]->pos, "x86-site-bytes",
-				   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
-				   "bytes (the record's length is one byte)", v, op->qname, x->a->name, call,
-				   in->kind == OP_JUMP ? "jump" : "call");
+	if (!in) {
+		diag_error(e->arch_at, "x86-site-bytes", "'%s' does not exist on an x86 arch named '%s'", op->qname,
+			   e->arch);
+		return;
 	}
-}
-
-static void each_op_maps(const struct x86_arch *x, const struct vec *ops,
-			 void (*fn)(const struct x86_arch *, const struct spec_op *))
-{
-	for (size_t i = 0; i < ops->n; i++) {
-		const struct spec_op *op = ops->v[i];
-		fn(x, op);
-		each_op_maps(x, &op->ops, fn);
+	if (!x86_is_site(in->kind)) {
+		diag_error(e->arch_at, "x86-site-bytes", "'%s' is a plain call on %s; it has no patch site", op->qname,
+			   x->a->name);
+		return;
 	}
+	struct x86_opinfo bare = *in;
+	bare.pad = 0;
+	int call = x86_site_len(x, &bare, SITE_C);
+	if (e->is_number && (e->number < call || e->number > 255))
+		diag_error(e->at, "x86-site-bytes",
+			   "site_bytes %lld: a site of '%s' on %s is at least its %d-byte %s and at most 255 "
+			   "bytes (the record's length is one byte)", e->number, op->qname, x->a->name, call,
+			   in->kind == OP_JUMP ? "jump" : "call");
 }
 
 static void kinds(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
+
 	(void)chk;
-	for (size_t t = 0; t < cx->s->tables.n; t++)
-		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_kinds);
+	for (int i = 0; i < x->nop_keys; i++)
+		for (int k = 0; k < x->op_keys[i].nkinds; k++)
+			if (map_key(x, &x->op_keys[i].kinds[k]))
+				op_kind(x, x->op_keys[i].op, &x->op_keys[i].kinds[k]);
 }
 
 static void site_bytes(const struct check_ctx *cx, const struct check *chk)
 {
+	const struct x86_arch *x = VIEW(cx);
+
 	(void)chk;
-	for (size_t t = 0; t < cx->s->tables.n; t++)
-		each_op_maps(VIEW(cx), &((struct spec_table *)cx->s->tables.v[t])->ops, op_site_bytes);
+	for (int i = 0; i < x->nop_keys; i++)
+		for (int k = 0; k < x->op_keys[i].nsite_bytes; k++)
+			if (map_key(x, &x->op_keys[i].site_bytes[k]))
+				op_site_bytes(x, x->op_keys[i].op, &x->op_keys[i].site_bytes[k]);
 }
 
 /* ---- tables ---- */
@@ -406,17 +388,17 @@ static void table_layout(const struct check_ctx *cx, const struct check *chk)
 			if (op->table != tab)
 				continue;
 			if (op->kind == OP_FIELD)
-				diag_error(node_pos_of(op->node, "type"), "x86-table-layout",
+				diag_error(x->ops[i].type_at, "x86-table-layout",
 					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
 					   "data belongs in a table of its own (like pv_info)", op->qname);
 			if (op->kind != OP_GROUP || !model_op_on_arch(op, x->a))
 				continue;
 			for (int g = 0; g < ngroups; g++)
 				if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
-					diag_error(node_pos_of(op->node, "struct"), "x86-table-layout",
+					diag_error(x->ops[i].struct_at, "x86-table-layout",
 						   "'struct %s' is defined by '%s' with other members", op->struct_name,
 						   groups[g]->qname);
-					diag_note(node_pos_of(groups[g]->node, "struct"), "first defined here");
+					diag_note(x86_info(x, groups[g])->struct_at, "first defined here");
 				}
 			if (ngroups < (int)ARRAY_SIZE(groups))
 				groups[ngroups++] = op;
@@ -433,17 +415,11 @@ typedef void code_rule(const struct x86_arch *x, const struct spec_backend *b, c
 static void each_code(const struct check_ctx *cx, code_rule *fn)
 {
 	const struct x86_arch *x = VIEW(cx);
-	const struct spec *s = x->s;
 
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
-		for (size_t j = 0; j < b->impls.n; j++) {
-			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *code = impl->code ? node_get(impl->code, x->a->name) : NULL;
-			const struct x86_code *c = x86_code_of(x, code);
-			if (c)
-				fn(x, b, x86_info_named(x, impl->qname), code, c);
-		}
+	for (int i = 0; i < x->ncodes; i++) {
+		const struct x86_impl_code *ic = &x->codes[i];
+		if (ic->ok)
+			fn(x, ic->b, x86_info_named(x, ic->impl->qname), ic->node, &ic->code);
 	}
 }
 
@@ -503,23 +479,25 @@ static void code_clobbers(const struct x86_arch *x, const struct spec_backend *b
 static void impl_stack(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *impl,
 		       const struct x86_opinfo *in)
 {
-	const struct node *where, *codenode = spec_for_arch(impl->code, x->a);
+	const struct node *codenode = spec_for_arch(impl->code, x->a);
 	const struct x86_code *c = x86_code_of(x, codenode);
-	int n = x86_impl_stack(impl, x->a, &where), word = x->a->word_bits / 8;
+	const struct x86_impl_keys *k = x86_impl_keys_of(x, impl);
+	bool given = k && k->has_stack;
+	int n = given ? k->stack : 0, word = x->a->word_bits / 8;
 
-	if (where && (impl->nop || impl->none))
-		diag_error(where->pos, "x86-code-stack", "%s's '%s' is %s: it takes no frame off its caller's stack",
+	if (given && (impl->nop || impl->none))
+		diag_error(k->stack_at, "x86-code-stack", "%s's '%s' is %s: it takes no frame off its caller's stack",
 			   b->name, impl->qname, impl->nop ? "a no-op" : "NULL");
-	else if (where && in->kind != OP_PATCHABLE)
-		diag_error(where->pos, "x86-code-stack", "'%s' is %s on %s: only a patchable op's implementation "
+	else if (given && in->kind != OP_PATCHABLE)
+		diag_error(k->stack_at, "x86-code-stack", "'%s' is %s on %s: only a patchable op's implementation "
 			   "can take a frame off its caller's stack (a C caller or a thunk has none to give)", impl->qname,
 			   x86_kind_word(in->kind), x->a->name);
-	else if (where && (n <= 0 || n % word))
-		diag_error(where->pos, "x86-code-stack", "stack %d: an implementation takes whole words (%d bytes "
+	else if (given && (n <= 0 || n % word))
+		diag_error(k->stack_at, "x86-code-stack", "stack %d: an implementation takes whole words (%d bytes "
 			   "each) off its caller's stack, so a positive multiple of %d", n, word, word);
 	else if (c && in->kind != OP_JUMP && c->falls_through && c->stack != n)
 	{
-		char *said = where ? xasprintf("its 'stack' says %d", n)
+		char *said = given ? xasprintf("its 'stack' says %d", n)
 				   : xstrdup("the code after its site expects it unchanged (or say what it takes with 'stack')");
 		diag_error(codenode->pos, "x86-code-stack", "the %s sequence of '%s' moves the stack pointer by %d "
 			   "bytes; %s", b->name, impl->qname, c->stack, said);
@@ -558,20 +536,20 @@ static void alternatives(const struct check_ctx *cx, const struct check *chk)
 		const struct spec_backend *b = s->backends.v[i];
 		for (size_t j = 0; j < b->impls.n; j++) {
 			const struct spec_impl *impl = b->impls.v[j];
-			const struct node *f = node_get(impl->node, "unless_feature");
-			const struct x86_opinfo *in = f && impl->op ? x86_info_named(x, impl->qname) : NULL;
+			const struct x86_impl_keys *k = x86_impl_keys_of(x, impl);
+			const struct x86_opinfo *in = k && k->unless_feature && impl->op ? x86_info_named(x, impl->qname) : NULL;
 
 			/* code on an op without a call site is x86-site-fit's */
 			if (!in || !(impl->arches >> x->a->index & 1) || spec_for_arch(impl->code, x->a))
 				continue;
 			if (!x86_is_site(in->kind) || in->kind == OP_JUMP)
-				diag_error(f->pos, "x86-alternative", "'%s' is %s on %s: there is no call site for the "
-					   "alternatives to replace", impl->qname,
+				diag_error(k->unless_feature_at, "x86-alternative", "'%s' is %s on %s: there is no call "
+					   "site for the alternatives to replace", impl->qname,
 					   in->kind == OP_JUMP ? "a jump" : "a plain call", x->a->name);
 			else
-				diag_error(f->pos, "x86-alternative", "the call to '%s' is replaced unless the CPU has "
-					   "%s, but this implementation gives no code for %s", impl->qname, f->str,
-					   x->a->name);
+				diag_error(k->unless_feature_at, "x86-alternative", "the call to '%s' is replaced unless "
+					   "the CPU has %s, but this implementation gives no code for %s", impl->qname,
+					   k->unless_feature, x->a->name);
 		}
 	}
 }
@@ -592,7 +570,7 @@ static void jump_form(const struct check_ctx *cx, const struct check *chk)
 			const struct spec_impl *impl = b->impls.v[j];
 			const struct x86_opinfo *in = impl->op && impl->nop ? x86_info_named(x, impl->qname) : NULL;
 			if (in && in->kind == OP_JUMP && (impl->arches >> x->a->index & 1))
-				diag_error(node_pos_of(impl->node, "nop"), "x86-jump-form",
+				diag_error(x86_impl_keys_of(x, impl)->nop_at, "x86-jump-form",
 					   "'%s' is a jump op: control never comes back from it, so it cannot do nothing",
 					   impl->qname);
 		}
@@ -628,7 +606,7 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 		if (impl && from != b) /* said for the backend it comes from */
 			continue;
 		char *keep = regs_text(x, c_changes & ~in->clobbers);
-		diag_error(impl ? impl->node->pos : node_pos_of(in->op->clobbers, x->a->name), "x86-clobber-set",
+		diag_error(impl ? impl->node->pos : in->clobbers_at, "x86-clobber-set",
 			   "'%s' promises its sites on %s keep %s, but backend '%s' implements it with a C function, "
 			   "which may change them; give it code for %s, or make it a no-op", in->op->qname, x->a->name,
 			   keep, b->name, x->a->name);
@@ -641,25 +619,24 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 /* A site that holds a backend's sequence (`sequence`) runs where a call cannot (on a user
  * stack): the sequence must exist, and every backend must be able to patch the site within
  * its bytes and its clobbers, with its own sequence or NOPs, never a call. */
-static void sequence_site(const struct x86_arch *x, const struct node *mac, const struct x86_opinfo *in,
+static void sequence_site(const struct x86_arch *x, const struct x86_macro *m, const struct x86_opinfo *in,
 			  unsigned keep)
 {
-	const struct node *seq = node_get(mac, "sequence");
-	const char *mname = node_get(mac, "name")->str;
+	const char *mname = m->name;
 	const struct spec_backend *owner = NULL;
 	const struct x86_code *c = NULL;
 	struct vec on = {0};
 
 	spec_backends_on(x->s, x->a, &on);
 	for (size_t i = 0; i < on.n && !owner; i++)
-		if (strcmp(((const struct spec_backend *)on.v[i])->name, seq->str) == 0)
+		if (strcmp(((const struct spec_backend *)on.v[i])->name, m->sequence) == 0)
 			owner = on.v[i];
-	if (x86_macro_clob_param(mac))
-		diag_error(node_pos_of(mac, "params"), "x86-macro", "'%s' holds a sequence: its clobbers are what "
+	if (m->clob_param)
+		diag_error(m->params_at, "x86-macro", "'%s' holds a sequence: its clobbers are what "
 			   "the sequences write, given by 'clobbers', not by its caller", mname);
 	if (!owner) {
-		diag_error(seq->pos, "x86-macro", "'%s' holds the sequence of backend '%s', but no backend of that "
-			   "name serves %s", mname, seq->str, x->a->name);
+		diag_error(m->sequence_at, "x86-macro", "'%s' holds the sequence of backend '%s', but no backend of "
+			   "that name serves %s", mname, m->sequence, x->a->name);
 		vec_free(&on);
 		return;
 	}
@@ -667,7 +644,7 @@ static void sequence_site(const struct x86_arch *x, const struct node *mac, cons
 	c = impl ? x86_code_of(x, spec_for_arch(impl->code, x->a)) : NULL;
 	if (!c) {
 		if (!impl || !spec_for_arch(impl->code, x->a)) /* code that does not assemble: x86-code says so */
-			diag_error(seq->pos, "x86-macro", "'%s' holds %s's sequence for '%s', but %s has none on %s",
+			diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's sequence for '%s', but %s has none on %s",
 				   mname, owner->name, in->op->qname, owner->name, x->a->name);
 		vec_free(&on);
 		return;
@@ -691,7 +668,7 @@ static void sequence_site(const struct x86_arch *x, const struct node *mac, cons
 			bad = "its sequence writes registers the site keeps";
 		if (!bad)
 			continue;
-		diag_error(seq->pos, "x86-macro", "'%s' holds %s's %d-byte sequence for '%s', which backend %s cannot "
+		diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's %d-byte sequence for '%s', which backend %s cannot "
 			   "patch: %s", mname, owner->name, c->len, in->op->qname, b->name, bad);
 		if (bi)
 			diag_note(bi->node->pos, "%s's implementation%s", b->name, from && from != b ? " (its fallback's)" : "");
@@ -702,7 +679,7 @@ static void sequence_site(const struct x86_arch *x, const struct node *mac, cons
 /* Around its call a macro saves what the callee may change and the site may not. An
  * implementation that takes a frame off the stack reads it at the stack pointer, so nothing
  * may be pushed between: such a macro's clobbers must cover the op's. */
-static void saves_and_stack(const struct x86_arch *x, const struct node *mac, const struct x86_opinfo *in,
+static void saves_and_stack(const struct x86_arch *x, const struct x86_macro *m, const struct x86_opinfo *in,
 			    unsigned keep, bool by_caller)
 {
 	unsigned saved = in->clobbers & ~keep;
@@ -714,16 +691,16 @@ static void saves_and_stack(const struct x86_arch *x, const struct node *mac, co
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *b = on.v[i];
 		const struct spec_impl *impl = spec_impl(b, in->op, x->a, NULL);
-		int n = impl ? x86_impl_stack(impl, x->a, NULL) : 0;
+		int n = impl ? x86_impl_stack(x, impl) : 0;
 		if (!n)
 			continue;
 		char *regs = regs_text(x, saved);
-		diag_error(node_pos_of(mac, by_caller ? "params" : "name"), "x86-macro",
+		diag_error(by_caller ? m->params_at : m->name_at, "x86-macro",
 			   "'%s' saves %s around its call%s, but %s's '%s' takes %d bytes off the stack there: the saves "
 			   "would stand between it and its frame; let the macro clobber what the op may change",
-			   node_get(mac, "name")->str, regs, by_caller ? " (what its caller's mask keeps)" : "", b->name,
+			   m->name, regs, by_caller ? " (what its caller's mask keeps)" : "", b->name,
 			   in->op->qname, n);
-		diag_note(node_pos_of(impl->node, "stack"), "%s's implementation says so here", b->name);
+		diag_note(x86_impl_keys_of(x, impl)->stack_at, "%s's implementation says so here", b->name);
 		free(regs);
 		break;
 	}
@@ -731,105 +708,80 @@ static void saves_and_stack(const struct x86_arch *x, const struct node *mac, co
 }
 
 /* The part of an x86 macro's rules that is about its arch: its op there, its clobbers there. */
-static void macro_site(const struct x86_arch *x, const struct node *mac, const struct reglist *shared,
-		       const struct node **seen, size_t nseen)
+static void macro_site(const struct x86_arch *x, const struct x86_macro *m, int index)
 {
-	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op");
-	const struct node *clob = node_get(mac, "clobbers");
-	const char *param = x86_macro_clob_param(mac);
-	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
 	const struct x86_opinfo *in;
 
-	for (size_t k = 0; k < nseen; k++)
-		if (x86_macro_on(seen[k], x->a) && node_is(node_get(seen[k], "name"), mname)) {
-			diag_error(name->pos, "x86-macro", "macro '%s' is defined twice for %s", mname, x->a->name);
-			diag_note(node_pos_of(seen[k], "name"), "first defined here");
+	for (int k = 0; k < index; k++)
+		if (x86_macro_on(&x->macros[k], x->a) && x->macros[k].has_name && strcmp(x->macros[k].name, m->name) == 0) {
+			diag_error(m->name_at, "x86-macro", "macro '%s' is defined twice for %s", m->name, x->a->name);
+			diag_note(x->macros[k].name_at, "first defined here");
 			break;
 		}
-	in = x86_info_named(x, opn->str);
+	in = x86_info_named(x, m->op);
 	if (!in) {
-		diag_error(opn->pos, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", mname,
-			   x->a->name, opn->str);
+		diag_error(m->op_at, "x86-macro-op", "macro '%s' exists on %s, but its op '%s' does not", m->name,
+			   x->a->name, m->op);
 		return;
 	}
 	if (!x86_is_site(in->kind)) {
-		diag_error(opn->pos, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
-			   "or jump op", opn->str, in->type < 0 ? "not a function" : "a plain call", x->a->name);
+		diag_error(m->op_at, "x86-macro", "'%s' is %s on %s; a macro's site calls a patchable, callee_save "
+			   "or jump op", m->op, in->type < 0 ? "not a function" : "a plain call", x->a->name);
 		return;
 	}
-	struct reglist own = {0};
-	const struct reglist *l = shared;
-	const struct node *cl = x86_macro_clobbers(mac, x->a);
-	if (clob && clob->kind == NODE_MAP) {
-		if (cl)
-			regs_parse(cl, &own);
-		l = &own;
-	}
-	for (int k = 0; k < l->n; k++)
-		if (x86_gpr(l->r[k].name, x->conv.bits) < 0)
-			diag_error(l->r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
-				   l->r[k].name, x->conv.bits, x->a->name);
-	if (in->kind == OP_JUMP && (param || l->n))
-		diag_error(param ? node_pos_of(mac, "params") : cl->pos, "x86-macro",
-			   "'%s' jumps: control never comes back to its site, so it has no clobbers", mname);
-	unsigned keep = x86_regset(l, x->conv.bits);
-	reglist_free(&own);
-	if (x86_macro_sequence(mac))
-		sequence_site(x, mac, in, keep);
+	for (int k = 0; k < m->clobbers.n; k++)
+		if (x86_gpr(m->clobbers.r[k].name, x->conv.bits) < 0)
+			diag_error(m->clobbers.r[k].pos, "x86-clobber-register", "'%s' is not a %d-bit register of %s",
+				   m->clobbers.r[k].name, x->conv.bits, x->a->name);
+	if (in->kind == OP_JUMP && (m->clob_param || m->clobbers.n))
+		diag_error(m->clob_param ? m->params_at : m->arch_clobbers_at, "x86-macro",
+			   "'%s' jumps: control never comes back to its site, so it has no clobbers", m->name);
+	unsigned keep = x86_regset(&m->clobbers, x->conv.bits);
+	if (m->sequence)
+		sequence_site(x, m, in, keep);
 	else if (in->kind != OP_JUMP)
-		saves_and_stack(x, mac, in, param ? 0 : keep, param != NULL);
+		saves_and_stack(x, m, in, m->clob_param ? 0 : keep, m->clob_param != NULL);
 }
 
-static void macro_rules(const struct x86_arch *x, const struct node *mac, const struct node **seen, size_t nseen)
+static void macro_rules(const struct x86_arch *x, const struct x86_macro *m, int index)
 {
-	const struct node *name = node_get(mac, "name"), *opn = node_get(mac, "op"), *params = node_get(mac, "params");
-	const struct node *clob = node_get(mac, "clobbers");
-	const char *param = x86_macro_clob_param(mac);
-	const char *mname = name && name->kind == NODE_SCALAR ? name->str : "?";
-	if (!x86_macro_on(mac, x->a))
+	if (!x86_macro_on(m, x->a))
 		return;
-	if (!opn || opn->kind != NODE_SCALAR) {
-		diag_error(mac->pos, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", mname);
+	if (!m->op) {
+		diag_error(m->at, "x86-macro", "x86 asm macro '%s' needs 'op': the op its patch site calls", m->name);
 		return;
 	}
-	if (node_get(mac, "expand"))
-		diag_error(node_pos_of(mac, "expand"), "x86-macro",
-			   "an x86 macro is generated from its op; 'expand' is for IA-64 macros");
-	for (size_t i = 0; params && params->kind == NODE_SEQ && i < params->n; i++) {
-		const struct node *role = node_get(params->items[i], "role");
-		if (!node_is(role, "clob"))
-			diag_error(role ? role->pos : params->items[i]->pos, "x86-macro",
+	if (m->expand)
+		diag_error(m->expand_at, "x86-macro", "an x86 macro is generated from its op; 'expand' is for IA-64 macros");
+	for (int i = 0; i < m->nparams; i++) {
+		if (!m->params[i].role || strcmp(m->params[i].role, "clob") != 0)
+			diag_error(m->params[i].at, "x86-macro",
 				   "an x86 macro's one parameter has role 'clob' (the site's clobbers)");
 		else if (i > 0)
-			diag_error(params->items[i]->pos, "x86-macro", "an x86 macro has at most one parameter");
+			diag_error(m->params[i].at, "x86-macro", "an x86 macro has at most one parameter");
 	}
-	if (param && clob)
-		diag_error(node_pos_of(mac, "clobbers"), "x86-macro",
-			   "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'", mname, param);
-	/* a list applies to every arch of the macro (its syntax errors: diag keeps one of each) */
-	struct reglist shared = {0};
-	if (clob && clob->kind != NODE_MAP)
-		regs_parse(clob, &shared);
-	macro_site(x, mac, &shared, seen, nseen);
-	reglist_free(&shared);
-	for (size_t k = 0; clob && clob->kind == NODE_MAP && k < clob->n; k++) {
-		const struct spec_arch *a = strcmp(clob->keys[k]->str, x->a->name) == 0 ? x->a : other_x86(x, clob->keys[k]->str);
-		if (left_out(x, clob->keys[k]->str))
+	if (m->clob_param && m->has_clobbers)
+		diag_error(m->clobbers_at, "x86-macro", "'%s' takes its clobbers from its '%s' parameter; drop 'clobbers'",
+			   m->name, m->clob_param);
+	macro_site(x, m, index);
+	for (int k = 0; k < m->nclobber_arches; k++) {
+		const struct x86_arch_entry *e = &m->clobber_arches[k];
+		const struct spec_arch *a = strcmp(e->arch, x->a->name) == 0 ? x->a : other_x86(x, e->arch);
+		if (left_out(x, e->arch))
 			continue;
-		if (!a || !x86_macro_on(mac, a))
-			diag_error(clob->keys[k]->pos, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'",
-				   mname, clob->keys[k]->str);
+		if (!a || !x86_macro_on(m, a))
+			diag_error(e->arch_at, "x86-macro", "macro '%s' does not exist on an x86 arch named '%s'", m->name,
+				   e->arch);
 	}
 }
 
 static void macros(const struct check_ctx *cx, const struct check *chk)
 {
-	const struct node *macs = cx->s->asm_macros;
+	const struct x86_arch *x = VIEW(cx);
 
 	(void)chk;
-	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++)
-		if (macs->items[i]->kind == NODE_MAP)
-			macro_rules(VIEW(cx), macs->items[i], (const struct node **)macs->items, i);
+	for (int i = 0; i < x->nmacros; i++)
+		macro_rules(x, &x->macros[i], i);
 }
 
 /* The x86 output has a constant as .equ and #define of its value, and the sequence assembler

@@ -197,12 +197,62 @@ static void add_register_args(struct model *m, struct tval *root)
 	buf_free(&scratch);
 }
 
+/* Per arity n: the macro parameters, the operands, and the pushes and the stack adjustment
+ * around the site for the words that go on the stack. */
+static void add_arity(struct model *m, struct tval *list, int n)
+{
+	const struct x86_conv *c = &m->x->conv;
+	struct tval *a = tv_add_map(list);
+	struct buf params = {0}, inputs = {0}, pre = {0}, pv_inputs = {0};
+	int stack = n > c->nargs ? n - c->nargs : 0;
+
+	buf_puts(&params, "");
+	buf_puts(&inputs, "");
+	buf_puts(&pre, "");
+	buf_puts(&pv_inputs, "");
+	for (int i = 1; i <= n; i++) {
+		buf_printf(&params, ", a%d", i);
+		buf_printf(&inputs, ", __PV_ARG%d(a%d)", i, i);
+		buf_printf(&pv_inputs, ", PVOP_CALL_ARG%d(a%d)", i, i);
+	}
+	for (int i = n; i > c->nargs; i--) /* the last word is pushed first */
+		buf_printf(&pre, "\"push %%[pv_arg%d]\\n\\t\" ", i);
+	tv_set_str(a, "pv_inputs", pv_inputs.data);
+	tv_set_int(a, "n", n);
+	tv_set_str(a, "params", params.data);
+	tv_set_str(a, "inputs", inputs.data);
+	tv_set_str(a, "pre", pre.data);
+	if (stack)
+		tv_set_strf(a, "post", " \"lea %d(%%%%%s), %%%%%s\\n\"", stack * c->bits / 8, reg(m, X86_SP),
+			    reg(m, X86_SP));
+	else
+		tv_set_str(a, "post", "");
+	buf_free(&pv_inputs);
+	buf_free(&params);
+	buf_free(&inputs);
+	buf_free(&pre);
+}
+
+/* The clobber sets a site may name: a normal call's, a callee-save call's, each declared one. */
+static void add_convs(struct model *m, struct tval *root)
+{
+	const struct x86_conv *c = &m->x->conv;
+	struct tval *convs = tv_set(root, "convs", tv_list());
+
+	add_conv(m, convs, "call", c->call, "a normal call: the call-clobbered registers");
+	add_conv(m, convs, "callee", c->callee, "a callee-save call: the return registers only");
+	for (int i = 0; i < m->nconvs; i++) {
+		char *doc = xasprintf("the clobbers %s declares", m->convs[i].name);
+		add_conv(m, convs, m->convs[i].name, m->convs[i].set, doc);
+		free(doc);
+	}
+}
+
 /* The argument registers by position, and per arity the macro parameters and operands. */
 static void add_machinery(struct model *m, struct tval *root)
 {
 	const struct x86_conv *c = &m->x->conv;
 	struct tval *args = tv_set(root, "arg_defs", tv_list()), *ar = tv_set(root, "arities", tv_list());
-	struct tval *convs = tv_set(root, "convs", tv_list());
 	int max = c->nargs + c->stack_args;
 
 	if (max > 8)
@@ -215,45 +265,9 @@ static void add_machinery(struct model *m, struct tval *root)
 		else /* pushed around the site */
 			tv_set_strf(a, "constraint", "[pv_arg%d] \"mr\"", i + 1);
 	}
-	for (int n = 0; n <= max; n++) {
-		struct tval *a = tv_add_map(ar);
-		struct buf params = {0}, inputs = {0}, pre = {0};
-		int stack = n > c->nargs ? n - c->nargs : 0;
-
-		struct buf pv_inputs = {0};
-		buf_puts(&params, "");
-		buf_puts(&inputs, "");
-		buf_puts(&pre, "");
-		buf_puts(&pv_inputs, "");
-		for (int i = 1; i <= n; i++) {
-			buf_printf(&params, ", a%d", i);
-			buf_printf(&inputs, ", __PV_ARG%d(a%d)", i, i);
-			buf_printf(&pv_inputs, ", PVOP_CALL_ARG%d(a%d)", i, i);
-		}
-		tv_set_str(a, "pv_inputs", pv_inputs.data);
-		buf_free(&pv_inputs);
-		for (int i = n; i > c->nargs; i--) /* the last word is pushed first */
-			buf_printf(&pre, "\"push %%[pv_arg%d]\\n\\t\" ", i);
-		tv_set_int(a, "n", n);
-		tv_set_str(a, "params", params.data);
-		tv_set_str(a, "inputs", inputs.data);
-		tv_set_str(a, "pre", pre.data);
-		if (stack)
-			tv_set_strf(a, "post", " \"lea %d(%%%%%s), %%%%%s\\n\"", stack * c->bits / 8, reg(m, X86_SP),
-				    reg(m, X86_SP));
-		else
-			tv_set_str(a, "post", "");
-		buf_free(&params);
-		buf_free(&inputs);
-		buf_free(&pre);
-	}
-	add_conv(m, convs, "call", c->call, "a normal call: the call-clobbered registers");
-	add_conv(m, convs, "callee", c->callee, "a callee-save call: the return registers only");
-	for (int i = 0; i < m->nconvs; i++) {
-		char *doc = xasprintf("the clobbers %s declares", m->convs[i].name);
-		add_conv(m, convs, m->convs[i].name, m->convs[i].set, doc);
-		free(doc);
-	}
+	for (int n = 0; n <= max; n++)
+		add_arity(m, ar, n);
+	add_convs(m, root);
 	add_register_args(m, root);
 	tv_set_str(root, "call_insn", c->bits == 64 ? "call *%c[pv_op](%%rip)" : "call *%c[pv_op]");
 	tv_set_str(root, "jmp_insn", c->bits == 64 ? "jmp *%c[pv_op](%%rip)" : "jmp *%c[pv_op]");
@@ -317,14 +331,13 @@ static const struct spec_type *struct_type(const struct spec *s, const char *nam
 
 /* The sequence the kernel's alternatives put at op's site in place of the call, and the
  * feature that keeps the call: the first backend's implementation with `unless_feature`. */
-static const struct spec_impl *alt_impl(const struct spec *s, const struct spec_op *op, const struct spec_arch *a,
-					 const char **feature)
+static const struct spec_impl *alt_impl(const struct x86_arch *x, const struct spec_op *op, const char **feature)
 {
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_impl *impl = spec_impl(s->backends.v[i], op, a, NULL);
-		const struct node *f = impl ? node_get(impl->node, "unless_feature") : NULL;
-		if (f && f->kind == NODE_SCALAR && spec_for_arch(impl->code, a)) {
-			*feature = f->str;
+	for (size_t i = 0; i < x->s->backends.n; i++) {
+		const struct spec_impl *impl = spec_impl(x->s->backends.v[i], op, x->a, NULL);
+		const struct x86_impl_keys *k = impl ? x86_impl_keys_of(x, impl) : NULL;
+		if (k && k->unless_feature && spec_for_arch(impl->code, x->a)) {
+			*feature = k->unless_feature;
 			return impl;
 		}
 	}
@@ -350,14 +363,16 @@ static char *asm_literal(const char *code)
 /* pvop: the wrapper's body expression. A site is PVOP_[ALT_][V]CALL[EE]n(rettype, path,
  * args..., [alt, cond]), struct values passed by their raw value and a struct result made
  * from it; a plain op is called through pv_ops directly. */
-static void add_pvop(const struct spec *s, const struct spec_arch *a, const struct spec_op *op,
-		     const struct x86_opinfo *in, struct tval *m)
+static void add_pvop(const struct x86_arch *x, const struct spec_op *op, const struct x86_opinfo *in,
+		     struct tval *m)
 {
+	const struct spec *s = x->s;
+	const struct spec_arch *a = x->a;
 	const struct tval *args = tv_get(m, "call_args");
 	const struct spec_type *rt = struct_type(s, op->sig.ret.base);
 	bool rets = op->sig.ret.cls != CT_VOID, make = rt && rt->make && rt->raw;
 	const char *path = strchr(op->qname, '.') + 1, *feature = NULL;
-	const struct spec_impl *alt = alt_impl(s, op, a, &feature);
+	const struct spec_impl *alt = alt_impl(x, op, &feature);
 	struct buf b = {0};
 
 	if (!x86_is_site(in->kind)) {
@@ -405,7 +420,7 @@ static void frame_takers(struct model *md, const struct spec_op *op, struct tval
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *be = on.v[i], *from = NULL;
 		const struct spec_impl *impl = spec_impl(be, op, md->x->a, &from);
-		if (impl && from == be && x86_impl_stack(impl, md->x->a, NULL) > 0)
+		if (impl && from == be && x86_impl_stack(md->x, impl) > 0)
 			buf_printf(&b, "%s%s", b.len ? ", " : "", be->name);
 	}
 	tv_set_str(m, "takes_frame", b.data);
@@ -413,28 +428,12 @@ static void frame_takers(struct model *md, const struct spec_op *op, struct tval
 	vec_free(&on);
 }
 
-static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
-		    void *ctx)
+/* What the op's kind on the arch gives it: the kind's words, its slot, its mask, its member. */
+static void add_kind(const struct model *md, const struct spec_op *op, const struct x86_opinfo *in, struct tval *m)
 {
-	struct model *md = ctx;
-	const struct x86_opinfo *in = x86_info(md->x, op);
-	const char *kw;
-
-	if (!in)
-		return;
-	if (op->kind == OP_FIELD) {
-		tv_set_str(m, "member_decl", tv_get(m, "decl")->str);
-		return;
-	}
-	if (op->kind == OP_GROUP) {
-		tv_set_strf(m, "member_decl", "struct %s %s", op->struct_name, op->name);
-		return;
-	}
-	char *cname = cname_of(op->qname);
-	if (op->has_sig)
-		add_pvop(s, a, op, in, m);
-	kw = x86_kind_word(in->kind);
+	const char *kw = x86_kind_word(in->kind);
 	char *ku = upper(kw);
+
 	tv_set_str(m, "kind", kw);
 	tv_set_str(m, "kind_upper", ku);
 	free(ku);
@@ -451,15 +450,14 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		tv_set_strf(m, "member_decl", "struct paravirt_callee_save %s", op->name);
 	else
 		tv_set_str(m, "member_decl", tv_get(m, "proto")->str);
-	tv_set(m, "preps", tv_list());
-	frame_takers(md, op, m);
-	if (!x86_is_site(in->kind)) {
-		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
-		free(cname);
-		return;
-	}
+}
+
+/* A site's length and its padding: the NOP bytes, and the line that emits them as a C literal. */
+static void add_padding(const struct x86_opinfo *in, struct tval *m)
+{
 	char *pad = x86_nop_bytes(in->pad), *padtext = xasprintf("%s%s", in->pad ? "\n\t.byte " : "", pad);
 	char *lit = c_literal(padtext);
+
 	tv_set_int(m, "site_len", in->site);
 	tv_set_int(m, "pad", in->pad);
 	tv_set_str(m, "pad_bytes", pad);
@@ -467,11 +465,13 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 	free(pad);
 	free(padtext);
 	free(lit);
-	if (in->kind == OP_JUMP) {
-		tv_set_strf(m, "call", "PVOP_JMP(%s)", cname);
-		free(cname);
-		return;
-	}
+}
+
+/* A call site's call: PVOP_[V]CALL[EE]n, or __PVOP_[V]CALLn with the op's own clobber set. */
+static void add_site_call(struct model *md, const struct spec_op *op, const struct x86_opinfo *in, const char *cname,
+			  struct tval *m)
+{
+	const struct spec *s = md->s;
 	const char *conv = conv_name(md, in, cname);
 	bool custom = strcmp(conv, "call") != 0 && strcmp(conv, "callee") != 0;
 	const char *carrier = in->bind.ret_words == 2 ? "unsigned long long" : "unsigned long";
@@ -488,6 +488,41 @@ static void op_hook(const struct spec *s, const struct spec_arch *a, const struc
 		tv_set_strf(m, "call", "PVOP_%sCALL%s%d(%s%s%s%s)", rets ? "" : "V",
 			    in->kind == OP_CALLEE_SAVE ? "EE" : "", in->bind.nwords, rets ? carrier : "",
 			    rets ? ", " : "", cname, tv_get(m, "words")->str);
+}
+
+static void op_hook(const struct spec *s, const struct spec_arch *a, const struct spec_op *op, struct tval *m,
+		    void *ctx)
+{
+	struct model *md = ctx;
+	const struct x86_opinfo *in = x86_info(md->x, op);
+
+	(void)s; /* the view's */
+	(void)a;
+	if (!in)
+		return;
+	if (op->kind == OP_FIELD) {
+		tv_set_str(m, "member_decl", tv_get(m, "decl")->str);
+		return;
+	}
+	if (op->kind == OP_GROUP) {
+		tv_set_strf(m, "member_decl", "struct %s %s", op->struct_name, op->name);
+		return;
+	}
+	if (op->has_sig)
+		add_pvop(md->x, op, in, m);
+	add_kind(md, op, in, m);
+	tv_set(m, "preps", tv_list());
+	frame_takers(md, op, m);
+	if (!x86_is_site(in->kind)) {
+		tv_set_strf(m, "call", "%s(%s)", op->qname, tv_get(m, "args")->str);
+		return;
+	}
+	add_padding(in, m);
+	char *cname = cname_of(op->qname);
+	if (in->kind == OP_JUMP)
+		tv_set_strf(m, "call", "PVOP_JMP(%s)", cname);
+	else
+		add_site_call(md, op, in, cname, m);
 	free(cname);
 }
 
@@ -665,7 +700,7 @@ static void lift_frame(struct model *m, struct tval *lines, int n)
 static void add_body(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in,
 		     const struct x86_code *code, const char *sym, const struct spec_impl *impl)
 {
-	const struct node *fixup = spec_for_arch(node_get(impl->node, "fixup"), bc->m->x->a);
+	const struct x86_impl_keys *keys = x86_impl_keys_of(bc->m->x, impl);
 	struct tval *body, *lines;
 	char *text;
 
@@ -676,7 +711,7 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	tv_set_str(body, "symbol", sym);
 	tv_set_str(body, "backend", b->name);
 	tv_set_str(body, "qname", in->op->qname);
-	tv_set_str(body, "fixup", fixup && fixup->kind == NODE_SCALAR ? fixup->str : "");
+	tv_set_str(body, "fixup", keys && keys->fixup ? keys->fixup : "");
 	for (int i = 0; i <= code->nrelocs; i++) { /* the symbols it names, then its fixup */
 		const char *name = i < code->nrelocs ? code->relocs[i].sym : tv_get(body, "fixup")->str;
 		struct tval *r;
@@ -689,7 +724,7 @@ static void add_body(struct bctx *bc, const struct spec_backend *b, const struct
 	}
 	tv_set_bool(body, "ret", code->falls_through);
 	lines = tv_set(body, "lines", tv_list());
-	int stack = x86_impl_stack(impl, bc->m->x->a, NULL);
+	int stack = x86_impl_stack(bc->m->x, impl);
 	if (stack > 0)
 		tv_set_strf(body, "lift", "%d", stack);
 	else
@@ -735,6 +770,46 @@ static void keep_owed_refs(struct bctx *bc, struct tval *bm)
 	tv_set(bm, "refs", owed);
 }
 
+/* An entry's initializer: paravirt_nop, a callee-save thunk of a C function (made once), or
+ * the function itself. */
+static void add_init(struct bctx *bc, const struct x86_opinfo *in, bool nop, bool has_code, const char *sym,
+		     struct tval *e, struct tval *thunks)
+{
+	if (nop) {
+		tv_set_str(e, "value", "paravirt_nop");
+		set_init(e, "paravirt_nop", false, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "(void *)",
+			 in->kind == OP_CALLEE_SAVE ? " }" : "");
+		tv_set_str(e, "comment", "does nothing");
+	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
+		/* a plain C function: adapted to the callee-save convention by a thunk */
+		set_init(e, sym, true, "{ .func = __raw_callee_save_", " }");
+		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
+			tv_add_str(thunks, sym);
+		add_proto(bc, in->op, sym);
+	} else {
+		/* a sequence's out-of-line body is generated (paravirt_insns.S) */
+		set_init(e, sym, !has_code, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "",
+			 in->kind == OP_CALLEE_SAVE ? " }" : "");
+		add_proto(bc, in->op, sym);
+	}
+}
+
+/* How the backend wants the op's sites patched (`patch`), when it says. */
+static void add_policy(struct bctx *bc, const struct spec_op *op, const char *how)
+{
+	if (!how)
+		return;
+	struct tval *pe = tv_add_map(bc->policy);
+	char *cname = cname_of(op->qname), *up = xstrdup(how);
+	for (char *q = up; *q; q++)
+		*q = (char)(*q - 'a' + 'A');
+	tv_set_str(pe, "cname", cname);
+	tv_set_str(pe, "qname", op->qname);
+	tv_set_str(pe, "how", up);
+	free(cname);
+	free(up);
+}
+
 /* One initializer entry for op in backend b. */
 static void add_entry(struct bctx *bc, const struct spec_backend *b, const struct x86_opinfo *in, const char *path,
 		      struct tval *entries, struct tval *thunks, struct tval *insns)
@@ -765,45 +840,19 @@ static void add_entry(struct bctx *bc, const struct spec_backend *b, const struc
 	const struct x86_code *code = x86_code_of(m->x, codenode);
 	bool has_code = code != NULL;
 
-	if (impl && impl->nop) {
-		tv_set_str(e, "value", "paravirt_nop");
-		set_init(e, "paravirt_nop", false, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "(void *)",
-			 in->kind == OP_CALLEE_SAVE ? " }" : "");
-		tv_set_str(e, "comment", "does nothing");
-	} else if (in->kind == OP_CALLEE_SAVE && !has_code) {
-		/* a plain C function: adapted to the callee-save convention by a thunk */
-		set_init(e, sym, true, "{ .func = __raw_callee_save_", " }");
-		if (strset_add(&bc->seen_thunks, sym)) /* once, though backends share it */
-			tv_add_str(thunks, sym);
-		add_proto(bc, op, sym);
-	} else {
-		/* a sequence's out-of-line body is generated (paravirt_insns.S) */
-		set_init(e, sym, !has_code, in->kind == OP_CALLEE_SAVE ? "{ .func = " : "",
-			 in->kind == OP_CALLEE_SAVE ? " }" : "");
-		add_proto(bc, op, sym);
-	}
+	add_init(bc, in, impl && impl->nop, has_code, sym, e, thunks);
 	if (owner != b && !(impl && impl->nop))
 		tv_set_strf(e, "comment", "from %s", owner->name);
 	/* what a patcher may inline: the sequence, or nothing at all for a no-op */
 	if (x86_is_site(in->kind) && (has_code || (impl && impl->nop && in->kind != OP_JUMP))) {
 		struct x86_code none = {.text = (char *)"", .falls_through = true};
 		add_insn(insns, in, has_code ? code : &none, has_code ? sym : "paravirt_nop", owner->name,
-			 has_code ? x86_impl_stack(impl, m->x->a, NULL) : 0);
+			 has_code ? x86_impl_stack(m->x, impl) : 0);
 	}
 	if (has_code && owner == b)
 		add_body(bc, b, in, code, sym, impl);
-	const char *how = x86_is_site(in->kind) ? spec_policy(b, op, NULL) : NULL;
-	if (how) {
-		struct tval *pe = tv_add_map(bc->policy);
-		char *cname = cname_of(op->qname), *up = xstrdup(how);
-		for (char *q = up; *q; q++)
-			*q = (char)(*q - 'a' + 'A');
-		tv_set_str(pe, "cname", cname);
-		tv_set_str(pe, "qname", op->qname);
-		tv_set_str(pe, "how", up);
-		free(cname);
-		free(up);
-	}
+	if (x86_is_site(in->kind))
+		add_policy(bc, op, spec_policy(b, op, NULL));
 	free(sym);
 }
 
@@ -875,13 +924,11 @@ static void add_backends(struct model *m, struct tval *root)
 
 /* A macro whose site holds a backend's sequence (`sequence`): its lines are that sequence,
  * its mask the registers the macro lets it change. False for a macro whose site calls. */
-static bool sequence_lines(struct model *m, const struct node *mac, const struct x86_opinfo *in, struct tval *mm,
-			   struct tval *lines)
+static bool sequence_lines(struct model *m, const struct x86_macro *mac, const struct x86_opinfo *in,
+			   struct tval *mm, struct tval *lines)
 {
-	const char *name = x86_macro_sequence(mac);
+	const char *name = mac->sequence;
 	const struct spec_backend *b = NULL;
-	struct reglist l = {0};
-	const struct node *cl = x86_macro_clobbers(mac, m->x->a);
 
 	if (!name)
 		return false;
@@ -895,39 +942,65 @@ static bool sequence_lines(struct model *m, const struct node *mac, const struct
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		tv_add_str(lines, line);
 	free(text);
-	if (cl)
-		regs_parse(cl, &l);
-	tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, x86_regset(&l, m->x->conv.bits)));
+	tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, x86_regset(&mac->clobbers, m->x->conv.bits)));
 	tv_set_str(mm, "holds", name);
-	reglist_free(&l);
 	return true;
+}
+
+/* A macro's call: the registers `saved` pushed around it (those its caller's mask, the
+ * parameter, keeps: tested by the assembler), then the site's call and padding. */
+static void call_lines(struct model *m, const struct x86_opinfo *in, const char *param, unsigned saved,
+		       struct tval *lines)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < X86_NGPR; k++) {
+			int r = pass ? X86_NGPR - 1 - k : k, bit = -1;
+			const char *verb = pass ? "pop" : "push";
+			if (!(saved >> r & 1))
+				continue;
+			for (int b = 0; b < m->x->conv.nmask; b++)
+				bit = m->x->conv.mask_reg[b] == r ? b : bit;
+			if (param && bit >= 0)
+				add_fmt(lines, ".if (~(%s)) & (1 << %d); %s %%%s; .endif", param, bit, verb, reg(m, r));
+			else
+				add_fmt(lines, "%s %%%s", verb, reg(m, r));
+		}
+		if (pass)
+			break;
+		char *insn = x86_site_insn_named(m->x, in, SITE_ASM);
+		tv_add_str(lines, insn);
+		free(insn);
+		if (in->pad) {
+			char *pad = x86_nop_bytes(in->pad);
+			add_fmt(lines, ".byte %s", pad);
+			free(pad);
+		}
+	}
 }
 
 static void add_macros(struct model *m, struct tval *root)
 {
-	const struct node *macs = m->s->asm_macros;
 	struct tval *list = tv_set(root, "asm_macros", tv_list());
 
-	for (size_t i = 0; macs && macs->kind == NODE_SEQ && i < macs->n; i++) {
-		const struct node *mac = macs->items[i], *doc = node_get(mac, "doc");
-		const struct node *opn = node_get(mac, "op");
-		const char *param = x86_macro_clob_param(mac);
+	for (int i = 0; i < m->x->nmacros; i++) {
+		const struct x86_macro *mac = &m->x->macros[i];
+		const char *param = mac->clob_param;
 		const struct x86_opinfo *in = NULL;
 		struct tval *mm, *lines;
 		unsigned keep = 0;
 
-		if (!x86_macro_on(mac, m->x->a) || !opn || opn->kind != NODE_SCALAR)
+		if (!x86_macro_on(mac, m->x->a) || !mac->op)
 			continue;
 		for (int k = 0; k < m->x->nops && !in; k++)
-			if (strcmp(m->x->ops[k].op->qname, opn->str) == 0 && m->x->ops[k].type >= 0)
+			if (strcmp(m->x->ops[k].op->qname, mac->op) == 0 && m->x->ops[k].type >= 0)
 				in = &m->x->ops[k];
 		if (!in)
 			continue;
 		mm = tv_add_map(list);
 		lines = tv_set(mm, "lines", tv_list());
-		tv_set_str(mm, "name", node_get(mac, "name")->str);
+		tv_set_str(mm, "name", mac->name);
 		tv_set_strf(mm, "params", param ? "(%s)" : "%s", param ? param : "");
-		model_doc(mm, doc);
+		model_doc(mm, mac->doc);
 		tv_set_str(mm, "qname", in->op->qname);
 		tv_set_str(mm, "holds", "");
 		char *cname = cname_of(in->op->qname);
@@ -936,123 +1009,29 @@ static void add_macros(struct model *m, struct tval *root)
 		if (sequence_lines(m, mac, in, mm, lines))
 			continue;
 		if (!param) {
-			struct reglist l = {0};
-			const struct node *cl = x86_macro_clobbers(mac, m->x->a);
-			if (cl)
-				regs_parse(cl, &l);
-			keep = x86_regset(&l, m->x->conv.bits);
-			reglist_free(&l);
+			keep = x86_regset(&mac->clobbers, m->x->conv.bits);
 			tv_set_strf(mm, "mask", "0x%x", x86_mask_of(&m->x->conv, keep));
 		} else {
 			tv_set_strf(mm, "mask", "(%s)", param);
 		}
-		/* save what the callee may change and the site may not, around the call */
-		unsigned saved = in->kind == OP_JUMP ? 0 : in->clobbers & ~keep;
-		for (int pass = 0; pass < 2; pass++) {
-			for (int k = 0; k < X86_NGPR; k++) {
-				int r = pass ? X86_NGPR - 1 - k : k, bit = -1;
-				const char *verb = pass ? "pop" : "push";
-				if (!(saved >> r & 1))
-					continue;
-				for (int b = 0; b < m->x->conv.nmask; b++)
-					bit = m->x->conv.mask_reg[b] == r ? b : bit;
-				if (param && bit >= 0)
-					add_fmt(lines, ".if (~(%s)) & (1 << %d); %s %%%s; .endif", param, bit, verb, reg(m, r));
-				else
-					add_fmt(lines, "%s %%%s", verb, reg(m, r));
-			}
-			if (pass)
-				break;
-			char *insn = x86_site_insn_named(m->x, in, SITE_ASM);
-			tv_add_str(lines, insn);
-			free(insn);
-			if (in->pad) {
-				char *pad = x86_nop_bytes(in->pad);
-				add_fmt(lines, ".byte %s", pad);
-				free(pad);
-			}
-		}
+		call_lines(m, in, param, in->kind == OP_JUMP ? 0 : in->clobbers & ~keep, lines);
 	}
 }
 
 /* ---- departures from Linux ---- */
 
-/* One entry of DEPARTURES.md for a node's `departs`, if it has one: where the spec says it. */
-static void departure(struct tval *list, const struct node *n, const char *where)
-{
-	const struct node *d = node_get(n, "departs"), *test = d ? node_get(d, "test") : NULL;
-	struct tval *e;
-
-	if (!d || d->kind != NODE_MAP)
-		return;
-	e = tv_add_map(list);
-	tv_set_str(e, "where", where);
-	tv_set_str(e, "what", node_get(d, "what") ? node_get(d, "what")->str : "");
-	tv_set_str(e, "why", node_get(d, "why") ? node_get(d, "why")->str : "");
-	tv_set_str(e, "test", test && test->kind == NODE_SCALAR ? test->str : "");
-}
-
-struct departs_ctx {
-	struct model *m;
-	struct tval *list;
-};
-
-static void op_departure(struct spec_op *op, void *ctx)
-{
-	struct departs_ctx *dc = ctx;
-
-	if (model_op_on_arch(op, dc->m->x->a)) {
-		char *where = xasprintf("op `%s`", op->qname);
-		departure(dc->list, op->node, where);
-		free(where);
-	}
-}
-
-/* Every `departs` the spec gives for what exists on the arch, in spec order: the arch, its
- * tables and ops, the backends serving it and their implementations there, its macros. */
+/* DEPARTURES.md: every `departs` the analysis found for the arch, in spec order. */
 static void add_departures(struct model *m, struct tval *root)
 {
-	const struct spec *s = m->s;
-	const struct spec_arch *a = m->x->a;
 	struct tval *list = tv_set(root, "departures", tv_list());
-	struct departs_ctx dc = {m, list};
-	char *where;
 
-	where = xasprintf("arch `%s`", a->name);
-	departure(list, a->node, where);
-	free(where);
-	for (size_t i = 0; i < s->tables.n; i++) {
-		const struct spec_table *t = s->tables.v[i];
-		if (!(t->arches >> a->index & 1))
-			continue;
-		where = xasprintf("table `%s`", t->name);
-		departure(list, t->node, where);
-		free(where);
-	}
-	spec_each_op(s, op_departure, &dc);
-	for (size_t i = 0; i < s->backends.n; i++) {
-		const struct spec_backend *b = s->backends.v[i];
-		if (!spec_backend_on(b, a))
-			continue;
-		where = xasprintf("backend `%s`", b->name);
-		departure(list, b->node, where);
-		free(where);
-		for (size_t j = 0; j < b->impls.n; j++) {
-			const struct spec_impl *impl = b->impls.v[j];
-			if (!impl->op || !(impl->arches >> a->index & 1) || !model_op_on_arch(impl->op, a))
-				continue;
-			where = xasprintf("%s's `%s`", b->name, impl->qname);
-			departure(list, impl->node, where);
-			free(where);
-		}
-	}
-	for (size_t i = 0; s->asm_macros && s->asm_macros->kind == NODE_SEQ && i < s->asm_macros->n; i++) {
-		const struct node *mac = s->asm_macros->items[i], *name = node_get(mac, "name");
-		if (!x86_macro_on(mac, a) || !name || name->kind != NODE_SCALAR)
-			continue;
-		where = xasprintf("macro `%s`", name->str);
-		departure(list, mac, where);
-		free(where);
+	for (int i = 0; i < m->x->ndepartures; i++) {
+		const struct x86_departure *d = &m->x->departures[i];
+		struct tval *e = tv_add_map(list);
+		tv_set_str(e, "where", d->where);
+		tv_set_str(e, "what", d->what);
+		tv_set_str(e, "why", d->why);
+		tv_set_str(e, "test", d->test);
 	}
 }
 
@@ -1089,4 +1068,11 @@ static struct tval *x86_model(const struct spec *s, const struct spec_arch *a, c
 	return root;
 }
 
-const struct family x86_family = {"x86", x86_checks, x86_analyze, x86_view_free, x86_model};
+const struct family x86_family = {
+	.name = "x86",
+	.checks = x86_checks,
+	.analyze = x86_analyze,
+	.view_free = x86_view_free,
+	.model = x86_model,
+	.keys = &x86_schema_keys,
+};
