@@ -190,7 +190,6 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list,
 
 	for (size_t i = 0; i < ops->n; i++) {
 		const struct spec_op *op = ops->v[i];
-		const struct node *doc = node_get(op->node, "doc");
 		struct tval *m;
 		char *cname;
 		bool flat_add = false;
@@ -203,7 +202,7 @@ static void add_members(struct ctx *c, const struct vec *ops, struct tval *list,
 		tv_set_str(m, "qname", op->qname);
 		tv_set_str(m, "cname", cname);
 		tv_set_str(m, "table", op->table->name);
-		model_doc(m, doc);
+		model_doc(m, op->doc);
 		tv_set_str(m, "kind", op_kind_words[op->kind]);
 		tv_set_bool(m, "is_field", op->kind == OP_FIELD);
 		tv_set_bool(m, "is_group", op->kind == OP_GROUP);
@@ -372,14 +371,13 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	tables = tv_set(root, "tables", tv_list());
 	for (size_t i = 0; i < s->tables.n; i++) {
 		const struct spec_table *t = s->tables.v[i];
-		const struct node *doc = node_get(t->node, "doc");
 		struct tval *tm;
 
 		if (!((t->arches >> a->index) & 1))
 			continue;
 		tm = tv_add_map(tables);
 		tv_set_str(tm, "name", t->name);
-		model_doc(tm, doc);
+		model_doc(tm, t->doc);
 		tv_set_str(tm, "struct", t->struct_name);
 		set_cond_step(tm, "if_open", &no_conds, &t->config);
 		set_cond_step(tm, "if_close", &t->config, &no_conds);

@@ -279,6 +279,7 @@ static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group
 		const struct node *sig = node_get(m, "sig");
 
 		op->node = m;
+		op->doc = node_get(m, "doc");
 		op->name = dup_of(m, "name", "");
 		op->qname = xasprintf("%s.%s", group ? group->qname : t->name, op->name);
 		op->table = t;
@@ -313,6 +314,7 @@ static void load_tables(struct spec *s)
 		struct spec_table *t = xcalloc(1, sizeof(*t));
 
 		t->node = m;
+		t->doc = node_get(m, "doc");
 		t->name = dup_of(m, "name", "");
 		t->struct_name = dup_of(m, "struct", t->name);
 		cond_parse(node_get(m, "config"), &t->config);

@@ -68,6 +68,7 @@ struct spec_table;
 
 struct spec_op {
 	const struct node *node;
+	const struct node *doc; /* its doc scalar, or NULL */
 	char *name;             /* "enter" */
 	char *qname;            /* "pv_cpu_ops.lazy_mode.enter" */
 	struct spec_table *table;
@@ -93,6 +94,7 @@ struct spec_op {
 
 struct spec_table {
 	const struct node *node;
+	const struct node *doc; /* its doc scalar, or NULL */
 	char *name;
 	char *struct_name;      /* the struct's tag: `struct`, default the name */
 	struct vec config;      /* struct spec_cond * */
