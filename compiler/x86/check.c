@@ -649,6 +649,13 @@ static void sequence_site(const struct x86_arch *x, const struct x86_macro *m, c
 		vec_free(&on);
 		return;
 	}
+	if (!c->len) {
+		diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's sequence for '%s', which is empty on %s: the "
+			   "site would have no bytes for another backend's sequence", mname, owner->name, in->op->qname,
+			   x->a->name);
+		vec_free(&on);
+		return;
+	}
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *b = on.v[i], *from = NULL;
 		const struct spec_impl *bi = spec_impl(b, in->op, x->a, &from);
