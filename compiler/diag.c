@@ -82,6 +82,15 @@ static bool has_bom(const char *text, size_t len)
 	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0;
 }
 
+/* The position of off on line lo (0-based). */
+static struct pos pos_on_line(const struct source *s, size_t lo, size_t off)
+{
+	/* a byte order mark is not part of line 1: its columns start after it */
+	if (lo == 0 && off >= 3 && has_bom(s->text, s->len))
+		off -= 3;
+	return (struct pos){s->name, (int)lo + 1, (int)(off - s->line_start[lo]) + 1};
+}
+
 struct pos diag_source_pos(const struct source *s, size_t off)
 {
 	size_t lo = 0, hi;
@@ -97,10 +106,16 @@ struct pos diag_source_pos(const struct source *s, size_t off)
 		else
 			hi = mid;
 	}
-	/* a byte order mark is not part of line 1: its columns start after it */
-	if (lo == 0 && off >= 3 && has_bom(s->text, s->len))
-		off -= 3;
-	return (struct pos){s->name, (int)lo + 1, (int)(off - s->line_start[lo]) + 1};
+	return pos_on_line(s, lo, off);
+}
+
+struct pos diag_source_pos_on_line(const struct source *s, size_t line, size_t off)
+{
+	index_lines(s);
+	if (line < 1 || line > s->nlines || off > s->len || off < s->line_start[line - 1] ||
+	    (line < s->nlines && off >= s->line_start[line]))
+		return diag_source_pos(s, off);
+	return pos_on_line(s, line - 1, off);
 }
 
 size_t diag_source_line_offset(const struct source *s, size_t line)

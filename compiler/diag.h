@@ -33,6 +33,8 @@ const struct source *diag_source(const char *name, const char *text, size_t len)
 const struct source *diag_find_source(const char *name);
 /* Line and column (1-based, bytes) of a byte offset; O(log lines). */
 struct pos diag_source_pos(const struct source *s, size_t off);
+/* The same for an offset the caller knows to be on line (1-based; checked): no search. */
+struct pos diag_source_pos_on_line(const struct source *s, size_t line, size_t off);
 /* Byte offset where line `line` (1-based) starts; len if past the end. */
 size_t diag_source_line_offset(const struct source *s, size_t line);
 

@@ -31,7 +31,7 @@ static size_t mark_offset(const struct source *src, yaml_mark_t m)
 
 static struct pos mark_pos(const struct source *src, yaml_mark_t m)
 {
-	return diag_source_pos(src, mark_offset(src, m));
+	return diag_source_pos_on_line(src, m.line + 1, mark_offset(src, m));
 }
 
 /* pvopsc gives YAML tags no meaning but !!str's (a string): any other would be silently
@@ -49,7 +49,7 @@ static struct node *new_node(enum node_kind kind, const struct source *src, cons
 	n->kind = kind;
 	n->src = src;
 	n->off = mark_offset(src, ev->start_mark);
-	n->pos = diag_source_pos(src, n->off);
+	n->pos = diag_source_pos_on_line(src, ev->start_mark.line + 1, n->off);
 	n->end = mark_pos(src, ev->end_mark);
 	return n;
 }
@@ -129,7 +129,11 @@ static bool plain_line_breaks(const struct source *src)
 	bool ok = true;
 
 	for (size_t i = 0; i < src->len; i++) {
-		if (src->text[i] == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
+		unsigned char c = (unsigned char)src->text[i];
+
+		if (c != '\r' && c != 0xc2 && c != 0xe2) /* the first bytes of them all */
+			continue;
+		if (c == '\r' && (i + 1 == src->len || src->text[i + 1] != '\n')) {
 			diag_error(diag_source_pos(src, i), "yaml-line-break", "a carriage return alone is a line break to YAML; end lines with \\n (or \\r\\n)");
 			ok = false;
 		}
@@ -643,8 +647,8 @@ const struct node *node_get(const struct node *map, const char *key)
 {
 	if (!map || map->kind != NODE_MAP)
 		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
+	for (size_t i = 0; i < map->n; i++) /* most keys differ in their first byte */
+		if (map->keys[i]->str[0] == key[0] && strcmp(map->keys[i]->str, key) == 0)
 			return map->items[i];
 	return NULL;
 }

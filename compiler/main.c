@@ -151,7 +151,7 @@ static void generate(const struct spec *s, const struct analysis *an, const char
 				symbols_add(list, model);
 			else
 				render_arch(r, x->f, x->a, model, out); /* render */
-			tv_free(model);
+			tv_free_all(model);
 		}
 	if (r)
 		render_close(r);

@@ -1,6 +1,7 @@
 /* model.c: the part of every arch's model that does not depend on the family. */
 #include "model.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,21 +52,27 @@ static char *unnamed(const struct csig *sig, int i)
 	return name;
 }
 
+/* The key pfx + name: prefixes and names are short literals. */
+static const char *prefixed(char key[static 32], const char *pfx, const char *name)
+{
+	size_t a = strlen(pfx), b = strlen(name);
+
+	assert(a + b < 32);
+	memcpy(key, pfx, a);
+	memcpy(key + a, name, b + 1);
+	return key;
+}
+
 /* A signature's parts, under keys named with prefix pfx: ret, returns, params[] (type, name,
  * decl, index), args ("a, b"), param_decls ("int a, int b" or "void"). */
 static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 {
-	char *key = xasprintf("%sparams", pfx);
-	struct tval *params = tv_set(m, key, tv_list());
+	char key[32];
+	struct tval *params = tv_set(m, prefixed(key, pfx, "params"), tv_list());
 	struct buf args = {0}, decls = {0};
 
-	free(key);
-	key = xasprintf("%sret", pfx);
-	tv_set_str(m, key, sig->ret.spelling);
-	free(key);
-	key = xasprintf("%sreturns", pfx);
-	tv_set_bool(m, key, sig->ret.cls != CT_VOID);
-	free(key);
+	tv_set_str(m, prefixed(key, pfx, "ret"), sig->ret.spelling);
+	tv_set_bool(m, prefixed(key, pfx, "returns"), sig->ret.cls != CT_VOID);
 	for (int i = 0; i < sig->nparams; i++) {
 		const struct cparam *p = &sig->params[i];
 		struct tval *pm = tv_add_map(params);
@@ -76,17 +83,17 @@ static void add_sig(struct tval *m, const struct csig *sig, const char *pfx)
 		tv_set_str(pm, "name", name);
 		tv_set_str(pm, "decl", decl);
 		tv_set_int(pm, "index", i);
-		buf_printf(&args, "%s%s", i ? ", " : "", name);
-		buf_printf(&decls, "%s%s", i ? ", " : "", decl);
+		if (i) {
+			buf_puts(&args, ", ");
+			buf_puts(&decls, ", ");
+		}
+		buf_puts(&args, name);
+		buf_puts(&decls, decl);
 		free(name);
 		free(decl);
 	}
-	key = xasprintf("%sargs", pfx);
-	tv_set_str(m, key, args.data ? args.data : "");
-	free(key);
-	key = xasprintf("%sparam_decls", pfx);
-	tv_set_str(m, key, decls.data ? decls.data : "void");
-	free(key);
+	tv_set_str(m, prefixed(key, pfx, "args"), args.data ? args.data : "");
+	tv_set_str(m, prefixed(key, pfx, "param_decls"), decls.data ? decls.data : "void");
 	buf_free(&args);
 	buf_free(&decls);
 }
@@ -308,7 +315,7 @@ void model_entry(struct tval *e, const struct spec_backend *b, const struct spec
 }
 
 /* One initializer entry per member of a table, through the backend's fallbacks. */
-static void add_entries(const struct ctx *c, const struct spec_backend *b, const struct vec *ops,
+static void add_entries(const struct spec_arch *a, const struct spec_backend *b, const struct vec *ops,
 			const char *path, struct tval *list)
 {
 	for (size_t i = 0; i < ops->n; i++) {
@@ -316,17 +323,39 @@ static void add_entries(const struct ctx *c, const struct spec_backend *b, const
 		struct slot slot;
 		char *member;
 
-		if (!model_op_on_arch(op, c->a))
+		if (!model_op_on_arch(op, a))
 			continue;
 		member = path ? xasprintf("%s.%s", path, op->name) : xstrdup(op->name);
 		if (op->kind == OP_GROUP) {
-			add_entries(c, b, &op->ops, member, list);
+			add_entries(a, b, &op->ops, member, list);
 		} else {
-			model_entry(tv_add_map(list), b, op, c->a, member, &slot);
+			model_entry(tv_add_map(list), b, op, a, member, &slot);
 			free(slot.symbol);
 		}
 		free(member);
 	}
+}
+
+void model_backend_tables(const struct spec *s, const struct spec_arch *a, struct tval *root)
+{
+	const struct tval *backends = tv_get(root, "backends");
+	struct vec on = {0};
+
+	spec_backends_on(s, a, &on);
+	for (size_t i = 0; i < on.n && i < backends->n; i++) {
+		struct tval *bt = tv_set(backends->items[i], "tables", tv_list());
+
+		for (size_t j = 0; j < s->tables.n; j++) {
+			const struct spec_table *t = s->tables.v[j];
+			struct tval *tm;
+			if (!((t->arches >> a->index) & 1))
+				continue;
+			tm = tv_add_map(bt);
+			tv_set_str(tm, "name", t->name);
+			add_entries(a, on.v[i], &t->ops, NULL, tv_set(tm, "entries", tv_list()));
+		}
+	}
+	vec_free(&on);
 }
 
 struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *hook_ctx)
@@ -366,22 +395,13 @@ struct tval *model_common(const struct spec *s, const struct spec_arch *a, model
 	spec_backends_on(s, a, &on);
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *b = on.v[i];
-		struct tval *bm = tv_add_map(backends), *bt = tv_set(bm, "tables", tv_list());
+		struct tval *bm = tv_add_map(backends);
 
 		tv_set_str(bm, "name", b->name);
 		tv_set_bool(bm, "is_default", i == 0);
 		tv_set_str(bm, "prefix", spec_prefix(b, a));
 		tv_set_int(bm, "hypervisor_type", b->hypervisor_type);
 		tv_set_str(bm, "fallback", b->fallback ? b->fallback->name : "");
-		for (size_t j = 0; j < s->tables.n; j++) {
-			const struct spec_table *t = s->tables.v[j];
-			struct tval *tm;
-			if (!((t->arches >> a->index) & 1))
-				continue;
-			tm = tv_add_map(bt);
-			tv_set_str(tm, "name", t->name);
-			add_entries(&c, b, &t->ops, NULL, tv_set(tm, "entries", tv_list()));
-		}
 	}
 	vec_free(&on);
 	consts = tv_set(root, "constants", tv_list());

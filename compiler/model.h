@@ -11,10 +11,10 @@
  *   struct_defs[]: every struct in the order C must define them: each nested one (a group's
  *               map) once, inner ones first, and each table after its groups
  *   static_calls[]: name, default, default_proto, wrapper, ret, returns, params, param_decls
- *   backends[]: name, prefix, hypervisor_type, is_default, tables[] (name, entries[]:
- *               member ("lazy_mode.enter"), qname, value (symbol or C expression), how
- *               ("impl", "fallback", "nop", "none", "field"), from (the backend that owns
- *               the value), comment)
+ *   backends[]: name, prefix, hypervisor_type, is_default, fallback; and from
+ *               model_backend_tables: tables[] (name, entries[]: member ("lazy_mode.enter"),
+ *               qname, value (symbol or C expression), how ("impl", "fallback", "nop",
+ *               "none", "field"), from (the backend that owns the value), comment)
  *               The family's model adds what the link needs (pvopsc --list-symbols reads
  *               it): to each entry `symbol`, the link symbol its initializer names ("" for
  *               none), and `owed`, true when no generated file defines it; and to each
@@ -42,6 +42,9 @@ typedef void (*model_op_hook)(const struct spec *s, const struct spec_arch *a, c
 			      struct tval *map, void *ctx);
 
 struct tval *model_common(const struct spec *s, const struct spec_arch *a, model_op_hook hook, void *ctx);
+/* Each backend's tables[] of initializer entries (model_entry), for a family that uses them
+ * as they are; one that builds its own entries does not pay for these. */
+void model_backend_tables(const struct spec *s, const struct spec_arch *a, struct tval *root);
 
 /* Who fills op's slot in backend b on an arch: the implementation found through b's fallbacks
  * (NULL: none is listed, so the last backend of the chain by its prefix), the backend that

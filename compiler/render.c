@@ -157,6 +157,7 @@ static void render_one(const struct renderer *r, const struct template *t, struc
 		   "%sDo not edit: change the spec or the template, then run `make gen`.%s\n",
 		   open, r->spec_name, t->name, mid, close);
 	tmpl_render(t->t, root, &of->text);
+	buf_trim(&of->text); /* every file is kept until all are written */
 	free(path);
 	free(guard);
 }

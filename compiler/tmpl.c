@@ -53,8 +53,8 @@ static void remove_standalone_lines(struct tmpl *t)
 	}
 }
 
-/* The hash of every part of every name, computed once rather than at every lookup. */
-static void hash_names(struct tmpl *t)
+/* The key of every part of every name, found once rather than at every lookup. */
+static void key_names(struct tmpl *t)
 {
 	for (size_t i = 0; i < t->pieces.n; i++) {
 		struct tnode *p = t->pieces.v[i];
@@ -64,11 +64,11 @@ static void hash_names(struct tmpl *t)
 			continue;
 		for (const char *c = p->name; *c; c++)
 			parts += *c == '.';
-		p->hashes = xmalloc(parts * sizeof(*p->hashes));
+		p->keys = xmalloc(parts * sizeof(*p->keys));
 		for (const char *c = p->name;; c++) {
 			size_t len = strcspn(c, ".");
 
-			p->hashes[k++] = tv_hash(c, len);
+			p->keys[k++] = tv_key(c, len);
 			c += len;
 			if (!*c)
 				break;
@@ -101,7 +101,7 @@ struct tmpl *tmpl_parse(const struct source *src)
 		return NULL;
 	}
 	remove_standalone_lines(t);
-	hash_names(t);
+	key_names(t);
 	return t;
 }
 
@@ -114,7 +114,7 @@ void tmpl_free(struct tmpl *t)
 
 		buf_free(&n->text);
 		free(n->name);
-		free(n->hashes);
+		free(n->keys);
 		vec_free(&n->body);
 		vec_free(&n->alt);
 		free(n);
@@ -186,7 +186,7 @@ static const char **add_keys(const char **names, size_t *n, const struct tval *m
 		return names;
 	names = xrealloc(names, (*n + map->n + 1) * sizeof(*names));
 	for (size_t i = 0; i < map->n; i++)
-		names[(*n)++] = map->keys[i];
+		names[(*n)++] = tv_key_name(map, i);
 	names[*n] = NULL;
 	return names;
 }
@@ -248,7 +248,7 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 	if (name[0] == '@')
 		return loop_value(r, name);
 	for (const struct frame *f = r->top; f && !v; f = f->up)
-		v = tv_geth(f->item, name, len, n->hashes[0]);
+		v = tv_getk(f->item, n->keys[0]);
 	if (!v) {
 		unknown(r, n, len, NULL);
 		return NULL;
@@ -262,7 +262,7 @@ static const struct tval *lookup(struct render *r, const struct tnode *n)
 			     kind_name(in->kind));
 			return NULL;
 		}
-		v = tv_geth(in, name + len + 1, part, n->hashes[k]);
+		v = tv_getk(in, n->keys[k]);
 		len += 1 + part;
 		if (!v) {
 			unknown(r, n, len, in);

@@ -41,7 +41,7 @@ struct tnode {
 	size_t id;                      /* index in tmpl.pieces */
 	struct buf text;                /* T_TEXT */
 	char *name;                     /* T_VAR, T_EACH, T_IF, T_UNLESS: "a.b", ".", "@index" */
-	uint32_t *hashes;               /* of each dot-separated part of name (tv_hash), once */
+	uint32_t *keys;                 /* each dot-separated part of name as maps hold it (tv_key) */
 	struct vec body, alt;           /* blocks; alt: after the {{else}} */
 	const struct tnode *else_tag;   /* T_IF, T_UNLESS: the {{else}}, once seen */
 };

@@ -14,13 +14,17 @@ enum tval_kind { TV_STR, TV_BOOL, TV_LIST, TV_MAP };
 
 struct tval {
 	enum tval_kind kind : 8;
-	bool b;            /* TV_BOOL */
-	int refs;          /* owners beyond the first (tv_ref); tv_free frees at the last */
-	char *str;         /* TV_STR */
-	uint32_t n, cap;   /* TV_LIST: items; TV_MAP: keys[i] -> items[i] */
-	struct tval **items;
-	const char **keys; /* interned: one copy of each distinct key for the process */
-	uint32_t *hashes;  /* hashes[i] of keys[i]: a lookup compares strings on a match only */
+	bool b;          /* TV_BOOL */
+	bool shared;     /* owned by no tree (booleans, interned strings): tv_free leaves it */
+	int refs;        /* owners beyond the first (tv_ref); tv_free frees at the last */
+	uint32_t n, cap; /* TV_LIST: items; TV_MAP: keys[i] -> items[i]; 0 for the others */
+	union {
+		char *str; /* TV_STR: a string node ends here (its text follows it) */
+		struct {
+			struct tval **items;
+			uint32_t *keys; /* TV_MAP: each key's number (tv_key); a map indexes them */
+		};
+	};
 };
 
 struct tval *tv_str(const char *s);
@@ -44,14 +48,21 @@ struct tval *tv_add_str(struct tval *list, const char *s);
 /* Another owner of v (the same map in two lists): tv_free releases it only at the last. */
 struct tval *tv_ref(struct tval *v);
 
-/* Maps are small records: lookup is a linear scan of the keys' hashes, and NULL when map is
- * not a map. */
+/* Lookups go through the map's hash index; NULL when map is not a map. */
 const struct tval *tv_get(const struct tval *map, const char *key);
 const struct tval *tv_getn(const struct tval *map, const char *key, size_t len);
 /* The hash a map keeps of key[0..len); a reader that looks the same name up many times (a
  * template) computes it once and passes it to tv_geth. */
 uint32_t tv_hash(const char *key, size_t len);
 const struct tval *tv_geth(const struct tval *map, const char *key, size_t len, uint32_t hash);
+/* Faster still: the key's number, as tv_key gives it (the same for every map, for the process). */
+uint32_t tv_key(const char *key, size_t len);
+const struct tval *tv_getk(const struct tval *map, uint32_t key);
+/* The text of map's key i. */
+const char *tv_key_name(const struct tval *map, size_t i);
 void tv_free(struct tval *v);
+/* Free v, which must be the last tree alive (a model after its render), and with it every
+ * block at once, without a walk. A sanitizer build walks it and checks that nothing is left. */
+void tv_free_all(struct tval *v);
 
 #endif

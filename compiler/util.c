@@ -123,19 +123,25 @@ void buf_add(struct buf *b, const char *s, size_t n)
 void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 void buf_putc(struct buf *b, char c) { buf_add(b, &c, 1); }
 
+/* Formatted into the room the buffer has; only a text that does not fit is formatted twice. */
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap2;
+	va_list again;
+	size_t room;
 	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	b->len += (size_t)n;
+	buf_grow(b, 0);
+	room = b->cap - b->len;
+	va_copy(again, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
+	if (n >= 0 && (size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
+	if (n >= 0)
+		b->len += (size_t)n;
+	b->data[b->len] = '\0';
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
@@ -145,6 +151,14 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+void buf_trim(struct buf *b)
+{
+	if (b->data && b->len + 1 < b->cap) {
+		b->data = xrealloc(b->data, b->len + 1);
+		b->cap = b->len + 1;
+	}
 }
 
 char *buf_steal(struct buf *b)

@@ -44,6 +44,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((nonnull(2)));
+/* Give back the room past the text (a buffer kept long after it is written). */
+void buf_trim(struct buf *b);
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
 

@@ -842,6 +842,7 @@ static struct tval *ia64_model(const struct spec *s, const struct spec_arch *a, 
 	struct hook_ctx h = {v, native_backend(s)};
 	struct tval *root = model_common(s, a, op_hook, &h);
 
+	model_backend_tables(s, a, root);
 	tv_set_str(root, "return_branch", v->conv.rbranch);
 	tv_set_str(root, "ret", v->conv.ret);
 	tv_set_str(root, "gp_save", v->conv.gp_save);

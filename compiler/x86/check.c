@@ -374,35 +374,35 @@ static bool same_members(const struct vec *a, const struct vec *b)
 static void table_layout(const struct check_ctx *cx, const struct check *chk)
 {
 	const struct x86_arch *x = VIEW(cx);
-	const struct spec *s = x->s;
+	const struct spec_table *tab = NULL;
 	const struct spec_op *groups[64];
 	int ngroups = 0;
+	bool funcs = false;
 
 	(void)chk;
-	for (size_t t = 0; t < s->tables.n; t++) {
-		const struct spec_table *tab = s->tables.v[t];
-		if (!(tab->arches >> x->a->index & 1) || !x86_table_has_funcs(&tab->ops, x->a))
-			continue;
-		for (int i = 0; i < x->nops; i++) {
-			const struct spec_op *op = x->ops[i].op;
-			if (op->table != tab)
-				continue;
-			if (op->kind == OP_FIELD)
-				diag_error(x->ops[i].type_at, "x86-table-layout",
-					   "'%s' is a data field in a table of ops; its slots are counted as words, so "
-					   "data belongs in a table of its own (like pv_info)", op->qname);
-			if (op->kind != OP_GROUP || !model_op_on_arch(op, x->a))
-				continue;
-			for (int g = 0; g < ngroups; g++)
-				if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
-					diag_error(x->ops[i].struct_at, "x86-table-layout",
-						   "'struct %s' is defined by '%s' with other members", op->struct_name,
-						   groups[g]->qname);
-					diag_note(x86_info(x, groups[g])->struct_at, "first defined here");
-				}
-			if (ngroups < (int)ARRAY_SIZE(groups))
-				groups[ngroups++] = op;
+	for (int i = 0; i < x->nops; i++) { /* the ops come table by table, in the spec's order */
+		const struct spec_op *op = x->ops[i].op;
+		if (op->table != tab) {
+			tab = op->table;
+			funcs = x86_table_has_funcs(&tab->ops, x->a);
 		}
+		if (!funcs)
+			continue;
+		if (op->kind == OP_FIELD)
+			diag_error(x->ops[i].type_at, "x86-table-layout",
+				   "'%s' is a data field in a table of ops; its slots are counted as words, so "
+				   "data belongs in a table of its own (like pv_info)", op->qname);
+		if (op->kind != OP_GROUP || !model_op_on_arch(op, x->a))
+			continue;
+		for (int g = 0; g < ngroups; g++)
+			if (strcmp(groups[g]->struct_name, op->struct_name) == 0 && !same_members(&groups[g]->ops, &op->ops)) {
+				diag_error(x->ops[i].struct_at, "x86-table-layout",
+					   "'struct %s' is defined by '%s' with other members", op->struct_name,
+					   groups[g]->qname);
+				diag_note(x86_info(x, groups[g])->struct_at, "first defined here");
+			}
+		if (ngroups < (int)ARRAY_SIZE(groups))
+			groups[ngroups++] = op;
 	}
 }
 

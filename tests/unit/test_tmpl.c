@@ -110,6 +110,55 @@ static struct tval *model(void)
 	return root;
 }
 
+/* A whole tree at once, lists too large for the arena's chunks included; the next tree starts
+ * afresh. */
+static void tval_free_all(void **state)
+{
+	for (int round = 0; round < 2; round++) {
+		struct tval *root = tv_map(), *list = tv_set(root, "list", tv_list());
+
+		(void)state;
+		for (int i = 0; i < 20000; i++)
+			tv_set_int(tv_add_map(list), "i", i + round);
+		tv_set(root, "again", tv_ref(list));
+		assert_string_equal(tv_get(list->items[19999], "i")->str, round ? "20000" : "19999");
+		tv_free_all(root);
+	}
+}
+
+/* Maps find keys through a hash index, and past 32768 keys by a scan; equal texts are one node. */
+static void tval_index_and_sharing(void **state)
+{
+	struct tval *m = tv_map(), *big = tv_map();
+	char key[16];
+
+	(void)state;
+	for (int i = 0; i < 40000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		tv_set_int(big, key, i);
+		if (i % 7 == 0)
+			tv_set_int(big, key, -i); /* replaces */
+	}
+	assert_int_equal(big->n, 40000);
+	for (int i = 0; i < 40000; i += 997) {
+		char want[16];
+		snprintf(key, sizeof(key), "k%d", i);
+		snprintf(want, sizeof(want), "%d", i % 7 ? i : -i);
+		assert_string_equal(tv_get(big, key)->str, want);
+		assert_ptr_equal(tv_getk(big, tv_key(key, strlen(key))), tv_get(big, key));
+		assert_string_equal(tv_key_name(big, (size_t)i), key);
+	}
+	assert_null(tv_get(big, "k40000"));
+	assert_null(tv_getk(m, tv_key("k1", 2)));
+	tv_set_str(m, "x", "same text");
+	tv_set_str(m, "y", "same text");
+	assert_ptr_equal(tv_get(m, "x"), tv_get(m, "y"));
+	tv_set_str(m, "x", "other"); /* frees nothing the other key still shows */
+	assert_string_equal(tv_get(m, "y")->str, "same text");
+	tv_free(big);
+	tv_free(m);
+}
+
 static void tval_maps_and_lists(void **state)
 {
 	struct tval *m = tv_map(), *list = tv_list(), *shared;
@@ -124,7 +173,7 @@ static void tval_maps_and_lists(void **state)
 	v = tv_set_str(m, "a", "one"); /* replaces, keeps the order */
 	assert_int_equal(m->n, 4);
 	assert_ptr_equal(tv_get(m, "a"), v);
-	assert_string_equal(m->keys[0], "a");
+	assert_string_equal(tv_key_name(m, 0), "a");
 	assert_string_equal(tv_get(m, "a")->str, "one");
 	assert_string_equal(tv_get(m, "b")->str, "x-2");
 	assert_string_equal(tv_get(m, "c")->str, "-7");
@@ -584,6 +633,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tval_maps_and_lists),
+		cmocka_unit_test(tval_index_and_sharing),
+		cmocka_unit_test(tval_free_all),
 		cmocka_unit_test(substitution),
 		cmocka_unit_test(each_and_scopes),
 		cmocka_unit_test(loop_variables),
