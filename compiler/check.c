@@ -453,8 +453,6 @@ static void value_slot(const struct check_ctx *x, const struct check *c)
 
 /* Register lists, after range expansion, name each register once: a register twice gives
  * wrong code (both halves of a result in one register, a constraint gcc cannot meet). */
-static const char *const reg_keys[] = {"arg_regs", "ret_regs", "call_clobbers", "callee_save_clobbers",
-				       "clobber_mask", "clobbers", "writes", "reg_arg_order", NULL};
 
 static void dup_regs_in(const struct check *c, const struct node *n, const char *key)
 {
@@ -479,10 +477,7 @@ static void dup_regs_walk(const struct check *c, const struct node *n)
 {
 	for (size_t i = 0; n && n->kind != NODE_SCALAR && i < n->n; i++) {
 		const struct node *key = n->kind == NODE_MAP ? n->keys[i] : NULL;
-		bool is_list = false;
-		for (const char *const *k = reg_keys; key && *k; k++)
-			is_list |= node_is(key, *k);
-		if (is_list)
+		if (key && schema_register_key(key->str))
 			dup_regs_in(c, n->items[i], key->str);
 		else
 			dup_regs_walk(c, n->items[i]);

@@ -21,6 +21,7 @@ INT_SHAPE(arg_count, 0, 8, "0-8");
 INT_SHAPE(int32, 0, 2147483647, "0-2147483647");
 const struct shape schema_boolean = {.kind = SH_BOOL, .what = "boolean"};
 const struct shape schema_names = {.kind = SH_NAMES, .what = "list of names"};
+const struct shape schema_registers = {.kind = SH_NAMES, .what = "list of names", .registers = true};
 const struct shape schema_anything = {.kind = SH_ANY, .what = "value"};
 const struct shape schema_ident = {.kind = SH_SCALAR, .what = "identifier", .lex = LEX_IDENT};
 const struct shape schema_doc_text = {.kind = SH_SCALAR, .what = "comment text", .lex = LEX_COMMENT};
@@ -30,7 +31,8 @@ static const struct shape expr = {.kind = SH_SCALAR, .what = "expression", .lex 
 const struct shape schema_ident_prefix = {.kind = SH_SCALAR, .what = "identifier prefix", .lex = LEX_PREFIX};
 static const struct shape per_arch_prefix = {.kind = SH_DICT, .what = "map of arch to prefix", .item = &schema_ident_prefix};
 static const struct shape prefix = {.kind = SH_SCALAR, .what = "identifier prefix", .alt = &per_arch_prefix, .lex = LEX_PREFIX};
-static const struct shape per_arch_names = {.kind = SH_DICT, .what = "map of arch to registers", .item = &schema_names};
+static const struct shape per_arch_names = {.kind = SH_DICT, .what = "map of arch to registers", .item = &schema_names,
+					    .registers = true};
 static const struct shape per_arch_code = {.kind = SH_DICT, .what = "map of arch to code", .item = &schema_string};
 const struct shape schema_per_key_string = {.kind = SH_DICT, .what = "map of name to value", .item = &schema_string};
 
@@ -42,12 +44,12 @@ static const struct key core_arch_keys[] = {
 	{"family", &schema_string, true, "the compiler's arch code that handles it: x86 or ia64"},
 	{"word_bits", &bits, true, "bits in a machine word (and a pointer)"},
 	{"features", &schema_names, false, "conditions ops may require (pae, 4level)"},
-	{"arg_regs", &schema_names, true, "registers that carry pv call arguments, in order"},
+	{"arg_regs", &schema_registers, true, "registers that carry pv call arguments, in order"},
 	{"stack_args", &arg_count, false, "arguments after the registers passed on the stack"},
-	{"ret_regs", &schema_names, true, "registers of the return value, low word first"},
-	{"call_clobbers", &schema_names, true, "registers a normal pv call may modify (returns included)"},
-	{"callee_save_clobbers", &schema_names, false, "registers a callee-save call may modify"},
-	{"clobber_mask", &schema_names, false, "bit i of a patch site's clobber mask is register i"},
+	{"ret_regs", &schema_registers, true, "registers of the return value, low word first"},
+	{"call_clobbers", &schema_registers, true, "registers a normal pv call may modify (returns included)"},
+	{"callee_save_clobbers", &schema_registers, false, "registers a callee-save call may modify"},
+	{"clobber_mask", &schema_registers, false, "bit i of a patch site's clobber mask is register i"},
 	END};
 static struct shape arch = {.kind = SH_MAP, .what = "arch", .keys = core_arch_keys};
 
@@ -224,6 +226,27 @@ static void add_family_keys(void)
 	EXTEND(macro, core_macro_keys, macro);
 	EXTEND(macro_param, core_macro_param_keys, macro_param);
 #undef EXTEND
+}
+
+static void collect_maps(const struct shape *sh, const struct shape **seen, size_t *n, size_t cap);
+
+bool schema_register_key(const char *name)
+{
+	static struct strset names; /* made once, kept until exit */
+	static bool made;
+
+	if (!made) {
+		const struct shape *maps[64];
+		size_t n = 0;
+		add_family_keys();
+		collect_maps(&spec_shape, maps, &n, ARRAY_SIZE(maps));
+		for (size_t i = 0; i < n; i++)
+			for (const struct key *k = maps[i]->keys; k->name; k++)
+				if (k->shape->registers)
+					strset_add(&names, k->name);
+		made = true;
+	}
+	return strset_has(&names, name);
 }
 
 bool schema_scalar_int(const struct node *n, long long *v)

@@ -38,17 +38,22 @@ struct shape {
 	enum lexeme lex;          /* SH_SCALAR: the text's rule (it is pasted into generated code) */
 	enum lexeme key_lex;      /* SH_DICT: the rule of its keys */
 	long long min, max;       /* SH_INT: the range of the value as written (check integer-range) */
+	bool registers;           /* its values are register lists (check duplicate-register) */
 };
 
 /* Shapes a family's keys may use. */
 extern const struct shape schema_string, schema_names, schema_boolean, schema_anything, schema_ident,
 	schema_doc_text, schema_ident_prefix, schema_per_key_string;
+extern const struct shape schema_registers; /* a list of names that are registers */
 
 /* The keys a family adds to the core's mappings (struct family's `keys`): NULL-name terminated
  * lists, or NULL. */
 struct schema_family_keys {
 	const struct key *spec, *arch, *table, *op, *backend, *impl, *macro, *macro_param;
 };
+
+/* Does a key of that name hold registers (its shape's `registers`), in any mapping? */
+bool schema_register_key(const char *name);
 
 /* Validate the whole tree; false after reporting every error. */
 bool schema_validate(const struct node *root);

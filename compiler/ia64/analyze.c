@@ -74,6 +74,19 @@ static int named_list(const struct node *n, struct ia64_named **out)
 	return k;
 }
 
+/* The keys of a map (given: the map is there); nothing for another node. */
+static struct ia64_keyset keyset(const struct node *map)
+{
+	struct ia64_keyset k = {.given = map != NULL, .at = map ? map->pos : (struct pos){0}};
+
+	if (!map || map->kind != NODE_MAP || !map->n)
+		return k;
+	k.keys = xcalloc(map->n, sizeof(*k.keys));
+	for (size_t i = 0; i < map->n; i++)
+		k.keys[k.n++] = (struct ia64_named){map->keys[i]->str, map->keys[i]->pos};
+	return k;
+}
+
 static void read_conv(struct ia64_conv *c, const struct spec_arch *a)
 {
 	const struct node *cc = node_get(a->node, "call_clobbers");
@@ -215,6 +228,8 @@ static void read_registers(struct ia64_view *v)
 		r->set = bool_or(m, "set", true);
 		r->get_code = node_get(m, "get_code");
 		r->set_code = node_get(m, "set_code");
+		r->get_for = keyset(r->get_code);
+		r->set_for = keyset(r->set_code);
 		r->get_traps = node_get(m, "get_traps");
 		r->set_traps = node_get(m, "set_traps");
 		vec_push(&v->regs, r);
@@ -414,6 +429,7 @@ static void read_macros(struct ia64_view *v)
 		mac->name = name;
 		mac->name_at = node_get(m, "name")->pos;
 		mac->expand = node_get(m, "expand");
+		mac->expand_for = keyset(mac->expand);
 		names_of(node_get(m, "writes"), &mac->writes);
 		for (size_t k = 0; params && params->kind == NODE_SEQ && k < params->n && mac->nparams < 8; k++) {
 			const struct node *pm = params->items[k];
@@ -706,6 +722,8 @@ void ia64_view_free(struct ia64_view *v)
 	free(v->backend_keys);
 	for (size_t i = 0; i < v->regs.n; i++) {
 		struct ia64_register *r = v->regs.v[i];
+		free(r->get_for.keys);
+		free(r->set_for.keys);
 		free(r->cname);
 		free(r->stem);
 		free(r);
@@ -726,6 +744,7 @@ void ia64_view_free(struct ia64_view *v)
 	}
 	for (size_t i = 0; i < v->macros.n; i++) {
 		struct ia64_macro *m = v->macros.v[i];
+		free(m->expand_for.keys);
 		vec_free(&m->writes);
 		free(m);
 	}

@@ -15,6 +15,14 @@ struct ia64_named {
 	struct pos at;
 };
 
+/* The keys of a map of backend to something (get_code, set_code, expand), with places. */
+struct ia64_keyset {
+	bool given;             /* the map is there */
+	struct pos at;          /* the map */
+	struct ia64_named *keys;
+	int n;
+};
+
 /* The arch's stub convention, from the spec. */
 struct ia64_conv {
 	const struct spec_arch *a;
@@ -82,6 +90,7 @@ struct ia64_register {
 	struct pos number_at;
 	bool get, set;
 	const struct node *get_code, *set_code;   /* backend -> body */
+	struct ia64_keyset get_for, set_for;      /* the backends those maps name, with places */
 	const struct node *get_traps, *set_traps; /* backend -> why its body may trap */
 };
 
@@ -133,6 +142,7 @@ struct ia64_macro {
 	const char *names[8];     /* parameter names, for ia64_macro_def */
 	struct vec writes;        /* const char *: declared effects */
 	const struct node *expand;
+	struct ia64_keyset expand_for; /* the backends expand names */
 };
 
 /* One instantiation of a backend's expansion of a macro: each operand bound to a register

@@ -535,17 +535,18 @@ static const struct spec_backend *backend_named(const struct spec *s, const char
 }
 
 /* Keys of a per-backend map name backends that serve the IA-64 arch. */
-static void backend_keys(const struct check_ctx *cx, const struct check *c, const struct node *map, const char *what)
+static void backend_keys(const struct check_ctx *cx, const struct check *c, const struct ia64_keyset *map,
+			 const char *what)
 {
 	const struct spec *s = cx->s;
 	const struct spec_arch *a = cx->a;
 
-	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
-		const struct spec_backend *b = backend_named(s, map->keys[i]->str);
+	for (int i = 0; i < map->n; i++) {
+		const struct spec_backend *b = backend_named(s, map->keys[i].name);
 		if (!b)
-			ERR(c, map->keys[i]->pos, "%s for '%s', which is not a backend", what, map->keys[i]->str);
+			ERR(c, map->keys[i].at, "%s for '%s', which is not a backend", what, map->keys[i].name);
 		else if (a && !spec_backend_on(b, a))
-			ERR(c, map->keys[i]->pos, "%s for '%s', which does not serve %s", what, b->name, a->name);
+			ERR(c, map->keys[i].at, "%s for '%s', which does not serve %s", what, b->name, a->name);
 	}
 }
 
@@ -567,13 +568,13 @@ static void registers(const struct check_ctx *cx, const struct check *c)
 				diag_note(o->name_at, "first listed here");
 			}
 		}
-		backend_keys(cx, c, r->get_code, "a getreg body");
-		backend_keys(cx, c, r->set_code, "a setreg body");
-		if (r->get_code && !r->get)
-			ERR(c, r->get_code->pos, "getreg of '%s' is not paravirtualized (get: false), so this "
+		backend_keys(cx, c, &r->get_for, "a getreg body");
+		backend_keys(cx, c, &r->set_for, "a setreg body");
+		if (r->get_for.given && !r->get)
+			ERR(c, r->get_for.at, "getreg of '%s' is not paravirtualized (get: false), so this "
 			    "body is never used", r->name);
-		if (r->set_code && !r->set)
-			ERR(c, r->set_code->pos, "setreg of '%s' is not paravirtualized (set: false), so this "
+		if (r->set_for.given && !r->set)
+			ERR(c, r->set_for.at, "setreg of '%s' is not paravirtualized (set: false), so this "
 			    "body is never used", r->name);
 	}
 }
@@ -797,7 +798,7 @@ static void macro_backend(const struct check_ctx *cx, const struct check *c)
 
 	for (size_t i = 0; v && i < v->macros.n; i++) {
 		const struct ia64_macro *m = v->macros.v[i];
-		backend_keys(cx, c, m->expand, "an expansion");
+		backend_keys(cx, c, &m->expand_for, "an expansion");
 		for (size_t bi = 0; bi < s->backends.n; bi++) {
 			const struct spec_backend *b = s->backends.v[bi];
 			if (!spec_backend_on(b, v->conv.a) || ia64_expansion(m, b))

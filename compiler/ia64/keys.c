@@ -41,8 +41,8 @@ static const struct key arch_keys[] = {
 static const struct key op_keys[] = {
 	{"patch_type", &uint32, false, "IA-64: the op's patch type number"},
 	{"reg_param", &schema_string, false, "IA-64 getreg/setreg: the parameter holding the register number"},
-	{"reg_arg_order", &schema_names, false, "IA-64: stub argument registers of the params, if not in order"},
-	{"writes", &schema_names, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
+	{"reg_arg_order", &schema_registers, false, "IA-64: stub argument registers of the params, if not in order"},
+	{"writes", &schema_registers, false, "IA-64: state the op changes by design (rr, psr), beyond its clobbers"},
 	END};
 
 static const struct key backend_keys[] = {
@@ -58,7 +58,7 @@ static const struct key impl_keys[] = {
 
 static const struct key macro_keys[] = {
 	{"expand", &schema_per_key_string, false, "per backend: the expansion"},
-	{"writes", &schema_names, false, "IA-64: registers the macro changes by design, beyond out and clob"},
+	{"writes", &schema_registers, false, "IA-64: registers the macro changes by design, beyond out and clob"},
 	END};
 
 static const struct key macro_param_keys[] = {

@@ -12,6 +12,9 @@ static const struct shape per_arch_stack = {.kind = SH_DICT, .what = "map of arc
 static const struct shape stack = {.kind = SH_INT, .what = "integer -255-255", .min = -255, .max = 255,
 				   .alt = &per_arch_stack};
 
+/* a list, or a map of arch to list (x86 checks the shape) */
+static const struct shape clobber_list = {.kind = SH_ANY, .what = "value", .registers = true};
+
 #define END {NULL, NULL, false, NULL}
 
 /* where the output knowingly differs from Linux 2.6.30's (generated/<arch>/DEPARTURES.md) */
@@ -47,7 +50,7 @@ static const struct key impl_keys[] = {
 
 static const struct key macro_keys[] = {
 	{"op", &schema_string, false, "x86: the op the macro's patch site calls"},
-	{"clobbers", &schema_anything, false, "x86: registers the site may clobber"},
+	{"clobbers", &clobber_list, false, "x86: registers the site may clobber"},
 	{"sequence", &schema_ident, false, "x86: the site holds this backend's sequence for the op, not a call (code that runs without a usable stack)"},
 	DEPARTS,
 	END};
