@@ -1231,6 +1231,37 @@ PROBE(xen_ldt)
 	want(c, trap_catch(zero_page, xldt) == -1, "free_ldt: the page is writable again");
 }
 
+extern char xen_upcall_entry[];
+
+/* arch_setup registers the backend's callbacks (the event one is entry.S's, on Xen's frame):
+ * an event then comes through it, which consumes it and turns events on again, with the
+ * boot's callback (which counts) not run; then the boot's callback is back. */
+PROBE(xen_arch_setup)
+{
+	struct callback_register boot_cb = { CALLBACKTYPE_event, (unsigned long)xen_upcall_entry };
+	struct vcpu_info *v = percpu_read(xen_vcpu);
+	unsigned long upcalls;
+
+	irqs_set(c, 0);
+	upcalls = xen_upcalls;
+	paravirt_arch_setup();
+	xen_timer_in(100000);
+	WAIT(v->evtchn_upcall_pending);
+	want(c, v->evtchn_upcall_pending, "an event is pending");
+	raw_local_irq_enable();
+	WAIT(!v->evtchn_upcall_pending);
+	want(c, !v->evtchn_upcall_pending && xen_upcalls == upcalls && irqs_on(c),
+	     "the backend's event callback took it (not the boot's), and left events on");
+	irqs_set(c, 0);
+	xen_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register, (unsigned long)&boot_cb, 0, 0);
+	xen_timer_in(100000);
+	WAIT(v->evtchn_upcall_pending);
+	raw_local_irq_enable();
+	WAIT(xen_upcalls != upcalls);
+	want(c, xen_upcalls == upcalls + 1, "the boot's callback registered again takes the next one");
+	irqs_set(c, 0);
+}
+
 /* The wall clock from shared_info (wc_sec, and the system time since), against the CMOS
  * clock, which Xen's port emulation reads for dom0. */
 PROBE(xen_wallclock)
@@ -1339,6 +1370,7 @@ const struct boot_probe boot_probes[] = {
 	P(xen_ldt, "alloc_ldt, write_ldt_entry, set_ldt, free_ldt (update_descriptor, SET_LDT)", XEN),
 	P(xen_wallclock, "get_wallclock (shared_info's wc_sec, against the CMOS clock)", XEN),
 	P(set_fixmap, "set_fixmap (the fixmap's table in a branch: the slot maps the page)", NATIVE | XEN),
+	P(xen_arch_setup, "arch_setup (callback_op: an event through the backend's callback)", XEN),
 	P(ptep_modify_prot, "ptep_modify_prot_start, ptep_modify_prot_commit (made read-only: a write faults)", NATIVE | XEN),
 	P(load_gs_index, "load_gs_index", NATIVE),
 	P(swapgs, "swapgs", NATIVE),

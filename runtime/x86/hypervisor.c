@@ -108,19 +108,66 @@ RT_HOST void xen_hv_zero_counts(void)
 	xen_hv.batched = xen_hv.batch_failed = xen_hv.upcalls = xen_hv.emulated = xen_hv.pt_updates = 0;
 }
 
-/* The upcall: with events masked meanwhile, the guest's registered handler runs (an event
- * stays pending while there is none). */
+/* The model's hypercall page: only the iret hypercall is entered there (the event callback's
+ * way back), counted, then the iret to the same ring a process may take (x86_64: past the
+ * flags word the caller pushed). The other hypercalls are calls of xen_hypercall. */
+asm(".pushsection .text\n"
+    ".globl hypercall_page\n"
+    ".balign 32\n"
+    "hypercall_page:\n"
+    "\t.fill 23 * 32, 1, 0xcc\n"
+#ifdef __x86_64__
+    "\tincq xen_hv + 23 * 8(%rip)\n"
+    "\tadd $8, %rsp\n"
+    "\tiretq\n"
+#else
+    "\tincl xen_hv + 23 * 4\n"
+    "\tiret\n"
+#endif
+    ".popsection");
+_Static_assert(__HYPERVISOR_iret == 23, "the model's hypercall page has the iret entry 23rd");
+
+/* Enter the guest's event callback as Xen does: a frame that returns here (x86_64: rcx and r11
+ * above it), a jump. The callback returns by iret, which a process may take to its own ring.
+ * (x86_64: the callback in rdi; i386, kernel code: in eax.) */
+void xen_hv_bounce(unsigned long callback);
+asm(".pushsection .text\n"
+    ".globl xen_hv_bounce\n"
+    "xen_hv_bounce:\n"
+#ifdef __x86_64__
+    "\tmov %rsp, %rax\n"
+    "\tmov %ss, %ecx\n"
+    "\tpush %rcx\n"
+    "\tpush %rax\n"
+    "\tpushfq\n"
+    "\tmov %cs, %ecx\n"
+    "\tpush %rcx\n"
+    "\tlea 1f(%rip), %rcx\n"
+    "\tpush %rcx\n"
+    "\tpush %r11\n"
+    "\tpush %rcx\n"
+    "\tjmp *%rdi\n"
+#else
+    "\tpushfl\n"
+    "\tpushl %cs\n"
+    "\tpushl $1f\n"
+    "\tjmp *%eax\n"
+#endif
+    "1:\tret\n"
+    ".popsection");
+
+/* The upcall: events masked meanwhile, the guest's registered callback runs (an event stays
+ * pending while there is none). */
 static void deliver_events(void)
 {
-	void (*handler)(void) = (void (*)(void))xen_hv.callbacks[CALLBACKTYPE_event];
-
+	unsigned long callback = xen_hv.callbacks[CALLBACKTYPE_event];
 	struct vcpu_info *v = xen_hv.vcpu[0];
 
-	if (v->evtchn_upcall_pending && !v->evtchn_upcall_mask && handler) {
+	if (v->evtchn_upcall_pending && !v->evtchn_upcall_mask && callback) {
 		xen_hv.upcalls++;
 		v->evtchn_upcall_mask = 1;
-		handler();
-		v->evtchn_upcall_mask = 0;	/* the handler's return unmasks */
+		xen_hv_bounce(callback);
+		v->evtchn_upcall_mask = 0;	/* Xen's iret restores it from the frame's IF */
 	}
 }
 

@@ -43,6 +43,40 @@ xen_check_events:
 	ret
 	.size xen_check_events, . - xen_check_events
 
+/* The event callback: Xen's frame (x86_64: rcx, r11 above the hardware one, whose cs has the
+ * kernel's ring 0 in it), events masked; xen_evtchn_upcall consumes what is pending; back
+ * through the iret hypercall, which also restores the event mask from the frame's flags. Its
+ * entry in the hypercall page takes (x86_64) the hypercall's flags word pushed, and pushes
+ * the registers itself. */
+	.globl xen_hypervisor_callback
+	.type xen_hypervisor_callback, @function
+xen_hypervisor_callback:
+#ifdef __x86_64__
+	pop %rcx
+	pop %r11
+	.irp r, rax, rcx, rdx, rsi, rdi, r8, r9, r10, r11, rbp
+	push %\r
+	.endr
+	mov %rsp, %rbp
+	and $-16, %rsp
+	call xen_evtchn_upcall
+	mov %rbp, %rsp
+	.irp r, rbp, r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax
+	pop %\r
+	.endr
+	pushq $0			/* not returning from a system call */
+#else
+	push %eax
+	push %ecx
+	push %edx
+	call xen_evtchn_upcall
+	pop %edx
+	pop %ecx
+	pop %eax
+#endif
+	jmp hypercall_page + __HYPERVISOR_iret * 32
+	.size xen_hypervisor_callback, . - xen_hypervisor_callback
+
 /* Return through the frame on the stack (rip, cs, rflags, rsp, ss). */
 	.globl xen_iret
 	.type xen_iret, @function

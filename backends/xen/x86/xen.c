@@ -149,17 +149,28 @@ static void register_callback(unsigned type, void (*fn)(void))
 	xen_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register, (unsigned long)&cb, 0, 0);
 }
 
-/* The event upcall: the handler consumes what is pending (this kernel binds no channel). */
-static void evtchn_do_upcall(void)
+void xen_consume_events(struct vcpu_info *v)
 {
-	percpu_read(xen_vcpu)->evtchn_pending_sel = 0;
-	percpu_read(xen_vcpu)->evtchn_upcall_pending = 0;
+	v->evtchn_upcall_pending = 0;
+	for (unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST); sel; sel &= sel - 1) {
+		unsigned w = (unsigned)__builtin_ctzl(sel);
+
+		__atomic_and_fetch(&xen_shared_info.evtchn_pending[w], xen_shared_info.evtchn_mask[w],
+				   __ATOMIC_SEQ_CST);
+	}
+}
+
+/* The event callback's work (entry.S's xen_hypervisor_callback, entered with events masked;
+ * its iret turns them on again): this kernel binds no channel, so what is pending is consumed. */
+void xen_evtchn_upcall(void)
+{
+	xen_consume_events(percpu_read(xen_vcpu));
 }
 
 void xen_arch_setup(void)
 {
 	xen_hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_writable_pagetables, 0, 0);
-	register_callback(CALLBACKTYPE_event, evtchn_do_upcall);
+	register_callback(CALLBACKTYPE_event, xen_hypervisor_callback);
 	register_callback(CALLBACKTYPE_failsafe, xen_iret);
 #ifdef __x86_64__
 	register_callback(CALLBACKTYPE_syscall, xen_sysret64);

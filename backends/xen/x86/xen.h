@@ -273,6 +273,15 @@ const struct paravirt_backend *xen_setup_vcpu_info_placement(void);
 
 /* The guest's event upcall work, for xen_check_events: force delivery of a pending event. */
 void xen_force_evtchn_callback(void);
+/* The event callback Xen enters (entry.S): on x86_64 with rcx and r11 pushed above the
+ * hardware frame, on i386 the hardware frame; events masked. It runs xen_evtchn_upcall and
+ * returns through the iret hypercall's entry in the hypercall page (the real one, or the
+ * model's). */
+void xen_hypervisor_callback(void);
+void xen_evtchn_upcall(void);
+/* Consume every event pending on a vcpu: its pending flags, and the pending bits of unmasked
+ * channels (the kernel binds none it handles). */
+void xen_consume_events(struct vcpu_info *v);
 
 #endif /* !__ASSEMBLER__ */
 #endif

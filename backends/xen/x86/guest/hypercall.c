@@ -134,16 +134,7 @@ void xen_timer_every(u64 ns)
 
 void xen_evtchn_do_upcall(void)
 {
-	struct vcpu_info *v = percpu_read(xen_vcpu);	/* shared_info's, or where it was placed */
-
-	v->evtchn_upcall_pending = 0;
-	for (unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST); sel;
-	     sel &= sel - 1) {
-		unsigned w = (unsigned)__builtin_ctzl(sel);
-
-		__atomic_and_fetch(&xen_shared_page.evtchn_pending[w], xen_shared_page.evtchn_mask[w],
-				   __ATOMIC_SEQ_CST);
-	}
+	xen_consume_events(percpu_read(xen_vcpu));	/* shared_info's, or where it was placed */
 	xen_upcalls++;
 	if (xen_timer_rearm)
 		xen_timer_in(xen_timer_rearm);
