@@ -616,6 +616,27 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 
 /* ---- .S macros ---- */
 
+/* Why backend b (its implementation bi) cannot patch a site that holds sequence c and keeps
+ * `keep`, or NULL: it must fit, with its own sequence or NOPs, never a call. */
+static const char *cannot_patch(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *bi,
+				const struct x86_opinfo *in, const struct x86_code *c, unsigned keep)
+{
+	const struct x86_code *bc = bi ? x86_code_of(x, spec_for_arch(bi->code, x->a)) : NULL;
+	const char *how = spec_policy(b, in->op, NULL);
+
+	if (how && (strcmp(how, "call") == 0 || strcmp(how, "indirect") == 0))
+		return "its policy asks for a call";
+	if (bi && bi->nop && in->kind != OP_JUMP)
+		return NULL;
+	if (!bc)
+		return "it implements the op with a call";
+	if (bc->len > c->len)
+		return "its sequence is longer";
+	if (bc->writes & ~keep)
+		return "its sequence writes registers the site keeps";
+	return NULL;
+}
+
 /* A site that holds a backend's sequence (`sequence`) runs where a call cannot (on a user
  * stack): the sequence must exist, and every backend must be able to patch the site within
  * its bytes and its clobbers, with its own sequence or NOPs, never a call. */
@@ -659,20 +680,7 @@ static void sequence_site(const struct x86_arch *x, const struct x86_macro *m, c
 	for (size_t i = 0; i < on.n; i++) {
 		const struct spec_backend *b = on.v[i], *from = NULL;
 		const struct spec_impl *bi = spec_impl(b, in->op, x->a, &from);
-		const struct x86_code *bc = bi ? x86_code_of(x, spec_for_arch(bi->code, x->a)) : NULL;
-		const char *how = spec_policy(b, in->op, NULL);
-		const char *bad = NULL;
-
-		if (how && (strcmp(how, "call") == 0 || strcmp(how, "indirect") == 0))
-			bad = "its policy asks for a call";
-		else if (bi && bi->nop && in->kind != OP_JUMP)
-			continue;
-		else if (!bc)
-			bad = "it implements the op with a call";
-		else if (bc->len > c->len)
-			bad = "its sequence is longer";
-		else if (bc->writes & ~keep)
-			bad = "its sequence writes registers the site keeps";
+		const char *bad = cannot_patch(x, b, bi, in, c, keep);
 		if (!bad)
 			continue;
 		diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's %d-byte sequence for '%s', which backend %s cannot "
