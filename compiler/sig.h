@@ -23,6 +23,7 @@ struct ctype {
 	int int_bits;    /* CT_INT only: fixed width, or -1 for long / unsigned long (word-sized) */
 	char *spelling;  /* canonical C spelling, "const struct desc_ptr *" */
 	struct pos pos;  /* where the type starts in the YAML */
+	size_t off;      /* the same as a byte offset in the scalar's value */
 };
 
 struct cparam {
@@ -30,6 +31,7 @@ struct cparam {
 	char *name; /* NULL when unnamed */
 	struct pos pos;
 	struct pos name_pos; /* where the name is written (name != NULL) */
+	size_t name_off;     /* the same as a byte offset in the scalar's value */
 };
 
 struct csig {
@@ -47,6 +49,14 @@ typedef bool (*sig_is_type_fn)(const char *name, void *ctx);
  * scalar (check names: signature-syntax, signature-unknown-type) and return false. */
 bool sig_parse(const struct node *sig, sig_is_type_fn is_type, void *ctx, struct csig *out);
 void sig_free(struct csig *s);
+
+/* Signatures parsed by text: a spec has many ops and few distinct signatures. sig_parse_memo
+ * parses a text once (with the same is_type and ctx every call) and hands out copies placed on
+ * each node; a text that fails is parsed again, so every node's errors are reported. */
+struct sig_memo;
+bool sig_parse_memo(struct sig_memo **memo, const struct node *sig, sig_is_type_fn is_type, void *ctx,
+		    struct csig *out);
+void sig_memo_free(struct sig_memo *memo);
 
 /* "unsigned long (unsigned int msr, int *err)" back from the tree (canonical spelling). */
 char *sig_to_string(const struct csig *s);

@@ -397,6 +397,7 @@ static void resolve(struct sig_parser *p, const struct sig_spec *s, struct sig_s
 {
 	struct buf spell = {0};
 
+	t->off = at.begin;
 	t->pos = pos_at(p, at.begin);
 	t->ptr = s->ptr;
 	t->is_const = s->is_const;
@@ -475,6 +476,7 @@ static void add_param(struct sig_parser *p, const struct sig_spec *s, struct sig
 	if (empty(name))
 		return;
 	prm->name = text(p, name);
+	prm->name_off = name.begin;
 	prm->name_pos = pos_at(p, name.begin);
 	for (const struct cparam *q = sig->params; q < prm; q++) {
 		if (q->name && strcmp(q->name, prm->name) == 0) {
@@ -550,6 +552,111 @@ void sig_free(struct csig *s)
 	}
 	free(s->params);
 	*s = (struct csig){0};
+}
+
+/* Open addressing on the text's FNV-1a hash; at most half full. */
+struct sig_memo {
+	struct sig_memo_entry {
+		const char *text; /* the first node's value: the spec outlives the memo */
+		size_t len;
+		struct csig sig;
+	} *v;
+	size_t n, cap;
+};
+
+static size_t text_hash(const char *s, size_t len)
+{
+	size_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct sig_memo_entry *memo_slot(struct sig_memo *m, const char *text, size_t len)
+{
+	size_t i = text_hash(text, len) & (m->cap - 1);
+
+	while (m->v[i].text && (m->v[i].len != len || memcmp(m->v[i].text, text, len) != 0))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static void memo_grow(struct sig_memo *m)
+{
+	struct sig_memo old = *m;
+
+	m->cap = old.cap ? 2 * old.cap : 16;
+	m->v = xcalloc(m->cap, sizeof(*m->v));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.v[i].text)
+			*memo_slot(m, old.v[i].text, old.v[i].len) = old.v[i];
+	free(old.v);
+}
+
+static void ctype_place(struct ctype *t, const struct ctype *from, const struct node *n)
+{
+	*t = *from;
+	t->base = xstrdup(from->base);
+	t->spelling = xstrdup(from->spelling);
+	t->pos = node_pos_at(n, t->off);
+}
+
+/* A copy of `from`, its positions on node n (whose value is the same text). */
+static void sig_place(struct csig *out, const struct csig *from, const struct node *n)
+{
+	*out = (struct csig){.pos = n->pos, .nparams = from->nparams};
+	ctype_place(&out->ret, &from->ret, n);
+	if (from->nparams)
+		out->params = xmalloc((size_t)from->nparams * sizeof(*out->params));
+	for (int i = 0; i < from->nparams; i++) {
+		const struct cparam *f = &from->params[i];
+		struct cparam *prm = &out->params[i];
+		*prm = *f;
+		ctype_place(&prm->type, &f->type, n);
+		prm->pos = prm->type.pos;
+		if (f->name) {
+			prm->name = xstrdup(f->name);
+			prm->name_pos = node_pos_at(n, f->name_off);
+		}
+	}
+}
+
+bool sig_parse_memo(struct sig_memo **memo, const struct node *sig, sig_is_type_fn is_type, void *ctx,
+		    struct csig *out)
+{
+	struct sig_memo *m = *memo;
+	struct sig_memo_entry *e;
+	int errors = diag_error_count();
+
+	if (sig->kind != NODE_SCALAR)
+		return sig_parse(sig, is_type, ctx, out);
+	if (!m)
+		m = *memo = xcalloc(1, sizeof(*m));
+	if (2 * (m->n + 1) > m->cap)
+		memo_grow(m);
+	e = memo_slot(m, sig->str, sig->len);
+	if (e->text) {
+		sig_place(out, &e->sig, sig);
+		return true;
+	}
+	if (!sig_parse(sig, is_type, ctx, out) || diag_error_count() != errors)
+		return false;
+	*e = (struct sig_memo_entry){.text = sig->str, .len = sig->len};
+	sig_place(&e->sig, out, sig);
+	m->n++;
+	return true;
+}
+
+void sig_memo_free(struct sig_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->v[i].text)
+			sig_free(&m->v[i].sig);
+	free(m->v);
+	free(m);
 }
 
 /* A declaration without a gap after a '*': "int *err", "struct irq_chip *(void)". */

@@ -256,7 +256,7 @@ static void load_wrapper(struct spec *s, struct spec_op *op, const struct node *
 	}
 	op->wrapper = dup_of(w, "name", op->name);
 	if (sig && sig->kind == NODE_SCALAR)
-		op->has_wrapper_sig = sig_parse(sig, is_declared_type, s, &op->wrapper_sig);
+		op->has_wrapper_sig = sig_parse_memo(&s->sig_memo, sig, is_declared_type, s, &op->wrapper_sig);
 	if (args && args->kind == NODE_SCALAR)
 		vec_push(&op->wrapper_args, xstrdup(args->str));
 	for (size_t i = 0; args && args->kind == NODE_SEQ && i < args->n; i++)
@@ -300,7 +300,7 @@ static void load_ops(struct spec *s, struct spec_table *t, struct spec_op *group
 			op->kind = kind_of(m);
 		}
 		if (sig && sig->kind == NODE_SCALAR && !schema_cut_signature(m, NULL))
-			op->has_sig = sig_parse(sig, is_declared_type, s, &op->sig);
+			op->has_sig = sig_parse_memo(&s->sig_memo, sig, is_declared_type, s, &op->sig);
 		vec_push(into, op);
 	}
 }
@@ -492,7 +492,7 @@ static void load_static_calls(struct spec *s)
 		c->dflt = dup_of(m, "default", "");
 		c->wrapper = dup_of(m, "wrapper", c->name);
 		if (sig && sig->kind == NODE_SCALAR)
-			c->has_sig = sig_parse(sig, is_declared_type, s, &c->sig);
+			c->has_sig = sig_parse_memo(&s->sig_memo, sig, is_declared_type, s, &c->sig);
 		vec_push(&s->static_calls, c);
 	}
 }
@@ -537,6 +537,8 @@ void spec_type(struct spec *s)
 	load_tables(s);
 	load_backends(s);
 	load_static_calls(s);
+	sig_memo_free(s->sig_memo);
+	s->sig_memo = NULL;
 	s->template_set = dup_of(s->root, "templates", NULL);
 }
 

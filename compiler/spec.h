@@ -144,6 +144,7 @@ struct spec {
 	char hash[65];                 /* sha256 of the spec text, hex */
 	archset selected;              /* arches checked and generated (--arch; default: all) */
 	const char *license;           /* SPDX identifier of the generated files, or NULL */
+	struct sig_memo *sig_memo;     /* while spec_type runs */
 };
 
 /* The first three stages, one by one: read the file and load its YAML into the node tree
