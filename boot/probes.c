@@ -419,22 +419,53 @@ PROBE(write_msr)
 	raw_wrmsr(PROBE_MSR, 0);
 }
 
-static void rdmsr_bad(void *err)
+/* The safe forms on MSR accesses that raise #GP: the backend's exception table entry resumes
+ * them with err = -EIO (a read gives 0), and a good MSR still gives err 0. A write of PKRS
+ * with any of its reserved high 32 bits set faults natively (qemu's TCG checks them) and
+ * under Xen. A read of an MSR that does not exist faults only under Xen, which injects the
+ * #GP (msr_relaxed is off); qemu 7.2's TCG reads it as 0, so natively it shows no fault. */
+#define MSR_IA32_PKRS 0x6e1
+#define MSR_MISSING 0x12345678
+#ifdef __x86_64__
+#define GOOD_MSR 0xc0000100	/* FS_BASE: under Xen set_segment_base and Xen's rdmsr emulation */
+#else
+#define GOOD_MSR PROBE_MSR
+#endif
+static void msr_safe(struct probe_ctx *c, int read_faults)
 {
-	paravirt_read_msr(0xdeadbeef, err);
+	static u64 cell;
+	unsigned long gp = trap_count[13];
+	int err = -1;
+	u64 v = paravirt_read_msr(MSR_MISSING, &err);
+
+	if (read_faults) {
+		want(c, err == -5 && v == 0 && trap_count[13] == gp + 1, "read_msr of a missing MSR: #GP caught, err -EIO, 0");
+		err = 0;
+		v = paravirt_read_msr_amd(MSR_MISSING, &err);
+		want(c, err == -5 && v == 0 && trap_count[13] == gp + 2, "read_msr_amd of it: the same");
+	} else {
+		want(c, err == 0 && v == 0 && trap_count[13] == gp, "read_msr of a missing MSR: 0, no fault (TCG)");
+	}
+	gp = trap_count[13];
+	want(c, paravirt_write_msr(MSR_IA32_PKRS, 0, 1) == -5 && trap_count[13] == gp + 1,
+	     "write_msr of PKRS with a reserved bit: #GP caught, -EIO");
+	want(c, paravirt_write_msr(GOOD_MSR, (u32)(unsigned long)&cell, (u32)((u64)(unsigned long)&cell >> 32)) == 0,
+	     "write_msr of a good MSR: 0");
+	err = -1;
+	v = paravirt_read_msr(GOOD_MSR, &err);
+	want(c, err == 0 && v == (unsigned long)&cell && trap_count[13] == gp + 1, "read_msr of it: err 0, the value");
+	paravirt_write_msr(GOOD_MSR, 0, 0);
+	see(c, v);
 }
 
-/* The safe form's #GP: the native backend has no exception table, so it is the boot
- * kernel's fault handler that catches it. */
-PROBE(read_msr_fault)
+PROBE(msr_safe_native)
 {
-	int err = 0;
+	msr_safe(c, 0);
+}
 
-	int vec = trap_catch(rdmsr_bad, &err);
-
-	/* qemu's TCG reads an MSR it does not know as 0 instead of raising #GP */
-	want(c, vec == 13 || (vec == -1 && err == 0), "rdmsr of an MSR that does not exist raises #GP (TCG: reads 0)");
-	see(c, (u64)vec);
+PROBE(msr_safe_xen)
+{
+	msr_safe(c, 1);
 }
 
 PROBE(read_tsc)
@@ -1327,7 +1358,8 @@ const struct boot_probe boot_probes[] = {
 	P(cpuid, "cpuid", NATIVE | XEN),
 	P(read_msr, "read_msr, read_msr_amd", NATIVE),
 	P(write_msr, "write_msr", NATIVE),
-	P(read_msr_fault, "read_msr of a missing MSR (#GP)", NATIVE | NO_CANARY),
+	P(msr_safe_native, "read_msr, write_msr: a write that faults (#GP to -EIO), a good MSR", NATIVE),
+	P(msr_safe_xen, "read_msr, read_msr_amd, write_msr: a read and a write that fault (#GP to -EIO), a good MSR", XEN),
 	P(read_tsc, "read_tsc", NATIVE | XEN),
 	P(read_tscp, "read_tscp", NATIVE),
 	P(read_pmc, "read_pmc", NATIVE | NO_CANARY),

@@ -8,6 +8,23 @@ volatile unsigned long trap_last_ip, trap_last_error;
 extern unsigned long catch_ip, catch_vector;
 void (*trap_hook[256])(struct trap_frame *f);
 
+/* The exception table (Linux's __ex_table): where a fault at an instruction resumes. Entries
+ * come from paravirt_insns.S (native_iret) and the native backend's safe MSR forms. */
+struct extable_entry {
+	unsigned long insn, fixup;
+};
+extern const struct extable_entry __start___ex_table[], __stop___ex_table[];
+
+static unsigned long extable_fixup(unsigned long ip)
+{
+	const struct extable_entry *e;
+
+	for (e = __start___ex_table; e < __stop___ex_table; e++)
+		if (e->insn == ip)
+			return e->fixup;
+	return 0;
+}
+
 void trap_handler(struct trap_frame *f)
 {
 	unsigned v = (unsigned)f->vector & 255;
@@ -16,6 +33,10 @@ void trap_handler(struct trap_frame *f)
 	if (v < 32) {
 		trap_last_ip = f->ip;
 		trap_last_error = f->error;
+	}
+	if (v == 13 && extable_fixup(f->ip)) {
+		f->ip = extable_fixup(f->ip);
+		return;
 	}
 	if (trap_hook[v]) {
 		trap_hook[v](f);

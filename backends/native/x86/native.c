@@ -276,14 +276,27 @@ void native_cpuid(unsigned int *eax, unsigned int *ebx, unsigned int *ecx, unsig
 	asm volatile("cpuid" : "+a"(*eax), "=b"(*ebx), "+c"(*ecx), "=d"(*edx));
 }
 
-/* The safe MSR accesses: the kernel's exception table turns their #GP into *err = -EIO;
- * a process has none (and the tests never run them). */
+/* The safe MSR accesses. A #GP on the rdmsr or wrmsr (an MSR the CPU does not have, a value
+ * it refuses) goes to the kernel's trap handler, which finds the instruction in __ex_table and
+ * resumes at its fixup: the error is -EIO and the value read 0. An entry is the two addresses,
+ * as paravirt_insns.S has native_iret's. */
+#ifdef __x86_64__
+#define EXTABLE_WORD ".balign 8\n\t.quad "
+#else
+#define EXTABLE_WORD ".balign 4\n\t.long "
+#endif
+#define MSR_EXTABLE(insn, fixup) \
+	".pushsection __ex_table, \"a\"\n\t" EXTABLE_WORD insn ", " fixup "\n\t.popsection\n\t"
+#define MSR_SAFE(insn)                                                            \
+	"1:\t" insn "\n\txor %[err], %[err]\n\tjmp 3f\n"                          \
+	"2:\tmov $-5, %[err]\n\txor %%eax, %%eax\n\txor %%edx, %%edx\n"            \
+	"3:\n\t" MSR_EXTABLE("1b", "2b")
+
 u64 native_read_msr(unsigned int msr, int *err)
 {
 	u32 lo, hi;
 
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	*err = 0;
+	asm volatile(MSR_SAFE("rdmsr") : "=a"(lo), "=d"(hi), [err] "=r"(*err) : "c"(msr));
 	return (u64)hi << 32 | lo;
 }
 
@@ -292,15 +305,16 @@ u64 native_read_msr_amd(unsigned int msr, int *err)
 {
 	u32 lo, hi;
 
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr), "D"(0x9c5a203a));
-	*err = 0;
+	asm volatile(MSR_SAFE("rdmsr") : "=a"(lo), "=d"(hi), [err] "=r"(*err) : "c"(msr), "D"(0x9c5a203a));
 	return (u64)hi << 32 | lo;
 }
 
 int native_write_msr(unsigned int msr, unsigned int low, unsigned int high)
 {
-	asm volatile("wrmsr" : : "c"(msr), "a"(low), "d"(high) : "memory");
-	return 0;
+	int err;
+
+	asm volatile(MSR_SAFE("wrmsr") : [err] "=r"(err), "+a"(low), "+d"(high) : "c"(msr) : "memory");
+	return err;
 }
 
 u64 native_read_pmc(int counter)
