@@ -395,6 +395,11 @@ const struct x86_code *x86_code_of(const struct x86_arch *x, const struct node *
 	return ic && ic->ok ? &ic->code : NULL;
 }
 
+const struct x86_code *x86_impl_code_of(const struct x86_arch *x, const struct spec_impl *impl)
+{
+	return impl ? x86_code_of(x, spec_for_arch(impl->code, x->a)) : NULL;
+}
+
 void *x86_analyze(const struct spec *s, const struct spec_arch *a)
 {
 	struct x86_arch *x;

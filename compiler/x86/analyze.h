@@ -195,6 +195,8 @@ void x86_view_free(void *view);
 /* The sequence of a code scalar, assembled by the analysis; NULL if it did not assemble or
  * is not the arch's. */
 const struct x86_code *x86_code_of(const struct x86_arch *x, const struct node *code);
+/* x86_code_of an implementation's code on the arch; NULL for a NULL impl. */
+const struct x86_code *x86_impl_code_of(const struct x86_arch *x, const struct spec_impl *impl);
 
 enum x86_site { SITE_C, SITE_ASM }; /* a site in C (inline asm) or in a .S file */
 

@@ -621,7 +621,7 @@ static void narrow_impls(const struct x86_arch *x, const struct x86_opinfo *in)
 static const char *cannot_patch(const struct x86_arch *x, const struct spec_backend *b, const struct spec_impl *bi,
 				const struct x86_opinfo *in, const struct x86_code *c, unsigned keep)
 {
-	const struct x86_code *bc = bi ? x86_code_of(x, spec_for_arch(bi->code, x->a)) : NULL;
+	const struct x86_code *bc = x86_impl_code_of(x, bi);
 	const char *how = spec_policy(b, in->op, NULL);
 
 	if (how && (strcmp(how, "call") == 0 || strcmp(how, "indirect") == 0))
@@ -662,7 +662,7 @@ static void sequence_site(const struct x86_arch *x, const struct x86_macro *m, c
 		return;
 	}
 	const struct spec_impl *impl = spec_impl(owner, in->op, x->a, NULL);
-	c = impl ? x86_code_of(x, spec_for_arch(impl->code, x->a)) : NULL;
+	c = x86_impl_code_of(x, impl);
 	if (!c) {
 		if (!impl || !spec_for_arch(impl->code, x->a)) /* code that does not assemble: x86-code says so */
 			diag_error(m->sequence_at, "x86-macro", "'%s' holds %s's sequence for '%s', but %s has none on %s",

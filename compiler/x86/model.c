@@ -936,7 +936,7 @@ static bool sequence_lines(struct model *m, const struct x86_macro *mac, const s
 		if (strcmp(((const struct spec_backend *)m->s->backends.v[i])->name, name) == 0)
 			b = m->s->backends.v[i];
 	const struct spec_impl *impl = b ? spec_impl(b, in->op, m->x->a, NULL) : NULL;
-	const struct x86_code *code = impl ? x86_code_of(m->x, spec_for_arch(impl->code, m->x->a)) : NULL;
+	const struct x86_code *code = x86_impl_code_of(m->x, impl);
 	char *text = xstrdup(code ? code->text : "");
 
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
