@@ -266,3 +266,12 @@ void util_json_string(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void util_json_member(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, ", \"%s\": ", key);
+	if (value)
+		util_json_string(out, value);
+	else
+		fputs("null", out);
+}

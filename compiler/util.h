@@ -51,6 +51,8 @@ void buf_free(struct buf *b);
 
 /* s as a JSON string literal (quotes, backslashes and control characters escaped). */
 void util_json_string(FILE *out, const char *s);
+/* `, "key": value` for a member after an object's first: value as a JSON string, NULL as null. */
+void util_json_member(FILE *out, const char *key, const char *value);
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
 char *util_read_file(const char *path, size_t *len);
