@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -48,6 +49,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((nonn
 void buf_trim(struct buf *b);
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
+
+/* FNV-1a of s[0..len), for hash tables keyed by counted text. */
+uint32_t util_hash(const char *s, size_t len);
 
 /* s as a JSON string literal (quotes, backslashes and control characters escaped). */
 void util_json_string(FILE *out, const char *s);
