@@ -28,14 +28,15 @@ static unsigned long extable_fixup(unsigned long ip)
 void trap_handler(struct trap_frame *f)
 {
 	unsigned v = (unsigned)f->vector & 255;
+	unsigned long fixup;
 
 	trap_count[v]++;
 	if (v < 32) {
 		trap_last_ip = f->ip;
 		trap_last_error = f->error;
 	}
-	if (v == 13 && extable_fixup(f->ip)) {
-		f->ip = extable_fixup(f->ip);
+	if (v == 13 && (fixup = extable_fixup(f->ip))) {
+		f->ip = fixup;
 		return;
 	}
 	if (trap_hook[v]) {

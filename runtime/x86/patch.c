@@ -191,10 +191,10 @@ unsigned pv_patch_op(const struct paravirt_backend *be, u8 type, u16 clobbers, v
 	return r.how == PV_KEEP ? len : r.used;
 }
 
-/* The pages holding [begin, end)'s sites (and PV_TEXT_SLACK bytes past the last one), within
- * the pages of [text, text_end) when it is given. */
+/* The pages holding [begin, end)'s sites (and PV_TEXT_SLACK bytes past the last one), up to
+ * the end of text_end's page when it is given. */
 static int text_span(const struct paravirt_patch_site *begin, const struct paravirt_patch_site *end,
-		     const void *text, const void *text_end, uintptr_t *lo, uintptr_t *hi)
+		     const void *text_end, uintptr_t *lo, uintptr_t *hi)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 
@@ -212,7 +212,6 @@ static int text_span(const struct paravirt_patch_site *begin, const struct parav
 	*hi = (*hi + PV_TEXT_SLACK + page - 1) & ~(page - 1);
 	if (text_end && *hi > (((uintptr_t)text_end + page - 1) & ~(page - 1)))
 		*hi = ((uintptr_t)text_end + page - 1) & ~(page - 1);
-	(void)text;
 	return 1;
 }
 
@@ -236,7 +235,7 @@ int pv_text_writable(const struct paravirt_patch_site *begin, const struct parav
 	uintptr_t lo, hi;
 
 	/* still executable while writable: the patcher may share a page with the sites */
-	return text_span(begin, end, NULL, NULL, &lo, &hi) ? protect(lo, hi, writable) : 0;
+	return text_span(begin, end, NULL, &lo, &hi) ? protect(lo, hi, writable) : 0;
 }
 
 /* Sites sorted by address (as a linker emits them) are checked against the furthest end so
@@ -294,7 +293,7 @@ int pv_apply(const struct paravirt_backend *be, struct paravirt_patch_site *begi
 	pv_patcher_init(&p, be);
 	if (a && a->policy)
 		p.policy = a->policy;
-	if (!text_span(begin, end, text, text_end, &lo, &hi))
+	if (!text_span(begin, end, text_end, &lo, &hi))
 		return 0;
 	if (protect(lo, hi, 1))
 		return -1;
@@ -326,7 +325,7 @@ int pv_restore(struct paravirt_patch_site *begin, struct paravirt_patch_site *en
 
 	if (pv_check_sites(begin, end, NULL, NULL, NULL))
 		return -1;
-	if (!text_span(begin, end, NULL, NULL, &lo, &hi))
+	if (!text_span(begin, end, NULL, &lo, &hi))
 		return 0;
 	if (protect(lo, hi, 1))
 		return -1;

@@ -93,34 +93,41 @@ static void pt_write(u64 *entry, u64 val, unsigned how)
 
 /* ---- the calls with 64-bit arguments: one register each on x86_64, two on i386 ---- */
 
-long xen_update_va_mapping(unsigned long va, u64 pte, unsigned long flags)
+/* Put a 64-bit argument in a call's words at w (on i386 the low word first); the next word. */
+static unsigned long *put_arg64(unsigned long *w, u64 v)
 {
 #ifdef __x86_64__
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, va, pte, flags, 0);
+	*w++ = v;
 #else
-	return xen_hypercall(__HYPERVISOR_update_va_mapping, va, (u32)pte, (u32)(pte >> 32), flags);
+	*w++ = (u32)v;
+	*w++ = (u32)(v >> 32);
 #endif
+	return w;
+}
+
+long xen_update_va_mapping(unsigned long va, u64 pte, unsigned long flags)
+{
+	unsigned long w[4] = { va };
+
+	*put_arg64(w + 1, pte) = flags;
+	return xen_hypercall(__HYPERVISOR_update_va_mapping, w[0], w[1], w[2], w[3]);
 }
 
 long xen_set_timer_op(u64 deadline)
 {
-#ifdef __x86_64__
-	return xen_hypercall(__HYPERVISOR_set_timer_op, deadline, 0, 0, 0);
-#else
-	return xen_hypercall(__HYPERVISOR_set_timer_op, (u32)deadline, (u32)(deadline >> 32), 0, 0);
-#endif
+	unsigned long w[4] = { 0 };
+
+	put_arg64(w, deadline);
+	return xen_hypercall(__HYPERVISOR_set_timer_op, w[0], w[1], w[2], w[3]);
 }
 
 /* update_descriptor(machine address of the descriptor, the descriptor) */
 static void write_desc(void *where, u64 desc)
 {
-	u64 ma = xen_machine_addr(where);
+	unsigned long w[4] = { 0 };
 
-#ifdef __x86_64__
-	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_update_descriptor, ma, desc, 0, 0);
-#else
-	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_update_descriptor, (u32)ma, (u32)(ma >> 32), (u32)desc, (u32)(desc >> 32));
-#endif
+	put_arg64(put_arg64(w, xen_machine_addr(where)), desc);
+	mc_issue(PARAVIRT_LAZY_CPU, __HYPERVISOR_update_descriptor, w[0], w[1], w[2], w[3]);
 }
 
 /* Mark a page of the kernel's (identity-mapped) memory read-only or writable again. */
