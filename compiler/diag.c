@@ -393,12 +393,9 @@ static void json_one(FILE *out, const struct diag *d, size_t at)
 {
 	fputs("{\"kind\": ", out);
 	json_str(out, sev_word[d->sev]);
-	fputs(", \"message\": ", out);
-	json_str(out, d->msg);
-	if (d->check) {
-		fputs(", \"option\": ", out);
-		json_str(out, d->check);
-	}
+	util_json_member(out, "message", d->msg);
+	if (d->check)
+		util_json_member(out, "option", d->check);
 	fputs(", \"locations\": [", out);
 	if (d->pos.file) {
 		fputs("{\"caret\": ", out);
@@ -478,8 +475,7 @@ static void print_sarif(FILE *out)
 		first = false;
 		fputs("{\"ruleId\": ", out);
 		json_str(out, d->check ? d->check : "pvopsc");
-		fputs(", \"level\": ", out);
-		json_str(out, sev_word[d->sev]);
+		util_json_member(out, "level", sev_word[d->sev]);
 		fputs(", \"message\": {\"text\": ", out);
 		json_str(out, d->msg);
 		fputs("}, \"locations\": [", out);

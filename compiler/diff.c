@@ -521,8 +521,7 @@ static void print_json(FILE *out, const struct changes *c, const char *old, cons
 {
 	fputs("{\"old\": ", out);
 	json_str(out, old);
-	fputs(", \"new\": ", out);
-	json_str(out, new);
+	util_json_member(out, "new", new);
 	fprintf(out, ", \"abi_change\": %s, \"incompatible\": %s, \"changes\": [",
 		status & DIFF_ABI ? "true" : "false", status & DIFF_INCOMPATIBLE ? "true" : "false");
 	for (size_t i = 0; i < c->n; i++) {
@@ -530,20 +529,13 @@ static void print_json(FILE *out, const struct changes *c, const char *old, cons
 		const char *what = strcmp(x->aspect, "place") == 0 ? "moved" : x->what;
 		fprintf(out, "%s\n  {\"arch\": ", i ? "," : "");
 		json_str(out, x->arch);
-		fputs(", \"item\": ", out);
-		json_str(out, x->item);
-		fputs(", \"aspect\": ", out);
-		json_str(out, x->aspect);
-		fputs(", \"change\": ", out);
-		json_str(out, what);
-		fputs(", \"old\": ", out);
-		json_str(out, x->old);
-		fputs(", \"new\": ", out);
-		json_str(out, x->new);
-		fputs(", \"old_detail\": ", out);
-		json_str(out, x->old_detail);
-		fputs(", \"new_detail\": ", out);
-		json_str(out, x->new_detail);
+		util_json_member(out, "item", x->item);
+		util_json_member(out, "aspect", x->aspect);
+		util_json_member(out, "change", what);
+		util_json_member(out, "old", x->old);
+		util_json_member(out, "new", x->new);
+		util_json_member(out, "old_detail", x->old_detail);
+		util_json_member(out, "new_detail", x->new_detail);
 		fprintf(out, ", \"incompatible\": %s, \"why\": ", x->why ? "true" : "false");
 		json_str(out, x->why);
 		fputc('}', out);

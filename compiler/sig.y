@@ -564,18 +564,9 @@ struct sig_memo {
 	size_t n, cap;
 };
 
-static size_t text_hash(const char *s, size_t len)
-{
-	size_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static struct sig_memo_entry *memo_slot(struct sig_memo *m, const char *text, size_t len)
 {
-	size_t i = text_hash(text, len) & (m->cap - 1);
+	size_t i = util_hash(text, len) & (m->cap - 1);
 
 	while (m->v[i].text && (m->v[i].len != len || memcmp(m->v[i].text, text, len) != 0))
 		i = (i + 1) & (m->cap - 1);

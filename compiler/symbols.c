@@ -190,10 +190,8 @@ void symbols_print(const struct symbols *list, FILE *out, bool json)
 		if (json) {
 			fputs(i ? ",\n  {\"arch\": " : "\n  {\"arch\": ", out);
 			util_json_string(out, o->arch_name);
-			fputs(", \"backend\": ", out);
-			util_json_string(out, o->backend_name);
-			fputs(", \"symbol\": ", out);
-			util_json_string(out, o->symbol);
+			util_json_member(out, "backend", o->backend_name);
+			util_json_member(out, "symbol", o->symbol);
 			fputs(", \"ops\": ", out);
 			json_list(out, &o->ops);
 			fputs(", \"named_by\": ", out);

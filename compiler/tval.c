@@ -128,15 +128,7 @@ static void block_free(void *p, size_t n)
 		arena_reset();
 }
 
-/* FNV-1a */
-uint32_t tv_hash(const char *key, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
-	return h;
-}
+uint32_t tv_hash(const char *key, size_t len) { return util_hash(key, len); }
 
 /* Map keys are interned: a model holds a few hundred distinct keys in hundreds of thousands of
  * maps, so each is stored once, for the process (the table stays reachable until exit), and

@@ -48,6 +48,15 @@ void vec_free(struct vec *vec)
 	*vec = (struct vec){0};
 }
 
+uint32_t util_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 static size_t hash(const char *s)
 {
 	size_t h = 14695981039346656037u; /* FNV-1a */
@@ -265,4 +274,13 @@ void util_json_string(FILE *out, const char *s)
 			fputc(*p, out);
 	}
 	fputc('"', out);
+}
+
+void util_json_member(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, ", \"%s\": ", key);
+	if (value)
+		util_json_string(out, value);
+	else
+		fputs("null", out);
 }

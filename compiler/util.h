@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -49,8 +50,13 @@ void buf_trim(struct buf *b);
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
 
+/* FNV-1a of s[0..len), for hash tables keyed by counted text. */
+uint32_t util_hash(const char *s, size_t len);
+
 /* s as a JSON string literal (quotes, backslashes and control characters escaped). */
 void util_json_string(FILE *out, const char *s);
+/* `, "key": value` for a member after an object's first: value as a JSON string, NULL as null. */
+void util_json_member(FILE *out, const char *key, const char *value);
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
 char *util_read_file(const char *path, size_t *len);
